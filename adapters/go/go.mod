@@ -1,0 +1,3 @@
+module rsm-conformance/adapters/go
+
+go 1.22

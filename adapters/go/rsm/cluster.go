@@ -1,0 +1,351 @@
+package rsm
+
+import (
+	"fmt"
+	"slices"
+)
+
+// MaxNodes is the largest cluster (R-CLUSTER-1).
+const MaxNodes = 255
+
+// Entry is a log entry (R-LOG-1). Its index is its position in the leader's
+// log plus one, so it is not stored.
+type Entry struct {
+	Term    uint64
+	Command *Command
+}
+
+// Node is one replica.
+type Node struct {
+	ID int
+	Up bool
+	// LogLen is the length of this node's log. R-LOG-2: every follower's log
+	// is a prefix of the leader's, so the entries themselves live once, in
+	// Cluster.log, and replicating to a follower is an assignment, not a copy.
+	LogLen      int
+	CurrentTerm uint64
+	CommitIndex int
+	LastApplied int
+	Store       *Store
+}
+
+// Cluster is the whole replicated system: the nodes, the fixed leader, the
+// leader's log and the isolated set P.
+type Cluster struct {
+	nodes  []*Node // nodes[id-1]
+	leader int
+	log    []Entry // the leader's log; every follower log is a prefix of it
+	// isolated is the set P (R-CLUSTER-4), indexed by node id.
+	isolated []bool
+	// before is scratch space for reachability before a step (R-PART-1,
+	// R-HEAL-1), kept to avoid an allocation per step.
+	before []bool
+	// lengths is scratch space for the commit candidate (R-COMMIT-1).
+	lengths []int
+}
+
+// NewCluster returns the initial cluster of R-CLUSTER-3.
+func NewCluster(n, leader int) (*Cluster, error) {
+	if n < 1 || n > MaxNodes {
+		return nil, fmt.Errorf("cluster.nodes: %d is not in 1..%d (R-CLUSTER-1)", n, MaxNodes)
+	}
+	if leader < 1 || leader > n {
+		return nil, fmt.Errorf("cluster.leader: %d is not in 1..%d (R-CLUSTER-2)", leader, n)
+	}
+	c := &Cluster{
+		nodes:    make([]*Node, n),
+		leader:   leader,
+		isolated: make([]bool, n+1),
+		before:   make([]bool, n+1),
+		lengths:  make([]int, n),
+	}
+	for i := range c.nodes {
+		c.nodes[i] = &Node{ID: i + 1, Up: true, CurrentTerm: 1, Store: NewStore()}
+	}
+	return c, nil
+}
+
+// Size is N.
+func (c *Cluster) Size() int { return len(c.nodes) }
+
+// Node returns node id (1..N).
+func (c *Cluster) Node(id int) *Node { return c.nodes[id-1] }
+
+// Leader returns the leader node.
+func (c *Cluster) Leader() *Node { return c.Node(c.leader) }
+
+// Majority is floor(N/2) + 1 over all N nodes (R-CLUSTER-5); ceil(N/2) would
+// be one short for even N.
+func (c *Cluster) Majority() int { return len(c.nodes)/2 + 1 }
+
+// isReachable reports whether follower id receives messages (R-CLUSTER-4).
+func (c *Cluster) isReachable(id int) bool {
+	return id != c.leader && c.Node(id).Up && !c.isolated[id]
+}
+
+// Snapshot returns the snapshot bytes of node id (section 4).
+func (c *Cluster) Snapshot(id int) []byte {
+	n := c.Node(id)
+	return EncodeSnapshot(n.CurrentTerm, uint64(n.LastApplied), n.Store)
+}
+
+// Step applies one step of a scenario and returns the snapshots it emits
+// (only a snapshot step emits any). Every step but snapshot ends with one
+// replication round (section 2). An error means the step is invalid; the
+// cluster is then unspecified and must not be used further.
+func (c *Cluster) Step(st *Step) ([]Emitted, error) {
+	if st.Op.IsClientCommand() {
+		c.propose(st.Command)
+		c.replicationRound()
+		return nil, nil
+	}
+	switch st.Op {
+	case OpPartition, OpCrash, OpRestart, OpHeal:
+		if err := c.clusterEvent(st); err != nil {
+			return nil, err
+		}
+		c.replicationRound()
+		return nil, nil
+	case OpSnapshot:
+		// R-SNAP-3: emits, changes nothing, no round.
+		return c.snapshotStep(st.Nodes)
+	}
+	return nil, fmt.Errorf("op: %q is not implemented", st.Op)
+}
+
+// Emitted is one snapshot emitted by a snapshot step.
+type Emitted struct {
+	Node  int
+	Bytes []byte
+}
+
+// propose appends a client command to the leader's log (R-LOG-3). Nothing is
+// applied here; the round applies it once committed.
+func (c *Cluster) propose(cmd *Command) {
+	c.log = append(c.log, Entry{Term: 1, Command: cmd})
+	c.Leader().LogLen = len(c.log)
+}
+
+// clusterEvent applies partition, crash, restart or heal, then rejoins every
+// follower the step made reachable. Rejoin comes after the step's effect and
+// before its round (section 3.1).
+func (c *Cluster) clusterEvent(st *Step) error {
+	for id := 1; id <= c.Size(); id++ {
+		c.before[id] = c.isReachable(id)
+	}
+	var err error
+	switch st.Op {
+	case OpPartition:
+		err = c.partition(st.Nodes)
+	case OpCrash:
+		err = c.crash(st.Node)
+	case OpRestart:
+		err = c.restart(st.Node)
+	case OpHeal:
+		c.heal()
+	}
+	if err != nil {
+		return err
+	}
+	// R-PART-1, R-RESTART-2, R-HEAL-1, R-REJOIN-1: every follower that was
+	// not reachable before the step and is after it rejoins, ascending by id.
+	for id := 1; id <= c.Size(); id++ {
+		if !c.before[id] && c.isReachable(id) {
+			c.rejoin(c.Node(id))
+		}
+	}
+	return nil
+}
+
+func (c *Cluster) checkNode(field string, id int) error {
+	if id < 1 || id > c.Size() {
+		return fmt.Errorf("%s: node %d is not in 1..%d (R-NODE-1)", field, id, c.Size())
+	}
+	return nil
+}
+
+// partition replaces P (R-PART-1).
+func (c *Cluster) partition(nodes []int) error {
+	seen := make(map[int]bool, len(nodes))
+	for i, id := range nodes {
+		field := fmt.Sprintf("nodes[%d]", i)
+		if err := c.checkNode(field, id); err != nil {
+			return err
+		}
+		if id == c.leader {
+			return fmt.Errorf("%s: node %d is the leader, which is never isolated (R-PART-2)", field, id)
+		}
+		if seen[id] {
+			return fmt.Errorf("%s: node %d is listed twice (R-PART-3)", field, id)
+		}
+		seen[id] = true
+	}
+	clear(c.isolated)
+	for _, id := range nodes {
+		// R-PART-3: a down node may be listed; it stays isolated on restart.
+		c.isolated[id] = true
+	}
+	return nil
+}
+
+// crash takes a follower down (R-CRASH-3).
+func (c *Cluster) crash(id int) error {
+	if err := c.checkNode("node", id); err != nil {
+		return err
+	}
+	if id == c.leader {
+		return fmt.Errorf("node: crash of node %d, the leader, is not allowed (R-CRASH-1)", id)
+	}
+	n := c.Node(id)
+	if !n.Up {
+		return fmt.Errorf("node: crash of node %d, which is already down (R-CRASH-2)", id)
+	}
+	n.Up = false
+	// R-CRASH-3: the log and current_term are persistent and kept (the log
+	// still counts for commit, R-COMMIT-1); the rest is volatile.
+	c.forgetVolatile(n)
+	return nil
+}
+
+// forgetVolatile empties what a crash loses and a restart starts from.
+func (c *Cluster) forgetVolatile(n *Node) {
+	n.Store = NewStore()
+	n.CommitIndex = 0
+	n.LastApplied = 0
+}
+
+// restart brings a follower back up (R-RESTART-2). Whether it rejoins is
+// decided by clusterEvent: only when it is not in P.
+func (c *Cluster) restart(id int) error {
+	if err := c.checkNode("node", id); err != nil {
+		return err
+	}
+	n := c.Node(id)
+	if n.Up {
+		return fmt.Errorf("node: restart of node %d, which is up (R-RESTART-1)", id)
+	}
+	n.Up = true
+	c.forgetVolatile(n)
+	return nil
+}
+
+// heal lifts the partition and restarts every down node (R-HEAL-1); it is
+// valid in any state.
+func (c *Cluster) heal() {
+	clear(c.isolated)
+	for _, n := range c.nodes {
+		if !n.Up {
+			n.Up = true
+			c.forgetVolatile(n)
+		}
+	}
+}
+
+// rejoin is the one-shot catch-up of R-REJOIN-2.
+func (c *Cluster) rejoin(f *Node) {
+	l := c.Leader()
+	// f.log := a copy of leader.log: with logs held as prefixes of the
+	// leader's (R-LOG-2), the copy is the length.
+	f.LogLen = len(c.log)
+	// f.store := leader.log[1..leader.commit_index] applied to an empty store.
+	// The leader is never down, so its store is exactly that when its
+	// last_applied equals its commit_index, which holds between rounds
+	// (R-APPLY-1) and rejoin runs between rounds; cloning it gives the same
+	// bytes as replaying the log, at a cost bounded by the store, not the log.
+	if l.LastApplied != l.CommitIndex {
+		panic(fmt.Sprintf("rsm: leader applied %d != committed %d at rejoin", l.LastApplied, l.CommitIndex))
+	}
+	f.Store = l.Store.Clone()
+	f.CommitIndex = l.CommitIndex
+	f.LastApplied = l.CommitIndex
+}
+
+// replicationRound is the round of section 3.2: replicate, commit, apply.
+func (c *Cluster) replicationRound() {
+	l := c.Leader()
+	// R-ROUND-1: reachable followers receive what they miss; unreachable ones
+	// keep their logs.
+	for id := 1; id <= c.Size(); id++ {
+		if c.isReachable(id) {
+			c.Node(id).LogLen = len(c.log)
+		}
+	}
+	// R-COMMIT-2: the commit index never goes back.
+	if n := c.commitCandidate(); n > l.CommitIndex {
+		l.CommitIndex = n
+	}
+	// R-COMMIT-3: only reachable followers learn the new commit index.
+	for id := 1; id <= c.Size(); id++ {
+		if c.isReachable(id) {
+			c.Node(id).CommitIndex = l.CommitIndex
+		}
+	}
+	// R-APPLY-1: the leader first, then each reachable follower.
+	c.applyCommitted(l)
+	for id := 1; id <= c.Size(); id++ {
+		if c.isReachable(id) {
+			c.applyCommitted(c.Node(id))
+		}
+	}
+}
+
+// commitCandidate is n of R-COMMIT-1: the largest index held by at least a
+// majority of all N nodes, counting every node's log whether it is reachable,
+// isolated or down. That is the majority-th largest log length.
+func (c *Cluster) commitCandidate() int {
+	maj := c.Majority()
+	// Fast path: the leader's log is the longest, so if a majority already
+	// holds all of it the answer is its length, without sorting.
+	full := 0
+	for _, n := range c.nodes {
+		if n.LogLen >= len(c.log) {
+			full++
+		}
+	}
+	if full >= maj {
+		return len(c.log)
+	}
+	for i, n := range c.nodes {
+		c.lengths[i] = n.LogLen
+	}
+	slices.Sort(c.lengths)
+	// Ascending order: the majority-th largest is maj from the end.
+	return c.lengths[len(c.lengths)-maj]
+}
+
+// applyCommitted applies entries last_applied+1..commit_index in index order
+// (R-APPLY-1). A follower's entries are the leader's (R-LOG-2), so they are
+// read from the leader's log.
+func (c *Cluster) applyCommitted(n *Node) {
+	if n.CommitIndex > n.LogLen {
+		panic(fmt.Sprintf("rsm: node %d committed %d beyond its log of %d", n.ID, n.CommitIndex, n.LogLen))
+	}
+	for n.LastApplied < n.CommitIndex {
+		Apply(n.Store, c.log[n.LastApplied].Command)
+		n.LastApplied++
+	}
+}
+
+// snapshotStep emits each listed node's snapshot in the order given (R-SNAP-3).
+func (c *Cluster) snapshotStep(nodes []int) ([]Emitted, error) {
+	if len(nodes) == 0 {
+		return nil, fmt.Errorf("nodes: a snapshot lists at least one node (R-SNAP-1)")
+	}
+	seen := make(map[int]bool, len(nodes))
+	out := make([]Emitted, 0, len(nodes))
+	for i, id := range nodes {
+		field := fmt.Sprintf("nodes[%d]", i)
+		if err := c.checkNode(field, id); err != nil {
+			return nil, err
+		}
+		if seen[id] {
+			return nil, fmt.Errorf("%s: node %d is listed twice (R-SNAP-1)", field, id)
+		}
+		seen[id] = true
+		if !c.Node(id).Up {
+			return nil, fmt.Errorf("%s: snapshot of node %d, which is down (R-SNAP-2)", field, id)
+		}
+		out = append(out, Emitted{Node: id, Bytes: c.Snapshot(id)})
+	}
+	return out, nil
+}

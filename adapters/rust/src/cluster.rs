@@ -1,0 +1,624 @@
+//! The cluster: nodes, the isolated set P, the step dispatch, rejoin and the replication round
+//! (sections 1 to 3).
+
+use crate::snapshot::{self, Header};
+use crate::state_machine::{self, Command};
+use crate::store::Store;
+
+/// A node id, 1..=N (R-CLUSTER-1).
+pub type NodeId = usize;
+
+/// One step of a normalized scenario, in schema order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// put, delete, append, incr or cas (R-LOG-3).
+    Command(Command),
+    Partition { nodes: Vec<NodeId> },
+    Crash { node: NodeId },
+    Restart { node: NodeId },
+    Heal,
+    Snapshot { nodes: Vec<NodeId> },
+}
+
+/// A step the cluster refuses: `path` is relative to the step (`node`, `nodes[2]`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StepError {
+    pub path: String,
+    pub message: String,
+}
+
+impl StepError {
+    fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+struct Node {
+    up: bool,
+    /// The node's log is `Cluster::log[..log_len]`: every log is a prefix of the leader's
+    /// (R-LOG-2), so a length says everything, and replicating to a follower copies nothing.
+    log_len: usize,
+    current_term: u64,
+    commit_index: usize,
+    last_applied: usize,
+    store: Store,
+}
+
+impl Node {
+    /// R-CLUSTER-3.
+    fn new() -> Self {
+        Self {
+            up: true,
+            log_len: 0,
+            current_term: 1,
+            commit_index: 0,
+            last_applied: 0,
+            store: Store::new(),
+        }
+    }
+
+    /// What a crash forgets and a restart starts from (R-CRASH-3, R-RESTART-2).
+    fn lose_volatile_state(&mut self) {
+        self.store.clear();
+        self.commit_index = 0;
+        self.last_applied = 0;
+    }
+
+    /// R-APPLY-1: apply `last_applied + 1 ..= commit_index` in index order.
+    fn apply_committed(&mut self, log: &[Command]) {
+        debug_assert!(self.commit_index <= self.log_len, "commit past the node's log");
+        if self.commit_index > self.last_applied {
+            for command in &log[self.last_applied..self.commit_index] {
+                state_machine::apply(&mut self.store, command);
+            }
+            self.last_applied = self.commit_index;
+        }
+    }
+
+    fn snapshot(&self) -> Vec<u8> {
+        let header = Header {
+            current_term: self.current_term,
+            last_included_index: self.last_applied as u64,
+            // R-WIRE-4: every entry has term 1 (R-LOG-1); index 0 has no entry, hence term 0.
+            last_included_term: u64::from(self.last_applied > 0),
+        };
+        snapshot::encode(header, &self.store)
+    }
+}
+
+pub struct Cluster {
+    leader: NodeId,
+    /// `nodes[id - 1]` is node `id`.
+    nodes: Vec<Node>,
+    /// The leader's log; entry index i is `log[i - 1]`, and every entry has term 1 (R-LOG-1).
+    log: Vec<Command>,
+    /// The isolated set P (R-CLUSTER-4): `isolated[id - 1]`.
+    isolated: Vec<bool>,
+    /// Reused by the commit computation so a round allocates nothing.
+    lengths: Vec<usize>,
+}
+
+impl Cluster {
+    /// R-CLUSTER-1, R-CLUSTER-2, R-CLUSTER-3.
+    pub fn new(nodes: usize, leader: NodeId) -> Result<Self, StepError> {
+        if !(1..=255).contains(&nodes) {
+            return Err(StepError::new(
+                "nodes",
+                format!("{nodes} nodes is outside 1..255 (R-CLUSTER-1)"),
+            ));
+        }
+        if !(1..=nodes).contains(&leader) {
+            return Err(StepError::new(
+                "leader",
+                format!("leader {leader} is outside 1..{nodes} (R-CLUSTER-2)"),
+            ));
+        }
+        Ok(Self {
+            leader,
+            nodes: vec![Node::new(); nodes],
+            log: Vec::new(),
+            isolated: vec![false; nodes],
+            lengths: Vec::with_capacity(nodes),
+        })
+    }
+
+    /// Applies one step, then the replication round every step but `snapshot` ends with.
+    /// Returns the snapshots a `snapshot` step emits, as (node, bytes), in listed order.
+    pub fn step(&mut self, step: Step) -> Result<Vec<(NodeId, Vec<u8>)>, StepError> {
+        match step {
+            Step::Command(command) => self.propose(command),
+            Step::Partition { nodes } => self.partition(&nodes)?,
+            Step::Crash { node } => self.crash(node)?,
+            Step::Restart { node } => self.restart(node)?,
+            Step::Heal => self.heal(),
+            // R-SNAP-3: a snapshot changes nothing and is not followed by a round.
+            Step::Snapshot { nodes } => return self.snapshot(&nodes),
+        }
+        self.replication_round();
+        Ok(Vec::new())
+    }
+
+    pub fn size(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub fn is_up(&self, id: NodeId) -> bool {
+        self.node(id).up
+    }
+
+    pub fn commit_index(&self, id: NodeId) -> usize {
+        self.node(id).commit_index
+    }
+
+    pub fn last_applied(&self, id: NodeId) -> usize {
+        self.node(id).last_applied
+    }
+
+    pub fn log_len(&self, id: NodeId) -> usize {
+        self.node(id).log_len
+    }
+
+    pub fn store(&self, id: NodeId) -> &Store {
+        &self.node(id).store
+    }
+
+    /// The node's snapshot (section 4) as it is now.
+    pub fn node_snapshot(&self, id: NodeId) -> Vec<u8> {
+        self.node(id).snapshot()
+    }
+
+    fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id - 1]
+    }
+
+    fn node_mut(&mut self, id: NodeId) -> &mut Node {
+        &mut self.nodes[id - 1]
+    }
+
+    fn followers(&self) -> impl Iterator<Item = NodeId> + use<> {
+        let leader = self.leader;
+        (1..=self.nodes.len()).filter(move |&id| id != leader)
+    }
+
+    /// R-CLUSTER-4: up and not in P. The leader is always reachable from itself.
+    fn is_reachable(&self, id: NodeId) -> bool {
+        self.node(id).up && !self.isolated[id - 1]
+    }
+
+    /// R-NODE-1.
+    fn check_id(&self, id: NodeId, path: &str) -> Result<(), StepError> {
+        if (1..=self.nodes.len()).contains(&id) {
+            Ok(())
+        } else {
+            Err(StepError::new(
+                path,
+                format!("node {id} is outside 1..{} (R-NODE-1)", self.nodes.len()),
+            ))
+        }
+    }
+
+    /// R-LOG-3: the leader appends the entry; nothing is applied until the round commits it.
+    fn propose(&mut self, command: Command) {
+        self.log.push(command);
+        let len = self.log.len();
+        self.node_mut(self.leader).log_len = len;
+    }
+
+    /// R-PART-1: P is replaced, and every up follower that leaves P rejoins, in ascending order.
+    fn partition(&mut self, nodes: &[NodeId]) -> Result<(), StepError> {
+        let mut isolated = vec![false; self.nodes.len()];
+        for (i, &id) in nodes.iter().enumerate() {
+            let path = format!("nodes[{i}]");
+            self.check_id(id, &path)?;
+            if id == self.leader {
+                // R-PART-2
+                return Err(StepError::new(
+                    path,
+                    format!("node {id}, the leader, cannot be isolated (R-PART-2)"),
+                ));
+            }
+            if isolated[id - 1] {
+                // R-PART-3
+                return Err(StepError::new(
+                    path,
+                    format!("node {id} is listed twice (R-PART-3)"),
+                ));
+            }
+            isolated[id - 1] = true;
+        }
+        // Being up does not change here, so "unreachable before, reachable after" is exactly
+        // "up, in the old P and not in the new one".
+        let leavers: Vec<NodeId> = self
+            .followers()
+            .filter(|&id| self.node(id).up && self.isolated[id - 1] && !isolated[id - 1])
+            .collect();
+        self.isolated = isolated;
+        for id in leavers {
+            self.rejoin(id);
+        }
+        Ok(())
+    }
+
+    fn crash(&mut self, id: NodeId) -> Result<(), StepError> {
+        self.check_id(id, "node")?;
+        if id == self.leader {
+            return Err(StepError::new(
+                "node",
+                format!("crash of node {id}, the leader, is not allowed (R-CRASH-1)"),
+            ));
+        }
+        if !self.node(id).up {
+            return Err(StepError::new(
+                "node",
+                format!("crash of node {id}, which is already down (R-CRASH-2)"),
+            ));
+        }
+        // R-CRASH-3: the log and current_term survive; the log still counts for commit.
+        let node = self.node_mut(id);
+        node.up = false;
+        node.lose_volatile_state();
+        Ok(())
+    }
+
+    fn restart(&mut self, id: NodeId) -> Result<(), StepError> {
+        self.check_id(id, "node")?;
+        if self.node(id).up {
+            return Err(StepError::new(
+                "node",
+                format!("restart of node {id}, which is up (R-RESTART-1)"),
+            ));
+        }
+        // R-RESTART-2: up, empty, indices 0, log kept; an isolated node stays like that until it
+        // leaves P.
+        let node = self.node_mut(id);
+        node.up = true;
+        node.lose_volatile_state();
+        if !self.isolated[id - 1] {
+            self.rejoin(id);
+        }
+        Ok(())
+    }
+
+    /// R-HEAL-1: valid in any state.
+    fn heal(&mut self) {
+        // Everything is reachable afterwards, so the rejoiners are the followers unreachable now.
+        let rejoiners: Vec<NodeId> = self
+            .followers()
+            .filter(|&id| !self.is_reachable(id))
+            .collect();
+        self.isolated.fill(false);
+        for node in &mut self.nodes {
+            if !node.up {
+                node.up = true;
+                node.lose_volatile_state();
+            }
+        }
+        for id in rejoiners {
+            self.rejoin(id);
+        }
+    }
+
+    fn snapshot(&self, nodes: &[NodeId]) -> Result<Vec<(NodeId, Vec<u8>)>, StepError> {
+        if nodes.is_empty() {
+            return Err(StepError::new("nodes", "the node list is empty (R-SNAP-1)"));
+        }
+        let mut listed = vec![false; self.nodes.len()];
+        for (i, &id) in nodes.iter().enumerate() {
+            let path = format!("nodes[{i}]");
+            self.check_id(id, &path)?;
+            if std::mem::replace(&mut listed[id - 1], true) {
+                return Err(StepError::new(
+                    path,
+                    format!("node {id} is listed twice (R-SNAP-1)"),
+                ));
+            }
+            if !self.node(id).up {
+                return Err(StepError::new(
+                    path,
+                    format!("snapshot of node {id}, which is down (R-SNAP-2)"),
+                ));
+            }
+        }
+        // R-SNAP-3: in the order given.
+        Ok(nodes.iter().map(|&id| (id, self.node(id).snapshot())).collect())
+    }
+
+    /// R-REJOIN-2: a one-shot push of the leader's log and of the store its committed prefix
+    /// builds.
+    fn rejoin(&mut self, id: NodeId) {
+        debug_assert_ne!(id, self.leader);
+        let leader = self.node(self.leader);
+        // Rejoins happen between rounds, and every round leaves the leader with everything
+        // committed applied, so the leader's store is exactly log[1..commit_index] replayed.
+        debug_assert_eq!(leader.last_applied, leader.commit_index);
+        let (commit_index, store) = (leader.commit_index, leader.store.clone());
+        let len = self.log.len();
+        let follower = self.node_mut(id);
+        follower.log_len = len;
+        follower.store = store;
+        follower.commit_index = commit_index;
+        follower.last_applied = commit_index;
+    }
+
+    /// Section 3.2: replicate, commit, apply.
+    fn replication_round(&mut self) {
+        let len = self.log.len();
+        // R-ROUND-1: reachable followers catch up; the others keep their logs.
+        for id in self.followers() {
+            if self.is_reachable(id) {
+                self.node_mut(id).log_len = len;
+            }
+        }
+        // R-COMMIT-1, R-COMMIT-2: the commit index never goes back.
+        let candidate = self.commit_candidate();
+        let leader = self.leader;
+        let commit_index = self.node(leader).commit_index.max(candidate);
+        self.node_mut(leader).commit_index = commit_index;
+        // R-COMMIT-3: reachable followers follow; isolated and down ones keep theirs.
+        for id in self.followers() {
+            if self.is_reachable(id) {
+                self.node_mut(id).commit_index = commit_index;
+            }
+        }
+        // R-APPLY-1: the leader first, then each reachable follower. Unreachable nodes have
+        // nothing to apply, as only a round raises commit_index and the round applies it.
+        let log = &self.log;
+        let leader_node = &mut self.nodes[leader - 1];
+        leader_node.apply_committed(log);
+        for (i, node) in self.nodes.iter_mut().enumerate() {
+            if i + 1 != leader && node.up && !self.isolated[i] {
+                node.apply_committed(log);
+            }
+        }
+    }
+
+    /// R-COMMIT-1: the largest n that at least a majority of all N nodes hold, counting every
+    /// node's current log (isolated and down followers too, R-CRASH-3); 0 if none.
+    fn commit_candidate(&mut self) -> usize {
+        // R-CLUSTER-5: floor(N / 2) + 1 over all N, so 3 of 4 and 2 of 2, not ceil(N / 2).
+        let majority = self.nodes.len() / 2 + 1;
+        self.lengths.clear();
+        self.lengths.extend(self.nodes.iter().map(|node| node.log_len));
+        // The majority-th largest length is held by at least `majority` nodes, and any larger
+        // length by fewer.
+        let (_, nth, _) = self.lengths.select_nth_unstable_by(majority - 1, |a, b| b.cmp(a));
+        *nth
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn put(key: &str, value: &[u8]) -> Step {
+        Step::Command(Command::Put {
+            key: key.into(),
+            value: value.to_vec(),
+        })
+    }
+
+    fn run(cluster: &mut Cluster, steps: Vec<Step>) {
+        for step in steps {
+            cluster.step(step).unwrap();
+        }
+    }
+
+    fn pairs(cluster: &Cluster, id: NodeId) -> Vec<(String, Vec<u8>)> {
+        cluster
+            .store(id)
+            .iter()
+            .map(|(k, v)| (k.to_owned(), v.to_vec()))
+            .collect()
+    }
+
+    #[test]
+    fn majority_with_even_n() {
+        // R-CLUSTER-5: with N = 4 the leader plus one follower (2 of 4) is not a majority.
+        let mut c = Cluster::new(4, 1).unwrap();
+        run(&mut c, vec![Step::Partition { nodes: vec![3, 4] }, put("a", b"1")]);
+        assert_eq!(c.commit_index(1), 0);
+        assert!(c.store(1).is_empty());
+        // Three of four is.
+        run(&mut c, vec![Step::Partition { nodes: vec![4] }]);
+        assert_eq!(c.commit_index(1), 1);
+        assert_eq!(c.last_applied(3), 1);
+        assert_eq!(c.last_applied(4), 0);
+
+        // N = 2: both nodes are needed.
+        let mut c = Cluster::new(2, 1).unwrap();
+        run(&mut c, vec![Step::Partition { nodes: vec![2] }, put("a", b"1")]);
+        assert_eq!(c.commit_index(1), 0);
+        run(&mut c, vec![Step::Heal]);
+        assert_eq!(c.commit_index(1), 1);
+        assert_eq!(c.commit_index(2), 1);
+
+        // N = 1: the leader alone.
+        let mut c = Cluster::new(1, 1).unwrap();
+        run(&mut c, vec![put("a", b"1")]);
+        assert_eq!(c.last_applied(1), 1);
+    }
+
+    #[test]
+    fn crash_keeps_the_log_which_still_counts_for_commit() {
+        // R-CRASH-3, R-COMMIT-1: node 2 holds entry 1 when it crashes, node 3 is isolated; the
+        // next entry cannot commit, but entry 1 was committed by then.
+        let mut c = Cluster::new(3, 1).unwrap();
+        run(&mut c, vec![put("a", b"1"), Step::Crash { node: 2 }]);
+        assert!(!c.is_up(2));
+        assert_eq!(c.log_len(2), 1);
+        assert_eq!((c.commit_index(2), c.last_applied(2)), (0, 0));
+        assert!(c.store(2).is_empty());
+
+        // Entry 2 reaches only the leader (2 down, 3 isolated), so it does not commit.
+        run(&mut c, vec![Step::Partition { nodes: vec![3] }, put("b", b"2")]);
+        assert_eq!(c.commit_index(1), 1);
+
+        // The crashed follower's log is what makes the majority here.
+        let mut c = Cluster::new(3, 1).unwrap();
+        run(&mut c, vec![Step::Partition { nodes: vec![2, 3] }, put("a", b"1")]);
+        assert_eq!(c.commit_index(1), 0);
+        // Node 2 rejoins and receives entry 1, then crashes: its log keeps counting.
+        run(&mut c, vec![Step::Partition { nodes: vec![3] }]);
+        assert_eq!(c.commit_index(1), 1);
+        run(&mut c, vec![Step::Crash { node: 2 }, put("b", b"2")]);
+        assert_eq!(c.commit_index(1), 1);
+        assert_eq!(c.log_len(2), 1);
+        // Entry 2 commits on node 3's return even though node 2 is down: 1 and 3 hold it.
+        run(&mut c, vec![Step::Partition { nodes: vec![] }]);
+        assert_eq!(c.commit_index(1), 2);
+
+        // N = 5: entry 1 reaches only the leader and node 2, which then crashes. When node 3
+        // rejoins, leader + 3 + the crashed node 2 are 3 of 5: the down node's log counts.
+        let mut c = Cluster::new(5, 1).unwrap();
+        run(
+            &mut c,
+            vec![
+                Step::Partition {
+                    nodes: vec![3, 4, 5],
+                },
+                put("a", b"1"),
+                Step::Crash { node: 2 },
+            ],
+        );
+        assert_eq!(c.commit_index(1), 0);
+        run(&mut c, vec![Step::Partition { nodes: vec![4, 5] }]);
+        assert_eq!(c.commit_index(1), 1);
+        assert_eq!(c.last_applied(3), 1);
+    }
+
+    #[test]
+    fn commit_completes_while_a_follower_holding_the_entry_is_isolated() {
+        // N = 5, node 2 receives entries 1 and 2 while 3, 4, 5 are isolated; then node 2 is
+        // isolated and node 3 rejoins: leader + 2 + 3 hold entry 2, a majority, so it commits
+        // while node 2 is cut off, and node 2's own commit index stays frozen.
+        let mut c = Cluster::new(5, 1).unwrap();
+        run(
+            &mut c,
+            vec![
+                Step::Partition {
+                    nodes: vec![3, 4, 5],
+                },
+                put("a", b"1"),
+                put("b", b"2"),
+            ],
+        );
+        assert_eq!(c.commit_index(1), 0);
+        assert_eq!(c.log_len(2), 2);
+        run(&mut c, vec![Step::Partition { nodes: vec![2, 4, 5] }]);
+        assert_eq!(c.commit_index(1), 2);
+        assert_eq!(c.last_applied(3), 2);
+        assert_eq!((c.commit_index(2), c.last_applied(2)), (0, 0));
+        assert!(c.store(2).is_empty());
+        // Rejoin (R-REJOIN-2) gives node 2 the store in one push.
+        run(&mut c, vec![Step::Heal]);
+        assert_eq!(pairs(&c, 2), pairs(&c, 1));
+        assert_eq!(c.last_applied(2), 2);
+    }
+
+    #[test]
+    fn restart_inside_a_partition_stays_empty_and_heal_rejoins() {
+        // R-RESTART-2, R-HEAL-1.
+        let mut c = Cluster::new(3, 1).unwrap();
+        run(
+            &mut c,
+            vec![
+                put("a", b"1"),
+                Step::Crash { node: 3 },
+                Step::Partition { nodes: vec![3] },
+                put("b", b"2"),
+                Step::Restart { node: 3 },
+            ],
+        );
+        assert!(c.is_up(3));
+        assert!(c.store(3).is_empty());
+        assert_eq!((c.commit_index(3), c.last_applied(3), c.log_len(3)), (0, 0, 1));
+        // Still frozen after another round.
+        run(&mut c, vec![put("c", b"3")]);
+        assert!(c.store(3).is_empty());
+        run(&mut c, vec![Step::Heal]);
+        assert_eq!(c.last_applied(3), 3);
+        assert_eq!(pairs(&c, 3), pairs(&c, 1));
+        assert_eq!(c.log_len(3), 3);
+    }
+
+    #[test]
+    fn restart_outside_a_partition_rejoins_at_once() {
+        let mut c = Cluster::new(3, 1).unwrap();
+        run(
+            &mut c,
+            vec![put("a", b"1"), Step::Crash { node: 2 }, Step::Restart { node: 2 }],
+        );
+        assert_eq!(c.last_applied(2), 1);
+        assert_eq!(pairs(&c, 2), vec![("a".to_string(), b"1".to_vec())]);
+    }
+
+    #[test]
+    fn heal_brings_down_nodes_up() {
+        let mut c = Cluster::new(3, 2).unwrap();
+        run(
+            &mut c,
+            vec![put("a", b"1"), Step::Crash { node: 1 }, Step::Crash { node: 3 }, Step::Heal],
+        );
+        assert!(c.is_up(1) && c.is_up(3));
+        assert_eq!(c.last_applied(1), 1);
+        assert_eq!(c.last_applied(3), 1);
+        // Heal with nothing to heal is valid.
+        run(&mut c, vec![Step::Heal]);
+    }
+
+    #[test]
+    fn isolated_follower_is_frozen_and_catches_up_when_p_changes() {
+        let mut c = Cluster::new(3, 1).unwrap();
+        run(
+            &mut c,
+            vec![
+                put("a", b"1"),
+                Step::Partition { nodes: vec![3] },
+                put("b", b"2"),
+            ],
+        );
+        assert_eq!(c.last_applied(3), 1);
+        assert_eq!(c.commit_index(1), 2);
+        // Moving P from {3} to {2}: 3 rejoins, 2 freezes.
+        run(&mut c, vec![Step::Partition { nodes: vec![2] }, put("c", b"3")]);
+        assert_eq!(c.last_applied(3), 3);
+        assert_eq!(c.last_applied(2), 2);
+    }
+
+    #[test]
+    fn snapshot_changes_nothing_and_checks_its_nodes() {
+        let mut c = Cluster::new(3, 1).unwrap();
+        run(&mut c, vec![put("a", b"1"), Step::Crash { node: 2 }]);
+        let out = c.step(Step::Snapshot { nodes: vec![3, 1] }).unwrap();
+        assert_eq!(out.iter().map(|(id, _)| *id).collect::<Vec<_>>(), [3, 1]);
+        assert_eq!(out[0].1, out[1].1);
+        let err = c.step(Step::Snapshot { nodes: vec![1, 2] }).unwrap_err();
+        assert!(err.message.contains("R-SNAP-2"), "{err:?}");
+        assert_eq!(err.path, "nodes[1]");
+        assert!(c.step(Step::Snapshot { nodes: vec![] }).is_err());
+        assert!(c.step(Step::Snapshot { nodes: vec![1, 1] }).is_err());
+        assert!(c.step(Step::Snapshot { nodes: vec![4] }).is_err());
+    }
+
+    #[test]
+    fn invalid_cluster_events_are_errors() {
+        let mut c = Cluster::new(3, 1).unwrap();
+        let rule = |c: &mut Cluster, step| c.step(step).unwrap_err().message;
+        assert!(rule(&mut c, Step::Crash { node: 1 }).contains("R-CRASH-1"));
+        assert!(rule(&mut c, Step::Restart { node: 2 }).contains("R-RESTART-1"));
+        assert!(rule(&mut c, Step::Restart { node: 1 }).contains("R-RESTART-1"));
+        assert!(rule(&mut c, Step::Partition { nodes: vec![1] }).contains("R-PART-2"));
+        assert!(rule(&mut c, Step::Partition { nodes: vec![2, 2] }).contains("R-PART-3"));
+        assert!(rule(&mut c, Step::Partition { nodes: vec![0] }).contains("R-NODE-1"));
+        c.step(Step::Crash { node: 2 }).unwrap();
+        assert!(rule(&mut c, Step::Crash { node: 2 }).contains("R-CRASH-2"));
+        assert!(Cluster::new(0, 1).is_err());
+        assert!(Cluster::new(256, 1).is_err());
+        assert!(Cluster::new(3, 4).is_err());
+        assert!(Cluster::new(255, 255).is_ok());
+    }
+}

@@ -1,0 +1,103 @@
+//! The sorted key/value store every node applies entries to (R-STORE-1, R-STORE-2).
+
+use std::collections::BTreeMap;
+
+/// A node's store. Iteration order is snapshot order, so encoding never sorts.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Store {
+    // R-STORE-1: `String`'s `Ord` compares the UTF-8 bytes as unsigned bytes, lexicographically,
+    // with a proper prefix first. That is exactly the key order the spec and the wire need, so a
+    // `BTreeMap<String, _>` keeps the store in snapshot order with no custom comparator.
+    pairs: BTreeMap<String, Vec<u8>>,
+}
+
+impl Store {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn get(&self, key: &str) -> Option<&[u8]> {
+        self.pairs.get(key).map(Vec::as_slice)
+    }
+
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Vec<u8>> {
+        self.pairs.get_mut(key)
+    }
+
+    /// R-STORE-2: an empty `value` is stored like any other; it is not a delete.
+    pub fn put(&mut self, key: &str, value: Vec<u8>) {
+        // Look up before inserting so that overwriting a key does not allocate a new String.
+        match self.pairs.get_mut(key) {
+            Some(slot) => *slot = value,
+            None => {
+                self.pairs.insert(key.to_owned(), value);
+            }
+        }
+    }
+
+    pub fn remove(&mut self, key: &str) {
+        self.pairs.remove(key);
+    }
+
+    pub fn clear(&mut self) {
+        self.pairs.clear();
+    }
+
+    pub fn len(&self) -> usize {
+        self.pairs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pairs.is_empty()
+    }
+
+    /// Pairs in ascending UTF-8 byte order of their keys (R-STORE-1).
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.pairs.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(store: &Store) -> Vec<&str> {
+        store.iter().map(|(k, _)| k).collect()
+    }
+
+    #[test]
+    fn orders_by_utf8_bytes_not_utf16_units() {
+        // R-STORE-1: U+FFFD is EF BF BD, U+1F600 is F0 9F 98 80, so the astral character sorts
+        // last. UTF-16 would compare FFFD with the surrogate D83D and put it first.
+        let mut store = Store::new();
+        store.put("\u{1F600}", vec![1]);
+        store.put("\u{FFFD}", vec![2]);
+        store.put("\u{E000}", vec![3]);
+        assert_eq!(keys(&store), ["\u{E000}", "\u{FFFD}", "\u{1F600}"]);
+    }
+
+    #[test]
+    fn orders_bytes_unsigned_prefix_first_and_digits_as_text() {
+        // R-STORE-1: bytes >= 0x80 sort after ASCII (unsigned), a prefix sorts first, and "10"
+        // sorts before "9" (bytes, not numbers).
+        let mut store = Store::new();
+        for key in ["\u{e9}", "z", "9", "10", "", "\u{0}", "a", "ab", "__proto__"] {
+            store.put(key, Vec::new());
+        }
+        assert_eq!(
+            keys(&store),
+            ["", "\u{0}", "10", "9", "__proto__", "a", "ab", "z", "\u{e9}"]
+        );
+    }
+
+    #[test]
+    fn empty_value_is_present() {
+        // R-STORE-2.
+        let mut store = Store::new();
+        store.put("k", Vec::new());
+        assert_eq!(store.get("k"), Some(&[][..]));
+        assert_eq!(store.len(), 1);
+        store.remove("k");
+        assert_eq!(store.get("k"), None);
+    }
+}

@@ -1,0 +1,35 @@
+// The executable reference: pure and deterministic, no I/O. Everything the runner and the CLI need.
+export { bytesToHex, hexToBytes, utf8Bytes, compareBytes } from "./bytes.js";
+export { crc32c } from "./crc32c.js";
+export { Store } from "./store.js";
+export { applyCommand } from "./state_machine.js";
+export { Cluster } from "./cluster.js";
+export { runScenario, nodeSnapshot, type RunResult } from "./run.js";
+export {
+  encodeSnapshot,
+  decodeSnapshot,
+  fieldAt,
+  snapshotFields,
+  SnapshotDecodeError,
+  type DecodedSnapshot,
+  type FieldSpan,
+  type SnapshotFields,
+} from "./snapshot.js";
+export { loadScenario, checkScenario, normalize, requiredFeatures, FEATURES, type Feature, type LoadResult } from "./normalize.js";
+export { formatProblem, type Problem } from "./problems.js";
+export { validator } from "./schemas.js";
+export { formatPath, type PathSegment } from "./json_path.js";
+export type { NormalizedScenario, Step } from "./types/normalized.gen.js";
+export type { AuthoredScenario } from "./types/scenario.gen.js";
+export type { GoldenVector } from "./types/golden.gen.js";
+export type {
+  AdapterMessage,
+  ErrorMessage,
+  HelloReply,
+  HelloRequest,
+  ResultMessage,
+  RunRequest,
+  RunnerMessage,
+  SnapshotEntry,
+  TraceEntry,
+} from "./types/protocol.gen.js";

@@ -1,0 +1,84 @@
+// Load, validate and normalize an authored scenario (SPEC.md sections 5 and 6).
+import { bytesToHex, utf8Bytes } from "./bytes.js";
+import type { Problem } from "./problems.js";
+import { schemaProblems } from "./schema_problems.js";
+import { validator } from "./schemas.js";
+import type { NormalizedScenario, Step } from "./types/normalized.gen.js";
+import type { AuthoredScenario, AuthoredStep, Bytes } from "./types/scenario.gen.js";
+import { semanticProblems } from "./validate.js";
+
+export const FEATURES = ["append", "incr", "cas", "crash"] as const;
+export type Feature = (typeof FEATURES)[number];
+
+export type LoadResult =
+  | { ok: true; authored: AuthoredScenario; scenario: NormalizedScenario; features: Feature[] }
+  | { ok: false; problems: Problem[] };
+
+/** Parses and checks scenario text: R-FILE-1, then the schema, then the semantic rules. */
+export function loadScenario(text: string): LoadResult {
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, problems: [{ path: "(root)", rule: "R-FILE-1", message: `not JSON: ${(err as Error).message}` }] };
+  }
+  return checkScenario(document);
+}
+
+export function checkScenario(document: unknown): LoadResult {
+  if (typeof document !== "object" || document === null || Array.isArray(document)) {
+    const got = document === null ? "null" : Array.isArray(document) ? "an array" : typeof document;
+    return { ok: false, problems: [{ path: "(root)", rule: "R-FILE-1", message: `expected a JSON object, got ${got}` }] };
+  }
+  const validate = validator("scenario.schema.json");
+  if (!validate(document)) {
+    return { ok: false, problems: schemaProblems(document, validate.errors ?? []) };
+  }
+  const authored = document as AuthoredScenario;
+  const problems = semanticProblems(authored);
+  if (problems.length > 0) return { ok: false, problems };
+  const scenario = normalize(authored);
+  return { ok: true, authored, scenario, features: requiredFeatures(scenario) };
+}
+
+function bytesHex(b: Bytes): string {
+  return b.hex !== undefined ? b.hex.toLowerCase() : bytesToHex(utf8Bytes(b.utf8!));
+}
+
+/** R-NORM-1..4. Assumes a valid scenario. */
+export function normalize(s: AuthoredScenario): NormalizedScenario {
+  const nodes = s.cluster?.nodes ?? 3; // R-CLUSTER-1
+  const leader = s.cluster?.leader ?? 1; // R-CLUSTER-2
+  const steps = s.steps.map((step: AuthoredStep): Step => {
+    switch (step.op) {
+      case "put":
+      case "append":
+        return { op: step.op, key: step.key, value: bytesHex(step.value) };
+      case "delete":
+        return { op: "delete", key: step.key };
+      case "incr":
+        return { op: "incr", key: step.key, delta: step.delta };
+      case "cas":
+        return { op: "cas", key: step.key, expected: step.expected === null ? null : bytesHex(step.expected), value: bytesHex(step.value) };
+      case "partition":
+        return { op: "partition", nodes: [...step.nodes] };
+      case "crash":
+      case "restart":
+        return { op: step.op, node: step.node };
+      case "heal":
+        return { op: "heal" };
+      case "snapshot": {
+        const ids = step.nodes === "all" ? Array.from({ length: nodes }, (_, i) => i + 1) : [...step.nodes];
+        return { op: "snapshot", nodes: ids as [number, ...number[]] };
+      }
+    }
+  });
+  return { cluster: { nodes, leader }, steps: steps as [Step, ...Step[]] };
+}
+
+/** SPEC.md section 6: the optional features a scenario needs, in the fixed order append, incr, cas, crash. */
+export function requiredFeatures(s: NormalizedScenario): Feature[] {
+  const ops = new Set<string>(s.steps.map((st) => st.op));
+  return FEATURES.filter((f) => ops.has(f) || (f === "crash" && ops.has("restart")));
+}
+

@@ -1,0 +1,128 @@
+// Generated from schema/normalized.schema.json by `npm run cli -- types`. Do not edit by hand.
+
+/**
+ * This interface was referenced by `NormalizedScenario`'s JSON-Schema
+ * via the `definition` "step".
+ */
+export type Step =
+  | PutStep
+  | DeleteStep
+  | AppendStep
+  | IncrStep
+  | CasStep
+  | PartitionStep
+  | CrashStep
+  | RestartStep
+  | HealStep
+  | SnapshotStep;
+/**
+ * This interface was referenced by `NormalizedScenario`'s JSON-Schema
+ * via the `definition` "hex".
+ */
+export type Hex = string;
+/**
+ * This interface was referenced by `NormalizedScenario`'s JSON-Schema
+ * via the `definition` "nodeId".
+ */
+export type NodeId = number;
+
+/**
+ * The scenario as the runner sends it to adapters (SPEC.md section 6): no defaults, no alternatives, bytes as lowercase hex.
+ */
+export interface NormalizedScenario {
+  cluster: {
+    nodes: number;
+    leader: number;
+  };
+  /**
+   * @minItems 1
+   */
+  steps: [Step, ...Step[]];
+}
+/**
+ * This interface was referenced by `NormalizedScenario`'s JSON-Schema
+ * via the `definition` "put".
+ */
+export interface PutStep {
+  op: "put";
+  key: string;
+  value: Hex;
+}
+/**
+ * This interface was referenced by `NormalizedScenario`'s JSON-Schema
+ * via the `definition` "delete".
+ */
+export interface DeleteStep {
+  op: "delete";
+  key: string;
+}
+/**
+ * This interface was referenced by `NormalizedScenario`'s JSON-Schema
+ * via the `definition` "append".
+ */
+export interface AppendStep {
+  op: "append";
+  key: string;
+  value: Hex;
+}
+/**
+ * This interface was referenced by `NormalizedScenario`'s JSON-Schema
+ * via the `definition` "incr".
+ */
+export interface IncrStep {
+  op: "incr";
+  key: string;
+  delta: string;
+}
+/**
+ * This interface was referenced by `NormalizedScenario`'s JSON-Schema
+ * via the `definition` "cas".
+ */
+export interface CasStep {
+  op: "cas";
+  key: string;
+  expected: null | Hex;
+  value: Hex;
+}
+/**
+ * This interface was referenced by `NormalizedScenario`'s JSON-Schema
+ * via the `definition` "partition".
+ */
+export interface PartitionStep {
+  op: "partition";
+  nodes: NodeId[];
+}
+/**
+ * This interface was referenced by `NormalizedScenario`'s JSON-Schema
+ * via the `definition` "crash".
+ */
+export interface CrashStep {
+  op: "crash";
+  node: NodeId;
+}
+/**
+ * This interface was referenced by `NormalizedScenario`'s JSON-Schema
+ * via the `definition` "restart".
+ */
+export interface RestartStep {
+  op: "restart";
+  node: NodeId;
+}
+/**
+ * This interface was referenced by `NormalizedScenario`'s JSON-Schema
+ * via the `definition` "heal".
+ */
+export interface HealStep {
+  op: "heal";
+}
+/**
+ * This interface was referenced by `NormalizedScenario`'s JSON-Schema
+ * via the `definition` "snapshot".
+ */
+export interface SnapshotStep {
+  op: "snapshot";
+  /**
+   * @minItems 1
+   */
+  nodes: [NodeId, ...NodeId[]];
+}

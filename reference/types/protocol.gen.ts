@@ -1,0 +1,214 @@
+// Generated from schema/protocol.schema.json by `npm run cli -- types`. Do not edit by hand.
+
+/**
+ * Every line of the adapter protocol (SPEC.md section 7). The runner validates what it sends against #/$defs/runnerMessage and every adapter line against #/$defs/adapterMessage.
+ */
+export type ProtocolMessage = RunnerMessage | AdapterMessage;
+export type RunnerMessage = HelloRequest | RunRequest | ShutdownRequest;
+/**
+ * This interface was referenced by `NormalizedScenario`'s JSON-Schema
+ * via the `definition` "step".
+ */
+export type Step =
+  | PutStep
+  | DeleteStep
+  | AppendStep
+  | IncrStep
+  | CasStep
+  | PartitionStep
+  | CrashStep
+  | RestartStep
+  | HealStep
+  | SnapshotStep;
+export type AdapterMessage = HelloReply | ResultMessage | ErrorMessage;
+/**
+ * A snapshot in lowercase hex; the shortest possible snapshot is 36 bytes.
+ */
+export type SnapshotHex = string;
+
+/**
+ * R-PROTO-5, runner to adapter.
+ */
+export interface HelloRequest {
+  type: "hello";
+  protocol: number;
+}
+/**
+ * R-PROTO-6, runner to adapter.
+ */
+export interface RunRequest {
+  type: "run";
+  id: string;
+  name: string;
+  trace: boolean;
+  scenario: NormalizedScenario;
+}
+/**
+ * The scenario as the runner sends it to adapters (SPEC.md section 6): no defaults, no alternatives, bytes as lowercase hex.
+ */
+export interface NormalizedScenario {
+  cluster: {
+    nodes: number;
+    leader: number;
+  };
+  /**
+   * @minItems 1
+   */
+  steps: [Step, ...Step[]];
+}
+/**
+ * This interface was referenced by `NormalizedScenario`'s JSON-Schema
+ * via the `definition` "put".
+ */
+export interface PutStep {
+  op: "put";
+  key: string;
+  /**
+   * This interface was referenced by `NormalizedScenario`'s JSON-Schema
+   * via the `definition` "hex".
+   */
+  value: string;
+}
+/**
+ * This interface was referenced by `NormalizedScenario`'s JSON-Schema
+ * via the `definition` "delete".
+ */
+export interface DeleteStep {
+  op: "delete";
+  key: string;
+}
+/**
+ * This interface was referenced by `NormalizedScenario`'s JSON-Schema
+ * via the `definition` "append".
+ */
+export interface AppendStep {
+  op: "append";
+  key: string;
+  /**
+   * This interface was referenced by `NormalizedScenario`'s JSON-Schema
+   * via the `definition` "hex".
+   */
+  value: string;
+}
+/**
+ * This interface was referenced by `NormalizedScenario`'s JSON-Schema
+ * via the `definition` "incr".
+ */
+export interface IncrStep {
+  op: "incr";
+  key: string;
+  delta: string;
+}
+/**
+ * This interface was referenced by `NormalizedScenario`'s JSON-Schema
+ * via the `definition` "cas".
+ */
+export interface CasStep {
+  op: "cas";
+  key: string;
+  expected: null | string;
+  /**
+   * This interface was referenced by `NormalizedScenario`'s JSON-Schema
+   * via the `definition` "hex".
+   */
+  value: string;
+}
+/**
+ * This interface was referenced by `NormalizedScenario`'s JSON-Schema
+ * via the `definition` "partition".
+ */
+export interface PartitionStep {
+  op: "partition";
+  /**
+   * Items: This interface was referenced by `NormalizedScenario`'s JSON-Schema
+   * via the `definition` "nodeId".
+   */
+  nodes: number[];
+}
+/**
+ * This interface was referenced by `NormalizedScenario`'s JSON-Schema
+ * via the `definition` "crash".
+ */
+export interface CrashStep {
+  op: "crash";
+  /**
+   * This interface was referenced by `NormalizedScenario`'s JSON-Schema
+   * via the `definition` "nodeId".
+   */
+  node: number;
+}
+/**
+ * This interface was referenced by `NormalizedScenario`'s JSON-Schema
+ * via the `definition` "restart".
+ */
+export interface RestartStep {
+  op: "restart";
+  /**
+   * This interface was referenced by `NormalizedScenario`'s JSON-Schema
+   * via the `definition` "nodeId".
+   */
+  node: number;
+}
+/**
+ * This interface was referenced by `NormalizedScenario`'s JSON-Schema
+ * via the `definition` "heal".
+ */
+export interface HealStep {
+  op: "heal";
+}
+/**
+ * This interface was referenced by `NormalizedScenario`'s JSON-Schema
+ * via the `definition` "snapshot".
+ */
+export interface SnapshotStep {
+  op: "snapshot";
+  /**
+   * @minItems 1
+   *
+   * Items: This interface was referenced by `NormalizedScenario`'s JSON-Schema
+   * via the `definition` "nodeId".
+   */
+  nodes: [number, ...number[]];
+}
+/**
+ * R-PROTO-9, runner to adapter.
+ */
+export interface ShutdownRequest {
+  type: "shutdown";
+}
+/**
+ * R-PROTO-5, adapter to runner.
+ */
+export interface HelloReply {
+  type: "hello";
+  protocol: number;
+  name: string;
+  version: string;
+  features: string[];
+}
+/**
+ * R-PROTO-6 and R-PROTO-7, adapter to runner.
+ */
+export interface ResultMessage {
+  type: "result";
+  id: string;
+  snapshots: SnapshotEntry[];
+  trace?: TraceEntry[];
+}
+export interface SnapshotEntry {
+  step: number;
+  node: number;
+  hex: SnapshotHex;
+}
+export interface TraceEntry {
+  step: number;
+  states: (null | SnapshotHex)[];
+}
+/**
+ * R-PROTO-8, adapter to runner.
+ */
+export interface ErrorMessage {
+  type: "error";
+  id: string | null;
+  message: string;
+}

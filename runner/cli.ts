@@ -1,0 +1,75 @@
+#!/usr/bin/env -S npx tsx
+// The one CLI of the kit. Every error the user can cause ends here as one line per problem and exit code 2;
+// only a bug in the kit prints a stack trace, and only with RSM_DEBUG=1.
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { EXIT_FAILED, EXIT_USAGE, InvalidInput, UsageError } from "./errors.js";
+import { decodeCommand } from "./decode_cmd.js";
+import { syncSchemaTypes } from "./schema_types.js";
+import { validateCommand } from "./validate_cmd.js";
+import { vectorsCommand } from "./vectors_cmd.js";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+const USAGE = `usage: rsm <command> [options]
+
+commands:
+  conformance [options]   run the golden vectors against adapters (see README "Running the conformance suite")
+  vectors [--check]       regenerate golden vectors from the reference; --check fails if any is stale
+  validate [paths...]     check authored scenarios (default: vectors/scenarios)
+  decode <hex | file>     print a snapshot's fields and pairs and whether its CRC is right (--full: no cut)
+  types [--check]         regenerate reference/types/*.gen.ts from schema/
+`;
+
+type Command = (args: string[], out: (line: string) => void) => Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  conformance: async (args) => (await import("./conformance.js")).conformanceCommand(args, ROOT),
+  vectors: (args, out) => vectorsCommand(args, ROOT, out),
+  validate: (args, out) => validateCommand(args, ROOT, out),
+  decode: (args, out) => decodeCommand(args, out),
+  types: async (args, out) => {
+    const check = args.includes("--check");
+    const stale = await syncSchemaTypes(ROOT, check ? "check" : "write");
+    for (const f of stale) out(`${check ? "stale" : "wrote"} ${f}`);
+    if (stale.length === 0) out("types match the schemas");
+    return check && stale.length > 0 ? EXIT_FAILED : 0;
+  },
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write(USAGE);
+    return name === undefined ? EXIT_USAGE : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}; expected one of ${Object.keys(COMMANDS).join(", ")}`);
+  return command(args, (line) => process.stdout.write(`${line}\n`));
+}
+
+function report(err: unknown): number {
+  if (err instanceof InvalidInput) {
+    for (const line of err.lines) process.stderr.write(`${line}\n`);
+    return EXIT_USAGE;
+  }
+  if (err instanceof UsageError) {
+    process.stderr.write(`rsm: ${err.message}\n`);
+    return EXIT_USAGE;
+  }
+  process.stderr.write(`rsm: internal error: ${(err as Error)?.message ?? String(err)}\n`);
+  process.stderr.write("This is a bug in rsm-conformance; please report it with the command you ran (RSM_DEBUG=1 shows the stack).\n");
+  if (process.env.RSM_DEBUG) process.stderr.write(`${(err as Error)?.stack}\n`);
+  return EXIT_FAILED;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      process.exitCode = report(err);
+    },
+  );
+}
