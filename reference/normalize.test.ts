@@ -1,0 +1,66 @@
+import { readFileSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadScenario } from "./normalize.js";
+import { runScenario } from "./run.js";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const SPEC = readFileSync(path.join(ROOT, "SPEC.md"), "utf8");
+
+/** The fenced JSON blocks of SPEC.md, in order: the authored example, then its normalized form. */
+function specJsonBlocks(): string[] {
+  return [...SPEC.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]!);
+}
+
+describe("SPEC.md section 5 and 6 example", () => {
+  it("normalizes the authored example to exactly the normalized text of section 6", () => {
+    const [authored, normalized] = specJsonBlocks();
+    const r = loadScenario(authored!);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(JSON.stringify(r.scenario)).toBe(normalized!.trim());
+    expect(r.features).toEqual([]);
+  });
+
+  it("gives the snapshots section 6 describes (the second worked example for every node at step 5)", () => {
+    const r = loadScenario(specJsonBlocks()[0]!);
+    if (!r.ok) throw new Error("the SPEC example must be valid");
+    const hex = runScenario(r.scenario).snapshots;
+    const ab = SPEC.match(/`(524b5631[0-9a-f]*63c4d85c)`/)![1];
+    expect(hex.map((s) => [s.step, s.node])).toEqual([
+      [3, 3],
+      [5, 1],
+      [5, 2],
+      [5, 3],
+    ]);
+    for (const s of hex.slice(1)) expect(s.hex).toBe(ab);
+  });
+});
+
+describe("rejection rules: one fixture per rule in vectors/invalid", () => {
+  const dir = path.join(ROOT, "vectors", "invalid");
+  const expected = JSON.parse(readFileSync(path.join(ROOT, "vectors", "invalid-expected.json"), "utf8")) as Record<string, { path: string; rule: string }[]>;
+  const files = readdirSync(dir).filter((f) => f.endsWith(".json")).sort();
+
+  it("every fixture has an expectation and every expectation a fixture", () => {
+    expect(files).toEqual(Object.keys(expected).sort());
+  });
+
+  for (const file of files) {
+    it(`${file}: ${expected[file]?.map((e) => `${e.path} ${e.rule}`).join(", ")}`, () => {
+      const r = loadScenario(readFileSync(path.join(dir, file), "utf8"));
+      expect(r.ok).toBe(false);
+      if (r.ok) return;
+      expect(r.problems.map((p) => ({ path: p.path, rule: p.rule }))).toEqual(expected[file]);
+      for (const p of r.problems) expect(p.message).toMatch(/expected|not allowed|listed twice|is down|is up|does not exist|above|not a node|cannot be isolated|missing|lone surrogate|no snapshot|while node|already down|not JSON/);
+    });
+  }
+
+  it("covers every rejection rule SPEC.md marks (invalid)", () => {
+    const rules = new Set([...SPEC.matchAll(/\*\*(R-[A-Z]+-\d+)\*\* \(invalid/g)].map((m) => m[1]!));
+    rules.add("R-CLUSTER-1").add("R-CLUSTER-2");
+    const covered = new Set(Object.values(expected).flatMap((list) => list.map((e) => e.rule)));
+    expect([...rules].filter((r) => !covered.has(r))).toEqual([]);
+    expect(rules.size).toBeGreaterThanOrEqual(17);
+  });
+});
