@@ -92,8 +92,9 @@ export function scenarioArbitrary(options: ScenarioOptions = {}): fc.Arbitrary<N
   return fc
     .integer({ min: 1, max: maxNodes })
     .chain((nodes) => fc.tuple(fc.constant(nodes), fc.integer({ min: 1, max: nodes }), fc.array(raw, { maxLength: options.maxSteps ?? 30 })))
-    .map(([nodes, leader, raws]) => ({
-      cluster: { nodes, leader },
-      steps: [...repair(nodes, leader, raws), { op: "snapshot", nodes: [leader] }] as [Step, ...Step[]],
-    }));
+    .map(([nodes, leader, raws]) => {
+      const steps = repair(nodes, leader, raws);
+      steps.push({ op: "snapshot", nodes: [leader] });
+      return { cluster: { nodes, leader }, steps: steps as [Step, ...Step[]] };
+    });
 }
