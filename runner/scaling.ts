@@ -1,0 +1,42 @@
+// Scenarios of any length for the scaling benchmark and the linear-time guard: mixed ops over 10^4 keys,
+// a partition change or crash/restart every ~1,000 steps and a snapshot every ~10,000. Deterministic.
+import type { NormalizedScenario, Step } from "../reference/index.js";
+
+export function scalingScenario(steps: number, seed = 1): NormalizedScenario {
+  let x = seed >>> 0 || 1;
+  const r = (n: number) => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x % n;
+  };
+  const nodes = 5;
+  const leader = 1;
+  let crashed = 0; // the follower that is down, or 0
+  const out: Step[] = [];
+  for (let i = 0; out.length < steps - 1; i++) {
+    const key = `key-${r(10_000)}`;
+    if (i % 10_000 === 9_999) {
+      out.push({ op: "snapshot", nodes: [leader] });
+    } else if (i % 1000 === 999) {
+      // Alternate partition changes and crash/restart, so rejoins happen throughout the run.
+      if (Math.floor(i / 1000) % 2 === 0) out.push({ op: "partition", nodes: r(2) === 0 ? [] : [2 + r(4)] });
+      else if (crashed === 0) out.push({ op: "crash", node: (crashed = 2 + r(4)) });
+      else {
+        out.push({ op: "restart", node: crashed });
+        crashed = 0;
+      }
+    } else {
+      const roll = r(10);
+      if (roll < 4) out.push({ op: "put", key, value: (r(1 << 30) >>> 0).toString(16).padStart(8, "0") });
+      else if (roll < 5) out.push({ op: "delete", key });
+      else if (roll < 7) out.push({ op: "append", key, value: "ab" });
+      else if (roll < 9) out.push({ op: "incr", key, delta: String(r(1000)) });
+      else out.push({ op: "cas", key, expected: null, value: "00" });
+    }
+  }
+  out.push({ op: "snapshot", nodes: [leader] });
+  return { cluster: { nodes, leader }, steps: out as [Step, ...Step[]] };
+}
