@@ -14,13 +14,23 @@ export function bytesToHex(b: Uint8Array): string {
   return out;
 }
 
+const NIBBLE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) {
+  NIBBLE[HEX.charCodeAt(i)] = i;
+  NIBBLE[HEX.toUpperCase().charCodeAt(i)] = i;
+}
+
 /** Decodes even-length hex of either case; throws on anything else. */
 export function hexToBytes(hex: string): Uint8Array {
-  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) {
-    throw new RangeError(`not an even-length hex string: ${JSON.stringify(hex.slice(0, 40))}`);
+  const out = new Uint8Array(hex.length >> 1);
+  let bad = hex.length % 2 !== 0;
+  for (let i = 0; i < out.length && !bad; i++) {
+    const hi = NIBBLE[hex.charCodeAt(2 * i)] ?? -1;
+    const lo = NIBBLE[hex.charCodeAt(2 * i + 1)] ?? -1;
+    bad = hi < 0 || lo < 0;
+    out[i] = (hi << 4) | lo;
   }
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  if (bad) throw new RangeError(`not an even-length hex string: ${JSON.stringify(hex.slice(0, 40))}`);
   return out;
 }
 

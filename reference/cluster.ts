@@ -1,7 +1,7 @@
 // The cluster (SPEC.md sections 1-3): a fixed leader, followers that may be isolated or down,
 // rejoin by one-shot snapshot push, and one replication round after every step but snapshot.
 import { invariant } from "./assert.js";
-import type { LogEntry } from "./log.js";
+import type { Command, LogEntry } from "./log.js";
 import { applyCommand } from "./state_machine.js";
 import { Store } from "./store.js";
 import type { NormalizedScenario, Step } from "./types/normalized.gen.js";
@@ -24,6 +24,7 @@ export interface Node {
 export class Cluster {
   readonly nodes: Node[];
   readonly leader: Node;
+  readonly followers: Node[];
   /** The leader's log; entry i (1-based) is log[i - 1]. */
   readonly log: LogEntry[] = [];
   /** R-CLUSTER-4: the isolated set P. */
@@ -41,16 +42,13 @@ export class Cluster {
       store: new Store(),
     }));
     this.leader = this.node(cluster.leader);
+    this.followers = this.nodes.filter((n) => n !== this.leader);
   }
 
   node(id: number): Node {
     const node = this.nodes[id - 1];
     invariant(node !== undefined, `node ${id} does not exist`);
     return node;
-  }
-
-  get followers(): Node[] {
-    return this.nodes.filter((n) => n !== this.leader);
   }
 
   /** R-CLUSTER-4: up and not isolated. */
@@ -65,17 +63,25 @@ export class Cluster {
 
   /** Applies one step that is not a snapshot, then the rejoins it causes, then one replication round. */
   apply(step: Exclude<Step, { op: "snapshot" }>): void {
-    const reachableBefore = new Set(this.followers.filter((f) => this.isReachable(f)).map((f) => f.id));
     switch (step.op) {
       case "put":
       case "delete":
       case "append":
       case "incr":
       case "cas":
-        // R-LOG-3: the leader appends; stores change only when the entry is applied.
+        // R-LOG-3: the leader appends; stores change only when the entry is applied. Nobody rejoins.
         this.log.push({ index: this.log.length + 1, term: 1, command: step });
         this.leader.logLength = this.log.length;
         break;
+      default:
+        this.applyEvent(step);
+    }
+    this.replicationRound();
+  }
+
+  private applyEvent(step: Exclude<Step, { op: "snapshot" | Command["op"] }>): void {
+    const reachableBefore = this.followers.filter((f) => this.isReachable(f));
+    switch (step.op) {
       case "partition":
         // R-PART-1: P is replaced, not extended.
         this.isolated = new Set(step.nodes);
@@ -94,9 +100,8 @@ export class Cluster {
     }
     // R-PART-1, R-RESTART-2, R-HEAL-1, R-REJOIN-1: followers that became reachable rejoin, ascending id.
     for (const f of this.followers) {
-      if (this.isReachable(f) && !reachableBefore.has(f.id)) this.rejoin(f);
+      if (this.isReachable(f) && !reachableBefore.includes(f)) this.rejoin(f);
     }
-    this.replicationRound();
   }
 
   /** R-CRASH-3: the log and current_term survive; the store and both indices do not. */

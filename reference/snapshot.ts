@@ -11,7 +11,12 @@ export interface SnapshotFields {
   readonly lastIncludedIndex: bigint;
   readonly lastIncludedTerm: bigint;
   /** Ascending by UTF-8 key bytes (R-STORE-1). */
-  readonly pairs: readonly { readonly keyBytes: Uint8Array; readonly value: Uint8Array }[];
+  readonly pairs: readonly SnapshotPair[];
+}
+
+export interface SnapshotPair {
+  readonly keyBytes: Uint8Array;
+  readonly value: Uint8Array;
 }
 
 /** The snapshot of a node whose store holds `pairs` (already sorted) and that applied through `lastApplied`. */
@@ -20,7 +25,7 @@ export function snapshotFields(currentTerm: number, lastApplied: number, pairs: 
     currentTerm: BigInt(currentTerm), // R-WIRE-2
     lastIncludedIndex: BigInt(lastApplied), // R-WIRE-3
     lastIncludedTerm: lastApplied === 0 ? 0n : 1n, // R-WIRE-4: every entry has term 1 (R-LOG-1)
-    pairs,
+    pairs: pairs.map((p) => ({ keyBytes: p.key.bytes, value: p.value })),
   };
 }
 
@@ -99,7 +104,7 @@ export function decodeSnapshot(bytes: Uint8Array): DecodedSnapshot {
   const lastIncludedIndex = view.getBigUint64(take("last_included_index", 8, "R-WIRE-3"));
   const lastIncludedTerm = view.getBigUint64(take("last_included_term", 8, "R-WIRE-4"));
   const count = view.getUint32(take("pair count", 4, "R-WIRE-5"));
-  const pairs: { keyBytes: Uint8Array; value: Uint8Array }[] = [];
+  const pairs: SnapshotPair[] = [];
   for (let i = 0; i < count; i++) {
     const keyLength = view.getUint32(take(`key length of pair ${i}`, 4, "R-WIRE-8"));
     const keyStart = take(`key bytes of pair ${i}`, keyLength, "R-WIRE-6");

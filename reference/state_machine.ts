@@ -1,9 +1,10 @@
 // Applying one committed command to a store (SPEC.md section 2.1), in schema order.
 import { bytesEqual, concatBytes, hexToBytes } from "./bytes.js";
-import type { Store } from "./store.js";
 import type { Command } from "./log.js";
+import type { Store } from "./store.js";
 
 const U64 = 1n << 64n;
+const EMPTY = new Uint8Array(0);
 
 export function applyCommand(store: Store, command: Command): void {
   switch (command.op) {
@@ -17,7 +18,7 @@ export function applyCommand(store: Store, command: Command): void {
       return;
     case "append":
       // R-APPEND-1: a missing key counts as empty, so append creates it even with an empty value.
-      store.set(command.key, concatBytes(store.get(command.key) ?? new Uint8Array(0), hexToBytes(command.value)));
+      store.set(command.key, concatBytes(store.get(command.key) ?? EMPTY, hexToBytes(command.value)));
       return;
     case "incr":
       applyIncr(store, command.key, BigInt(command.delta));

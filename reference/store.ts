@@ -1,12 +1,11 @@
 // The store: key (a Unicode string) -> value (bytes), iterated in UTF-8 byte order (R-STORE-1).
 // A Map, never a plain object: an object turns "__proto__" into a prototype change and enumerates
-// integer-like keys ("2", "10") before the others.
-import { compareBytes, utf8Bytes } from "./bytes.js";
+// integer-like keys ("2", "10") before the others. Values are shared between stores and never mutated in
+// place: every write stores a new array.
+import { keyOf, type Key } from "./log.js";
 
 export interface Pair {
-  readonly key: string;
-  /** The key's UTF-8 bytes, which are what orders and what is written (R-WIRE-6, R-WIRE-8). */
-  readonly keyBytes: Uint8Array;
+  readonly key: Key;
   readonly value: Uint8Array;
 }
 
@@ -21,13 +20,9 @@ export class Store {
     return this.pairs.get(key)?.value;
   }
 
-  has(key: string): boolean {
-    return this.pairs.has(key);
-  }
-
   set(key: string, value: Uint8Array): void {
-    const keyBytes = this.pairs.get(key)?.keyBytes ?? utf8Bytes(key);
-    this.pairs.set(key, { key, keyBytes, value });
+    // The key's UTF-8 bytes are computed once, when the key first enters this store.
+    this.pairs.set(key, { key: this.pairs.get(key)?.key ?? keyOf(key), value });
   }
 
   delete(key: string): void {
@@ -36,7 +31,7 @@ export class Store {
 
   clone(): Store {
     const copy = new Store();
-    for (const [key, pair] of this.pairs) copy.pairs.set(key, pair);
+    for (const [text, pair] of this.pairs) copy.pairs.set(text, pair);
     return copy;
   }
 
@@ -45,6 +40,6 @@ export class Store {
    * compare UTF-16 code units and put U+FFFD after U+1F600.
    */
   sorted(): Pair[] {
-    return [...this.pairs.values()].sort((a, b) => compareBytes(a.keyBytes, b.keyBytes));
+    return [...this.pairs.values()].sort((a, b) => (a.key.order < b.key.order ? -1 : a.key.order > b.key.order ? 1 : 0));
   }
 }
