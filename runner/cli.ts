@@ -16,6 +16,7 @@ const USAGE = `usage: rsm <command> [options]
 commands:
   conformance [options]   run the golden vectors against adapters (see README "Running the conformance suite")
   vectors [--check]       regenerate golden vectors from the reference; --check fails if any is stale
+  mutation [variant...]   run buggy variants of the reference over the goldens; fails if one survives
   validate [paths...]     check authored scenarios (default: vectors/scenarios)
   decode <hex | file>     print a snapshot's fields and pairs and whether its CRC is right (--full: no cut)
   types [--check]         regenerate reference/types/*.gen.ts from schema/
@@ -26,6 +27,7 @@ type Command = (args: string[], out: (line: string) => void) => Promise<number>;
 const COMMANDS: Record<string, Command> = {
   conformance: async (args) => (await import("./conformance.js")).conformanceCommand(args, ROOT),
   vectors: (args, out) => vectorsCommand(args, ROOT, out),
+  mutation: async (args, out) => (await import("./mutation/mutation_cmd.js")).mutationCommand(args, ROOT, out),
   validate: (args, out) => validateCommand(args, ROOT, out),
   decode: (args, out) => decodeCommand(args, out),
   types: async (args, out) => {

@@ -1,0 +1,253 @@
+// Deliberately buggy variants of the reference, each a bug real ports have. A variant is a set of textual
+// patches to reference/ source; every patch must match exactly once, so a refactor of the reference that
+// makes a variant stale fails loudly instead of silently testing nothing.
+
+export interface Patch {
+  /** Path below reference/. */
+  readonly file: string;
+  readonly search: string;
+  readonly replace: string;
+}
+
+export interface Variant {
+  readonly id: string;
+  /** The kind of port bug, so the table shows breadth, not 20 flavours of one bug. */
+  readonly kind: string;
+  readonly bug: string;
+  readonly rules: readonly string[];
+  readonly patches: readonly Patch[];
+}
+
+const SORT_BY_UTF8 = "[...this.pairs.values()].sort((a, b) => (a.key.order < b.key.order ? -1 : a.key.order > b.key.order ? 1 : 0))";
+
+export const VARIANTS: readonly Variant[] = [
+  {
+    id: "utf16-key-order",
+    kind: "string ordering",
+    bug: "sorts keys as JavaScript strings (UTF-16 code units), as a plain .sort() does",
+    rules: ["R-STORE-1"],
+    patches: [{ file: "store.ts", search: SORT_BY_UTF8, replace: "[...this.pairs.values()].sort((a, b) => (a.key.text < b.key.text ? -1 : a.key.text > b.key.text ? 1 : 0))" }],
+  },
+  {
+    id: "js-object-as-map",
+    kind: "map iteration order",
+    bug: "keeps the store in a plain object: integer-like keys enumerate first and __proto__ vanishes",
+    rules: ["R-STORE-1"],
+    patches: [
+      {
+        file: "store.ts",
+        search: `    return ${SORT_BY_UTF8};`,
+        replace: `    const o: Record<string, Pair> = {};\n    for (const p of ${SORT_BY_UTF8}) o[p.key.text] = p;\n    return Object.values(o);`,
+      },
+    ],
+  },
+  {
+    id: "nul-terminated-keys",
+    kind: "NUL in keys",
+    bug: "treats keys as C strings, cutting them at the first NUL",
+    rules: ["R-WIRE-8"],
+    patches: [{ file: "log.ts", search: "const bytes = utf8Bytes(text);", replace: 'const bytes = utf8Bytes(text.split("\\u0000")[0]!);' }],
+  },
+  {
+    id: "empty-key-dropped",
+    kind: "empty key",
+    bug: "treats the empty key as no key and leaves it out of the snapshot",
+    rules: ["R-STORE-1", "R-WIRE-6"],
+    patches: [{ file: "snapshot.ts", search: "pairs: pairs.map((p) =>", replace: 'pairs: pairs.filter((p) => p.key.text !== "").map((p) =>' }],
+  },
+  {
+    id: "key-length-u8",
+    kind: "length prefixes",
+    bug: "keeps key lengths in a byte",
+    rules: ["R-WIRE-8"],
+    patches: [{ file: "snapshot.ts", search: "view.setUint32(at, p.keyBytes.length);", replace: "view.setUint32(at, p.keyBytes.length & 0xff);" }],
+  },
+  {
+    id: "key-length-u16",
+    kind: "length prefixes",
+    bug: "keeps key lengths in a u16",
+    rules: ["R-WIRE-8"],
+    patches: [{ file: "snapshot.ts", search: "view.setUint32(at, p.keyBytes.length);", replace: "view.setUint32(at, p.keyBytes.length & 0xffff);" }],
+  },
+  {
+    id: "value-length-u16",
+    kind: "length prefixes",
+    bug: "keeps value lengths in a u16",
+    rules: ["R-WIRE-8"],
+    patches: [{ file: "snapshot.ts", search: "view.setUint32(at, p.value.length);", replace: "view.setUint32(at, p.value.length & 0xffff);" }],
+  },
+  {
+    id: "incr-saturates",
+    kind: "integer wrapping",
+    bug: "saturates at 2^64 - 1 instead of wrapping",
+    rules: ["R-INCR-2"],
+    patches: [{ file: "state_machine.ts", search: "(value + delta) % U64", replace: "(value + delta > U64 - 1n ? U64 - 1n : value + delta)" }],
+  },
+  {
+    id: "incr-delta-through-float64",
+    kind: "integer width",
+    bug: "parses delta as a JSON number (float64), losing bits above 2^53",
+    rules: ["R-INCR-1", "R-DELTA-1"],
+    patches: [{ file: "state_machine.ts", search: "BigInt(command.delta)", replace: "BigInt(Number(command.delta))" }],
+  },
+  {
+    id: "incr-little-endian",
+    kind: "endianness",
+    bug: "reads and writes the counter little-endian",
+    rules: ["R-INCR-2"],
+    patches: [
+      { file: "state_machine.ts", search: "getBigUint64(0, false)", replace: "getBigUint64(0, true)" },
+      { file: "state_machine.ts", search: "setBigUint64(0, (value + delta) % U64, false)", replace: "setBigUint64(0, (value + delta) % U64, true)" },
+    ],
+  },
+  {
+    id: "incr-resets-odd-length",
+    kind: "incr on non-8-byte values",
+    bug: "treats a value that is not 8 bytes as 0 instead of leaving it alone",
+    rules: ["R-INCR-3"],
+    patches: [{ file: "state_machine.ts", search: "return; // R-INCR-3", replace: "value = 0n; // R-INCR-3" }],
+  },
+  {
+    id: "cas-null-matches-empty",
+    kind: "cas null vs empty",
+    bug: "lets expected null match a present empty value",
+    rules: ["R-CAS-2"],
+    patches: [{ file: "state_machine.ts", search: "expected === null ? current === undefined :", replace: "expected === null ? current === undefined || current.length === 0 :" }],
+  },
+  {
+    id: "cas-empty-matches-missing",
+    kind: "cas null vs empty",
+    bug: "lets an empty expected value match a missing key",
+    rules: ["R-CAS-2"],
+    patches: [
+      { file: "state_machine.ts", search: "current !== undefined && bytesEqual(current, expected)", replace: "(current === undefined ? expected.length === 0 : bytesEqual(current, expected))" },
+    ],
+  },
+  {
+    id: "append-missing-is-noop",
+    kind: "append edge",
+    bug: "appends only to existing keys",
+    rules: ["R-APPEND-1"],
+    patches: [
+      {
+        file: "state_machine.ts",
+        search: "store.set(command.key, concatBytes(store.get(command.key) ?? EMPTY, hexToBytes(command.value)));",
+        replace: "if (store.get(command.key) !== undefined) store.set(command.key, concatBytes(store.get(command.key) ?? EMPTY, hexToBytes(command.value)));",
+      },
+    ],
+  },
+  {
+    id: "put-empty-deletes",
+    kind: "empty values",
+    bug: "treats putting an empty value as a delete",
+    rules: ["R-STORE-2", "R-PUT-1"],
+    patches: [
+      {
+        file: "state_machine.ts",
+        search: "      store.set(command.key, hexToBytes(command.value));\n      return;\n    case \"delete\":",
+        replace: "      if (command.value === \"\") store.delete(command.key);\n      else store.set(command.key, hexToBytes(command.value));\n      return;\n    case \"delete\":",
+      },
+    ],
+  },
+  {
+    id: "majority-ceil",
+    kind: "majority rule",
+    bug: "computes the majority as ceil(N / 2), too small for even N",
+    rules: ["R-CLUSTER-5", "R-COMMIT-1"],
+    patches: [{ file: "cluster.ts", search: "Math.floor(this.nodes.length / 2) + 1", replace: "Math.ceil(this.nodes.length / 2)" }],
+  },
+  {
+    id: "commit-counts-reachable-only",
+    kind: "commit counting",
+    bug: "counts only reachable followers towards the majority, ignoring isolated holders of the entry",
+    rules: ["R-COMMIT-1"],
+    patches: [{ file: "cluster.ts", search: "this.nodes.map((n) => n.logLength)", replace: "this.nodes.map((n) => (n === this.leader || this.isReachable(n) ? n.logLength : 0))" }],
+  },
+  {
+    id: "commit-ignores-down-nodes",
+    kind: "commit counting",
+    bug: "forgets that a down follower's persistent log still counts",
+    rules: ["R-COMMIT-1", "R-CRASH-3"],
+    patches: [{ file: "cluster.ts", search: "this.nodes.map((n) => n.logLength)", replace: "this.nodes.map((n) => (n.up ? n.logLength : 0))" }],
+  },
+  {
+    id: "isolated-followers-receive-entries",
+    kind: "replication",
+    bug: "replicates to isolated followers as long as they are up",
+    rules: ["R-ROUND-1", "R-CLUSTER-4"],
+    patches: [{ file: "cluster.ts", search: "if (this.isReachable(f)) f.logLength = this.log.length;", replace: "if (f.up) f.logLength = this.log.length;" }],
+  },
+  {
+    id: "crash-forgets-log",
+    kind: "what a crash forgets",
+    bug: "loses the log on crash, although it is persistent",
+    rules: ["R-CRASH-3"],
+    patches: [{ file: "cluster.ts", search: "    f.up = false;\n", replace: "    f.up = false;\n    f.logLength = 0;\n" }],
+  },
+  {
+    id: "crash-keeps-volatile-state",
+    kind: "what a crash forgets",
+    bug: "keeps the store and indices across a crash and restart",
+    rules: ["R-CRASH-3", "R-RESTART-2"],
+    patches: [
+      { file: "cluster.ts", search: "    f.up = false;\n    f.store = new Store();\n    f.commitIndex = 0;\n    f.lastApplied = 0;\n", replace: "    f.up = false;\n" },
+      { file: "cluster.ts", search: "    f.up = true;\n    f.store = new Store();\n    f.commitIndex = 0;\n    f.lastApplied = 0;\n", replace: "    f.up = true;\n" },
+    ],
+  },
+  {
+    id: "restart-rejoins-inside-partition",
+    kind: "when a rejoin happens",
+    bug: "rejoins a restarted node even while it is isolated",
+    rules: ["R-RESTART-2", "R-REJOIN-1"],
+    patches: [{ file: "cluster.ts", search: "if (this.isReachable(f) && !reachableBefore.includes(f)) this.rejoin(f);", replace: "if (f.up && !reachableBefore.includes(f)) this.rejoin(f);" }],
+  },
+  {
+    id: "rejoin-without-store",
+    kind: "what a rejoin installs",
+    bug: "advances a rejoining follower's indices without installing the leader's state",
+    rules: ["R-REJOIN-2"],
+    patches: [{ file: "cluster.ts", search: "    f.store = this.leader.store.clone();\n", replace: "" }],
+  },
+  {
+    id: "partition-extends",
+    kind: "partition semantics",
+    bug: "adds to the isolated set instead of replacing it",
+    rules: ["R-PART-1"],
+    patches: [{ file: "cluster.ts", search: "this.isolated = new Set(step.nodes);", replace: "this.isolated = new Set([...this.isolated, ...step.nodes]);" }],
+  },
+  {
+    id: "heal-leaves-crashed-down",
+    kind: "heal semantics",
+    bug: "lifts the partition on heal but does not restart crashed nodes",
+    rules: ["R-HEAL-1"],
+    patches: [{ file: "cluster.ts", search: "for (const n of this.nodes) if (!n.up) this.restart(n);", replace: "" }],
+  },
+  {
+    id: "crc32-ieee",
+    kind: "checksum",
+    bug: "uses the IEEE CRC-32 polynomial instead of Castagnoli",
+    rules: ["R-WIRE-7"],
+    patches: [{ file: "crc32c.ts", search: "0x82f63b78", replace: "0xedb88320" }],
+  },
+  {
+    id: "crc-skips-magic",
+    kind: "checksum",
+    bug: "computes the CRC over the bytes after the magic",
+    rules: ["R-WIRE-7"],
+    patches: [{ file: "snapshot.ts", search: "crc32c(out, 0, at)", replace: "crc32c(out, 4, at)" }],
+  },
+  {
+    id: "term-1-when-empty",
+    kind: "snapshot header",
+    bug: "writes last_included_term 1 even when nothing is applied",
+    rules: ["R-WIRE-4"],
+    patches: [{ file: "snapshot.ts", search: "lastApplied === 0 ? 0n : 1n", replace: "1n" }],
+  },
+  {
+    id: "snapshot-nodes-sorted",
+    kind: "emission order",
+    bug: "emits a snapshot step's nodes in id order instead of the order listed",
+    rules: ["R-SNAP-3"],
+    patches: [{ file: "run.ts", search: "for (const id of step.nodes)", replace: "for (const id of [...step.nodes].sort((a, b) => a - b))" }],
+  },
+];
