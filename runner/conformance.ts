@@ -1,6 +1,114 @@
-// Placeholder until the runner lands (issue 3): the conformance command is owned by runner/conformance/.
+// `rsm conformance`: every selected golden vector against every selected adapter (runner/README.md). This
+// file only wires the parts in runner/conformance/ together: options, corpus, builds, runs, reports.
+import { writeFileAtomic } from "./fs_atomic.js";
 import { UsageError } from "./errors.js";
+import { runAdapter, type AdapterTarget, type RunContext } from "./conformance/adapter_run.js";
+import { binsDir, writeBins } from "./conformance/bins.js";
+import { guardChildren, killAll } from "./conformance/children.js";
+import { loadCorpus } from "./conformance/corpus.js";
+import { NO_EXPECTED_FAILURES, loadExpectedFailures } from "./conformance/expected_failures.js";
+import { exitCode, isUnexpectedProblem, type AdapterReport } from "./conformance/model.js";
+import { USAGE, parseOptions } from "./conformance/options.js";
+import { loadRegistry } from "./conformance/registry.js";
+import { renderHuman } from "./conformance/reporters/human.js";
+import { renderJson } from "./conformance/reporters/json.js";
+import { renderJunit } from "./conformance/reporters/junit.js";
+import { Progress } from "./conformance/reporters/progress.js";
+import { COLOUR, PLAIN, useColour } from "./conformance/reporters/style.js";
+import type { RunReport } from "./conformance/run_report.js";
+import { select } from "./conformance/select.js";
+import { buildIfStale, planTargets } from "./conformance/targets.js";
 
-export async function conformanceCommand(_args: string[], _root: string): Promise<number> {
-  throw new UsageError("conformance: the runner is not built yet");
+interface Stream {
+  isTTY?: boolean;
+  columns?: number;
+  write(s: string): unknown;
+}
+
+/** Where the command writes; tests pass their own to capture the report. */
+export interface Io {
+  readonly stdout: Stream;
+  readonly stderr: Stream;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+const PROCESS_IO: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env };
+
+/** Two --exec ports may say the same name in their hello; the later ones get #2, #3 in command-line order. */
+function uniqueNames(adapters: AdapterReport[]): AdapterReport[] {
+  const seen = new Set<string>();
+  return adapters.map((a) => {
+    let name = a.name;
+    for (let k = 2; seen.has(name); k++) name = `${a.name}#${k}`;
+    seen.add(name);
+    return name === a.name ? a : { ...a, name };
+  });
+}
+
+export async function conformanceCommand(args: string[], root: string, io: Io = PROCESS_IO): Promise<number> {
+  const o = parseOptions(args, root);
+  if (o.help) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  const startedAt = new Date().toISOString();
+  const started = performance.now();
+  const corpus = await loadCorpus(o.vectors);
+  const expected = o.expectedFailures.length > 0 ? await loadExpectedFailures(o.expectedFailures, new Set(corpus.map((v) => v.name))) : NO_EXPECTED_FAILURES;
+  const vectors = select(corpus, o);
+  if (vectors.length === 0 && (o.filters.length > 0 || o.tags.length > 0)) {
+    throw new UsageError(`no scenario matches ${[...o.filters.map((f) => `--filter ${f}`), ...o.tags.map((t) => `--tag ${t}`)].join(" ")} among ${corpus.length} golden vectors`);
+  }
+  const targets = planTargets(root, o.execs.length > 0 ? [] : await loadRegistry(root), o.adapters, o.execs);
+
+  const note = (line: string) => io.stderr.write(`rsm: ${line}\n`);
+  const progress = new Progress(io.stderr, vectors.length);
+  const ctx: RunContext = {
+    timeoutMs: o.timeoutMs,
+    jobs: o.jobs,
+    expected,
+    bail: o.bail,
+    stop: { stopped: false },
+    onResult: (target: AdapterTarget, r) => progress.tick(target.name, isUnexpectedProblem(r)),
+  };
+
+  const release = guardChildren((text) => io.stderr.write(text));
+  let adapters: AdapterReport[];
+  try {
+    adapters = await Promise.all(
+      targets.map(async (t): Promise<AdapterReport> => {
+        const prepared = o.build ? await buildIfStale(root, t, note) : { fatal: null, built: false };
+        if (prepared.fatal) return { name: t.name, command: t.command, hello: null, fatal: prepared.fatal, results: [], notRun: vectors.length, durationMs: 0, built: false };
+        return { ...(await runAdapter(t, vectors, ctx)), built: prepared.built };
+      }),
+    );
+  } finally {
+    killAll();
+    release();
+    progress.clear();
+  }
+
+  adapters = uniqueNames(adapters);
+  if (o.out !== null) await writeBins(binsDir(o.out, o.reporter), adapters);
+  const run: RunReport = {
+    adapters,
+    selected: vectors.length,
+    corpus: corpus.length,
+    durationMs: performance.now() - started,
+    strict: o.strict,
+    exitCode: exitCode(adapters, o.strict),
+    startedAt,
+  };
+  const human = () => renderHuman(run, useColour(io.stdout, io.env) ? COLOUR : PLAIN);
+  if (o.reporter === "human") io.stdout.write(human());
+  else {
+    const text = o.reporter === "json" ? renderJson(run) : renderJunit(run);
+    if (o.out === null) io.stdout.write(text);
+    else {
+      await writeFileAtomic(o.out, text);
+      io.stdout.write(human());
+      note(`wrote ${o.reporter} report ${o.out}`);
+    }
+  }
+  return run.exitCode;
 }

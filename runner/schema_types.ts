@@ -5,7 +5,7 @@ import path from "node:path";
 import { compile } from "json-schema-to-typescript";
 import { writeFileAtomic } from "./fs_atomic.js";
 
-export const SCHEMAS = ["scenario", "normalized", "protocol", "golden"] as const;
+export const SCHEMAS = ["scenario", "normalized", "protocol", "golden", "report"] as const;
 
 const BANNER = "// Generated from schema/NAME.schema.json by `npm run cli -- types`. Do not edit by hand.\n";
 

@@ -12,7 +12,13 @@ export function escapeKey(bytes: Uint8Array): string {
   } catch {
     return `b"${[...bytes].map((b) => (b >= 0x20 && b < 0x7f && b !== 0x22 && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, "0")}`)).join("")}"`;
   }
-  return JSON.stringify(text).replace(/[\u0080-\u009f\u200b-\u200f\u2028\u2029\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  // Escape what a terminal would show as nothing, as a box, or merged into its neighbour: controls,
+  // format characters, private use, unassigned code points and noncharacters (U+E000, U+FFFF), separators
+  // other than space, and combining marks (so "e\u0301" never looks like "\u00e9").
+  return JSON.stringify(text).replace(/(?! )[\p{C}\p{Z}\p{M}\p{Noncharacter_Code_Point}]/gu, (c) => {
+    const cp = c.codePointAt(0)!;
+    return cp > 0xffff ? `\\u{${cp.toString(16)}}` : `\\u${cp.toString(16).padStart(4, "0")}`;
+  });
 }
 
 /** Printable ASCII as is, everything else as "."; the hex beside it is the truth. */

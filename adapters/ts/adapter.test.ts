@@ -1,0 +1,58 @@
+// The TypeScript adapter driven in memory: protocol v1 replies, and R-PROTO-8 errors instead of crashes.
+import { PassThrough } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { runScenario, validator, type NormalizedScenario } from "../../reference/index.js";
+import { handleLine, serve } from "./adapter.js";
+
+const scenario: NormalizedScenario = {
+  cluster: { nodes: 3, leader: 1 },
+  steps: [{ op: "put", key: "a", value: "31" }, { op: "crash", node: 3 }, { op: "snapshot", nodes: [1, 2] }],
+};
+const run = (extra: object = {}) => JSON.stringify({ type: "run", id: "7", name: "t/one", trace: false, scenario, ...extra });
+const reply = (line: string) => JSON.parse(handleLine(line)!) as Record<string, unknown>;
+const isAdapterMessage = validator("protocol.schema.json#/$defs/adapterMessage");
+
+describe("handleLine", () => {
+  it("answers hello with protocol 1, its name, version and every optional feature", () => {
+    expect(reply('{"type":"hello","protocol":1}')).toEqual({ type: "hello", protocol: 1, name: "ts", version: "0.1.0", features: ["append", "incr", "cas", "crash"] });
+    // R-PROTO-5: asked for another version, it still answers with the one it speaks.
+    expect(reply('{"type":"hello","protocol":9}').protocol).toBe(1);
+  });
+
+  it("runs a scenario with the reference, with and without trace", () => {
+    expect(reply(run())).toEqual({ type: "result", id: "7", ...runScenario(scenario) });
+    const traced = reply(run({ trace: true }));
+    expect(traced.trace).toEqual(runScenario(scenario, { trace: true }).trace);
+    expect(isAdapterMessage(traced)).toBe(true);
+  });
+
+  it("ignores fields it does not know in a run request (R-PROTO-4)", () => {
+    expect(reply(run({ priority: "high" })).type).toBe("result");
+  });
+
+  it("answers everything it does not understand with an error, never a crash (R-PROTO-8)", () => {
+    expect(reply("not json")).toEqual({ type: "error", id: null, message: "not JSON: not json" });
+    expect(reply("[1,2]")).toMatchObject({ type: "error", id: null });
+    expect(reply('{"type":"launch","id":"3"}')).toEqual({ type: "error", id: "3", message: 'unknown message type "launch"' });
+    expect(reply('{"type":"run","id":"4","name":"x","trace":false}')).toMatchObject({ type: "error", id: "4" });
+    const leaderCrash = { cluster: { nodes: 3, leader: 1 }, steps: [{ op: "crash", node: 1 }, { op: "snapshot", nodes: [2] }] };
+    expect(reply(run({ scenario: leaderCrash }))).toMatchObject({ type: "error", id: "7" });
+    for (const line of ["not json", '{"type":"launch"}', run({ scenario: leaderCrash })]) expect(isAdapterMessage(reply(line))).toBe(true);
+  });
+
+  it("says nothing to shutdown", () => {
+    expect(handleLine('{"type":"shutdown"}')).toBeNull();
+  });
+});
+
+describe("serve", () => {
+  it("answers each line in order and stops at shutdown", async () => {
+    const input = new PassThrough();
+    const output = new PassThrough();
+    const done = serve(input, output);
+    input.end(['{"type":"hello","protocol":1}', run(), "", '{"type":"shutdown"}', run()].join("\n") + "\n");
+    await done;
+    const lines = output.read()?.toString().trim().split("\n") ?? [];
+    expect(lines.map((l: string) => JSON.parse(l).type)).toEqual(["hello", "result"]);
+  });
+});

@@ -1,0 +1,76 @@
+// The TypeScript adapter: protocol v1 (SPEC.md section 7) around the reference, and nothing else. It gets no
+// shortcut into the runner; it reads lines and writes lines like every other port.
+import { createInterface } from "node:readline";
+import type { Readable, Writable } from "node:stream";
+import pkg from "../../package.json" with { type: "json" };
+import { runScenario, validator, type AdapterMessage, type RunRequest } from "../../reference/index.js";
+
+export const PROTOCOL = 1;
+export const FEATURES = ["append", "incr", "cas", "crash"] as const;
+
+function errorReply(id: string | null, message: string): AdapterMessage {
+  return { type: "error", id, message };
+}
+
+/** The fields of a run request this adapter knows; R-PROTO-4 says to ignore any others. */
+function knownRunFields(m: Record<string, unknown>): Record<string, unknown> {
+  return { type: m.type, id: m.id, name: m.name, trace: m.trace, scenario: m.scenario };
+}
+
+/** Why a message failed the schema, in one short phrase for the error reply. */
+function schemaReason(): string {
+  const e = validator("protocol.schema.json#/$defs/run").errors?.[0];
+  return e ? `${e.instancePath || "(root)"} ${e.message ?? "is invalid"}` : "is invalid";
+}
+
+/**
+ * One request line in, one reply line out; null means shutdown (R-PROTO-9: exit without replying).
+ * Never throws: R-PROTO-8 says an adapter answers bad input with an error, it does not crash on it.
+ */
+export function handleLine(line: string): string | null {
+  let message: unknown;
+  try {
+    message = JSON.parse(line);
+  } catch {
+    return JSON.stringify(errorReply(null, `not JSON: ${line.slice(0, 80)}`));
+  }
+  if (typeof message !== "object" || message === null || Array.isArray(message)) {
+    return JSON.stringify(errorReply(null, "expected a JSON object"));
+  }
+  const m = message as Record<string, unknown>;
+  const id = typeof m.id === "string" ? m.id : null;
+  switch (m.type) {
+    case "hello":
+      // R-PROTO-5: answer with the version we speak, even when another was asked for.
+      return JSON.stringify({ type: "hello", protocol: PROTOCOL, name: "ts", version: pkg.version ?? "0.1.0", features: [...FEATURES] });
+    case "run": {
+      const known = knownRunFields(m);
+      if (!validator("protocol.schema.json#/$defs/run")(known)) return JSON.stringify(errorReply(id, `invalid run request: ${schemaReason()}`));
+      const request = known as unknown as RunRequest;
+      try {
+        const result = runScenario(request.scenario, { trace: request.trace });
+        return JSON.stringify({ type: "result", id: request.id, ...result });
+      } catch (err) {
+        // A scenario that is schema-valid but semantically invalid (crash of the leader) trips an invariant.
+        return JSON.stringify(errorReply(request.id, `cannot run ${request.name}: ${(err as Error).message}`));
+      }
+    }
+    case "shutdown":
+      return null;
+    default:
+      return JSON.stringify(errorReply(id, `unknown message type ${JSON.stringify(m.type)}`));
+  }
+}
+
+/** Serves requests from input until shutdown or end of input. Streams are parameters so tests run it in memory. */
+export async function serve(input: Readable, output: Writable): Promise<void> {
+  // crlfDelay and no line cap: R-PROTO-1 lines can be many megabytes.
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (line.trim() === "") continue;
+    const reply = handleLine(line);
+    if (reply === null) break;
+    output.write(`${reply}\n`);
+  }
+  lines.close();
+}

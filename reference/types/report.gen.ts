@@ -1,0 +1,226 @@
+// Generated from schema/report.schema.json by `npm run cli -- types`. Do not edit by hand.
+
+/**
+ * The output of `rsm conformance --reporter json` (runner/README.md). Field names are snake_case; times are milliseconds. A consumer should ignore fields it does not know: later minor revisions may add some, and bump `format` only for incompatible changes.
+ */
+export interface ConformanceReport {
+  format: 1;
+  /**
+   * ISO 8601 time the run started.
+   */
+  started_at: string;
+  duration_ms: number;
+  /**
+   * The run's exit code: 0 all passed or expected, 1 a failure or error.
+   */
+  exit_code: 0 | 1;
+  /**
+   * Whether --strict was given: a listed expected failure that passes then fails the run.
+   */
+  strict: boolean;
+  /**
+   * Golden vectors found.
+   */
+  corpus: number;
+  /**
+   * Golden vectors selected by --filter, --tag and --shard.
+   */
+  selected: number;
+  adapters: Adapter[];
+}
+/**
+ * This interface was referenced by `ConformanceReport`'s JSON-Schema
+ * via the `definition` "adapter".
+ */
+export interface Adapter {
+  /**
+   * The registered name; for --exec the name from the adapter's hello ("exec" if it never said hello).
+   */
+  name: string;
+  /**
+   * The argv run, joined for display.
+   */
+  command: string;
+  /**
+   * The adapter's hello reply (R-PROTO-5), or null when it did not start.
+   */
+  hello: null | HelloReply;
+  /**
+   * The runner built the adapter before this run because it was stale.
+   */
+  built: boolean;
+  fatal: null | Fatal;
+  counts: Counts;
+  duration_ms: number;
+  /**
+   * In corpus order; scenarios not run are only counted.
+   */
+  results: Result[];
+}
+/**
+ * R-PROTO-5, adapter to runner.
+ */
+export interface HelloReply {
+  type: "hello";
+  protocol: number;
+  name: string;
+  version: string;
+  features: string[];
+}
+/**
+ * Why an adapter ran none or not all of its scenarios, reported once.
+ *
+ * This interface was referenced by `ConformanceReport`'s JSON-Schema
+ * via the `definition` "fatal".
+ */
+export interface Fatal {
+  /**
+   * build: the build failed; toolchain: the build tool is not installed; start: no valid hello; restart: a later process did not start; timeouts: given up after consecutive timeouts.
+   */
+  kind: "build" | "toolchain" | "start" | "restart" | "timeouts";
+  message: string;
+  /**
+   * The build's output or the adapter's stderr, tail.
+   */
+  output: string | null;
+  /**
+   * True for a missing toolchain of an adapter not named with --adapter: reported, but the run does not fail for it.
+   */
+  optional: boolean;
+}
+/**
+ * This interface was referenced by `ConformanceReport`'s JSON-Schema
+ * via the `definition` "counts".
+ */
+export interface Counts {
+  /**
+   * Includes unexpected passes.
+   */
+  passed: number;
+  /**
+   * Byte mismatches not listed as expected.
+   */
+  failed: number;
+  /**
+   * Protocol errors, crashes, timeouts and error replies not listed as expected.
+   */
+  errored: number;
+  /**
+   * Scenarios needing a feature the adapter does not list.
+   */
+  skipped: number;
+  /**
+   * Listed in --expected-failures, and failed or errored.
+   */
+  expected: number;
+  /**
+   * Listed in --expected-failures, and passed.
+   */
+  unexpected_passes: number;
+  /**
+   * Left out after a fatal problem or --bail.
+   */
+  not_run: number;
+}
+/**
+ * This interface was referenced by `ConformanceReport`'s JSON-Schema
+ * via the `definition` "result".
+ */
+export interface Result {
+  /**
+   * The scenario name (SPEC.md section 5).
+   */
+  name: string;
+  /**
+   * The golden vector file, relative to the working directory.
+   */
+  file: string;
+  /**
+   * The authored scenario the golden came from.
+   */
+  source: string;
+  status: "passed" | "failed" | "error" | "skipped";
+  /**
+   * Listed in --expected-failures.
+   */
+  expected_failure: boolean;
+  duration_ms: number;
+  /**
+   * One line: why it failed, errored or was skipped.
+   */
+  reason: string | null;
+  /**
+   * The adapter's stderr tail, for errors.
+   */
+  stderr_tail: string | null;
+  /**
+   * The adapter was killed after this scenario and started again.
+   */
+  restarted: boolean;
+  diagnosis: null | Diagnosis;
+  /**
+   * With --out: the expected and actual snapshot bytes of the first mismatching snapshot.
+   */
+  bins: null | {
+    expected: string;
+    actual: string;
+  };
+}
+/**
+ * Present for a failed (byte mismatch) result.
+ *
+ * This interface was referenced by `ConformanceReport`'s JSON-Schema
+ * via the `definition` "diagnosis".
+ */
+export interface Diagnosis {
+  /**
+   * The first mismatching snapshot: its index in the result's snapshots, its step and node.
+   */
+  snapshot: {
+    index: number;
+    step: number;
+    node: number;
+  };
+  /**
+   * The first differing byte.
+   */
+  offset: number;
+  /**
+   * The wire-format field of the expected snapshot that byte falls in (e.g. "key bytes of pair 0"), null past its end.
+   */
+  field: string | null;
+  /**
+   * The SPEC.md rule defining that field.
+   */
+  field_rule: string | null;
+  /**
+   * The first step after which the port's state differs from the reference's, from both traces (R-PROTO-7).
+   */
+  divergence: null | {
+    step: number;
+    /**
+     * The step, as in the normalized scenario (schema/normalized.schema.json).
+     */
+    op: {};
+    nodes: number[];
+  };
+  /**
+   * Why no divergence was found, when none was.
+   */
+  trace_note: string | null;
+  /**
+   * SPEC.md rule ids most likely involved, best guess first.
+   */
+  rules: string[];
+  /**
+   * Whether the actual snapshot's CRC matches its own bytes; null when it does not decode.
+   */
+  crc_self_consistent: boolean | null;
+  decode_error: string | null;
+  /**
+   * Decoded snapshots, expected against actual: lines starting "- ", "+ " or "  ".
+   */
+  diff: string[];
+  expected_hex: string;
+  actual_hex: string;
+}

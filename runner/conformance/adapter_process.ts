@@ -1,0 +1,205 @@
+// One running adapter: a child process spoken to in protocol v1 over stdin and stdout (SPEC.md section 7).
+// This module knows processes, lines and deadlines, not scenarios: it hands back the raw reply line and
+// turns every way a process can fail (cannot start, exits, goes silent, talks out of turn) into a named error.
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import type { HelloReply } from "../../reference/index.js";
+import { killGroup, track } from "./children.js";
+import { AdapterExited, AdapterStartFailed, AdapterTimedOut, ProtocolError } from "./errors.js";
+import { LineSplitter } from "./line_splitter.js";
+import { HELLO_LINE, PROTOCOL_VERSION, SHUTDOWN_LINE, cutLine, parseAdapterLine } from "./protocol.js";
+import { TailBuffer } from "./tail_buffer.js";
+
+export interface Launch {
+  /** Run without a shell. "node" means the Node running the runner, so PATH cannot pick another. */
+  readonly argv: readonly string[];
+  readonly cwd: string;
+}
+
+interface Waiter {
+  resolve(line: string): void;
+  reject(err: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+/** How long an adapter gets to exit after shutdown before it is killed. */
+const SHUTDOWN_GRACE_MS = 1000;
+/** After the process exits, how long to wait for its last stdout bytes before giving up on them. */
+const DRAIN_MS = 200;
+/**
+ * The hello gets at least this long whatever --timeout says: a JVM or a tsx-compiled adapter can take a few
+ * seconds to start on a loaded CI machine, and a short --timeout is meant for stuck scenarios, not startup.
+ */
+export const MIN_HELLO_TIMEOUT_MS = 10_000;
+
+function spawnProblem(program: string, err: NodeJS.ErrnoException): string {
+  if (err.code === "ENOENT") return `cannot start ${JSON.stringify(program)}: no such command or file`;
+  if (err.code === "EACCES") return `cannot start ${JSON.stringify(program)}: not executable (EACCES)`;
+  return `cannot start ${JSON.stringify(program)}: ${err.message}`;
+}
+
+export function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
+  return signal ? `was killed by ${signal}` : `exited with code ${code}`;
+}
+
+/** The protocol number of a hello reply, read without trusting the rest of its shape. */
+function peekProtocol(line: string): unknown {
+  try {
+    const m = JSON.parse(line) as { type?: unknown; protocol?: unknown } | null;
+    return m !== null && typeof m === "object" && m.type === "hello" ? m.protocol : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export class AdapterProcess {
+  private readonly stderr = new TailBuffer();
+  private readonly splitter: LineSplitter;
+  private waiter: Waiter | null = null;
+  /** A line that came while nothing was asked; the next request fails with it. */
+  private unsolicited: string | null = null;
+  /** What the last request was about, to say after which reply an unasked-for line came. */
+  private lastLabel = "hello";
+  private exit: string | null = null;
+  private readonly exited: Promise<void>;
+  private spawnError: NodeJS.ErrnoException | null = null;
+
+  private constructor(private readonly child: ChildProcess) {
+    this.splitter = new LineSplitter((line) => this.onLine(line));
+    child.stdout!.on("data", (chunk: Buffer) => this.splitter.push(chunk));
+    child.stderr!.on("data", (chunk: Buffer) => this.stderr.push(chunk));
+    // A write to an adapter that just died fails with EPIPE; the exit handler reports it, so swallow it here.
+    child.stdin!.on("error", () => {});
+    const stdoutEnded = new Promise<void>((resolve) => child.stdout!.once("close", resolve));
+    this.exited = new Promise<void>((resolve) => {
+      child.once("error", (err: NodeJS.ErrnoException) => {
+        this.spawnError = err;
+        // start() words this from spawnError; the text here only has to say the process is unusable.
+        this.exit = `could not be started (${err.code ?? err.message})`;
+        this.failWaiter(new AdapterExited(`adapter ${this.exit}`));
+        resolve();
+      });
+      child.once("exit", (code, signal) => {
+        // Kill the group too: an adapter's own children must not outlive it.
+        killGroup(child);
+        this.exit = describeExit(code, signal);
+        const drained = new Promise((r) => setTimeout(r, DRAIN_MS));
+        void Promise.race([stdoutEnded, drained]).then(() => {
+          this.failWaiter(new AdapterExited(`adapter ${this.exit}`));
+          resolve();
+        });
+      });
+    });
+  }
+
+  /** Spawns the adapter and completes the hello handshake; throws AdapterStartFailed, once, saying why. */
+  static async start(launch: Launch, timeoutMs: number): Promise<{ process: AdapterProcess; hello: HelloReply }> {
+    const [program, ...args] = launch.argv;
+    if (program === undefined) throw new AdapterStartFailed("the adapter's argv is empty");
+    const executable = program === "node" ? process.execPath : program.includes("/") ? path.resolve(launch.cwd, program) : program;
+    const child = spawn(executable, args, { cwd: launch.cwd, detached: true, stdio: ["pipe", "pipe", "pipe"] });
+    track(child);
+    const proc = new AdapterProcess(child);
+    let line: string;
+    const helloTimeoutMs = Math.max(timeoutMs, MIN_HELLO_TIMEOUT_MS);
+    try {
+      line = await proc.request(HELLO_LINE, helloTimeoutMs);
+    } catch (err) {
+      proc.kill();
+      await proc.exited;
+      const why =
+        proc.spawnError !== null
+          ? spawnProblem(program, proc.spawnError)
+          : err instanceof AdapterTimedOut
+            ? `no answer to hello within ${helloTimeoutMs / 1000} s (R-PROTO-5)`
+            : err instanceof AdapterExited
+              ? `${err.message.replace(/^adapter /, "")} before answering hello`
+              : (err as Error).message;
+      throw new AdapterStartFailed(why, proc.stderrTail());
+    }
+    // The version is checked before the schema: an adapter speaking another version may well send another shape.
+    const version = peekProtocol(line);
+    if (typeof version === "number" && version !== PROTOCOL_VERSION) {
+      // R-PROTO-5: after a version mismatch the runner sends nothing else, so no shutdown either.
+      proc.child.stdin!.end();
+      proc.kill();
+      await proc.exited;
+      throw new AdapterStartFailed(`adapter speaks protocol ${version}, this runner speaks protocol ${PROTOCOL_VERSION} (R-PROTO-5)`, proc.stderrTail());
+    }
+    let hello: HelloReply;
+    try {
+      const message = parseAdapterLine(line);
+      if (message.type !== "hello") throw new ProtocolError(`answered hello with a ${message.type} message, line: ${cutLine(line)}`);
+      hello = message;
+    } catch (err) {
+      await proc.close();
+      throw new AdapterStartFailed(`bad hello reply: ${(err as Error).message}`, proc.stderrTail());
+    }
+    return { process: proc, hello };
+  }
+
+  /** Sends one line and resolves with the next line the adapter writes; rejects past the deadline. */
+  request(line: string, timeoutMs: number, label = "hello"): Promise<string> {
+    if (this.waiter !== null) return Promise.reject(new Error("internal: a request is already open"));
+    if (this.unsolicited !== null) {
+      const extra = this.unsolicited;
+      return Promise.reject(new ProtocolError(`adapter wrote a line nobody asked for, after its reply to ${this.lastLabel} (R-PROTO-3), line: ${cutLine(extra)}`));
+    }
+    this.lastLabel = label;
+    if (this.exit !== null) return Promise.reject(new AdapterExited(`adapter ${this.exit}`));
+    return new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiter = null;
+        // R-PROTO-3 asks for one reply per request; silence past the deadline means it is stuck. Kill it.
+        this.kill();
+        reject(new AdapterTimedOut(`no answer within ${timeoutMs / 1000} s (--timeout); the adapter was killed`));
+      }, timeoutMs);
+      this.waiter = { resolve, reject, timer };
+      this.child.stdin!.write(`${line}\n`);
+    });
+  }
+
+  private onLine(line: string): void {
+    const w = this.waiter;
+    if (w === null) {
+      this.unsolicited ??= line;
+      return;
+    }
+    this.waiter = null;
+    clearTimeout(w.timer);
+    w.resolve(line);
+  }
+
+  private failWaiter(err: Error): void {
+    const w = this.waiter;
+    if (w === null) return;
+    this.waiter = null;
+    clearTimeout(w.timer);
+    const partial = this.splitter.partial;
+    w.reject(partial === "" ? err : new AdapterExited(`${err.message}, leaving an unfinished line: ${cutLine(partial)}`));
+  }
+
+  stderrTail(): string {
+    return this.stderr.text();
+  }
+
+  get alive(): boolean {
+    return this.exit === null;
+  }
+
+  kill(): void {
+    killGroup(this.child);
+  }
+
+  /** R-PROTO-9: shutdown, then the process group is killed after a grace period whatever it does. */
+  async close(): Promise<void> {
+    if (this.exit === null) {
+      this.child.stdin!.write(`${SHUTDOWN_LINE}\n`);
+      this.child.stdin!.end();
+      const grace = new Promise<void>((r) => setTimeout(r, SHUTDOWN_GRACE_MS).unref());
+      await Promise.race([this.exited, grace]);
+    }
+    this.kill();
+    await this.exited;
+  }
+}

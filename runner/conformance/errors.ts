@@ -1,0 +1,40 @@
+// The named ways an adapter can let the runner down. Each becomes an `error` result (or, for a start failure,
+// one adapter-level report); the message is what the user reads, so it says what was expected and what came.
+
+/** The adapter could not be started or did not complete the handshake (R-PROTO-5). */
+export class AdapterStartFailed extends Error {
+  override readonly name = "AdapterStartFailed";
+  constructor(
+    message: string,
+    readonly stderrTail = "",
+  ) {
+    super(message);
+  }
+}
+
+/** No reply within --timeout; the runner killed the process group. */
+export class AdapterTimedOut extends Error {
+  override readonly name = "AdapterTimedOut";
+}
+
+/** The adapter exited or was killed while a request was open. */
+export class AdapterExited extends Error {
+  override readonly name = "AdapterExited";
+}
+
+/** A line that breaks protocol v1: not JSON, not a message, wrong id, wrong snapshots, unasked-for. */
+export class ProtocolError extends Error {
+  override readonly name = "ProtocolError";
+}
+
+/** A build command that failed; `output` is its combined stdout and stderr (tail). */
+export class BuildFailed extends Error {
+  override readonly name = "BuildFailed";
+  constructor(
+    message: string,
+    readonly output: string,
+    readonly toolMissing: boolean,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { validator, type NormalizedScenario, type SnapshotEntry } from "../../reference/index.js";
+import { checkReply, compareSnapshots } from "./compare.js";
+import { ProtocolError } from "./errors.js";
+import { HELLO_LINE, SHUTDOWN_LINE, cutLine, parseAdapterLine, runLine, scenarioJson } from "./protocol.js";
+
+const scenario: NormalizedScenario = { cluster: { nodes: 1, leader: 1 }, steps: [{ op: "put", key: "\u{1F600}\"", value: "31" }, { op: "snapshot", nodes: [1] }] };
+const HEX = "524b563100000000000000010000000000000000000000000000000000000000045540e9";
+
+describe("what the runner sends", () => {
+  it("is valid against the runnerMessage schema, and a run line is the JSON it looks like", () => {
+    const validate = validator("protocol.schema.json#/$defs/runnerMessage");
+    const line = runLine("12", 'odd "name"', true, scenarioJson(scenario));
+    for (const l of [HELLO_LINE, SHUTDOWN_LINE, line]) expect(validate(JSON.parse(l))).toBe(true);
+    expect(JSON.parse(line)).toEqual({ type: "run", id: "12", name: 'odd "name"', trace: true, scenario });
+  });
+});
+
+describe("parseAdapterLine", () => {
+  const error = (line: string) => {
+    try {
+      parseAdapterLine(line);
+    } catch (err) {
+      expect(err).toBeInstanceOf(ProtocolError);
+      return (err as Error).message;
+    }
+    throw new Error("no error");
+  };
+
+  it("names what is wrong and quotes the line", () => {
+    expect(error("oops")).toBe("adapter wrote a line that is not JSON (R-PROTO-1, R-PROTO-2), line: oops");
+    expect(error('{"type":"bye"}')).toMatch(/not a protocol message: unknown message type; expected "hello", "result" or "error"/);
+    expect(error(`{"type":"result","id":"1","snapshots":[{"step":0,"node":1,"hex":"${HEX.toUpperCase()}"}]}`)).toMatch(/malformed hex at snapshots\[0\]\.hex/);
+    expect(error(`{"type":"result","id":"1","snapshots":[{"step":0,"node":1,"hex":"${HEX}0"}]}`)).toMatch(/malformed hex at snapshots\[0\]\.hex/);
+    expect(error('{"type":"result","id":"1","snapshots":[],"extra":1}')).toMatch(/\(root\) has unknown property "extra"/);
+  });
+
+  it("cuts long lines and escapes control characters", () => {
+    expect(cutLine("a\u0000b\u001b[31m")).toBe("a\\x00b\\x1b[31m");
+    expect(cutLine("x".repeat(1000))).toBe(`${"x".repeat(200)}... (1000 characters)`);
+  });
+});
+
+describe("checkReply and compareSnapshots", () => {
+  const result = (extra: object = {}) => ({ type: "result" as const, id: "5", snapshots: [], ...extra });
+
+  it("checks the id, the type and the trace key", () => {
+    expect(() => checkReply(result({ id: "6" }), "5", false, "")).toThrow(/reply id "6" does not match request id "5"/);
+    expect(() => checkReply(result({ trace: [] }), "5", false, "")).toThrow(/no trace was requested \(R-PROTO-7\)/);
+    expect(() => checkReply(result(), "5", true, "")).toThrow(/a trace was requested \(R-PROTO-7\)/);
+    expect(() => checkReply({ type: "hello", protocol: 1, name: "x", version: "1", features: [] }, "5", false, "")).toThrow(/with a hello message/);
+    expect(checkReply({ type: "error", id: "5", message: "no" }, "5", false, "")).toEqual({ type: "error", message: "no" });
+  });
+
+  it("wrong order is a protocol error; wrong bytes a mismatch at the first differing snapshot", () => {
+    const a: SnapshotEntry = { step: 1, node: 1, hex: HEX };
+    const b: SnapshotEntry = { step: 1, node: 2, hex: HEX };
+    expect(() => compareSnapshots([a, b], [b, a])).toThrow(/snapshot 0 is step 1 node 2, expected step 1 node 1 \(R-PROTO-6/);
+    expect(compareSnapshots([a, b], [a, b])).toEqual({ kind: "pass" });
+    const other = { ...b, hex: `${HEX.slice(0, -2)}00` };
+    expect(compareSnapshots([a, b], [a, other])).toEqual({ kind: "mismatch", index: 1, expected: b, actualHex: other.hex });
+  });
+});

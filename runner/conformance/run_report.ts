@@ -1,0 +1,13 @@
+// The whole run as the reporters see it.
+import type { AdapterReport } from "./model.js";
+
+export interface RunReport {
+  readonly adapters: readonly AdapterReport[];
+  /** Scenarios selected from the corpus (after --filter, --tag, --shard). */
+  readonly selected: number;
+  readonly corpus: number;
+  readonly durationMs: number;
+  readonly strict: boolean;
+  readonly exitCode: 0 | 1;
+  readonly startedAt: string;
+}
