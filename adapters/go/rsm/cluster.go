@@ -65,6 +65,12 @@ func NewCluster(n, leader int) (*Cluster, error) {
 	return c, nil
 }
 
+// reserveLog sizes the leader's log for at most n entries, so that a long
+// scenario does not copy it as it grows.
+func (c *Cluster) reserveLog(n int) {
+	c.log = slices.Grow(c.log, n)
+}
+
 // Size is N.
 func (c *Cluster) Size() int { return len(c.nodes) }
 
@@ -108,7 +114,14 @@ func (c *Cluster) Step(st *Step) ([]Emitted, error) {
 		return nil, nil
 	case OpSnapshot:
 		// R-SNAP-3: emits, changes nothing, no round.
-		return c.snapshotStep(st.Nodes)
+		nodes := st.Nodes
+		if st.AllNodes {
+			nodes = make([]int, c.Size())
+			for i := range nodes {
+				nodes[i] = i + 1
+			}
+		}
+		return c.snapshotStep(nodes)
 	}
 	return nil, fmt.Errorf("op: %q is not implemented", st.Op)
 }

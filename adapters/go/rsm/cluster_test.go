@@ -2,7 +2,6 @@ package rsm
 
 import (
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -19,11 +18,7 @@ func run(t *testing.T, scenario string) *Outcome {
 }
 
 func runErr(scenario string) (*Outcome, error) {
-	var w scenarioJSON
-	if err := json.Unmarshal([]byte(scenario), &w); err != nil {
-		return nil, err
-	}
-	sc, err := decodeScenario(&w)
+	sc, err := ParseScenario([]byte(scenario))
 	if err != nil {
 		return nil, err
 	}

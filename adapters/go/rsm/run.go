@@ -20,6 +20,7 @@ func Run(sc *Scenario, trace bool) (*Outcome, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.reserveLog(len(sc.Steps))
 	// Never nil, so that the reply says "snapshots":[] rather than null.
 	out := &Outcome{Snapshots: []SnapshotRecord{}}
 	if trace {

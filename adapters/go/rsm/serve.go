@@ -49,85 +49,60 @@ func Serve(r io.Reader, w io.Writer) error {
 }
 
 // handleLine answers one line. It returns stop on shutdown, and a nil reply
-// only then.
+// only then. A panic is a bug in this port; it becomes an error reply so
+// that the adapter keeps serving (R-PROTO-8).
 func handleLine(line []byte) (reply any, stop bool) {
-	var req request
-	err := json.Unmarshal(line, &req)
-	var typeErr *json.UnmarshalTypeError
-	if err != nil && !errors.As(err, &typeErr) {
-		return errorReply(nil, "line is not JSON: %v", err), false
+	var req *request
+	defer func() {
+		if p := recover(); p != nil {
+			var id *string
+			if req != nil {
+				id = req.ID
+			}
+			reply, stop = errorReply(id, "internal error in the go adapter, please report it: %v", p), false
+		}
+	}()
+	req, err := readRequest(line)
+	if err != nil {
+		return errorReply(nil, "%v", err), false
 	}
-	// A type error leaves the other fields decoded: it belongs to the
-	// request only if that request uses the field, so it is kept for run.
-	id := stringID(req.ID)
-	if req.Type == nil {
-		return errorReply(id, "message is not an object with a string \"type\""), false
+	if !req.HasType {
+		return errorReply(req.ID, "message has no string \"type\""), false
 	}
-	switch *req.Type {
+	switch req.Type {
 	case "hello":
 		// R-PROTO-5: whatever version is asked for, answer with the one this
 		// port speaks and let the runner report a mismatch.
 		return Hello, false
 	case "run":
-		return runRequest(&req, id, err), false
+		return runRequest(req), false
 	case "shutdown":
 		// R-PROTO-9: exit without replying.
 		return nil, true
 	}
-	return errorReply(id, "unknown message type %q", *req.Type), false
+	return errorReply(req.ID, "unknown message type %q", req.Type), false
 }
 
 // runRequest answers run (R-PROTO-6) with a result or an error reply.
-func runRequest(req *request, id *string, decodeErr error) any {
-	if id == nil {
+func runRequest(req *request) any {
+	if req.ID == nil {
 		return errorReply(nil, "run: \"id\" is missing or not a string")
 	}
-	if decodeErr != nil {
-		return errorReply(id, "run: %v", decodeErr)
-	}
-	var trace bool
-	if req.Trace != nil && json.Unmarshal(req.Trace, &trace) != nil {
-		return errorReply(id, "run: \"trace\" is not a boolean")
+	if req.ValueErr != nil {
+		return errorReply(req.ID, "run: %v", req.ValueErr)
 	}
 	if req.Scenario == nil {
-		return errorReply(id, "run: \"scenario\" is missing")
+		return errorReply(req.ID, "run: \"scenario\" is missing")
 	}
-	outcome, err := safeRun(req.Scenario, trace)
+	outcome, err := Run(req.Scenario, req.Trace)
 	if err != nil {
-		return errorReply(id, "%v", err)
+		return errorReply(req.ID, "run: %v", err)
 	}
-	reply := ResultReply{Type: "result", ID: *id, Snapshots: outcome.Snapshots}
-	if trace {
+	reply := ResultReply{Type: "result", ID: *req.ID, Snapshots: outcome.Snapshots}
+	if req.Trace {
 		reply.Trace = &outcome.Trace
 	}
 	return reply
-}
-
-// safeRun decodes and runs a scenario, turning a panic (a bug in this port)
-// into an error so that the adapter keeps serving (R-PROTO-8).
-func safeRun(w *scenarioJSON, trace bool) (outcome *Outcome, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			outcome, err = nil, fmt.Errorf("internal error in the go adapter, please report it: %v", p)
-		}
-	}()
-	sc, err := decodeScenario(w)
-	if err != nil {
-		return nil, err
-	}
-	return Run(sc, trace)
-}
-
-// stringID returns the request's id when it is a JSON string, else nil, which
-// an error reply sends as null (R-PROTO-8).
-func stringID(raw json.RawMessage) *string {
-	var s string
-	// Checked before decoding because null decodes into a string without
-	// error, and a null id must stay null.
-	if len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
-		return nil
-	}
-	return &s
 }
 
 func errorReply(id *string, format string, args ...any) ErrorReply {

@@ -24,11 +24,10 @@ const (
 // given current_term, last_applied and store. The size is computed first so
 // the bytes are written in one pass into one allocation.
 func EncodeSnapshot(currentTerm, lastApplied uint64, s *Store) []byte {
-	keys := s.SortedKeys()
+	pairs := s.SortedPairs()
 	size := headerSize + crcSize
-	for _, k := range keys {
-		v, _ := s.Get(k)
-		size += 4 + len(k) + 4 + len(v)
+	for _, p := range pairs {
+		size += 4 + len(p.Key) + 4 + len(p.Value)
 	}
 	buf := make([]byte, 0, size)
 	buf = append(buf, magic[:]...)
@@ -43,9 +42,9 @@ func EncodeSnapshot(currentTerm, lastApplied uint64, s *Store) []byte {
 	}
 	buf = binary.BigEndian.AppendUint64(buf, lastIncludedTerm)
 	// R-WIRE-5
-	buf = binary.BigEndian.AppendUint32(buf, uint32(len(keys)))
-	for _, k := range keys {
-		v, _ := s.Get(k)
+	buf = binary.BigEndian.AppendUint32(buf, uint32(len(pairs)))
+	for _, p := range pairs {
+		k, v := p.Key, p.Value
 		// R-WIRE-6, R-WIRE-8: lengths are UTF-8 byte lengths, and len of a Go
 		// string is its UTF-8 byte length; the prefix is 4 bytes whatever the
 		// size, so keys above 65,535 bytes and keys holding NUL need nothing
@@ -59,12 +58,6 @@ func EncodeSnapshot(currentTerm, lastApplied uint64, s *Store) []byte {
 	// big-endian u32 (Go's uint32 has no sign to get wrong).
 	buf = binary.BigEndian.AppendUint32(buf, crc32.Checksum(buf, castagnoli))
 	return buf
-}
-
-// Pair is one decoded key/value pair.
-type Pair struct {
-	Key   string
-	Value []byte
 }
 
 // Snapshot is a decoded snapshot, for tests and diagnostics.

@@ -2,6 +2,7 @@ package rsm
 
 import (
 	"slices"
+	"strings"
 )
 
 // Store is one node's key/value store (SPEC section 1.1).
@@ -62,19 +63,26 @@ func (s *Store) Len() int {
 	return len(s.m)
 }
 
-// SortedKeys returns the keys in snapshot order.
-func (s *Store) SortedKeys() []string {
-	keys := make([]string, 0, len(s.m))
-	for k := range s.m {
-		keys = append(keys, k)
+// Pair is one key and its value.
+type Pair struct {
+	Key   string
+	Value []byte
+}
+
+// SortedPairs returns the pairs in snapshot order. The values are the
+// store's own; callers must not modify them.
+func (s *Store) SortedPairs() []Pair {
+	pairs := make([]Pair, 0, len(s.m))
+	for k, v := range s.m {
+		pairs = append(pairs, Pair{k, v})
 	}
 	// R-STORE-1: keys are ordered by their UTF-8 bytes compared as unsigned
-	// bytes. Go strings hold UTF-8 and Go's string comparison is exactly that
-	// byte-wise unsigned comparison (a proper prefix first), so the default
-	// order is the spec's order. Map iteration order is random, which is why
-	// the keys are sorted explicitly before anything is serialised.
-	slices.Sort(keys)
-	return keys
+	// bytes. Go strings hold UTF-8 and strings.Compare is exactly that
+	// byte-wise unsigned comparison (a proper prefix first), unlike the
+	// UTF-16 order of JavaScript. Map iteration order is random, which is
+	// why the pairs are sorted explicitly before anything is serialised.
+	slices.SortFunc(pairs, func(a, b Pair) int { return strings.Compare(a.Key, b.Key) })
+	return pairs
 }
 
 // Clone returns an independent store with the same contents. Values are

@@ -9,14 +9,18 @@ import (
 // astral U+1F600 (surrogates D83D DE00) before U+FFFD; UTF-8 puts it after
 // (F0 9F 98 80 > EF BF BD). Bytes >= 0x80 sort after ASCII (unsigned), a
 // proper prefix sorts first, and "9" before "10" is not numeric order.
-func TestSortedKeysUTF8ByteOrder(t *testing.T) {
+func TestSortedPairsUTF8ByteOrder(t *testing.T) {
 	s := NewStore()
 	for _, k := range []string{"\U0001F600", "\uFFFD", "\u00e9", "z", "ab", "a", "", "\x00", "10", "9", "__proto__", "\uE000"} {
 		s.Set(k, []byte{1})
 	}
 	want := []string{"", "\x00", "10", "9", "__proto__", "a", "ab", "z", "\u00e9", "\uE000", "\uFFFD", "\U0001F600"}
-	if got := s.SortedKeys(); !slices.Equal(got, want) {
-		t.Fatalf("SortedKeys = %q, want %q", got, want)
+	var got []string
+	for _, p := range s.SortedPairs() {
+		got = append(got, p.Key)
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("SortedPairs keys = %q, want %q", got, want)
 	}
 }
 
