@@ -13,11 +13,19 @@ pub type NodeId = usize;
 pub enum Step {
     /// put, delete, append, incr or cas (R-LOG-3).
     Command(Command),
-    Partition { nodes: Vec<NodeId> },
-    Crash { node: NodeId },
-    Restart { node: NodeId },
+    Partition {
+        nodes: Vec<NodeId>,
+    },
+    Crash {
+        node: NodeId,
+    },
+    Restart {
+        node: NodeId,
+    },
     Heal,
-    Snapshot { nodes: Vec<NodeId> },
+    Snapshot {
+        nodes: Vec<NodeId>,
+    },
 }
 
 /// A step the cluster refuses: `path` is relative to the step (`node`, `nodes[2]`).
@@ -36,6 +44,7 @@ impl StepError {
     }
 }
 
+/// A node. It holds no store of its own making: see `Cluster::store`.
 #[derive(Clone, Debug)]
 struct Node {
     up: bool,
@@ -45,8 +54,14 @@ struct Node {
     current_term: u64,
     commit_index: usize,
     last_applied: usize,
-    store: Store,
+    /// A cache, not state: the shared log's first `replayed_through` entries applied to an
+    /// empty store. It survives a crash, as it is still what those entries give.
+    replayed: Store,
+    replayed_through: usize,
 }
+
+/// The store of every node whose `last_applied` is 0.
+static EMPTY_STORE: Store = Store::new();
 
 impl Node {
     /// R-CLUSTER-3.
@@ -57,36 +72,47 @@ impl Node {
             current_term: 1,
             commit_index: 0,
             last_applied: 0,
-            store: Store::new(),
+            replayed: Store::new(),
+            replayed_through: 0,
         }
     }
 
-    /// What a crash forgets and a restart starts from (R-CRASH-3, R-RESTART-2).
+    /// What a crash forgets and a restart starts from (R-CRASH-3, R-RESTART-2). The store is
+    /// empty because `last_applied` is 0 (see `Cluster::store`).
     fn lose_volatile_state(&mut self) {
-        self.store.clear();
         self.commit_index = 0;
         self.last_applied = 0;
     }
 
-    /// R-APPLY-1: apply `last_applied + 1 ..= commit_index` in index order.
-    fn apply_committed(&mut self, log: &[Command]) {
-        debug_assert!(self.commit_index <= self.log_len, "commit past the node's log");
-        if self.commit_index > self.last_applied {
-            for command in &log[self.last_applied..self.commit_index] {
-                state_machine::apply(&mut self.store, command);
-            }
-            self.last_applied = self.commit_index;
-        }
+    /// R-APPLY-1: entries `last_applied + 1 ..= commit_index` are applied in index order,
+    /// which `Cluster::store` does when the store is next looked at.
+    fn apply_committed(&mut self) {
+        debug_assert!(self.commit_index <= self.log_len, "commit past the log");
+        debug_assert!(
+            self.last_applied <= self.commit_index,
+            "applied past commit"
+        );
+        self.last_applied = self.commit_index;
     }
 
-    fn snapshot(&self) -> Vec<u8> {
-        let header = Header {
+    /// Brings the cache forward to `index`. Callers never ask for an index below the cache, as
+    /// a node's nonzero `last_applied` values are values of the leader's commit index, which
+    /// never goes back (R-COMMIT-2).
+    fn replay_to(&mut self, index: usize, log: &[Command]) {
+        debug_assert!(self.replayed_through <= index, "cache replayed too far");
+        for command in &log[self.replayed_through..index] {
+            state_machine::apply(&mut self.replayed, command);
+        }
+        self.replayed_through = index;
+    }
+
+    fn header(&self) -> Header {
+        Header {
             current_term: self.current_term,
             last_included_index: self.last_applied as u64,
             // R-WIRE-4: every entry has term 1 (R-LOG-1); index 0 has no entry, hence term 0.
             last_included_term: u64::from(self.last_applied > 0),
-        };
-        snapshot::encode(header, &self.store)
+        }
     }
 }
 
@@ -142,6 +168,8 @@ impl Cluster {
         Ok(Vec::new())
     }
 
+    /// N. The accessors below take a node id in 1..=N and panic outside it, as the id of a
+    /// step is checked before it is used.
     pub fn size(&self) -> usize {
         self.nodes.len()
     }
@@ -162,13 +190,35 @@ impl Cluster {
         self.node(id).log_len
     }
 
-    pub fn store(&self, id: NodeId) -> &Store {
-        &self.node(id).store
+    /// The node's store as SPEC.md defines it.
+    ///
+    /// Every node's store is the result of applying the first `last_applied` entries of its log
+    /// to an empty store: that holds initially, after applying (R-APPLY-1), after a rejoin
+    /// (R-REJOIN-2) and after a crash or restart (index 0, empty store). All logs are prefixes
+    /// of one log (R-LOG-2), so the store depends on `last_applied` alone, and this port builds
+    /// it only when it is looked at: from the leader's cache when the node is at the leader's
+    /// index (the common case), else from the node's own cache. Each cache only moves forward,
+    /// so over a whole run each entry is applied at most once per node, and a rejoin copies
+    /// nothing.
+    pub fn store(&mut self, id: NodeId) -> &Store {
+        let index = self.node(id).last_applied;
+        if index == 0 {
+            return &EMPTY_STORE;
+        }
+        let source = if self.node(self.leader).last_applied == index {
+            self.leader
+        } else {
+            id
+        };
+        let node = &mut self.nodes[source - 1];
+        node.replay_to(index, &self.log);
+        &node.replayed
     }
 
     /// The node's snapshot (section 4) as it is now.
-    pub fn node_snapshot(&self, id: NodeId) -> Vec<u8> {
-        self.node(id).snapshot()
+    pub fn node_snapshot(&mut self, id: NodeId) -> Vec<u8> {
+        let header = self.node(id).header();
+        snapshot::encode(header, self.store(id))
     }
 
     fn node(&self, id: NodeId) -> &Node {
@@ -302,7 +352,7 @@ impl Cluster {
         }
     }
 
-    fn snapshot(&self, nodes: &[NodeId]) -> Result<Vec<(NodeId, Vec<u8>)>, StepError> {
+    fn snapshot(&mut self, nodes: &[NodeId]) -> Result<Vec<(NodeId, Vec<u8>)>, StepError> {
         if nodes.is_empty() {
             return Err(StepError::new("nodes", "the node list is empty (R-SNAP-1)"));
         }
@@ -324,22 +374,21 @@ impl Cluster {
             }
         }
         // R-SNAP-3: in the order given.
-        Ok(nodes.iter().map(|&id| (id, self.node(id).snapshot())).collect())
+        Ok(nodes
+            .iter()
+            .map(|&id| (id, self.node_snapshot(id)))
+            .collect())
     }
 
-    /// R-REJOIN-2: a one-shot push of the leader's log and of the store its committed prefix
-    /// builds.
+    /// R-REJOIN-2: a one-shot push of the leader's log, and of the store that applying its
+    /// first `commit_index` entries to an empty store gives, which is what `store` makes of
+    /// `last_applied = commit_index`.
     fn rejoin(&mut self, id: NodeId) {
         debug_assert_ne!(id, self.leader);
-        let leader = self.node(self.leader);
-        // Rejoins happen between rounds, and every round leaves the leader with everything
-        // committed applied, so the leader's store is exactly log[1..commit_index] replayed.
-        debug_assert_eq!(leader.last_applied, leader.commit_index);
-        let (commit_index, store) = (leader.commit_index, leader.store.clone());
+        let commit_index = self.node(self.leader).commit_index;
         let len = self.log.len();
         let follower = self.node_mut(id);
         follower.log_len = len;
-        follower.store = store;
         follower.commit_index = commit_index;
         follower.last_applied = commit_index;
     }
@@ -366,12 +415,10 @@ impl Cluster {
         }
         // R-APPLY-1: the leader first, then each reachable follower. Unreachable nodes have
         // nothing to apply, as only a round raises commit_index and the round applies it.
-        let log = &self.log;
-        let leader_node = &mut self.nodes[leader - 1];
-        leader_node.apply_committed(log);
-        for (i, node) in self.nodes.iter_mut().enumerate() {
-            if i + 1 != leader && node.up && !self.isolated[i] {
-                node.apply_committed(log);
+        self.node_mut(leader).apply_committed();
+        for id in self.followers() {
+            if self.is_reachable(id) {
+                self.node_mut(id).apply_committed();
             }
         }
     }
@@ -382,10 +429,13 @@ impl Cluster {
         // R-CLUSTER-5: floor(N / 2) + 1 over all N, so 3 of 4 and 2 of 2, not ceil(N / 2).
         let majority = self.nodes.len() / 2 + 1;
         self.lengths.clear();
-        self.lengths.extend(self.nodes.iter().map(|node| node.log_len));
+        self.lengths
+            .extend(self.nodes.iter().map(|node| node.log_len));
         // The majority-th largest length is held by at least `majority` nodes, and any larger
         // length by fewer.
-        let (_, nth, _) = self.lengths.select_nth_unstable_by(majority - 1, |a, b| b.cmp(a));
+        let (_, nth, _) = self
+            .lengths
+            .select_nth_unstable_by(majority - 1, |a, b| b.cmp(a));
         *nth
     }
 }
@@ -407,7 +457,7 @@ mod tests {
         }
     }
 
-    fn pairs(cluster: &Cluster, id: NodeId) -> Vec<(String, Vec<u8>)> {
+    fn pairs(cluster: &mut Cluster, id: NodeId) -> Vec<(String, Vec<u8>)> {
         cluster
             .store(id)
             .iter()
@@ -419,7 +469,10 @@ mod tests {
     fn majority_with_even_n() {
         // R-CLUSTER-5: with N = 4 the leader plus one follower (2 of 4) is not a majority.
         let mut c = Cluster::new(4, 1).unwrap();
-        run(&mut c, vec![Step::Partition { nodes: vec![3, 4] }, put("a", b"1")]);
+        run(
+            &mut c,
+            vec![Step::Partition { nodes: vec![3, 4] }, put("a", b"1")],
+        );
         assert_eq!(c.commit_index(1), 0);
         assert!(c.store(1).is_empty());
         // Three of four is.
@@ -430,7 +483,10 @@ mod tests {
 
         // N = 2: both nodes are needed.
         let mut c = Cluster::new(2, 1).unwrap();
-        run(&mut c, vec![Step::Partition { nodes: vec![2] }, put("a", b"1")]);
+        run(
+            &mut c,
+            vec![Step::Partition { nodes: vec![2] }, put("a", b"1")],
+        );
         assert_eq!(c.commit_index(1), 0);
         run(&mut c, vec![Step::Heal]);
         assert_eq!(c.commit_index(1), 1);
@@ -454,12 +510,18 @@ mod tests {
         assert!(c.store(2).is_empty());
 
         // Entry 2 reaches only the leader (2 down, 3 isolated), so it does not commit.
-        run(&mut c, vec![Step::Partition { nodes: vec![3] }, put("b", b"2")]);
+        run(
+            &mut c,
+            vec![Step::Partition { nodes: vec![3] }, put("b", b"2")],
+        );
         assert_eq!(c.commit_index(1), 1);
 
         // The crashed follower's log is what makes the majority here.
         let mut c = Cluster::new(3, 1).unwrap();
-        run(&mut c, vec![Step::Partition { nodes: vec![2, 3] }, put("a", b"1")]);
+        run(
+            &mut c,
+            vec![Step::Partition { nodes: vec![2, 3] }, put("a", b"1")],
+        );
         assert_eq!(c.commit_index(1), 0);
         // Node 2 rejoins and receives entry 1, then crashes: its log keeps counting.
         run(&mut c, vec![Step::Partition { nodes: vec![3] }]);
@@ -508,14 +570,19 @@ mod tests {
         );
         assert_eq!(c.commit_index(1), 0);
         assert_eq!(c.log_len(2), 2);
-        run(&mut c, vec![Step::Partition { nodes: vec![2, 4, 5] }]);
+        run(
+            &mut c,
+            vec![Step::Partition {
+                nodes: vec![2, 4, 5],
+            }],
+        );
         assert_eq!(c.commit_index(1), 2);
         assert_eq!(c.last_applied(3), 2);
         assert_eq!((c.commit_index(2), c.last_applied(2)), (0, 0));
         assert!(c.store(2).is_empty());
         // Rejoin (R-REJOIN-2) gives node 2 the store in one push.
         run(&mut c, vec![Step::Heal]);
-        assert_eq!(pairs(&c, 2), pairs(&c, 1));
+        assert_eq!(pairs(&mut c, 2), pairs(&mut c, 1));
         assert_eq!(c.last_applied(2), 2);
     }
 
@@ -535,13 +602,16 @@ mod tests {
         );
         assert!(c.is_up(3));
         assert!(c.store(3).is_empty());
-        assert_eq!((c.commit_index(3), c.last_applied(3), c.log_len(3)), (0, 0, 1));
+        assert_eq!(
+            (c.commit_index(3), c.last_applied(3), c.log_len(3)),
+            (0, 0, 1)
+        );
         // Still frozen after another round.
         run(&mut c, vec![put("c", b"3")]);
         assert!(c.store(3).is_empty());
         run(&mut c, vec![Step::Heal]);
         assert_eq!(c.last_applied(3), 3);
-        assert_eq!(pairs(&c, 3), pairs(&c, 1));
+        assert_eq!(pairs(&mut c, 3), pairs(&mut c, 1));
         assert_eq!(c.log_len(3), 3);
     }
 
@@ -550,10 +620,14 @@ mod tests {
         let mut c = Cluster::new(3, 1).unwrap();
         run(
             &mut c,
-            vec![put("a", b"1"), Step::Crash { node: 2 }, Step::Restart { node: 2 }],
+            vec![
+                put("a", b"1"),
+                Step::Crash { node: 2 },
+                Step::Restart { node: 2 },
+            ],
         );
         assert_eq!(c.last_applied(2), 1);
-        assert_eq!(pairs(&c, 2), vec![("a".to_string(), b"1".to_vec())]);
+        assert_eq!(pairs(&mut c, 2), vec![("a".to_string(), b"1".to_vec())]);
     }
 
     #[test]
@@ -561,7 +635,12 @@ mod tests {
         let mut c = Cluster::new(3, 2).unwrap();
         run(
             &mut c,
-            vec![put("a", b"1"), Step::Crash { node: 1 }, Step::Crash { node: 3 }, Step::Heal],
+            vec![
+                put("a", b"1"),
+                Step::Crash { node: 1 },
+                Step::Crash { node: 3 },
+                Step::Heal,
+            ],
         );
         assert!(c.is_up(1) && c.is_up(3));
         assert_eq!(c.last_applied(1), 1);
@@ -584,7 +663,10 @@ mod tests {
         assert_eq!(c.last_applied(3), 1);
         assert_eq!(c.commit_index(1), 2);
         // Moving P from {3} to {2}: 3 rejoins, 2 freezes.
-        run(&mut c, vec![Step::Partition { nodes: vec![2] }, put("c", b"3")]);
+        run(
+            &mut c,
+            vec![Step::Partition { nodes: vec![2] }, put("c", b"3")],
+        );
         assert_eq!(c.last_applied(3), 3);
         assert_eq!(c.last_applied(2), 2);
     }

@@ -19,7 +19,11 @@ const fn make_tables() -> [[u32; 256]; 8] {
         let mut crc = i as u32;
         let mut bit = 0;
         while bit < 8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ POLY } else { crc >> 1 };
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ POLY
+            } else {
+                crc >> 1
+            };
             bit += 1;
         }
         tables[0][i] = crc;
@@ -72,7 +76,11 @@ mod tests {
         for &byte in data {
             crc ^= u32::from(byte);
             for _ in 0..8 {
-                crc = if crc & 1 == 1 { (crc >> 1) ^ POLY } else { crc >> 1 };
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ POLY
+                } else {
+                    crc >> 1
+                };
             }
         }
         !crc
@@ -91,9 +99,15 @@ mod tests {
 
     #[test]
     fn sliced_matches_bitwise_at_every_length() {
-        let data: Vec<u8> = (0..300u32).map(|i| (i.wrapping_mul(151) ^ (i >> 3)) as u8).collect();
+        let data: Vec<u8> = (0..300u32)
+            .map(|i| (i.wrapping_mul(151) ^ (i >> 3)) as u8)
+            .collect();
         for len in 0..data.len() {
-            assert_eq!(crc32c(&data[..len]), crc32c_bitwise(&data[..len]), "len {len}");
+            assert_eq!(
+                crc32c(&data[..len]),
+                crc32c_bitwise(&data[..len]),
+                "len {len}"
+            );
         }
     }
 }

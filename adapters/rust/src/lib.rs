@@ -11,7 +11,7 @@ pub mod snapshot;
 pub mod state_machine;
 pub mod store;
 
-use protocol::{Reply, Request};
+use protocol::{Reply, Request, RunRequest};
 
 /// What the read loop does with one request line.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,13 +25,29 @@ pub enum Action {
 /// Handles one request line. Bad input of any kind is answered with an error reply, never a
 /// panic (R-PROTO-8).
 pub fn handle(line: &str) -> Action {
-    let reply = match serde_json::from_str::<Request>(line) {
+    // Bad input never panics, but a bug might. It should cost one request, not the session:
+    // the default hook still prints the panic to stderr, where the runner shows it.
+    std::panic::catch_unwind(|| respond(line)).unwrap_or_else(|_| {
+        Action::Reply(
+            Reply::Error {
+                id: request_id(line),
+                message: "internal error: the adapter panicked on this request (its stderr \
+                          has the details); please report it"
+                    .into(),
+            }
+            .to_line(),
+        )
+    })
+}
+
+fn respond(line: &str) -> Action {
+    let reply = match protocol::parse_request(line) {
         Ok(Request::Hello) => Reply::hello(),
-        Ok(Request::Run {
+        Ok(Request::Run(RunRequest {
             id,
             trace,
             scenario,
-        }) => match scenario
+        })) => match scenario
             .into_scenario()
             .and_then(|scenario| run::run(scenario, trace))
         {
@@ -69,15 +85,12 @@ fn request_id(line: &str) -> Option<String> {
     value.get("id")?.as_str().map(str::to_owned)
 }
 
-/// The start of a line, for error messages about lines that may be megabytes long.
+/// The line, or its start when it is long (a line may be megabytes), for error messages.
 fn excerpt(line: &str) -> String {
-    const MAX_CHARS: usize = 80;
-    let mut chars = line.chars();
-    let head: String = chars.by_ref().take(MAX_CHARS).collect();
-    if chars.next().is_some() {
-        format!("{:?}...", head)
-    } else {
-        format!("{head:?}")
+    const MAX_CHARS: usize = 60;
+    match line.char_indices().nth(MAX_CHARS) {
+        Some((end, _)) => format!("`{}...`", &line[..end]),
+        None => format!("`{line}`"),
     }
 }
 
@@ -102,8 +115,7 @@ mod tests {
         reply(&request.to_string())
     }
 
-    const HELLO: &str =
-        r#"{"type":"hello","protocol":1,"name":"rust","version":"0.1.0","features":["append","incr","cas","crash"]}"#;
+    const HELLO: &str = r#"{"type":"hello","protocol":1,"name":"rust","version":"0.1.0","features":["append","incr","cas","crash"]}"#;
 
     #[test]
     fn hello_answers_protocol_1() {
@@ -112,7 +124,10 @@ mod tests {
         // R-PROTO-5: asked for another version, it still says the one it speaks.
         assert_eq!(reply(r#"{"type":"hello","protocol":2}"#), expected);
         // R-PROTO-4: unknown fields are ignored.
-        assert_eq!(reply(r#"{"type":"hello","protocol":1,"later":[1]}"#), expected);
+        assert_eq!(
+            reply(r#"{"type":"hello","protocol":1,"later":[1]}"#),
+            expected
+        );
     }
 
     #[test]
@@ -130,7 +145,10 @@ mod tests {
             (r#"{"type":"dance","id":"7"}"#, json!("7")),
             (r#"{"id":"8"}"#, json!("8")),
             (r#"{"type":"run","id":"9"}"#, json!("9")),
-            (r#"{"type":"run","id":10,"trace":false,"scenario":{}}"#, Value::Null),
+            (
+                r#"{"type":"run","id":10,"trace":false,"scenario":{}}"#,
+                Value::Null,
+            ),
         ] {
             let r = reply(line);
             assert_eq!(r["type"], "error", "{line}");
@@ -144,16 +162,37 @@ mod tests {
         let cluster = json!({"nodes": 3, "leader": 1});
         for (step, rule) in [
             (json!({"op": "frobnicate", "key": "a"}), "steps[0].op"),
-            (json!({"op": "put", "key": "a", "value": "abc"}), "steps[0].value"),
-            (json!({"op": "put", "key": "a", "value": "zz"}), "steps[0].value"),
+            (
+                json!({"op": "put", "key": "a", "value": "abc"}),
+                "steps[0].value",
+            ),
+            (
+                json!({"op": "put", "key": "a", "value": "zz"}),
+                "steps[0].value",
+            ),
             (json!({"op": "put", "key": "a"}), "steps[0].value"),
-            (json!({"op": "cas", "key": "a", "value": "00"}), "steps[0].expected"),
-            (json!({"op": "cas", "key": "a", "expected": "0", "value": "00"}), "steps[0].expected"),
-            (json!({"op": "incr", "key": "a", "delta": "01"}), "steps[0].delta"),
-            (json!({"op": "incr", "key": "a", "delta": 5}), "cannot understand"),
+            (
+                json!({"op": "cas", "key": "a", "value": "00"}),
+                "steps[0].expected",
+            ),
+            (
+                json!({"op": "cas", "key": "a", "expected": "0", "value": "00"}),
+                "steps[0].expected",
+            ),
+            (
+                json!({"op": "incr", "key": "a", "delta": "01"}),
+                "steps[0].delta",
+            ),
+            (
+                json!({"op": "incr", "key": "a", "delta": 5}),
+                "cannot understand",
+            ),
             (json!({"op": "crash", "node": 1}), "R-CRASH-1"),
             (json!({"op": "snapshot", "nodes": [4]}), "R-NODE-1"),
-            (json!({"op": "snapshot", "nodes": "all"}), "cannot understand"),
+            (
+                json!({"op": "snapshot", "nodes": "all"}),
+                "cannot understand",
+            ),
         ] {
             let r = run_request(json!({"cluster": cluster, "steps": [step]}), false);
             assert_eq!(r["type"], "error", "{step}");
@@ -161,7 +200,10 @@ mod tests {
             let message = r["message"].as_str().unwrap();
             assert!(message.contains(rule), "{step}: {message}");
         }
-        let r = run_request(json!({"cluster": {"nodes": 4, "leader": 5}, "steps": []}), false);
+        let r = run_request(
+            json!({"cluster": {"nodes": 4, "leader": 5}, "steps": []}),
+            false,
+        );
         assert!(r["message"].as_str().unwrap().contains("R-CLUSTER-2"));
     }
 
@@ -171,7 +213,8 @@ mod tests {
             r#"{"cluster":{"nodes":3,"leader":1},"steps":[{"op":"put","key":"a","value":"31"},{"op":"partition","nodes":[3]},{"op":"put","key":"b","value":"00ff"},{"op":"snapshot","nodes":[3]},{"op":"heal"},{"op":"snapshot","nodes":[1,2,3]}]}"#,
         )
         .unwrap();
-        let one = "524b563100000000000000010000000000000001000000000000000100000001000000016100000001316d1a8ccb";
+        // Store {"a": 31} at last_applied 1; CRC checked with an independent bitwise CRC-32C.
+        let one = "524b56310000000000000001000000000000000100000000000000010000000100000001610000000131ed7607a5";
         let two = "524b5631000000000000000100000000000000020000000000000001000000020000000161000000013100000001620000000200ff63c4d85c";
         let r = run_request(scenario.clone(), false);
         assert_eq!(
@@ -187,7 +230,11 @@ mod tests {
 
         let r = run_request(scenario, true);
         let trace = r["trace"].as_array().unwrap();
-        assert_eq!(trace.len(), 6, "one entry per step, snapshot steps included");
+        assert_eq!(
+            trace.len(),
+            6,
+            "one entry per step, snapshot steps included"
+        );
         assert_eq!(trace[3]["step"], 3);
         assert_eq!(trace[3]["states"][2], one);
         assert_eq!(trace[5]["states"], json!([two, two, two]));

@@ -1,6 +1,10 @@
 //! Adapter protocol v1 (section 7): request and reply messages, the normalized scenario as it
 //! arrives on the wire (section 6), and the hex and decimal codecs it uses.
 
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{IgnoredAny, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use crate::cluster::{NodeId, Step};
@@ -15,7 +19,7 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub const FEATURES: [&str; 4] = ["append", "incr", "cas", "crash"];
 
 /// A runner message. Unknown fields are ignored (R-PROTO-4); an unknown `type` fails to parse
-/// and is answered with an error (R-PROTO-8).
+/// and is answered with an error (R-PROTO-8). Read it with `parse_request`.
 #[derive(Debug, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Request {
@@ -23,15 +27,36 @@ pub enum Request {
     /// for, the answer is the version spoken here, and the runner judges the mismatch.
     Hello,
     /// R-PROTO-6.
-    Run {
-        id: String,
-        /// R-PROTO-7.
-        #[serde(default)]
-        trace: bool,
-        scenario: WireScenario,
-    },
+    Run(RunRequest),
     /// R-PROTO-9.
     Shutdown,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RunRequest {
+    pub id: String,
+    /// R-PROTO-7.
+    #[serde(default)]
+    pub trace: bool,
+    pub scenario: WireScenario,
+}
+
+/// Reads one request line. Serde's internally tagged enums buffer every field of a message
+/// before they pick the variant, which for a `run` line is a second, slower copy of a scenario
+/// that may have a million steps. So the `type` is peeked first (skipping the rest is cheap),
+/// and a `run` request is parsed straight into `RunRequest`.
+pub fn parse_request(line: &str) -> serde_json::Result<Request> {
+    #[derive(Deserialize)]
+    struct Envelope<'a> {
+        #[serde(rename = "type", borrow)]
+        kind: Option<Cow<'a, str>>,
+    }
+    match serde_json::from_str::<Envelope>(line) {
+        Ok(Envelope { kind: Some(kind) }) if kind == "run" => {
+            serde_json::from_str::<RunRequest>(line).map(Request::Run)
+        }
+        _ => serde_json::from_str::<Request>(line),
+    }
 }
 
 /// An adapter message. Field order on the wire does not matter; one message is one line.
@@ -87,11 +112,14 @@ pub struct TraceEntry {
     pub states: Vec<Option<String>>,
 }
 
-/// A normalized scenario as sent (R-NORM-1 .. R-NORM-4), before its strings are decoded.
+/// A normalized scenario as sent (R-NORM-1 .. R-NORM-4), its steps already decoded.
 #[derive(Debug, Deserialize)]
 pub struct WireScenario {
     cluster: WireCluster,
-    steps: Vec<WireStep>,
+    /// The first step that does not decode, as an error message, instead of failing the whole
+    /// parse: the reply then names the step and keeps the request's id.
+    #[serde(deserialize_with = "decode_steps")]
+    steps: Result<Vec<Step>, String>,
 }
 
 /// R-NORM-1: both fields present. Integers, so `3.0` or `"3"` is refused by the parser.
@@ -101,17 +129,21 @@ struct WireCluster {
     leader: u64,
 }
 
-/// A step with every property any op may have; `into_step` checks the op's own. A flat struct
-/// also spares serde from buffering each step to find its tag.
+/// A step with every property any op may have; `into_step` checks the op's own. Strings are
+/// borrowed from the request line where they can be, and each step is decoded as soon as it
+/// is read, so a million-step scenario never exists twice in memory.
 #[derive(Debug, Deserialize)]
-struct WireStep {
-    op: String,
+struct WireStep<'a> {
+    #[serde(borrow)]
+    op: Cow<'a, str>,
     key: Option<String>,
-    value: Option<String>,
-    delta: Option<String>,
+    #[serde(borrow)]
+    value: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    delta: Option<Cow<'a, str>>,
     /// Outer `None`: the property is missing. `Some(None)`: it is JSON null (R-CAS-2).
-    #[serde(default, deserialize_with = "present")]
-    expected: Option<Option<String>>,
+    #[serde(borrow, default, deserialize_with = "present")]
+    expected: Option<Option<Cow<'a, str>>>,
     nodes: Option<Vec<u64>>,
     node: Option<u64>,
 }
@@ -125,45 +157,77 @@ where
     T::deserialize(deserializer).map(Some)
 }
 
+fn decode_steps<'de, D>(deserializer: D) -> Result<Result<Vec<Step>, String>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    struct StepsVisitor;
+
+    impl<'de> Visitor<'de> for StepsVisitor {
+        type Value = Result<Vec<Step>, String>;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("an array of steps")
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut steps = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+            while let Some(wire) = seq.next_element::<WireStep>()? {
+                match wire.into_step(steps.len()) {
+                    Ok(step) => steps.push(step),
+                    Err(message) => {
+                        // Read the rest so that the line still parses and keeps its id.
+                        while seq.next_element::<IgnoredAny>()?.is_some() {}
+                        return Ok(Err(message));
+                    }
+                }
+            }
+            Ok(Ok(steps))
+        }
+    }
+
+    deserializer.deserialize_seq(StepsVisitor)
+}
+
 impl WireScenario {
-    /// Decodes hex and decimal strings, naming the JSON path of the first bad value.
     pub fn into_scenario(self) -> Result<Scenario, String> {
-        let steps = self
-            .steps
-            .into_iter()
-            .enumerate()
-            .map(|(i, step)| step.into_step(i))
-            .collect::<Result<Vec<_>, _>>()?;
         Ok(Scenario {
             nodes: node_id(self.cluster.nodes),
             leader: node_id(self.cluster.leader),
-            steps,
+            steps: self.steps?,
         })
     }
 }
 
-impl WireStep {
+impl WireStep<'_> {
     fn into_step(self, i: usize) -> Result<Step, String> {
+        let WireStep {
+            op,
+            key,
+            value,
+            delta,
+            expected,
+            nodes,
+            node,
+        } = self;
         let path = |field: &str| format!("steps[{i}].{field}");
         let required = |field: &str| {
             format!(
-                "{}: missing, and op {:?} requires it (R-SCEN-3)",
-                path(field),
-                self.op
+                "{}: missing, and op {op:?} requires it (R-SCEN-3)",
+                path(field)
             )
         };
-        let key = || self.key.clone().ok_or_else(|| required("key"));
-        let value = || {
-            let hex = self.value.as_deref().ok_or_else(|| required("value"))?;
-            decode_hex(hex).map_err(|e| format!("{}: {e}", path("value")))
-        };
+        let hex =
+            |field: &str, hex: &str| decode_hex(hex).map_err(|e| format!("{}: {e}", path(field)));
+        let key = || key.ok_or_else(|| required("key"));
+        let value = || hex("value", &value.ok_or_else(|| required("value"))?);
         let nodes = || {
-            let nodes = self.nodes.as_ref().ok_or_else(|| required("nodes"))?;
-            Ok::<_, String>(nodes.iter().copied().map(node_id).collect())
+            let nodes = nodes.ok_or_else(|| required("nodes"))?;
+            Ok::<_, String>(nodes.into_iter().map(node_id).collect())
         };
-        let node = || self.node.map(node_id).ok_or_else(|| required("node"));
+        let node = || node.map(node_id).ok_or_else(|| required("node"));
         // Schema order: the five commands, then the cluster events.
-        let step = match self.op.as_str() {
+        let step = match &*op {
             "put" => Step::Command(Command::Put {
                 key: key()?,
                 value: value()?,
@@ -174,18 +238,16 @@ impl WireStep {
                 value: value()?,
             }),
             "incr" => {
-                let delta = self.delta.as_deref().ok_or_else(|| required("delta"))?;
+                let delta = delta.ok_or_else(|| required("delta"))?;
                 Step::Command(Command::Incr {
                     key: key()?,
-                    delta: parse_delta(delta).map_err(|e| format!("{}: {e}", path("delta")))?,
+                    delta: parse_delta(&delta).map_err(|e| format!("{}: {e}", path("delta")))?,
                 })
             }
             "cas" => {
-                let expected = match self.expected.as_ref().ok_or_else(|| required("expected"))? {
+                let expected = match expected.ok_or_else(|| required("expected"))? {
                     None => None,
-                    Some(hex) => {
-                        Some(decode_hex(hex).map_err(|e| format!("{}: {e}", path("expected")))?)
-                    }
+                    Some(expected) => Some(hex("expected", &expected)?),
                 };
                 Step::Command(Command::Cas {
                     key: key()?,
@@ -219,7 +281,7 @@ fn node_id(id: u64) -> NodeId {
 /// Decodes hex of either case (R-BYTES-2); anything else is an error, never a guess.
 pub fn decode_hex(hex: &str) -> Result<Vec<u8>, String> {
     let digits = hex.as_bytes();
-    if digits.len() % 2 != 0 {
+    if !digits.len().is_multiple_of(2) {
         return Err(format!(
             "hex has odd length {}, so it is not whole bytes (R-BYTES-2)",
             digits.len()
@@ -247,15 +309,17 @@ fn nibble(digit: u8) -> Option<u8> {
     }
 }
 
-/// Lowercase hex (R-PROTO-6), written in one pass into a string sized up front.
+/// Lowercase hex (R-PROTO-6), written in one pass into a buffer sized up front.
 pub fn encode_hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut hex = String::with_capacity(2 * bytes.len());
+    let mut hex = Vec::with_capacity(2 * bytes.len());
     for &byte in bytes {
-        hex.push(char::from(DIGITS[usize::from(byte >> 4)]));
-        hex.push(char::from(DIGITS[usize::from(byte & 0xF)]));
+        hex.extend_from_slice(&[
+            DIGITS[usize::from(byte >> 4)],
+            DIGITS[usize::from(byte & 0xF)],
+        ]);
     }
-    hex
+    String::from_utf8(hex).expect("hex digits are ASCII")
 }
 
 /// R-DELTA-1: a canonical decimal string, parsed as an integer. It never goes through `f64`,
@@ -280,6 +344,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn run_requests_parse_on_both_paths() {
+        let scenario = r#"{"cluster":{"nodes":1,"leader":1},"steps":[{"op":"heal"}]}"#;
+        let type_first = format!(r#"{{"type":"run","id":"a","trace":true,"scenario":{scenario}}}"#);
+        let type_last = format!(r#"{{"id":"a","scenario":{scenario},"trace":true,"type":"run"}}"#);
+        for line in [&type_first, &type_last] {
+            let via_peek = parse_request(line).unwrap();
+            let via_enum = serde_json::from_str::<Request>(line).unwrap();
+            for request in [via_peek, via_enum] {
+                let Request::Run(run) = request else {
+                    panic!("not a run: {line}");
+                };
+                assert_eq!((run.id.as_str(), run.trace), ("a", true));
+                assert_eq!(run.scenario.into_scenario().unwrap().steps, [Step::Heal]);
+            }
+        }
+    }
+
+    #[test]
     fn hex_round_trips_and_rejects_malformed_input() {
         assert_eq!(decode_hex("").unwrap(), Vec::<u8>::new());
         assert_eq!(decode_hex("00ffAb").unwrap(), [0x00, 0xFF, 0xAB]);
@@ -297,7 +379,16 @@ mod tests {
         assert_eq!(parse_delta("18446744073709551615"), Ok(u64::MAX));
         // 2^53 + 1 is where a double would already have rounded.
         assert_eq!(parse_delta("9007199254740993"), Ok(9_007_199_254_740_993));
-        for bad in ["", "18446744073709551616", "+1", "-1", "01", "1.0", "1e3", " 1"] {
+        for bad in [
+            "",
+            "18446744073709551616",
+            "+1",
+            "-1",
+            "01",
+            "1.0",
+            "1e3",
+            " 1",
+        ] {
             assert!(parse_delta(bad).is_err(), "{bad:?}");
         }
     }

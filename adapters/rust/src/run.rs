@@ -41,9 +41,8 @@ pub fn run(scenario: Scenario, trace: bool) -> Result<Output, String> {
                 step: i,
                 states: (1..=cluster.size())
                     .map(|id| {
-                        cluster
-                            .is_up(id)
-                            .then(|| encode_hex(&cluster.node_snapshot(id)))
+                        let up = cluster.is_up(id);
+                        up.then(|| encode_hex(&cluster.node_snapshot(id)))
                     })
                     .collect(),
             });

@@ -90,10 +90,10 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, String> {
             .to_owned();
         let value_len = reader.u32()? as usize;
         let value = reader.take(value_len)?.to_vec();
-        if let Some((previous, _)) = pairs.last() {
-            if previous.as_bytes() >= key.as_bytes() {
-                return Err(format!("key {i} is not above the key before it (R-WIRE-6)"));
-            }
+        if let Some((previous, _)) = pairs.last()
+            && previous.as_bytes() >= key.as_bytes()
+        {
+            return Err(format!("key {i} is not above the key before it (R-WIRE-6)"));
         }
         pairs.push((key, value));
     }
@@ -118,11 +118,15 @@ impl<'a> Reader<'a> {
     }
 
     fn u32(&mut self) -> Result<u32, String> {
-        Ok(u32::from_be_bytes(self.take(4)?.try_into().expect("took 4")))
+        Ok(u32::from_be_bytes(
+            self.take(4)?.try_into().expect("took 4"),
+        ))
     }
 
     fn u64(&mut self) -> Result<u64, String> {
-        Ok(u64::from_be_bytes(self.take(8)?.try_into().expect("took 8")))
+        Ok(u64::from_be_bytes(
+            self.take(8)?.try_into().expect("took 8"),
+        ))
     }
 }
 
@@ -148,8 +152,8 @@ mod tests {
     fn worked_example_two_pairs() {
         let mut store = Store::new();
         // Inserted out of order: the encoder must not depend on insertion order.
-        store.put("b", vec![0x00, 0xFF]);
-        store.put("a", vec![0x31]);
+        store.put("b", &[0x00, 0xFF]);
+        store.put("a", &[0x31]);
         let header = Header {
             current_term: 1,
             last_included_index: 2,
@@ -164,9 +168,17 @@ mod tests {
         assert_eq!(decoded.header.last_included_index, 2);
         assert_eq!(
             decoded.pairs,
-            [("a".to_string(), vec![0x31]), ("b".to_string(), vec![0, 0xFF])]
+            [
+                ("a".to_string(), vec![0x31]),
+                ("b".to_string(), vec![0, 0xFF])
+            ]
         );
-        assert!(decode(&decode_hex(EMPTY).unwrap()).unwrap().pairs.is_empty());
+        assert!(
+            decode(&decode_hex(EMPTY).unwrap())
+                .unwrap()
+                .pairs
+                .is_empty()
+        );
     }
 
     #[test]
@@ -174,10 +186,10 @@ mod tests {
         // R-WIRE-8: an astral key is 4 UTF-8 bytes (2 UTF-16 units, 1 character), and a
         // 70,000-byte key needs more than a 2-byte prefix.
         let mut store = Store::new();
-        store.put("\u{1F600}", vec![]);
-        store.put(&"k".repeat(70_000), vec![7]);
-        store.put("", vec![]);
-        store.put("\u{0}", vec![0]);
+        store.put("\u{1F600}", &[]);
+        store.put(&"k".repeat(70_000), &[7]);
+        store.put("", &[]);
+        store.put("\u{0}", &[0]);
         let header = Header {
             current_term: 1,
             last_included_index: 4,

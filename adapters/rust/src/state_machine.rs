@@ -47,7 +47,7 @@ pub fn apply(store: &mut Store, command: &Command) {
 
 /// R-PUT-1.
 fn put(store: &mut Store, key: &str, value: &[u8]) {
-    store.put(key, value.to_vec());
+    store.put(key, value);
 }
 
 /// R-DELETE-1: deleting a missing key is a no-op.
@@ -59,14 +59,14 @@ fn delete(store: &mut Store, key: &str) {
 fn append(store: &mut Store, key: &str, value: &[u8]) {
     match store.get_mut(key) {
         Some(current) => current.extend_from_slice(value),
-        None => store.put(key, value.to_vec()),
+        None => store.put(key, value),
     }
 }
 
 fn incr(store: &mut Store, key: &str, delta: u64) {
     match store.get_mut(key) {
         // R-INCR-1: a missing key counts as 0, so delta 0 still creates eight zero bytes.
-        None => store.put(key, delta.to_be_bytes().to_vec()),
+        None => store.put(key, &delta.to_be_bytes()),
         Some(current) => {
             // R-INCR-3: a value that is not 8 bytes is left alone.
             if let Ok(bytes) = <[u8; 8]>::try_from(current.as_slice()) {
@@ -88,7 +88,7 @@ fn cas(store: &mut Store, key: &str, expected: Option<&[u8]>, value: &[u8]) {
     };
     // R-CAS-3: otherwise the store is left alone.
     if matches {
-        store.put(key, value.to_vec());
+        store.put(key, value);
     }
 }
 
@@ -152,7 +152,10 @@ mod tests {
     fn incr_missing_key_is_zero() {
         let mut s = Store::new();
         assert_eq!(applied(&mut s, incr("n", 0)), Some(vec![0; 8]));
-        assert_eq!(applied(&mut s, incr("m", 258)), Some(258u64.to_be_bytes().to_vec()));
+        assert_eq!(
+            applied(&mut s, incr("m", 258)),
+            Some(258u64.to_be_bytes().to_vec())
+        );
     }
 
     #[test]
@@ -162,7 +165,10 @@ mod tests {
         applied(&mut s, incr("n", u64::MAX));
         assert_eq!(applied(&mut s, incr("n", 1)), Some(vec![0; 8]));
         applied(&mut s, incr("n", u64::MAX));
-        assert_eq!(applied(&mut s, incr("n", 5)), Some(4u64.to_be_bytes().to_vec()));
+        assert_eq!(
+            applied(&mut s, incr("n", 5)),
+            Some(4u64.to_be_bytes().to_vec())
+        );
     }
 
     #[test]
@@ -170,7 +176,7 @@ mod tests {
         // R-INCR-3, for lengths 0, 7 and 9.
         for len in [0usize, 7, 9] {
             let mut s = Store::new();
-            s.put("n", vec![0xAB; len]);
+            s.put("n", &[0xAB; 9][..len]);
             assert_eq!(applied(&mut s, incr("n", 1)), Some(vec![0xAB; len]));
         }
     }
@@ -179,10 +185,13 @@ mod tests {
     fn cas_null_versus_empty() {
         // R-CAS-2: null never matches a present empty value...
         let mut s = Store::new();
-        s.put("k", vec![]);
+        s.put("k", &[]);
         assert_eq!(applied(&mut s, cas("k", None, b"x")), Some(vec![]));
         // ...an empty expected matches a present empty value...
-        assert_eq!(applied(&mut s, cas("k", Some(b""), b"x")), Some(b"x".to_vec()));
+        assert_eq!(
+            applied(&mut s, cas("k", Some(b""), b"x")),
+            Some(b"x".to_vec())
+        );
         // ...and never a missing key, which only null matches.
         assert_eq!(applied(&mut s, cas("m", Some(b""), b"y")), None);
         assert_eq!(applied(&mut s, cas("m", None, b"y")), Some(b"y".to_vec()));
@@ -191,9 +200,15 @@ mod tests {
     #[test]
     fn cas_compares_exact_bytes() {
         let mut s = Store::new();
-        s.put("k", b"ab".to_vec());
-        assert_eq!(applied(&mut s, cas("k", Some(b"a"), b"z")), Some(b"ab".to_vec()));
-        assert_eq!(applied(&mut s, cas("k", Some(b"abc"), b"z")), Some(b"ab".to_vec()));
+        s.put("k", b"ab");
+        assert_eq!(
+            applied(&mut s, cas("k", Some(b"a"), b"z")),
+            Some(b"ab".to_vec())
+        );
+        assert_eq!(
+            applied(&mut s, cas("k", Some(b"abc"), b"z")),
+            Some(b"ab".to_vec())
+        );
         assert_eq!(applied(&mut s, cas("k", Some(b"ab"), b"")), Some(vec![]));
     }
 }

@@ -12,8 +12,10 @@ pub struct Store {
 }
 
 impl Store {
-    pub fn new() -> Self {
-        Self::default()
+    pub const fn new() -> Self {
+        Self {
+            pairs: BTreeMap::new(),
+        }
     }
 
     pub fn get(&self, key: &str) -> Option<&[u8]> {
@@ -25,12 +27,15 @@ impl Store {
     }
 
     /// R-STORE-2: an empty `value` is stored like any other; it is not a delete.
-    pub fn put(&mut self, key: &str, value: Vec<u8>) {
-        // Look up before inserting so that overwriting a key does not allocate a new String.
+    pub fn put(&mut self, key: &str, value: &[u8]) {
+        // Overwriting reuses the key and the old value's buffer instead of allocating new ones.
         match self.pairs.get_mut(key) {
-            Some(slot) => *slot = value,
+            Some(slot) => {
+                slot.clear();
+                slot.extend_from_slice(value);
+            }
             None => {
-                self.pairs.insert(key.to_owned(), value);
+                self.pairs.insert(key.to_owned(), value.to_vec());
             }
         }
     }
@@ -70,9 +75,9 @@ mod tests {
         // R-STORE-1: U+FFFD is EF BF BD, U+1F600 is F0 9F 98 80, so the astral character sorts
         // last. UTF-16 would compare FFFD with the surrogate D83D and put it first.
         let mut store = Store::new();
-        store.put("\u{1F600}", vec![1]);
-        store.put("\u{FFFD}", vec![2]);
-        store.put("\u{E000}", vec![3]);
+        store.put("\u{1F600}", &[1]);
+        store.put("\u{FFFD}", &[2]);
+        store.put("\u{E000}", &[3]);
         assert_eq!(keys(&store), ["\u{E000}", "\u{FFFD}", "\u{1F600}"]);
     }
 
@@ -81,12 +86,32 @@ mod tests {
         // R-STORE-1: bytes >= 0x80 sort after ASCII (unsigned), a prefix sorts first, and "10"
         // sorts before "9" (bytes, not numbers).
         let mut store = Store::new();
-        for key in ["\u{e9}", "z", "9", "10", "", "\u{0}", "a", "ab", "__proto__"] {
-            store.put(key, Vec::new());
+        for key in [
+            "\u{e9}",
+            "z",
+            "9",
+            "10",
+            "",
+            "\u{0}",
+            "a",
+            "ab",
+            "__proto__",
+        ] {
+            store.put(key, &[]);
         }
         assert_eq!(
             keys(&store),
-            ["", "\u{0}", "10", "9", "__proto__", "a", "ab", "z", "\u{e9}"]
+            [
+                "",
+                "\u{0}",
+                "10",
+                "9",
+                "__proto__",
+                "a",
+                "ab",
+                "z",
+                "\u{e9}"
+            ]
         );
     }
 
@@ -94,7 +119,7 @@ mod tests {
     fn empty_value_is_present() {
         // R-STORE-2.
         let mut store = Store::new();
-        store.put("k", Vec::new());
+        store.put("k", &[]);
         assert_eq!(store.get("k"), Some(&[][..]));
         assert_eq!(store.len(), 1);
         store.remove("k");
