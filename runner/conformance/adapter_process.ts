@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import type { HelloReply } from "../../reference/index.js";
 import { killGroup, track } from "./children.js";
-import { AdapterExited, AdapterStartFailed, AdapterTimedOut, ProtocolError } from "./errors.js";
+import { AdapterExited, AdapterStartFailed, AdapterTimedOut, ProtocolError, RequestAborted } from "./errors.js";
 import { LineSplitter } from "./line_splitter.js";
 import { HELLO_LINE, PROTOCOL_VERSION, SHUTDOWN_LINE, cutLine, parseAdapterLine } from "./protocol.js";
 import { TailBuffer } from "./tail_buffer.js";
@@ -17,11 +17,17 @@ export interface Launch {
 }
 
 interface Waiter {
+  readonly label: string;
+  readonly id: string | null;
   resolve(line: string): void;
   reject(err: Error): void;
-  timer: NodeJS.Timeout;
+  readonly timeoutMs: number;
+  /** Set only while the waiter is at the head of the queue: a reply's deadline starts when it is next due. */
+  timer: NodeJS.Timeout | null;
 }
 
+/** How many answered request ids to remember for recognising an extra reply. */
+const PIPELINE_MEMORY = 64;
 /** How long an adapter gets to exit after shutdown before it is killed. */
 const SHUTDOWN_GRACE_MS = 1000;
 /** After the process exits, how long to wait for its last stdout bytes before giving up on them. */
@@ -55,11 +61,17 @@ function peekProtocol(line: string): unknown {
 export class AdapterProcess {
   private readonly stderr = new TailBuffer();
   private readonly splitter: LineSplitter;
-  private waiter: Waiter | null = null;
+  /**
+   * Requests in flight, oldest first. R-PROTO-3 lets the runner pipeline: replies come one per request, in
+   * order, so the next line always answers the head. Sending ahead hides the round trip of every request.
+   */
+  private readonly waiters: Waiter[] = [];
   /** A line that came while nothing was asked; the next request fails with it. */
   private unsolicited: string | null = null;
   /** What the last request was about, to say after which reply an unasked-for line came. */
   private lastLabel = "hello";
+  /** Ids of the last few answered requests, with what they were about. */
+  private readonly answered = new Map<string, string>();
   private exit: string | null = null;
   private readonly exited: Promise<void>;
   private spawnError: NodeJS.ErrnoException | null = null;
@@ -76,7 +88,7 @@ export class AdapterProcess {
         this.spawnError = err;
         // start() words this from spawnError; the text here only has to say the process is unusable.
         this.exit = `could not be started (${err.code ?? err.message})`;
-        this.failWaiter(new AdapterExited(`adapter ${this.exit}`));
+        this.failAll(new AdapterExited(`adapter ${this.exit}`));
         resolve();
       });
       child.once("exit", (code, signal) => {
@@ -85,7 +97,7 @@ export class AdapterProcess {
         this.exit = describeExit(code, signal);
         const drained = new Promise((r) => setTimeout(r, DRAIN_MS));
         void Promise.race([stdoutEnded, drained]).then(() => {
-          this.failWaiter(new AdapterExited(`adapter ${this.exit}`));
+          this.failAll(new AdapterExited(`adapter ${this.exit}`));
           resolve();
         });
       });
@@ -138,45 +150,70 @@ export class AdapterProcess {
     return { process: proc, hello };
   }
 
-  /** Sends one line and resolves with the next line the adapter writes; rejects past the deadline. */
-  request(line: string, timeoutMs: number, label = "hello"): Promise<string> {
-    if (this.waiter !== null) return Promise.reject(new Error("internal: a request is already open"));
+  /**
+   * Sends one line and resolves with the adapter's reply to it; earlier requests still in flight are answered
+   * first. Rejects when the reply is not there `timeoutMs` after it became due.
+   */
+  request(line: string, timeoutMs: number, label = "hello", id: string | null = null): Promise<string> {
     if (this.unsolicited !== null) {
       const extra = this.unsolicited;
       return Promise.reject(new ProtocolError(`adapter wrote a line nobody asked for, after its reply to ${this.lastLabel} (R-PROTO-3), line: ${cutLine(extra)}`));
     }
-    this.lastLabel = label;
     if (this.exit !== null) return Promise.reject(new AdapterExited(`adapter ${this.exit}`));
     return new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiter = null;
-        // R-PROTO-3 asks for one reply per request; silence past the deadline means it is stuck. Kill it.
-        this.kill();
-        reject(new AdapterTimedOut(`no answer within ${timeoutMs / 1000} s (--timeout); the adapter was killed`));
-      }, timeoutMs);
-      this.waiter = { resolve, reject, timer };
+      this.waiters.push({ label, id, resolve, reject, timeoutMs, timer: null });
+      if (this.waiters.length === 1) this.armHead();
       this.child.stdin!.write(`${line}\n`);
     });
   }
 
+  /** In flight and not yet answered. */
+  get pending(): number {
+    return this.waiters.length;
+  }
+
+  private armHead(): void {
+    const head = this.waiters[0];
+    if (head === undefined || head.timer !== null) return;
+    head.timer = setTimeout(() => {
+      // R-PROTO-3 asks for one reply per request; silence past the deadline means it is stuck. Kill it.
+      this.kill();
+      this.failAll(new AdapterTimedOut(`no answer within ${head.timeoutMs / 1000} s (--timeout); the adapter was killed`));
+    }, head.timeoutMs);
+  }
+
   private onLine(line: string): void {
-    const w = this.waiter;
-    if (w === null) {
+    const w = this.waiters.shift();
+    if (w === undefined) {
       this.unsolicited ??= line;
       return;
     }
-    this.waiter = null;
-    clearTimeout(w.timer);
+    if (w.timer !== null) clearTimeout(w.timer);
+    this.lastLabel = w.label;
+    if (w.id !== null) {
+      this.answered.set(w.id, w.label);
+      if (this.answered.size > PIPELINE_MEMORY) this.answered.delete(this.answered.keys().next().value!);
+    }
+    this.armHead();
     w.resolve(line);
   }
 
-  private failWaiter(err: Error): void {
-    const w = this.waiter;
-    if (w === null) return;
-    this.waiter = null;
-    clearTimeout(w.timer);
+  /**
+   * The request a recent reply id belongs to. A line that repeats an answered id is an extra line: with
+   * requests pipelined it arrives where the next reply was due, and is worth naming as what it is.
+   */
+  answeredRequest(id: string): string | undefined {
+    return this.answered.get(id);
+  }
+
+  /** The head gets `err`; requests queued behind it were never answered, so they fail as aborted. */
+  private failAll(err: Error): void {
+    const [head, ...rest] = this.waiters.splice(0);
+    if (head === undefined) return;
+    for (const w of [head, ...rest]) if (w.timer !== null) clearTimeout(w.timer);
     const partial = this.splitter.partial;
-    w.reject(partial === "" ? err : new AdapterExited(`${err.message}, leaving an unfinished line: ${cutLine(partial)}`));
+    head.reject(partial === "" || err instanceof AdapterTimedOut ? err : new AdapterExited(`${err.message}, leaving an unfinished line: ${cutLine(partial)}`));
+    for (const w of rest) w.reject(new RequestAborted("an earlier request in flight failed"));
   }
 
   stderrTail(): string {

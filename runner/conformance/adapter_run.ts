@@ -6,7 +6,7 @@ import { AdapterProcess, type Launch } from "./adapter_process.js";
 import { checkReply, compareSnapshots } from "./compare.js";
 import type { Vector } from "./corpus.js";
 import { diagnose } from "./diagnose.js";
-import { AdapterExited, AdapterStartFailed, AdapterTimedOut, ProtocolError } from "./errors.js";
+import { AdapterExited, AdapterStartFailed, AdapterTimedOut, ProtocolError, RequestAborted } from "./errors.js";
 import type { ExpectedFailures } from "./expected_failures.js";
 import { isUnexpectedProblem, type AdapterFatal, type AdapterReport, type ScenarioResult } from "./model.js";
 import { parseAdapterLine, runLine } from "./protocol.js";
@@ -35,10 +35,16 @@ export interface RunContext {
  */
 export const MAX_CONSECUTIVE_TIMEOUTS = 3;
 
+/**
+ * Run requests in flight per process (R-PROTO-3 allows pipelining). Waiting for each reply before sending
+ * the next costs a pipe round trip per scenario, which for small scenarios is most of the time.
+ */
+export const PIPELINE_DEPTH = 16;
+
 type Attempt = { result: Omit<ScenarioResult, "name" | "file" | "source" | "expectedFailure" | "durationMs">; timedOut: boolean };
 
 function errorAttempt(err: unknown, proc: AdapterProcess, restart: boolean): Attempt {
-  if (!(err instanceof AdapterTimedOut || err instanceof AdapterExited || err instanceof ProtocolError)) throw err;
+  if (!(err instanceof AdapterTimedOut || err instanceof AdapterExited || err instanceof ProtocolError || err instanceof RequestAborted)) throw err;
   const reason = err instanceof AdapterExited ? `${err.message} mid-scenario (R-PROTO-8: an adapter must not crash)` : err.message;
   return {
     result: { status: "error", reason, stderrTail: proc.stderrTail() || null, restarted: restart, diagnosis: null },
@@ -56,8 +62,8 @@ function nextId(): string {
 async function traceOf(proc: AdapterProcess, v: Vector, timeoutMs: number): Promise<{ trace: TraceEntry[] | string; broken: boolean }> {
   const id = nextId();
   try {
-    const line = await proc.request(runLine(id, v.name, true, v.scenarioText), timeoutMs, `${v.name} (with trace)`);
-    const reply = checkReply(parseAdapterLine(line), id, true, line);
+    const line = await proc.request(runLine(id, v.name, true, v.scenarioText), timeoutMs, `${v.name} (with trace)`, id);
+    const reply = checkReply(parseAdapterLine(line), id, true, line, (other) => proc.answeredRequest(other));
     if (reply.type === "error") return { trace: `the re-run with trace was answered with an error: ${reply.message}`, broken: false };
     return { trace: reply.trace ?? [], broken: false };
   } catch (err) {
@@ -70,12 +76,12 @@ async function attempt(proc: AdapterProcess, v: Vector, timeoutMs: number): Prom
   const golden: GoldenVector = v.golden;
   let line: string;
   try {
-    line = await proc.request(runLine(id, v.name, false, v.scenarioText), timeoutMs, v.name);
+    line = await proc.request(runLine(id, v.name, false, v.scenarioText), timeoutMs, v.name, id);
   } catch (err) {
     return errorAttempt(err, proc, true);
   }
   try {
-    const reply = checkReply(parseAdapterLine(line), id, false, line);
+    const reply = checkReply(parseAdapterLine(line), id, false, line, (other) => proc.answeredRequest(other));
     if (reply.type === "error") {
       // R-PROTO-8: a well-formed refusal; the adapter is fine and keeps running.
       return { result: { status: "error", reason: `the adapter answered with an error (R-PROTO-8): ${reply.message}`, stderrTail: proc.stderrTail() || null, restarted: false, diagnosis: null }, timedOut: false };
@@ -136,32 +142,47 @@ export async function runAdapter(target: AdapterTarget, vectors: readonly Vector
     ctx.onResult(target, result);
   };
 
+  // Vectors to run again because they were in flight on a process that had to be killed.
+  const retry: number[] = [];
+  const take = (): number | undefined => retry.shift() ?? (next < vectors.length ? next++ : undefined);
+
+  // Each --jobs process gets at most its share in flight, so one worker cannot claim a small corpus alone.
+  const depth = Math.max(1, Math.min(PIPELINE_DEPTH, Math.ceil(vectors.length / ctx.jobs)));
   const worker = async (initial: AdapterProcess | null) => {
     let proc = initial;
-    while (fatal === null && !ctx.stop.stopped && next < vectors.length) {
-      const i = next++;
-      const v = vectors[i]!;
-      const t0 = performance.now();
-      const missing = v.golden.features.filter((f) => !features.has(f));
-      if (missing.length > 0) {
-        record(i, v, { status: "skipped", reason: `needs feature ${missing.join(", ")}, which the adapter does not list in its hello`, stderrTail: null, restarted: false, diagnosis: null }, t0);
-        continue;
-      }
-      if (proc === null || !proc.alive) {
-        try {
-          proc = (await AdapterProcess.start(target.launch, ctx.timeoutMs)).process;
-        } catch (err) {
-          if (!(err instanceof AdapterStartFailed)) throw err;
-          fatal = { kind: "restart", message: `could not start the adapter again, before ${v.name}: ${err.message}`, output: err.stderrTail || null, optional: false };
-          break;
+    const inflight: { i: number; v: Vector; t0: number; attempt: Promise<Attempt> }[] = [];
+    for (;;) {
+      while (fatal === null && !ctx.stop.stopped && inflight.length < depth) {
+        const i = take();
+        if (i === undefined) break;
+        const v = vectors[i]!;
+        const t0 = performance.now();
+        const missing = v.golden.features.filter((f) => !features.has(f));
+        if (missing.length > 0) {
+          record(i, v, { status: "skipped", reason: `needs feature ${missing.join(", ")}, which the adapter does not list in its hello`, stderrTail: null, restarted: false, diagnosis: null }, t0);
+          continue;
         }
+        if (proc === null || !proc.alive) {
+          try {
+            proc = (await AdapterProcess.start(target.launch, ctx.timeoutMs)).process;
+          } catch (err) {
+            if (!(err instanceof AdapterStartFailed)) throw err;
+            fatal = { kind: "restart", message: `could not start the adapter again, before ${v.name}: ${err.message}`, output: err.stderrTail || null, optional: false };
+            break;
+          }
+        }
+        inflight.push({ i, v, t0, attempt: attempt(proc, v, ctx.timeoutMs) });
       }
-      const a = await attempt(proc, v, ctx.timeoutMs);
+      const head = inflight.shift();
+      if (head === undefined) break;
+      const a = await head.attempt;
       if (a.result.restarted) {
-        proc.kill();
+        proc?.kill();
         proc = null;
+        // Everything sent after it went to a process that is gone: run those first on the next one.
+        retry.unshift(...inflight.splice(0).map((r) => r.i));
       }
-      record(i, v, a.result, t0);
+      record(head.i, head.v, a.result, head.t0);
       timeoutsInARow = a.timedOut ? timeoutsInARow + 1 : 0;
       if (timeoutsInARow >= MAX_CONSECUTIVE_TIMEOUTS) {
         fatal = { kind: "timeouts", message: `gave up after ${timeoutsInARow} timeouts in a row; the remaining scenarios were not run`, output: null, optional: false };

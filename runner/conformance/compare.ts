@@ -12,8 +12,18 @@ export type Outcome =
 const where = (e: SnapshotEntry) => `step ${e.step} node ${e.node}`;
 
 /** A reply to run request `id`: the right type and id, and a trace only when one was asked for (R-PROTO-7). */
-export function checkReply(message: AdapterMessage, id: string, trace: boolean, line: string): ResultMessage | { type: "error"; message: string } {
+export function checkReply(
+  message: AdapterMessage,
+  id: string,
+  trace: boolean,
+  line: string,
+  answeredRequest: (id: string) => string | undefined = () => undefined,
+): ResultMessage | { type: "error"; message: string } {
   if (message.type === "hello") throw new ProtocolError(`answered run request ${JSON.stringify(id)} with a hello message (R-PROTO-3), line: ${cutLine(line)}`);
+  const repeated = message.id !== id && message.id !== null ? answeredRequest(message.id) : undefined;
+  if (repeated !== undefined) {
+    throw new ProtocolError(`adapter wrote a line nobody asked for, after its reply to ${repeated} (R-PROTO-3): a second reply to it, line: ${cutLine(line)}`);
+  }
   if (message.id !== id) {
     throw new ProtocolError(`reply id ${JSON.stringify(message.id)} does not match request id ${JSON.stringify(id)} (R-PROTO-3, R-PROTO-6), line: ${cutLine(line)}`);
   }

@@ -38,3 +38,11 @@ export class BuildFailed extends Error {
     super(message);
   }
 }
+
+/**
+ * A pipelined request that was still queued when an earlier one failed and the process was killed. It was
+ * never answered, so it is not a result: the runner sends it again to the next process.
+ */
+export class RequestAborted extends Error {
+  override readonly name = "RequestAborted";
+}

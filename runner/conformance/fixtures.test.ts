@@ -276,6 +276,12 @@ describe("selection, concurrency and CI options", () => {
     expect(b!.counts).toMatchObject({ passed: 5, errored: 1 });
   });
 
+  it("pipelines requests: an adapter that answers the first only after the second arrives passes (R-PROTO-3)", async () => {
+    const r = await runFake(["--mode", "pipelined"], ["--timeout", "2"]);
+    expect(r.code).toBe(0);
+    expect(r.adapter.counts).toMatchObject({ passed: NAMES.length, errored: 0 });
+  });
+
   it("--jobs runs several processes and still reports in corpus order", async () => {
     const r = await runFake(["--mode", "wrong-byte", "--on", VICTIM], ["--jobs", "3"]);
     expect(r.adapter.results.map((x) => x.name)).toEqual(NAMES);
