@@ -8,10 +8,20 @@ export function utf8Bytes(s: string): Uint8Array {
   return utf8.encode(s);
 }
 
+const HEX_CODES = new TextEncoder().encode(HEX);
+const ascii = new TextDecoder("latin1");
+
+/**
+ * Builds the digits as bytes and decodes them once: appending to a string character by character would
+ * leave a rope of a million cells behind every large snapshot until something happened to flatten it.
+ */
 export function bytesToHex(b: Uint8Array): string {
-  let out = "";
-  for (const x of b) out += HEX[x >> 4]! + HEX[x & 15]!;
-  return out;
+  const out = new Uint8Array(b.length * 2);
+  for (let i = 0; i < b.length; i++) {
+    out[2 * i] = HEX_CODES[b[i]! >> 4]!;
+    out[2 * i + 1] = HEX_CODES[b[i]! & 15]!;
+  }
+  return ascii.decode(out);
 }
 
 const NIBBLE = new Int8Array(128).fill(-1);

@@ -3,7 +3,7 @@
 import { invariant } from "./assert.js";
 import type { Command, LogEntry } from "./log.js";
 import { applyCommand } from "./state_machine.js";
-import { Store } from "./store.js";
+import { KeyTable, Store } from "./store.js";
 import type { NormalizedScenario, Step } from "./types/normalized.gen.js";
 
 export interface Node {
@@ -27,6 +27,7 @@ export class Cluster {
   readonly followers: Node[];
   /** The leader's log; entry i (1-based) is log[i - 1]. */
   readonly log: LogEntry[] = [];
+  private readonly keys = new KeyTable();
   /** R-CLUSTER-4: the isolated set P. */
   isolated = new Set<number>();
 
@@ -39,7 +40,7 @@ export class Cluster {
       currentTerm: 1 as const,
       commitIndex: 0,
       lastApplied: 0,
-      store: new Store(),
+      store: new Store(this.keys),
     }));
     this.leader = this.node(cluster.leader);
     this.followers = this.nodes.filter((n) => n !== this.leader);
@@ -108,7 +109,7 @@ export class Cluster {
   private crash(f: Node): void {
     invariant(f !== this.leader && f.up, `crash of node ${f.id} should have been rejected`);
     f.up = false;
-    f.store = new Store();
+    f.store = new Store(this.keys);
     f.commitIndex = 0;
     f.lastApplied = 0;
   }
@@ -117,7 +118,7 @@ export class Cluster {
   private restart(f: Node): void {
     invariant(!f.up, `restart of node ${f.id}, which is up, should have been rejected`);
     f.up = true;
-    f.store = new Store();
+    f.store = new Store(this.keys);
     f.commitIndex = 0;
     f.lastApplied = 0;
   }

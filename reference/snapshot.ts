@@ -1,5 +1,6 @@
 // The snapshot wire format (SPEC.md section 4): encode, and decode with the byte span of every field so a
 // mismatch can be reported as "offset 37, in the key length of pair 2" rather than as a hex dump.
+import { hexToBytes } from "./bytes.js";
 import { crc32c } from "./crc32c.js";
 import type { Pair } from "./store.js";
 
@@ -25,7 +26,7 @@ export function snapshotFields(currentTerm: number, lastApplied: number, pairs: 
     currentTerm: BigInt(currentTerm), // R-WIRE-2
     lastIncludedIndex: BigInt(lastApplied), // R-WIRE-3
     lastIncludedTerm: lastApplied === 0 ? 0n : 1n, // R-WIRE-4: every entry has term 1 (R-LOG-1)
-    pairs: pairs.map((p) => ({ keyBytes: p.key.bytes, value: p.value })),
+    pairs: pairs.map((p) => ({ keyBytes: p.key.bytes, value: hexToBytes(p.value) })),
   };
 }
 

@@ -1,38 +1,59 @@
 // The store: key (a Unicode string) -> value (bytes), iterated in UTF-8 byte order (R-STORE-1).
-// A Map, never a plain object: an object turns "__proto__" into a prototype change and enumerates
-// integer-like keys ("2", "10") before the others. Values are shared between stores and never mutated in
-// place: every write stores a new array.
+//
+// Values are kept as lowercase hex, exactly as the normalized scenario carries them (R-NORM-2): the log
+// and every node's store then share the same immutable strings, so applying an entry allocates nothing per
+// node, and lowercase hex compares equal exactly when the bytes do. Bytes are decoded only when a snapshot
+// is encoded. A Map, never a plain object: an object turns "__proto__" into a prototype change and
+// enumerates integer-like keys ("2", "10") before the others.
 import { keyOf, type Key } from "./log.js";
+
+/** Lowercase hex of a value's bytes; "" is the empty value, which is present (R-STORE-2). */
+export type HexValue = string;
 
 export interface Pair {
   readonly key: Key;
-  readonly value: Uint8Array;
+  readonly value: HexValue;
+}
+
+/** Each key's UTF-8 bytes, computed once per cluster rather than once per node. */
+export class KeyTable {
+  private readonly keys = new Map<string, Key>();
+
+  get(text: string): Key {
+    let key = this.keys.get(text);
+    if (key === undefined) this.keys.set(text, (key = keyOf(text)));
+    return key;
+  }
 }
 
 export class Store {
-  private readonly pairs = new Map<string, Pair>();
+  private readonly values: Map<string, HexValue>;
+
+  constructor(
+    private readonly keys: KeyTable,
+    values?: Map<string, HexValue>,
+  ) {
+    this.values = values ?? new Map();
+  }
 
   get size(): number {
-    return this.pairs.size;
+    return this.values.size;
   }
 
-  get(key: string): Uint8Array | undefined {
-    return this.pairs.get(key)?.value;
+  get(key: string): HexValue | undefined {
+    return this.values.get(key);
   }
 
-  set(key: string, value: Uint8Array): void {
-    // The key's UTF-8 bytes are computed once, when the key first enters this store.
-    this.pairs.set(key, { key: this.pairs.get(key)?.key ?? keyOf(key), value });
+  set(key: string, value: HexValue): void {
+    this.values.set(key, value);
   }
 
   delete(key: string): void {
-    this.pairs.delete(key);
+    this.values.delete(key);
   }
 
   clone(): Store {
-    const copy = new Store();
-    for (const [text, pair] of this.pairs) copy.pairs.set(text, pair);
-    return copy;
+    return new Store(this.keys, new Map(this.values));
   }
 
   /**
@@ -40,6 +61,8 @@ export class Store {
    * compare UTF-16 code units and put U+FFFD after U+1F600.
    */
   sorted(): Pair[] {
-    return [...this.pairs.values()].sort((a, b) => (a.key.order < b.key.order ? -1 : a.key.order > b.key.order ? 1 : 0));
+    const pairs: Pair[] = [];
+    for (const [text, value] of this.values) pairs.push({ key: this.keys.get(text), value });
+    return pairs.sort((a, b) => (a.key.order < b.key.order ? -1 : a.key.order > b.key.order ? 1 : 0));
   }
 }

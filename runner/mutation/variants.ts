@@ -18,7 +18,7 @@ export interface Variant {
   readonly patches: readonly Patch[];
 }
 
-const SORT_BY_UTF8 = "[...this.pairs.values()].sort((a, b) => (a.key.order < b.key.order ? -1 : a.key.order > b.key.order ? 1 : 0))";
+const SORT_BY_UTF8 = "pairs.sort((a, b) => (a.key.order < b.key.order ? -1 : a.key.order > b.key.order ? 1 : 0))";
 
 export const VARIANTS: readonly Variant[] = [
   {
@@ -26,7 +26,7 @@ export const VARIANTS: readonly Variant[] = [
     kind: "string ordering",
     bug: "sorts keys as JavaScript strings (UTF-16 code units), as a plain .sort() does",
     rules: ["R-STORE-1"],
-    patches: [{ file: "store.ts", search: SORT_BY_UTF8, replace: "[...this.pairs.values()].sort((a, b) => (a.key.text < b.key.text ? -1 : a.key.text > b.key.text ? 1 : 0))" }],
+    patches: [{ file: "store.ts", search: SORT_BY_UTF8, replace: "pairs.sort((a, b) => (a.key.text < b.key.text ? -1 : a.key.text > b.key.text ? 1 : 0))" }],
   },
   {
     id: "js-object-as-map",
@@ -96,8 +96,8 @@ export const VARIANTS: readonly Variant[] = [
     bug: "reads and writes the counter little-endian",
     rules: ["R-INCR-2"],
     patches: [
-      { file: "state_machine.ts", search: "getBigUint64(0, false)", replace: "getBigUint64(0, true)" },
-      { file: "state_machine.ts", search: "setBigUint64(0, (value + delta) % U64, false)", replace: "setBigUint64(0, (value + delta) % U64, true)" },
+      { file: "state_machine.ts", search: "BigInt(`0x${current}`)", replace: 'BigInt(`0x${current.match(/../g)!.reverse().join("")}`)' },
+      { file: "state_machine.ts", search: '.toString(16).padStart(16, "0")', replace: '.toString(16).padStart(16, "0").match(/../g)!.reverse().join("")' },
     ],
   },
   {
@@ -112,7 +112,7 @@ export const VARIANTS: readonly Variant[] = [
     kind: "cas null vs empty",
     bug: "lets expected null match a present empty value",
     rules: ["R-CAS-2"],
-    patches: [{ file: "state_machine.ts", search: "expected === null ? current === undefined :", replace: "expected === null ? current === undefined || current.length === 0 :" }],
+    patches: [{ file: "state_machine.ts", search: "expected === null ? current === undefined :", replace: 'expected === null ? current === undefined || current === "" :' }],
   },
   {
     id: "cas-empty-matches-missing",
@@ -120,7 +120,7 @@ export const VARIANTS: readonly Variant[] = [
     bug: "lets an empty expected value match a missing key",
     rules: ["R-CAS-2"],
     patches: [
-      { file: "state_machine.ts", search: "current !== undefined && bytesEqual(current, expected)", replace: "(current === undefined ? expected.length === 0 : bytesEqual(current, expected))" },
+      { file: "state_machine.ts", search: ": current === expected;", replace: ': (current ?? "") === expected;' },
     ],
   },
   {
@@ -131,8 +131,8 @@ export const VARIANTS: readonly Variant[] = [
     patches: [
       {
         file: "state_machine.ts",
-        search: "store.set(command.key, concatBytes(store.get(command.key) ?? EMPTY, hexToBytes(command.value)));",
-        replace: "if (store.get(command.key) !== undefined) store.set(command.key, concatBytes(store.get(command.key) ?? EMPTY, hexToBytes(command.value)));",
+        search: 'store.set(command.key, (store.get(command.key) ?? "") + command.value);',
+        replace: 'if (store.get(command.key) !== undefined) store.set(command.key, (store.get(command.key) ?? "") + command.value);',
       },
     ],
   },
@@ -144,8 +144,8 @@ export const VARIANTS: readonly Variant[] = [
     patches: [
       {
         file: "state_machine.ts",
-        search: "      store.set(command.key, hexToBytes(command.value));\n      return;\n    case \"delete\":",
-        replace: "      if (command.value === \"\") store.delete(command.key);\n      else store.set(command.key, hexToBytes(command.value));\n      return;\n    case \"delete\":",
+        search: "      store.set(command.key, command.value);\n      return;\n    case \"delete\":",
+        replace: "      if (command.value === \"\") store.delete(command.key);\n      else store.set(command.key, command.value);\n      return;\n    case \"delete\":",
       },
     ],
   },
@@ -190,8 +190,8 @@ export const VARIANTS: readonly Variant[] = [
     bug: "keeps the store and indices across a crash and restart",
     rules: ["R-CRASH-3", "R-RESTART-2"],
     patches: [
-      { file: "cluster.ts", search: "    f.up = false;\n    f.store = new Store();\n    f.commitIndex = 0;\n    f.lastApplied = 0;\n", replace: "    f.up = false;\n" },
-      { file: "cluster.ts", search: "    f.up = true;\n    f.store = new Store();\n    f.commitIndex = 0;\n    f.lastApplied = 0;\n", replace: "    f.up = true;\n" },
+      { file: "cluster.ts", search: "    f.up = false;\n    f.store = new Store(this.keys);\n    f.commitIndex = 0;\n    f.lastApplied = 0;\n", replace: "    f.up = false;\n" },
+      { file: "cluster.ts", search: "    f.up = true;\n    f.store = new Store(this.keys);\n    f.commitIndex = 0;\n    f.lastApplied = 0;\n", replace: "    f.up = true;\n" },
     ],
   },
   {
