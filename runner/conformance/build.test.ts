@@ -91,9 +91,9 @@ describe("the registry", () => {
     ]);
   });
 
-  it("the repository's registry lists ts, rust and go", async () => {
+  it("the repository's registry lists ts, rust, go and cpp", async () => {
     const { loadRegistry } = await import("./registry.js");
     const { REPO_ROOT } = await import("../fixtures/harness.js");
-    expect((await loadRegistry(REPO_ROOT)).map((a) => a.name)).toEqual(["ts", "rust", "go"]);
+    expect((await loadRegistry(REPO_ROOT)).map((a) => a.name)).toEqual(["ts", "rust", "go", "cpp"]);
   });
 });

@@ -1,0 +1,254 @@
+#include "cluster.h"
+
+#include <algorithm>
+#include <functional>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+#include "snapshot.h"
+
+namespace rsm {
+namespace {
+
+constexpr NodeId kMaxNodes = 255;
+
+std::string id_text(NodeId id) { return std::to_string(id); }
+
+// The invariants the SPEC relies on; broken, they would mean a bug here, and the run reports it rather than
+// produce wrong bytes.
+void invariant(bool holds, const char* what) {
+  if (!holds) throw std::logic_error(std::string("internal invariant broken: ") + what);
+}
+
+}  // namespace
+
+Cluster::Cluster(NodeId nodes, NodeId leader) : leader_(leader) {
+  if (nodes < 1 || nodes > kMaxNodes) {
+    throw InvalidScenario("cluster.nodes: " + id_text(nodes) + " is not in 1..255 (R-CLUSTER-1)");
+  }
+  if (leader < 1 || leader > nodes) {
+    throw InvalidScenario("cluster.leader: " + id_text(leader) + " is not in 1.." + id_text(nodes) + " (R-CLUSTER-2)");
+  }
+  // R-CLUSTER-3: every node up, empty log and store, term 1, indices 0 (Node's defaults); P empty.
+  nodes_.resize(nodes);
+  isolated_.assign(nodes, false);
+  // R-CLUSTER-5: floor(N / 2) + 1 over all N nodes; integer division is the floor, and ceil(N / 2) would be
+  // one short for every even N.
+  majority_ = static_cast<std::size_t>(nodes) / 2 + 1;
+  lengths_.reserve(nodes);
+}
+
+std::vector<Bytes> Cluster::step(const Step& step) {
+  std::vector<Bytes> emitted;
+  std::visit(
+      [&](const auto& s) {
+        using T = std::decay_t<decltype(s)>;
+        if constexpr (std::is_same_v<T, Put> || std::is_same_v<T, Delete> || std::is_same_v<T, Append> ||
+                      std::is_same_v<T, Incr> || std::is_same_v<T, Cas>) {
+          propose(Command(s));
+        } else if constexpr (std::is_same_v<T, Partition>) {
+          partition(s);
+        } else if constexpr (std::is_same_v<T, Crash>) {
+          crash(s);
+        } else if constexpr (std::is_same_v<T, Restart>) {
+          restart(s);
+        } else if constexpr (std::is_same_v<T, Heal>) {
+          heal();
+        } else if constexpr (std::is_same_v<T, Snapshot>) {
+          emitted = emit_snapshots(s);
+        } else {
+          static_assert(!sizeof(T), "every step has a handler");
+        }
+        // R-SNAP-3: a snapshot step changes nothing and has no round; every other step ends with one.
+        if constexpr (!std::is_same_v<T, Snapshot>) replication_round();
+      },
+      step);
+  return emitted;
+}
+
+bool Cluster::is_up(NodeId id) const { return at(id).up; }
+
+const Node& Cluster::node(NodeId id) const { return at(id); }
+
+Bytes Cluster::snapshot(NodeId id) const {
+  const Node& n = at(id);
+  // R-WIRE-3, R-WIRE-4: the snapshot covers what the node has applied, not what it merely holds.
+  return encode_snapshot({n.current_term, n.last_applied, term_at(n.last_applied)}, n.store);
+}
+
+// R-LOG-3: the leader appends; nothing is applied until the round commits it (R-APPLY-1).
+void Cluster::propose(Command command) {
+  log_.push_back(LogEntry{1, std::move(command)});
+  at(leader_).log_length = log_.size();
+}
+
+// R-PART-1..3
+void Cluster::partition(const Partition& partition) {
+  std::vector<bool> listed(nodes_.size(), false);
+  for (const NodeId id : partition.nodes) {
+    check_node_id(id, "partition");
+    if (id == leader_) throw InvalidScenario("partition of node " + id_text(id) + ", the leader, is not allowed (R-PART-2)");
+    if (listed[id - 1]) throw InvalidScenario("partition lists node " + id_text(id) + " twice (R-PART-3)");
+    listed[id - 1] = true;
+  }
+  const std::vector<bool> before = reachable_followers();
+  // R-PART-1: P is replaced, not added to; a down node may be listed and stays isolated when it restarts.
+  isolated_ = std::move(listed);
+  rejoin_newly_reachable(before);
+}
+
+// R-CRASH-1..3
+void Cluster::crash(const Crash& crash) {
+  check_node_id(crash.node, "crash");
+  if (crash.node == leader_) throw InvalidScenario("crash of node " + id_text(crash.node) + ", the leader, is not allowed (R-CRASH-1)");
+  Node& n = at(crash.node);
+  if (!n.up) throw InvalidScenario("crash of node " + id_text(crash.node) + ", which is already down (R-CRASH-2)");
+  // R-CRASH-3: the log (log_length) and current_term are persistent and survive; the rest is volatile.
+  // The kept log still counts towards the commit majority (R-COMMIT-1).
+  n.up = false;
+  n.store.clear();
+  n.commit_index = 0;
+  n.last_applied = 0;
+}
+
+// R-RESTART-1, R-RESTART-2
+void Cluster::restart(const Restart& restart) {
+  check_node_id(restart.node, "restart");
+  Node& n = at(restart.node);
+  if (n.up) throw InvalidScenario("restart of node " + id_text(restart.node) + ", which is up (R-RESTART-1)");
+  const std::vector<bool> before = reachable_followers();
+  n.up = true;
+  n.store.clear();
+  n.commit_index = 0;
+  n.last_applied = 0;
+  // Rejoins unless it is in P; in P it stays empty with indices 0 until it leaves P.
+  rejoin_newly_reachable(before);
+}
+
+// R-HEAL-1
+void Cluster::heal() {
+  const std::vector<bool> before = reachable_followers();
+  isolated_.assign(nodes_.size(), false);
+  for (Node& n : nodes_) {
+    if (n.up) continue;
+    // Comes up as in R-RESTART-2. A crash already emptied these, but restart's state is set here too so
+    // that heal does not depend on what crash happened to leave behind.
+    n.up = true;
+    n.store.clear();
+    n.commit_index = 0;
+    n.last_applied = 0;
+  }
+  rejoin_newly_reachable(before);
+}
+
+// R-SNAP-1..3
+std::vector<Bytes> Cluster::emit_snapshots(const Snapshot& snapshot) const {
+  if (snapshot.nodes.empty()) throw InvalidScenario("snapshot lists no nodes (R-SNAP-1)");
+  std::vector<bool> listed(nodes_.size(), false);
+  std::vector<Bytes> emitted;
+  emitted.reserve(snapshot.nodes.size());
+  for (const NodeId id : snapshot.nodes) {
+    check_node_id(id, "snapshot");
+    if (listed[id - 1]) throw InvalidScenario("snapshot lists node " + id_text(id) + " twice (R-SNAP-1)");
+    listed[id - 1] = true;
+    if (!at(id).up) throw InvalidScenario("snapshot of node " + id_text(id) + ", which is down (R-SNAP-2)");
+    // In the order listed, not in id order (R-SNAP-3).
+    emitted.push_back(this->snapshot(id));
+  }
+  return emitted;
+}
+
+// R-CLUSTER-4: reachable means up and not isolated; the leader is neither down nor isolated.
+bool Cluster::is_reachable(NodeId id) const { return at(id).up && !isolated_[id - 1]; }
+
+std::vector<bool> Cluster::reachable_followers() const {
+  std::vector<bool> reachable(nodes_.size(), false);
+  for (NodeId id = 1; id <= size(); ++id) reachable[id - 1] = is_follower(id) && is_reachable(id);
+  return reachable;
+}
+
+// R-PART-1, R-RESTART-2, R-HEAL-1 share one definition: a follower that was not reachable before the step
+// and is reachable after it rejoins. R-REJOIN-1: in ascending id order.
+void Cluster::rejoin_newly_reachable(const std::vector<bool>& reachable_before) {
+  for (NodeId id = 1; id <= size(); ++id) {
+    if (is_follower(id) && !reachable_before[id - 1] && is_reachable(id)) rejoin(id);
+  }
+}
+
+// R-REJOIN-2
+void Cluster::rejoin(NodeId id) {
+  const Node& leader = at(leader_);
+  // The rule defines the store as leader.log[1..leader.commit_index] applied in order to an empty store.
+  // At every step boundary the leader has applied exactly that far (each round ends with the leader applying
+  // up to its commit index, and nothing between rounds moves either), so its store is that replay; copying
+  // it gives the same bytes in time proportional to the store instead of the whole history.
+  invariant(leader.last_applied == leader.commit_index, "the leader has applied everything it committed before a rejoin");
+  Node& f = at(id);
+  f.log_length = log_.size();  // truncate and replace with the leader's log
+  f.store = leader.store;
+  f.commit_index = leader.commit_index;
+  f.last_applied = leader.commit_index;
+}
+
+// Section 3.2: replicate, commit, apply.
+void Cluster::replication_round() {
+  replicate();
+  commit();
+  Node& leader = at(leader_);
+  // R-APPLY-1: the leader first, then each reachable follower; isolated and down followers apply nothing.
+  apply_committed(leader);
+  for (NodeId id = 1; id <= size(); ++id) {
+    if (is_follower(id) && is_reachable(id)) apply_committed(at(id));
+  }
+}
+
+// R-ROUND-1: reachable followers receive what they miss; the others keep their logs as they are.
+void Cluster::replicate() {
+  for (NodeId id = 1; id <= size(); ++id) {
+    Node& n = at(id);
+    invariant(n.log_length <= log_.size(), "every log is a prefix of the leader's (R-LOG-2)");
+    if (is_follower(id) && is_reachable(id)) n.log_length = log_.size();
+  }
+}
+
+// R-COMMIT-1..3
+void Cluster::commit() {
+  // R-COMMIT-1: every node counts with its log length, whether reachable, isolated or down. The majority-th
+  // largest length is the largest n that at least a majority of the N nodes hold.
+  lengths_.clear();
+  for (const Node& n : nodes_) lengths_.push_back(n.log_length);
+  const auto kth = lengths_.begin() + static_cast<std::ptrdiff_t>(majority_ - 1);
+  std::nth_element(lengths_.begin(), kth, lengths_.end(), std::greater<>());
+  const std::uint64_t candidate = *kth;
+
+  Node& leader = at(leader_);
+  // R-COMMIT-2: never goes back.
+  leader.commit_index = std::max(leader.commit_index, candidate);
+  // R-COMMIT-3: reachable followers follow; isolated and down ones keep theirs.
+  for (NodeId id = 1; id <= size(); ++id) {
+    if (is_follower(id) && is_reachable(id)) at(id).commit_index = leader.commit_index;
+  }
+}
+
+// R-APPLY-1
+void Cluster::apply_committed(Node& node) {
+  invariant(node.commit_index <= node.log_length, "a node commits only entries it holds");
+  invariant(node.last_applied <= node.commit_index, "applied never passes commit");
+  for (std::uint64_t index = node.last_applied + 1; index <= node.commit_index; ++index) {
+    apply_command(node.store, log_[index - 1].command);
+  }
+  node.last_applied = node.commit_index;
+}
+
+// R-NODE-1
+void Cluster::check_node_id(NodeId id, const char* where) const {
+  if (id < 1 || id > size()) {
+    throw InvalidScenario(std::string(where) + " names node " + id_text(id) + ", not in 1.." + id_text(size()) + " (R-NODE-1)");
+  }
+}
+
+// R-WIRE-4: the term of the entry at an index, and 0 for index 0 (no entry).
+std::uint64_t Cluster::term_at(std::uint64_t index) const { return index == 0 ? 0 : log_[index - 1].term; }
+
+}  // namespace rsm

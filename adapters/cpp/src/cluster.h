@@ -1,0 +1,119 @@
+// The cluster: a fixed leader, its followers, the isolated set P, and the steps that change them
+// (SPEC.md sections 1, 2.2 and 3).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <variant>
+#include <vector>
+
+#include "state_machine.h"
+#include "store.h"
+
+namespace rsm {
+
+// Node ids are 1..N with N <= 255 (R-CLUSTER-1).
+using NodeId = std::uint32_t;
+
+struct Partition {
+  std::vector<NodeId> nodes;
+};
+
+struct Crash {
+  NodeId node = 0;
+};
+
+struct Restart {
+  NodeId node = 0;
+};
+
+struct Heal {};
+
+struct Snapshot {
+  std::vector<NodeId> nodes;
+};
+
+// In schema order: the client commands, then partition, crash, restart, heal, snapshot.
+using Step = std::variant<Put, Delete, Append, Incr, Cas, Partition, Crash, Restart, Heal, Snapshot>;
+
+// A scenario that breaks one of the "(invalid)" rules. The runner never sends one, but an adapter must
+// answer bad input with an error rather than crash or make something up (R-PROTO-8).
+class InvalidScenario : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct Node {
+  bool up = true;
+  // R-LOG-2: every follower's log is a prefix of the leader's, so a node's log is fully described by its
+  // length over the leader's entries. Replication then costs nothing per entry, and a crash keeps the log
+  // by keeping this number (R-CRASH-3).
+  std::uint64_t log_length = 0;
+  std::uint64_t current_term = 1;
+  std::uint64_t commit_index = 0;
+  std::uint64_t last_applied = 0;
+  Store store;
+};
+
+// R-LOG-1: the index is the position in the log (1-based); the term is always 1 but kept, because the
+// snapshot's last_included_term is defined as the term of an entry (R-WIRE-4).
+struct LogEntry {
+  std::uint64_t term = 1;
+  Command command;
+};
+
+class Cluster {
+ public:
+  // R-CLUSTER-1..3. Throws InvalidScenario for a size or leader out of range.
+  Cluster(NodeId nodes, NodeId leader);
+
+  NodeId size() const { return static_cast<NodeId>(nodes_.size()); }
+  NodeId leader() const { return leader_; }
+
+  // Runs one step: its own effect, the rejoins it causes, then one replication round, except for a
+  // snapshot step, which has no round (section 2). Returns the snapshots a snapshot step emits, one per
+  // listed node in the order listed (R-SNAP-3), and nothing for any other step.
+  std::vector<Bytes> step(const Step& step);
+
+  bool is_up(NodeId id) const;
+  const Node& node(NodeId id) const;
+  // The snapshot of a node's state right now (section 4).
+  Bytes snapshot(NodeId id) const;
+
+ private:
+  void propose(Command command);
+  void partition(const Partition& partition);
+  void crash(const Crash& crash);
+  void restart(const Restart& restart);
+  void heal();
+  std::vector<Bytes> emit_snapshots(const Snapshot& snapshot) const;
+
+  bool is_follower(NodeId id) const { return id != leader_; }
+  bool is_reachable(NodeId id) const;
+  std::vector<bool> reachable_followers() const;
+  void rejoin_newly_reachable(const std::vector<bool>& reachable_before);
+  void rejoin(NodeId id);
+
+  void replication_round();
+  void replicate();
+  void commit();
+  void apply_committed(Node& node);
+
+  void check_node_id(NodeId id, const char* where) const;
+  std::uint64_t term_at(std::uint64_t index) const;
+  Node& at(NodeId id) { return nodes_[id - 1]; }
+  const Node& at(NodeId id) const { return nodes_[id - 1]; }
+
+  std::vector<Node> nodes_;
+  // The isolated set P (R-CLUSTER-4), indexed by id - 1.
+  std::vector<bool> isolated_;
+  // The leader's log (R-LOG-1); every other log is a prefix of it (R-LOG-2).
+  std::vector<LogEntry> log_;
+  NodeId leader_;
+  std::size_t majority_;
+  // Reused by commit() so that a round allocates nothing.
+  std::vector<std::uint64_t> lengths_;
+};
+
+}  // namespace rsm

@@ -1,0 +1,47 @@
+// Client commands and what applying one does to a store (SPEC.md section 2.1).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "store.h"
+
+namespace rsm {
+
+struct Put {
+  std::string key;
+  Bytes value;
+};
+
+struct Delete {
+  std::string key;
+};
+
+struct Append {
+  std::string key;
+  Bytes value;
+};
+
+struct Incr {
+  std::string key;
+  std::uint64_t delta = 0;
+};
+
+struct Cas {
+  std::string key;
+  // R-CAS-2: null (nullopt) and empty are different expectations.
+  std::optional<Bytes> expected;
+  Bytes value;
+};
+
+// In schema order: put, delete, append, incr, cas.
+using Command = std::variant<Put, Delete, Append, Incr, Cas>;
+
+// Applies one committed command to a store. Every command is applied, even one that leaves the store as it
+// was (R-INCR-3, R-CAS-3): the caller advances last_applied either way.
+// Not named plain `apply`: with a std::map argument, argument-dependent lookup would also find std::apply.
+void apply_command(Store& store, const Command& command);
+
+}  // namespace rsm

@@ -1,0 +1,168 @@
+// Adapter protocol v1 (section 7), driven in memory through serve().
+#include "protocol.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace rsm {
+namespace {
+
+using json = nlohmann::json;
+
+const char* const kHello =
+    R"({"type":"hello","protocol":1,"name":"cpp","version":"0.1.0","features":["append","incr","cas","crash"]})";
+
+// Runs the adapter over `input` and returns its output lines, each checked to be one valid JSON object.
+std::vector<std::string> serve_lines(const std::string& input) {
+  std::istringstream in(input);
+  std::ostringstream out;
+  EXPECT_EQ(serve(in, out), 0);
+  std::vector<std::string> lines;
+  std::istringstream replies(out.str());
+  for (std::string line; std::getline(replies, line);) {
+    EXPECT_TRUE(json::accept(line)) << line;
+    lines.push_back(line);
+  }
+  return lines;
+}
+
+json only_reply(const std::string& line) {
+  const std::vector<std::string> lines = serve_lines(line + "\n");
+  EXPECT_EQ(lines.size(), 1u);
+  return lines.empty() ? json() : json::parse(lines[0]);
+}
+
+std::string run_request(const std::string& id, const std::string& scenario, bool trace = false) {
+  return R"({"type":"run","id":")" + id + R"(","name":"t","trace":)" + (trace ? "true" : "false") +
+         R"(,"scenario":)" + scenario + "}";
+}
+
+const std::string kSpecScenario =
+    R"({"cluster":{"nodes":3,"leader":1},"steps":[{"op":"put","key":"a","value":"31"},{"op":"partition","nodes":[3]},{"op":"put","key":"b","value":"00ff"},{"op":"snapshot","nodes":[3]},{"op":"heal"},{"op":"snapshot","nodes":[1,2,3]}]})";
+
+TEST(Protocol, HelloAnswersProtocolOneEvenWhenAskedForAnother) {
+  EXPECT_EQ(serve_lines(R"({"type":"hello","protocol":1})" "\n"), std::vector<std::string>{kHello});
+  EXPECT_EQ(serve_lines(R"({"type":"hello","protocol":2,"extra":true})" "\n"), std::vector<std::string>{kHello});
+}
+
+TEST(Protocol, SpecExampleResult) {
+  const json reply = only_reply(run_request("1", kSpecScenario));
+  EXPECT_EQ(reply["type"], "result");
+  EXPECT_EQ(reply["id"], "1");
+  EXPECT_FALSE(reply.contains("trace"));
+  ASSERT_EQ(reply["snapshots"].size(), 4u);
+  EXPECT_EQ(reply["snapshots"][0], json::parse(R"({"step":3,"node":3,"hex":"524b56310000000000000001000000000000000100000000000000010000000100000001610000000131ed7607a5"})"));
+  EXPECT_EQ(reply["snapshots"][3]["hex"],
+            "524b5631000000000000000100000000000000020000000000000001000000020000000161000000013100000001620000000200ff63c4d85c");
+}
+
+TEST(Protocol, TraceOnlyWhenAsked) {
+  const json reply = only_reply(run_request("7", kSpecScenario, true));
+  ASSERT_TRUE(reply.contains("trace"));
+  ASSERT_EQ(reply["trace"].size(), 6u);  // one per step, snapshot steps included
+  EXPECT_EQ(reply["trace"][3]["step"], 3);
+  EXPECT_EQ(reply["trace"][3]["states"].size(), 3u);
+  const json down = only_reply(run_request(
+      "8", R"({"cluster":{"nodes":2,"leader":1},"steps":[{"op":"crash","node":2},{"op":"snapshot","nodes":[1]}]})", true));
+  EXPECT_TRUE(down["trace"][0]["states"][1].is_null());
+}
+
+TEST(Protocol, GarbageAnswersErrorWithNullId) {
+  for (const char* line : {"garbage", "[1,2]", "\"run\"", "{\"type\":\"run\"", "\xff\xfe{"}) {
+    const json reply = only_reply(line);
+    EXPECT_EQ(reply["type"], "error") << line;
+    EXPECT_TRUE(reply["id"].is_null()) << line;
+  }
+}
+
+TEST(Protocol, UnknownTypeEchoesStringId) {
+  EXPECT_EQ(only_reply(R"({"type":"frobnicate","id":"x1"})")["id"], "x1");
+  EXPECT_TRUE(only_reply(R"({"type":"frobnicate","id":5})")["id"].is_null());
+  EXPECT_EQ(only_reply(R"({"id":"x2"})")["type"], "error");
+}
+
+TEST(Protocol, BadRunsAnswerErrors) {
+  const json not_bool = only_reply(R"({"type":"run","id":"r1","name":"t","trace":"yes","scenario":{}})");
+  EXPECT_EQ(not_bool["type"], "error");
+  EXPECT_EQ(not_bool["id"], "r1");
+  const json numeric_id = only_reply(R"({"type":"run","id":1,"name":"t","trace":false,"scenario":{}})");
+  EXPECT_EQ(numeric_id["type"], "error");
+  EXPECT_TRUE(numeric_id["id"].is_null());
+  const std::vector<std::string> scenarios = {
+      R"({"cluster":{"nodes":3,"leader":1},"steps":[{"op":"dance"}]})",                                  // unknown op
+      R"({"cluster":{"nodes":3.0,"leader":1},"steps":[]})",                                              // not an integer
+      R"({"cluster":{"nodes":3,"leader":1},"steps":[{"op":"crash","node":1e0}]})",                       // not an integer
+      R"({"cluster":{"nodes":3,"leader":1},"steps":[{"op":"crash","node":-2}]})",
+      R"({"cluster":{"nodes":3,"leader":1},"steps":[{"op":"crash","node":4294967298}]})",
+      R"({"cluster":{"nodes":3,"leader":1},"steps":[{"op":"incr","key":"k","delta":"18446744073709551616"}]})",
+      R"({"cluster":{"nodes":3,"leader":1},"steps":[{"op":"incr","key":"k","delta":"01"}]})",
+      R"({"cluster":{"nodes":3,"leader":1},"steps":[{"op":"incr","key":"k","delta":5}]})",
+      R"({"cluster":{"nodes":3,"leader":1},"steps":[{"op":"put","key":"k","value":"abc"}]})",
+      R"({"cluster":{"nodes":3,"leader":1},"steps":[{"op":"put","key":"k","value":"zz"}]})",
+      R"({"cluster":{"nodes":3,"leader":1},"steps":[{"op":"cas","key":"k","value":"00"}]})",          // no expected
+      R"({"cluster":{"nodes":3,"leader":1},"steps":[{"op":"crash","node":1}]})",                       // R-CRASH-1
+      R"({"cluster":{"nodes":3,"leader":4},"steps":[]})",                                              // R-CLUSTER-2
+      R"({"cluster":{"nodes":3,"leader":1},"steps":[{"op":"snapshot","nodes":"all"}]})",
+      R"({"cluster":{"nodes":3,"leader":1}})",
+  };
+  for (const std::string& scenario : scenarios) {
+    const json reply = only_reply(run_request("r2", scenario));
+    EXPECT_EQ(reply["type"], "error") << scenario;
+    EXPECT_EQ(reply["id"], "r2") << scenario;
+  }
+}
+
+TEST(Protocol, LoneSurrogateKeyIsAnErrorNotACrash) {
+  const json reply = only_reply(run_request(
+      "s", R"({"cluster":{"nodes":1,"leader":1},"steps":[{"op":"put","key":"\ud800","value":""},{"op":"snapshot","nodes":[1]}]})"));
+  EXPECT_EQ(reply["type"], "error");
+}
+
+TEST(Protocol, NulKeyAndBigDeltaTravelExactly) {
+  const json reply = only_reply(run_request(
+      "n", R"({"cluster":{"nodes":1,"leader":1},"steps":[{"op":"incr","key":"\u0000","delta":"9007199254740993"},{"op":"snapshot","nodes":[1]}]})"));
+  // key length 1, key 00, value length 8, value 2^53 + 1
+  EXPECT_NE(reply["snapshots"][0]["hex"].get<std::string>().find("000000010000000008" "0020000000000001"), std::string::npos);
+}
+
+TEST(Protocol, BlankLinesAreSkippedAndRepliesStayInOrder) {
+  const std::string input = std::string(R"({"type":"hello","protocol":1})") + "\n\n   \n" +
+                            run_request("a", kSpecScenario) + "\n" + run_request("b", kSpecScenario) + "\n";
+  const std::vector<std::string> lines = serve_lines(input);
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(json::parse(lines[1])["id"], "a");
+  EXPECT_EQ(json::parse(lines[2])["id"], "b");
+}
+
+TEST(Protocol, ShutdownStopsWithoutReplying) {
+  const std::vector<std::string> lines =
+      serve_lines(std::string(R"({"type":"shutdown"})") + "\n" + R"({"type":"hello","protocol":1})" + "\n");
+  EXPECT_TRUE(lines.empty());
+}
+
+TEST(Protocol, EndOfInputWithoutNewline) {
+  EXPECT_EQ(serve_lines(R"({"type":"hello","protocol":1})"), std::vector<std::string>{kHello});
+}
+
+TEST(Protocol, LinesLongerThanSixtyFourKiB) {
+  const std::string big_value(2 * 70000, 'a');  // 70,000 bytes of 0xaa
+  const json reply = only_reply(run_request(
+      "big", R"({"cluster":{"nodes":1,"leader":1},"steps":[{"op":"put","key":"k","value":")" + big_value +
+                 R"("},{"op":"snapshot","nodes":[1]}]})"));
+  ASSERT_EQ(reply["type"], "result");
+  EXPECT_EQ(reply["snapshots"][0]["hex"].get<std::string>().size(), 2 * (32 + 4 + 1 + 4 + 70000 + 4));
+}
+
+TEST(Hex, RoundTripsAndAcceptsEitherCase) {
+  EXPECT_EQ(from_hex("00fFaB"), (Bytes{0x00, 0xFF, 0xAB}));
+  EXPECT_EQ(to_hex(Bytes{0x00, 0xFF, 0xAB}), "00ffab");
+  EXPECT_TRUE(from_hex("").empty());
+  EXPECT_THROW(from_hex("0"), BadRequest);
+  EXPECT_THROW(from_hex("0g"), BadRequest);
+}
+
+}  // namespace
+}  // namespace rsm
