@@ -5,7 +5,8 @@ import { UsageError } from "./errors.js";
 import { runAdapter, type AdapterTarget, type RunContext } from "./conformance/adapter_run.js";
 import { binsDir, writeBins } from "./conformance/bins.js";
 import { guardChildren, killAll } from "./conformance/children.js";
-import { loadCorpus } from "./conformance/corpus.js";
+import { AdapterProcess } from "./conformance/adapter_process.js";
+import { loadCorpus, type Vector } from "./conformance/corpus.js";
 import { NO_EXPECTED_FAILURES, loadExpectedFailures } from "./conformance/expected_failures.js";
 import { exitCode, isUnexpectedProblem, type AdapterReport } from "./conformance/model.js";
 import { USAGE, parseOptions } from "./conformance/options.js";
@@ -53,39 +54,51 @@ export async function conformanceCommand(args: string[], root: string, io: Io = 
   }
   const startedAt = new Date().toISOString();
   const started = performance.now();
-  const corpus = await loadCorpus(o.vectors);
-  const expected = o.expectedFailures.length > 0 ? await loadExpectedFailures(o.expectedFailures, new Set(corpus.map((v) => v.name))) : NO_EXPECTED_FAILURES;
-  const vectors = select(corpus, o);
-  if (vectors.length === 0 && (o.filters.length > 0 || o.tags.length > 0)) {
-    throw new UsageError(`no scenario matches ${[...o.filters.map((f) => `--filter ${f}`), ...o.tags.map((t) => `--tag ${t}`)].join(" ")} among ${corpus.length} golden vectors`);
-  }
   const targets = planTargets(root, o.execs.length > 0 ? [] : await loadRegistry(root), o.adapters, o.execs);
-
   const note = (line: string) => io.stderr.write(`rsm: ${line}\n`);
-  const progress = new Progress(io.stderr, vectors.length);
-  const ctx: RunContext = {
-    timeoutMs: o.timeoutMs,
-    jobs: o.jobs,
-    expected,
-    bail: o.bail,
-    stop: { stopped: false },
-    onResult: (target: AdapterTarget, r) => progress.tick(target.name, isUnexpectedProblem(r)),
-  };
 
   const release = guardChildren((text) => io.stderr.write(text));
   let adapters: AdapterReport[];
+  let corpus: Vector[] = [];
+  let vectors: Vector[] = [];
+  let progress: Progress | null = null;
   try {
+    // Adapters are built and started (up to their hello) while the corpus loads, so a slow start-up such as
+    // tsx compiling the TypeScript adapter overlaps work the runner has to do anyway.
+    const prepared = targets.map(async (t) => {
+      const built = o.build ? await buildIfStale(root, t, note) : { fatal: null, built: false };
+      if (built.fatal) return { ...built, start: null };
+      const start = AdapterProcess.start(t.launch, o.timeoutMs);
+      start.catch(() => {}); // handled by runAdapter; this only keeps an early usage error from leaving it unobserved
+      return { ...built, start };
+    });
+    corpus = await loadCorpus(o.vectors);
+    const expected = o.expectedFailures.length > 0 ? await loadExpectedFailures(o.expectedFailures, new Set(corpus.map((v) => v.name))) : NO_EXPECTED_FAILURES;
+    vectors = select(corpus, o);
+    if (vectors.length === 0 && (o.filters.length > 0 || o.tags.length > 0)) {
+      throw new UsageError(`no scenario matches ${[...o.filters.map((f) => `--filter ${f}`), ...o.tags.map((t) => `--tag ${t}`)].join(" ")} among ${corpus.length} golden vectors`);
+    }
+    const bar = new Progress(io.stderr, vectors.length);
+    progress = bar;
+    const ctx: RunContext = {
+      timeoutMs: o.timeoutMs,
+      jobs: o.jobs,
+      expected,
+      bail: o.bail,
+      stop: { stopped: false },
+      onResult: (target: AdapterTarget, r) => bar.tick(target.name, isUnexpectedProblem(r)),
+    };
     adapters = await Promise.all(
-      targets.map(async (t): Promise<AdapterReport> => {
-        const prepared = o.build ? await buildIfStale(root, t, note) : { fatal: null, built: false };
-        if (prepared.fatal) return { name: t.name, command: t.command, hello: null, fatal: prepared.fatal, results: [], notRun: vectors.length, durationMs: 0, built: false };
-        return { ...(await runAdapter(t, vectors, ctx)), built: prepared.built };
+      targets.map(async (t, i): Promise<AdapterReport> => {
+        const p = await prepared[i]!;
+        if (p.fatal || p.start === null) return { name: t.name, command: t.command, hello: null, fatal: p.fatal, results: [], notRun: vectors.length, durationMs: 0, built: false };
+        return { ...(await runAdapter(t, vectors, ctx, p.start)), built: p.built };
       }),
     );
   } finally {
     killAll();
     release();
-    progress.clear();
+    progress?.clear();
   }
 
   adapters = uniqueNames(adapters);

@@ -16,7 +16,7 @@ export type Step =
   | HealStep
   | SnapshotStep;
 /**
- * A snapshot in lowercase hex; the shortest possible snapshot is 36 bytes.
+ * A snapshot in lowercase hex; the shortest possible snapshot is 36 bytes. The length is checked by the pattern rather than minLength, which validators compute by counting code points one by one over strings that are megabytes long.
  */
 export type SnapshotHex = string;
 

@@ -22,7 +22,7 @@ export type Step =
   | SnapshotStep;
 export type AdapterMessage = HelloReply | ResultMessage | ErrorMessage;
 /**
- * A snapshot in lowercase hex; the shortest possible snapshot is 36 bytes.
+ * A snapshot in lowercase hex; the shortest possible snapshot is 36 bytes. The length is checked by the pattern rather than minLength, which validators compute by counting code points one by one over strings that are megabytes long.
  */
 export type SnapshotHex = string;
 

@@ -106,15 +106,21 @@ async function attempt(proc: AdapterProcess, v: Vector, timeoutMs: number): Prom
   }
 }
 
-export async function runAdapter(target: AdapterTarget, vectors: readonly Vector[], ctx: RunContext): Promise<AdapterReport> {
-  const started = performance.now();
+/** `started` is the first process's start, begun by the caller while it loaded the corpus; else it starts here. */
+export async function runAdapter(
+  target: AdapterTarget,
+  vectors: readonly Vector[],
+  ctx: RunContext,
+  started?: Promise<{ process: AdapterProcess; hello: HelloReply }>,
+): Promise<AdapterReport> {
+  const t0 = performance.now();
   const finish = (name: string, hello: HelloReply | null, fatal: AdapterFatal | null, results: (ScenarioResult | undefined)[]): AdapterReport => {
     const done = results.filter((r): r is ScenarioResult => r !== undefined);
-    return { name, command: target.command, hello, fatal, results: done, notRun: vectors.length - done.length, durationMs: performance.now() - started, built: false };
+    return { name, command: target.command, hello, fatal, results: done, notRun: vectors.length - done.length, durationMs: performance.now() - t0, built: false };
   };
   let first: { process: AdapterProcess; hello: HelloReply };
   try {
-    first = await AdapterProcess.start(target.launch, ctx.timeoutMs);
+    first = await (started ?? AdapterProcess.start(target.launch, ctx.timeoutMs));
   } catch (err) {
     if (!(err instanceof AdapterStartFailed)) throw err;
     return finish(target.name, null, { kind: "start", message: err.message, output: err.stderrTail || null, optional: false }, []);

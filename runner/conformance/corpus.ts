@@ -21,7 +21,8 @@ function shown(file: string): string {
   return path.relative(process.cwd(), file) || file;
 }
 
-function problemOf(file: string, text: string, expectedName: string): string | null {
+/** The golden in a file, or the one line that says what is wrong with it. Each file is parsed once. */
+function readGolden(file: string, text: string, expectedName: string): GoldenVector | string {
   let document: unknown;
   try {
     document = JSON.parse(text);
@@ -35,7 +36,7 @@ function problemOf(file: string, text: string, expectedName: string): string | n
   }
   const name = (document as GoldenVector).name;
   if (name !== expectedName) return `${shown(file)}: golden name ${JSON.stringify(name)} does not match its path; expected ${JSON.stringify(expectedName)}`;
-  return null;
+  return document as GoldenVector;
 }
 
 /** Every golden below dir, sorted by name; throws InvalidInput listing every bad file. */
@@ -47,12 +48,11 @@ export async function loadCorpus(dir: string): Promise<Vector[]> {
   for (const rel of await listJson(dir)) {
     const file = path.join(dir, rel);
     const text = await readFile(file, "utf8");
-    const problem = problemOf(file, text, nameOf(rel));
-    if (problem !== null) {
-      problems.push(problem);
+    const golden = readGolden(file, text, nameOf(rel));
+    if (typeof golden === "string") {
+      problems.push(golden);
       continue;
     }
-    const golden = JSON.parse(text) as GoldenVector;
     vectors.push({ golden, name: golden.name, file: shown(file), scenarioText: scenarioJson(golden.scenario) });
   }
   if (problems.length > 0) throw new InvalidInput(problems);
