@@ -16,6 +16,7 @@ const USAGE = `usage: rsm <command> [options]
 commands:
   conformance [options]   run the golden vectors against adapters (see README "Running the conformance suite")
   vectors [--check]       regenerate golden vectors from the reference; --check fails if any is stale
+  fuzz [options]          differential fuzzing of adapters against the reference (rsm fuzz --help)
   mutation [variant...]   run buggy variants of the reference over the goldens; fails if one survives
   validate [paths...]     check authored scenarios (default: vectors/scenarios)
   decode <hex | file>     print a snapshot's fields and pairs and whether its CRC is right (--full: no cut)
@@ -24,9 +25,23 @@ commands:
 
 type Command = (args: string[], out: (line: string) => void) => Promise<number>;
 
+/** The fuzzer's rate: one line rewritten in place on a terminal, a new line every 10 s in a CI log. */
+function fuzzProgress(): (line: string) => void {
+  let last = 0;
+  return (line) => {
+    if (process.stderr.isTTY) process.stderr.write(`\r${line}\x1b[K`);
+    else if (performance.now() - last >= 10_000) {
+      last = performance.now();
+      process.stderr.write(`${line}\n`);
+    }
+  };
+}
+
 const COMMANDS: Record<string, Command> = {
   conformance: async (args) => (await import("./conformance.js")).conformanceCommand(args, ROOT),
   vectors: (args, out) => vectorsCommand(args, ROOT, out),
+  fuzz: async (args, out) =>
+    (await import("./fuzz/fuzz_cmd.js")).fuzzCommand(args, ROOT, { out, progress: fuzzProgress() }),
   mutation: async (args, out) => (await import("./mutation/mutation_cmd.js")).mutationCommand(args, ROOT, out),
   validate: (args, out) => validateCommand(args, ROOT, out),
   decode: (args, out) => decodeCommand(args, out),

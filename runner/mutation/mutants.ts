@@ -9,6 +9,23 @@ import type { Variant } from "./variants.js";
 export type ReferenceModule = typeof import("../../reference/index.js");
 
 export async function loadMutant(root: string, variant: Variant): Promise<ReferenceModule> {
+  const dir = await writeMutant(root, variant);
+  return (await import(pathToFileURL(path.join(dir, "reference", "index.ts")).href)) as ReferenceModule;
+}
+
+/**
+ * The TypeScript adapter over a variant of the reference: a deliberately broken port, for showing what the
+ * runner and the fuzzer do with one. Returns its argv (run from the repository root).
+ */
+export async function mutantAdapter(root: string, variant: Variant): Promise<string[]> {
+  const dir = await writeMutant(root, variant);
+  await cp(path.join(root, "adapters", "ts"), path.join(dir, "adapters", "ts"), { recursive: true, filter: (src) => !src.endsWith(".test.ts") });
+  await cp(path.join(root, "package.json"), path.join(dir, "package.json"));
+  return ["node", "--import", "tsx", path.join(dir, "adapters", "ts", "main.ts")];
+}
+
+/** Copies reference/ and schema/ under .build/mutants/<id>/ and applies the variant's patches. */
+async function writeMutant(root: string, variant: Variant): Promise<string> {
   const dir = path.join(root, ".build", "mutants", variant.id);
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
@@ -25,5 +42,5 @@ export async function loadMutant(root: string, variant: Variant): Promise<Refere
     }
     await writeFile(file, text.replace(patch.search, () => patch.replace));
   }
-  return (await import(pathToFileURL(path.join(dir, "reference", "index.ts")).href)) as ReferenceModule;
+  return dir;
 }

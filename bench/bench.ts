@@ -1,0 +1,191 @@
+// `npm run bench`: what the kit costs and how every implementation scales. Writes bench/results.md and
+// bench/results.json (machine, versions, date, every figure a median of --runs runs). Not a test: nothing
+// here asserts a speed; the targets of issue 6 are printed beside the measurements.
+//
+//   npm run bench [-- --runs 3] [-- --quick]
+import { execFileSync } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { GOLDEN_DIR } from "../runner/scenario_files.js";
+import { loadGoldens } from "../runner/mutation/mutation.js";
+import { loadRegistry } from "../runner/conformance/registry.js";
+import { buildIfStale, planTargets } from "../runner/conformance/targets.js";
+import { writeFileAtomic } from "../runner/fs_atomic.js";
+import { adapterOwnTime, oneProcessPerScenario, runnerReport, scaleThroughAdapter, scaleThroughReference, type Launch } from "./measure.js";
+import { writeTinyCorpus } from "./tiny_corpus.js";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const runsArg = args.indexOf("--runs");
+const RUNS = runsArg >= 0 ? Number(args[runsArg + 1]) : quick ? 1 : 3;
+if (!Number.isInteger(RUNS) || RUNS < 1) {
+  process.stderr.write("bench: --runs expects a positive integer\n");
+  process.exit(2);
+}
+const SCALES = quick ? [1e3, 1e4, 1e5] : [1e3, 1e4, 1e5, 1e6];
+const TINY = 20_000;
+
+const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+async function repeat(what: string, f: () => Promise<number>): Promise<number> {
+  const xs: number[] = [];
+  for (let i = 0; i < RUNS; i++) xs.push(await f());
+  log(`${what}: ${xs.map((x) => x.toFixed(1)).join(", ")} -> median ${median(xs).toFixed(1)}`);
+  return median(xs);
+}
+
+function version(argv: string[]): string {
+  try {
+    return execFileSync(argv[0]!, argv.slice(1), { encoding: "utf8" }).split("\n")[0]!.trim();
+  } catch {
+    return "not installed";
+  }
+}
+
+async function main(): Promise<void> {
+  const machine = {
+    date: new Date().toISOString(),
+    cpu: os.cpus()[0]?.model ?? "unknown",
+    cores: os.cpus().length,
+    memory_gib: Math.round(os.totalmem() / 2 ** 30),
+    os: `${os.type()} ${os.release()}`,
+    node: process.version,
+    cargo: version(["cargo", "--version"]),
+    go: version(["go", "version"]),
+    cxx: version(["g++", "--version"]),
+    load_average: os.loadavg().map((x) => x.toFixed(2)).join(" "),
+    runs: RUNS,
+  };
+  const registry = await loadRegistry(ROOT);
+  const targets = planTargets(ROOT, registry, [], []);
+  for (const t of targets) {
+    const { fatal } = await buildIfStale(ROOT, t, log);
+    if (fatal) throw new Error(`cannot build ${t.name}: ${fatal.message}`);
+  }
+  const launches: Record<string, Launch> = Object.fromEntries(targets.map((t) => [t.name, t.launch]));
+  const goldens = await loadGoldens(ROOT);
+  const vectorsDir = path.join(ROOT, GOLDEN_DIR);
+
+  // a. The corpus: one persistent process against one process per scenario, both driven the same way by the
+  // benchmark (so the runner's own cost is in neither), and the adapter's time inside the runner beside them.
+  const corpus: Record<string, { persistent_ms: number; per_process_ms: number; ratio: number; in_runner_ms: number }> = {};
+  for (const t of targets) {
+    const persistent = await repeat(`${t.name} persistent (corpus, ms)`, () => adapterOwnTime(launches[t.name]!, goldens));
+    const perProcess = await repeat(`${t.name} one process per scenario (corpus, ms)`, () => oneProcessPerScenario(launches[t.name]!, goldens));
+    const inRunner = await repeat(`${t.name} inside the runner (corpus, ms)`, async () => {
+      const r = await runnerReport(ROOT, ["--adapter", t.name, "--no-build"]);
+      return r.adapters.find((a) => a.name === t.name)!.duration_ms;
+    });
+    corpus[t.name] = { persistent_ms: persistent, per_process_ms: perProcess, ratio: perProcess / persistent, in_runner_ms: inRunner };
+  }
+
+  // b. The runner's ceiling: tiny scenarios through an adapter that only replays answers.
+  const tinyDir = await mkdtemp(path.join(os.tmpdir(), "rsm-bench-tiny-"));
+  let ceiling: { scenarios: number; run_ms: number; per_second: number; command_ms: number };
+  try {
+    const answers = await writeTinyCorpus(tinyDir, TINY);
+    const exec = `node ${path.join(ROOT, "bench", "replay_adapter.mjs")} ${answers}`;
+    let commandMs = 0;
+    const runMs = await repeat(`runner ceiling (${TINY} tiny scenarios, ms)`, async () => {
+      const r = await runnerReport(ROOT, ["--vectors", path.join(tinyDir, "golden"), "--exec", exec]);
+      const a = r.adapters[0]!;
+      if (a.counts.passed !== TINY) throw new Error(`replay adapter passed ${a.counts.passed} of ${TINY}`);
+      commandMs = r.commandMs;
+      return a.duration_ms;
+    });
+    ceiling = { scenarios: TINY, run_ms: runMs, per_second: (TINY / runMs) * 1000, command_ms: commandMs };
+  } finally {
+    await rm(tinyDir, { recursive: true, force: true });
+  }
+
+  // c. The corpus through every adapter at once: the runner against the slowest adapter's own time (a).
+  const own: Record<string, number> = Object.fromEntries(Object.entries(corpus).map(([name, c]) => [name, c.persistent_ms]));
+  let runDuration = 0;
+  const runnerWall = await repeat("runner, all adapters (whole command, ms)", async () => {
+    const r = await runnerReport(ROOT, ["--no-build"]);
+    runDuration = r.duration_ms;
+    return r.commandMs;
+  });
+  const slowest = Object.entries(own).sort((a, b) => b[1] - a[1])[0]!;
+  const allAdapters = { runner_command_ms: runnerWall, runner_reported_ms: runDuration, slowest_adapter: slowest[0], slowest_own_ms: slowest[1], own_ms: own };
+
+  // d. Scaling: 10^3..10^6 steps through the reference in-process and through every adapter.
+  const scaling: Record<string, { steps: number; ms: number; peak_rss_mb: number }[]> = { reference: [] };
+  for (const n of SCALES) {
+    const ref = await scaleThroughReference(ROOT, n, RUNS);
+    scaling.reference!.push({ steps: n, ms: ref.ms, peak_rss_mb: ref.peakMb });
+    log(`reference ${n} steps: ${ref.ms.toFixed(0)} ms, ${ref.peakMb} MB`);
+    for (const t of targets) {
+      const r = await scaleThroughAdapter(ROOT, launches[t.name]!, n, RUNS, ref.digest);
+      (scaling[t.name] ??= []).push({ steps: n, ms: r.ms, peak_rss_mb: r.peakMb });
+      log(`${t.name} ${n} steps: ${r.ms.toFixed(0)} ms, ${r.peakMb} MB`);
+    }
+  }
+
+  const results = { machine, corpus: { vectors: goldens.length, adapters: corpus }, ceiling, all_adapters: allAdapters, scaling };
+  await writeFileAtomic(path.join(ROOT, "bench", "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  await writeFileAtomic(path.join(ROOT, "bench", "results.md"), renderMarkdown(results, vectorsDir));
+  log("wrote bench/results.md and bench/results.json");
+}
+
+type Results = {
+  machine: Record<string, string | number>;
+  corpus: { vectors: number; adapters: Record<string, { persistent_ms: number; per_process_ms: number; ratio: number; in_runner_ms: number }> };
+  ceiling: { scenarios: number; run_ms: number; per_second: number; command_ms: number };
+  all_adapters: { runner_command_ms: number; runner_reported_ms: number; slowest_adapter: string; slowest_own_ms: number; own_ms: Record<string, number> };
+  scaling: Record<string, { steps: number; ms: number; peak_rss_mb: number }[]>;
+};
+
+function renderMarkdown(r: Results, vectorsDir: string): string {
+  const f = (n: number, d = 0) => n.toFixed(d);
+  const yes = (ok: boolean) => (ok ? "met" : "**missed**");
+  const lines: string[] = [];
+  lines.push("# Benchmark results", "", "Written by `npm run bench` (bench/bench.ts); every figure is the median of the runs given below.", "");
+  lines.push("## Machine", "", "| | |", "|---|---|");
+  for (const [k, v] of Object.entries(r.machine)) lines.push(`| ${k} | ${v} |`);
+  lines.push("", `## a. The corpus (${r.corpus.vectors} vectors in ${path.relative(ROOT, vectorsDir)}): persistent process vs one process per scenario`, "");
+  lines.push("| adapter | persistent (ms) | one process per scenario (ms) | ratio | target >= 10x | inside the runner (ms) |", "|---|---:|---:|---:|---|---:|");
+  for (const [name, c] of Object.entries(r.corpus.adapters)) lines.push(`| ${name} | ${f(c.persistent_ms)} | ${f(c.per_process_ms)} | ${f(c.ratio, 1)}x | ${yes(c.ratio >= 10)} | ${f(c.in_runner_ms)} |`);
+  lines.push("", "Both modes are driven by the benchmark itself, and every answer is checked against its golden. Persistent: one process started, the whole corpus piped in, every reply read, shutdown (start-up included). One process per scenario: start, hello, one run, shutdown, for each vector in turn, the way a shell loop over a binary would run it. Inside the runner: the adapter's time in `npm run conformance -- --adapter NAME` as its JSON report gives it (after the corpus is loaded; the process was started while it loaded).");
+  lines.push("", "## b. The runner's ceiling", "");
+  lines.push(`${r.ceiling.scenarios} one-step scenarios through \`bench/replay_adapter.mjs\`, which only replays the golden answers: ${f(r.ceiling.run_ms)} ms, **${f(r.ceiling.per_second)} scenarios/s** (target >= 20,000: ${yes(r.ceiling.per_second >= 20_000)}). The whole command, with loading and validating ${r.ceiling.scenarios} golden files, took ${f(r.ceiling.command_ms)} ms.`);
+  const a = r.all_adapters;
+  lines.push("", "## c. The corpus through every adapter at once", "");
+  lines.push("Each adapter's own time is its persistent time from section a.");
+  const overReported = a.runner_reported_ms / a.slowest_own_ms - 1;
+  const overCommand = a.runner_command_ms / a.slowest_own_ms - 1;
+  lines.push("", `The runner over all adapters: ${f(a.runner_reported_ms)} ms as it reports its run (corpus load to last shutdown), ${f(a.runner_command_ms)} ms for the whole command including Node and tsx start-up. The slowest adapter, ${a.slowest_adapter}, takes ${f(a.slowest_own_ms)} ms on its own. Over it: ${f(overReported * 100)}% (run) and ${f(overCommand * 100)}% (whole command); target within 25%: ${yes(overReported <= 0.25)} for the run, ${yes(overCommand <= 0.25)} for the whole command.`);
+  lines.push("", "## d. Scaling (runner/scaling.ts: mixed ops over 10^4 keys, 5 nodes, a partition change or crash/restart every 1,000 steps, a snapshot every 10,000)", "");
+  lines.push("| implementation | steps | time (ms) | growth per 10x | peak RSS (MB) |", "|---|---:|---:|---:|---:|");
+  for (const [name, rows] of Object.entries(r.scaling)) {
+    rows.forEach((row, i) => {
+      const growth = i === 0 ? "" : `${f(row.ms / rows[i - 1]!.ms, 1)}x`;
+      lines.push(`| ${name} | ${row.steps.toLocaleString("en-US")} | ${f(row.ms)} | ${growth} | ${row.peak_rss_mb} |`);
+    });
+  }
+  lines.push("", "Reference: in-process, in a child process of its own (time of `runScenario` only; peak RSS of that process, scenario included). Adapters: from sending the run request to receiving the result (the scenario's JSON parsing and the result's encoding included); peak RSS is the adapter process's VmHWM. Every adapter's snapshots are checked against the reference's.");
+  lines.push("", "Targets at 10^6 steps: Rust and Go under 2 s, the TypeScript reference under 10 s, each under 1 GiB; growth per 10x at most 12x.", "");
+  for (const [name, rows] of Object.entries(r.scaling)) {
+    const top = rows[rows.length - 1]!;
+    const growth = Math.max(...rows.slice(1).map((row, i) => row.ms / rows[i]!.ms));
+    const limit = name === "rust" || name === "go" || name === "cpp" ? 2000 : name === "reference" ? 10_000 : null;
+    const time = limit === null ? "no time target" : `time ${yes(top.ms < limit)}`;
+    lines.push(`- ${name}: ${time}, memory ${yes(top.peak_rss_mb < 1024)}, worst growth ${f(growth, 1)}x (${yes(growth <= 12)})`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench: ${(err as Error).message}\n`);
+  process.exitCode = 1;
+});

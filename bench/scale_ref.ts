@@ -1,0 +1,14 @@
+// The reference in a process of its own, for the scaling benchmark: prints the time of runScenario on a
+// scaling scenario of N steps, the process's peak RSS, and a digest of the snapshots to check ports against.
+import { createHash } from "node:crypto";
+import { runScenario } from "../reference/index.js";
+import { scalingScenario } from "../runner/scaling.js";
+
+const steps = Number(process.argv[2]);
+const scenario = scalingScenario(steps);
+const t0 = performance.now();
+const { snapshots } = runScenario(scenario);
+const ms = performance.now() - t0;
+const digest = createHash("sha256");
+for (const s of snapshots) digest.update(`${s.step} ${s.node} ${s.hex}\n`);
+process.stdout.write(`${JSON.stringify({ ms, peakMb: Math.round(process.resourceUsage().maxRSS / 1024), digest: digest.digest("hex") })}\n`);
