@@ -1,17 +1,10 @@
 // Scenarios of any length for the scaling benchmark and the linear-time guard: mixed ops over 10^4 keys,
 // a partition change or crash/restart every ~1,000 steps and a snapshot every ~10,000. Deterministic.
 import type { NormalizedScenario, Step } from "../reference/index.js";
+import { xorshift32 } from "./xorshift.js";
 
 export function scalingScenario(steps: number, seed = 1): NormalizedScenario {
-  let x = seed >>> 0 || 1;
-  const r = (n: number) => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x % n;
-  };
+  const r = xorshift32(seed);
   const nodes = 5;
   const leader = 1;
   let crashed = 0; // the follower that is down, or 0

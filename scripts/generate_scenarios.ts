@@ -8,6 +8,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeFileAtomic } from "../runner/fs_atomic.js";
+import { xorshift32 } from "../runner/xorshift.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -17,19 +18,6 @@ interface Authored {
   tags: string[];
   cluster?: { nodes: number; leader: number };
   steps: Json[];
-}
-
-/** xorshift32: tiny, seedable and identical everywhere, unlike Math.random. */
-function rng(seed: number): (n: number) => number {
-  let x = seed >>> 0 || 1;
-  return (n: number) => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x % n;
-  };
 }
 
 // Keys chosen to trap ports: UTF-16 vs UTF-8 order, NUL, empty, JS object keys, integer-like keys.
@@ -44,7 +32,7 @@ function hex(r: (n: number) => number, length: number): string {
 const DELTAS = ["0", "1", "255", "9007199254740993", "18446744073709551615", "18446744073709551614", "4294967296"];
 
 function randomMix(seed: number, steps: number, nodes: number, leader: number): Authored {
-  const r = rng(seed);
+  const r = xorshift32(seed);
   const keys = [...TRAP_KEYS, ...Array.from({ length: 30 }, (_, i) => `k${i}`)];
   const up = new Array<boolean>(nodes + 1).fill(true);
   const out: Json[] = [];
@@ -90,7 +78,7 @@ function bigScenarios(): Record<string, Authored> {
   const k256 = "k".repeat(256);
   const k65536 = "x".repeat(65_536);
   const euro = "\u20ac".repeat(21_846); // 65,538 UTF-8 bytes but only 21,846 UTF-16 code units
-  const r = rng(70_000);
+  const r = xorshift32(70_000);
   const value70k = hex(r, 70_000);
   return {
     "key-256-bytes": {
