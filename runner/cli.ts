@@ -15,6 +15,7 @@ const USAGE = `usage: rsm <command> [options]
 
 commands:
   conformance [options]   run the golden vectors against adapters (see README "Running the conformance suite")
+  build [NAME...]         build every stale registered adapter (or those named) and say which failed
   vectors [--check]       regenerate golden vectors from the reference; --check fails if any is stale
   fuzz [options]          differential fuzzing of adapters against the reference (rsm fuzz --help)
   mutation [variant...]   run buggy variants of the reference over the goldens; fails if one survives
@@ -39,6 +40,7 @@ function fuzzProgress(): (line: string) => void {
 
 const COMMANDS: Record<string, Command> = {
   conformance: async (args) => (await import("./conformance.js")).conformanceCommand(args, ROOT),
+  build: async (args, out) => (await import("./conformance/build_cmd.js")).buildCommand(args, ROOT, out),
   vectors: (args, out) => vectorsCommand(args, ROOT, out),
   fuzz: async (args, out) =>
     (await import("./fuzz/fuzz_cmd.js")).fuzzCommand(args, ROOT, { out, progress: fuzzProgress() }),
