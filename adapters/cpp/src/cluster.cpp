@@ -13,6 +13,9 @@ namespace {
 
 constexpr NodeId kMaxNodes = 255;
 
+// R-CLUSTER-2, R-LOG-1: one leader that never changes, so one term, and every entry has term 1.
+constexpr std::uint64_t kTerm = 1;
+
 std::string id_text(NodeId id) { return std::to_string(id); }
 
 // The invariants the SPEC relies on; broken, they would mean a bug here, and the run reports it rather than
@@ -69,18 +72,23 @@ std::vector<Bytes> Cluster::step(const Step& step) {
 
 bool Cluster::is_up(NodeId id) const { return at(id).up; }
 
-const Node& Cluster::node(NodeId id) const { return at(id); }
+Node Cluster::node(NodeId id) const {
+  Node n = at(id);
+  if (is_follower(id) && is_reachable(id)) n.store = store_of(id);
+  return n;
+}
 
 Bytes Cluster::snapshot(NodeId id) const {
   const Node& n = at(id);
-  // R-WIRE-3, R-WIRE-4: the snapshot covers what the node has applied, not what it merely holds.
-  return encode_snapshot({n.current_term, n.last_applied, term_at(n.last_applied)}, n.store);
+  // R-WIRE-3, R-WIRE-4: the snapshot covers what the node has applied, not what it merely holds; the term
+  // of the entry at last_applied is kTerm, and 0 when there is no such entry.
+  return encode_snapshot({n.current_term, n.last_applied, n.last_applied == 0 ? 0 : kTerm}, store_of(id));
 }
 
 // R-LOG-3: the leader appends; nothing is applied until the round commits it (R-APPLY-1).
 void Cluster::propose(Command command) {
-  log_.push_back(LogEntry{1, std::move(command)});
-  at(leader_).log_length = log_.size();
+  unapplied_.push_back(std::move(command));
+  ++at(leader_).log_length;
 }
 
 // R-PART-1..3
@@ -93,6 +101,10 @@ void Cluster::partition(const Partition& partition) {
     listed[id - 1] = true;
   }
   const std::vector<bool> before = reachable_followers();
+  // A follower reachable until now and listed now stops following here.
+  for (NodeId id = 1; id <= size(); ++id) {
+    if (before[id - 1] && listed[id - 1]) cut_off(id);
+  }
   // R-PART-1: P is replaced, not added to; a down node may be listed and stays isolated when it restarts.
   isolated_ = std::move(listed);
   rejoin_newly_reachable(before);
@@ -105,7 +117,8 @@ void Cluster::crash(const Crash& crash) {
   Node& n = at(crash.node);
   if (!n.up) throw InvalidScenario("crash of node " + id_text(crash.node) + ", which is already down (R-CRASH-2)");
   // R-CRASH-3: the log (log_length) and current_term are persistent and survive; the rest is volatile.
-  // The kept log still counts towards the commit majority (R-COMMIT-1).
+  // The kept log still counts towards the commit majority (R-COMMIT-1). A reachable follower has no store of
+  // its own to forget (it shares the leader's); an isolated one drops the copy it was frozen with.
   n.up = false;
   n.store.clear();
   n.commit_index = 0;
@@ -181,34 +194,59 @@ void Cluster::rejoin(NodeId id) {
   const Node& leader = at(leader_);
   // The rule defines the store as leader.log[1..leader.commit_index] applied in order to an empty store.
   // At every step boundary the leader has applied exactly that far (each round ends with the leader applying
-  // up to its commit index, and nothing between rounds moves either), so its store is that replay; copying
-  // it gives the same bytes in time proportional to the store instead of the whole history.
+  // up to its commit index, and nothing between rounds moves either), so its store is that replay; sharing
+  // it gives the same bytes without replaying the whole history.
   invariant(leader.last_applied == leader.commit_index, "the leader has applied everything it committed before a rejoin");
   Node& f = at(id);
-  f.log_length = log_.size();  // truncate and replace with the leader's log
-  f.store = leader.store;
+  f.log_length = leader.log_length;  // truncate and replace with the leader's log
+  // Reachable from now on, so its store is the leader's (nodes_); whatever it held of its own, a frozen copy
+  // or the empty store of a restart, is replaced by that.
+  f.store.clear();
   f.commit_index = leader.commit_index;
   f.last_applied = leader.commit_index;
+}
+
+// A reachable follower that is about to be isolated: its state freezes at what it holds right now (R-ROUND-1,
+// R-COMMIT-3), and that is the leader's store, which the step has not changed yet (only the step's round
+// applies anything). So it takes a copy, the one moment a follower's store is copied. A reachable follower
+// that crashes needs none: a crash forgets the store anyway (R-CRASH-3).
+void Cluster::cut_off(NodeId id) {
+  const Node& leader = at(leader_);
+  invariant(leader.last_applied == leader.commit_index, "the leader has applied everything it committed before a step");
+  Node& f = at(id);
+  invariant(f.last_applied == leader.last_applied, "a reachable follower has applied what the leader has");
+  f.store = leader.store;
+}
+
+// A reachable follower's store is the leader's; every other node keeps its own (nodes_).
+const Store& Cluster::store_of(NodeId id) const {
+  return is_follower(id) && is_reachable(id) ? at(leader_).store : at(id).store;
 }
 
 // Section 3.2: replicate, commit, apply.
 void Cluster::replication_round() {
   replicate();
   commit();
-  Node& leader = at(leader_);
   // R-APPLY-1: the leader first, then each reachable follower; isolated and down followers apply nothing.
-  apply_committed(leader);
+  apply_committed();
+  const Node& leader = at(leader_);
   for (NodeId id = 1; id <= size(); ++id) {
-    if (is_follower(id) && is_reachable(id)) apply_committed(at(id));
+    if (!is_follower(id) || !is_reachable(id)) continue;
+    Node& f = at(id);
+    invariant(f.last_applied <= f.commit_index && f.commit_index == leader.commit_index,
+              "a reachable follower commits what the leader commits (R-COMMIT-3)");
+    // Its store is the leader's (nodes_), which has just applied these very entries.
+    f.last_applied = f.commit_index;
   }
 }
 
 // R-ROUND-1: reachable followers receive what they miss; the others keep their logs as they are.
 void Cluster::replicate() {
+  const std::uint64_t leader_length = at(leader_).log_length;
   for (NodeId id = 1; id <= size(); ++id) {
     Node& n = at(id);
-    invariant(n.log_length <= log_.size(), "every log is a prefix of the leader's (R-LOG-2)");
-    if (is_follower(id) && is_reachable(id)) n.log_length = log_.size();
+    invariant(n.log_length <= leader_length, "every log is a prefix of the leader's (R-LOG-2)");
+    if (is_follower(id) && is_reachable(id)) n.log_length = leader_length;
   }
 }
 
@@ -231,14 +269,17 @@ void Cluster::commit() {
   }
 }
 
-// R-APPLY-1
-void Cluster::apply_committed(Node& node) {
-  invariant(node.commit_index <= node.log_length, "a node commits only entries it holds");
-  invariant(node.last_applied <= node.commit_index, "applied never passes commit");
-  for (std::uint64_t index = node.last_applied + 1; index <= node.commit_index; ++index) {
-    apply_command(node.store, log_[index - 1].command);
+// R-APPLY-1, for the leader: entries last_applied + 1 .. commit_index in index order, which is the front of
+// unapplied_. Applied, an entry is dropped (unapplied_).
+void Cluster::apply_committed() {
+  Node& leader = at(leader_);
+  invariant(leader.commit_index <= leader.log_length, "a node commits only entries it holds");
+  invariant(leader.last_applied <= leader.commit_index, "applied never passes commit");
+  invariant(unapplied_.size() == leader.log_length - leader.last_applied, "unapplied_ is the leader's unapplied tail");
+  for (; leader.last_applied < leader.commit_index; ++leader.last_applied) {
+    apply_command(leader.store, unapplied_.front());
+    unapplied_.pop_front();
   }
-  node.last_applied = node.commit_index;
 }
 
 // R-NODE-1
@@ -247,8 +288,5 @@ void Cluster::check_node_id(NodeId id, const char* where) const {
     throw InvalidScenario(std::string(where) + " names node " + id_text(id) + ", not in 1.." + id_text(size()) + " (R-NODE-1)");
   }
 }
-
-// R-WIRE-4: the term of the entry at an index, and 0 for index 0 (no entry).
-std::uint64_t Cluster::term_at(std::uint64_t index) const { return index == 0 ? 0 : log_[index - 1].term; }
 
 }  // namespace rsm

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <stdexcept>
 #include <variant>
 #include <vector>
@@ -53,14 +54,8 @@ struct Node {
   std::uint64_t current_term = 1;
   std::uint64_t commit_index = 0;
   std::uint64_t last_applied = 0;
+  // Left empty while the node is a reachable follower, whose store is the leader's (Cluster::nodes_).
   Store store;
-};
-
-// R-LOG-1: the index is the position in the log (1-based); the term is always 1 but kept, because the
-// snapshot's last_included_term is defined as the term of an entry (R-WIRE-4).
-struct LogEntry {
-  std::uint64_t term = 1;
-  Command command;
 };
 
 class Cluster {
@@ -77,7 +72,9 @@ class Cluster {
   std::vector<Bytes> step(const Step& step);
 
   bool is_up(NodeId id) const;
-  const Node& node(NodeId id) const;
+  // A node's state as the SPEC describes it, store included. A copy, because a reachable follower's store is
+  // not kept apart from the leader's (see nodes_); it is for tests, and costs the size of the store.
+  Node node(NodeId id) const;
   // The snapshot of a node's state right now (section 4).
   Bytes snapshot(NodeId id) const;
 
@@ -94,22 +91,31 @@ class Cluster {
   std::vector<bool> reachable_followers() const;
   void rejoin_newly_reachable(const std::vector<bool>& reachable_before);
   void rejoin(NodeId id);
+  void cut_off(NodeId id);
+  const Store& store_of(NodeId id) const;
 
   void replication_round();
   void replicate();
   void commit();
-  void apply_committed(Node& node);
+  void apply_committed();
 
   void check_node_id(NodeId id, const char* where) const;
-  std::uint64_t term_at(std::uint64_t index) const;
   Node& at(NodeId id) { return nodes_[id - 1]; }
   const Node& at(NodeId id) const { return nodes_[id - 1]; }
 
+  // A reachable follower's `store` is left empty. At every step boundary its store equals the leader's: a
+  // rejoin gives it the leader's store (R-REJOIN-2), and from then on every round makes it commit and apply
+  // exactly what the leader does. So it shares the leader's (store_of) rather than apply every entry once
+  // more per follower, and gets a store of its own only when it stops following while up (cut_off).
   std::vector<Node> nodes_;
   // The isolated set P (R-CLUSTER-4), indexed by id - 1.
   std::vector<bool> isolated_;
-  // The leader's log (R-LOG-1); every other log is a prefix of it (R-LOG-2).
-  std::vector<LogEntry> log_;
+  // The entries of the leader's log (R-LOG-1) that it has not applied yet, leader.last_applied + 1 ..
+  // leader.log_length, oldest first. The leader is the only node that applies entries (reachable followers
+  // share its store, and rejoin and cut_off start from it), so an applied entry is never read again and is
+  // dropped: a long run holds only the entries not yet committed. The log itself is just its length, and
+  // every other log a prefix of it (R-LOG-2).
+  std::deque<Command> unapplied_;
   NodeId leader_;
   std::size_t majority_;
   // Reused by commit() so that a round allocates nothing.

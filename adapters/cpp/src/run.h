@@ -41,6 +41,26 @@ struct RunResult {
   std::optional<std::vector<TraceEntry>> trace;
 };
 
+// A scenario run one step at a time, for a caller that has the steps one at a time: the protocol runs each
+// step as soon as it has decoded it from the request, so that a long scenario is never held whole.
+class ScenarioRun {
+ public:
+  // Throws InvalidScenario for a cluster size or leader out of range.
+  ScenarioRun(const ClusterConfig& cluster, bool trace);
+
+  // Runs the next step of the scenario. Throws InvalidScenario for a step that breaks a rejection rule,
+  // after which the run is over.
+  void step(const Step& step);
+
+  // What the steps run so far emitted.
+  RunResult finish() &&;
+
+ private:
+  Cluster cluster_;
+  RunResult result_;
+  std::size_t next_ = 0;  // the index of the next step
+};
+
 // Throws InvalidScenario for a scenario that breaks a rejection rule.
 RunResult run_scenario(const Scenario& scenario, bool trace);
 

@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstddef>
 #include <string_view>
+#include <vector>
 
 namespace rsm {
 namespace {
@@ -20,6 +22,28 @@ TEST(Crc32c, EmptyInputIsZero) { EXPECT_EQ(crc32c(nullptr, 0), 0u); }
 TEST(Crc32c, TopBitSetStaysUnsigned) {
   const std::uint32_t crc = crc_of("123456789");
   EXPECT_GE(crc, 0x80000000u);
+}
+
+// The definition, one bit at a time (R-WIRE-7), against which the table-driven version is checked.
+std::uint32_t bitwise_crc32c(const std::uint8_t* data, std::size_t size) {
+  std::uint32_t crc = 0xFFFFFFFFu;
+  for (std::size_t i = 0; i < size; ++i) {
+    crc ^= data[i];
+    for (int bit = 0; bit < 8; ++bit) crc = (crc & 1u) != 0 ? (crc >> 1) ^ 0x82F63B78u : crc >> 1;
+  }
+  return crc ^ 0xFFFFFFFFu;
+}
+
+// crc32c takes eight bytes at a time and the rest one by one: every length and start offset around those
+// boundaries must give the bitwise result.
+TEST(Crc32c, EveryLengthAndOffsetMatchesTheBitwiseDefinition) {
+  std::vector<std::uint8_t> bytes(300);
+  for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<std::uint8_t>(i * 131 + 7);
+  for (std::size_t offset = 0; offset < 8; ++offset) {
+    for (std::size_t size = 0; offset + size <= bytes.size(); ++size) {
+      ASSERT_EQ(crc32c(bytes.data() + offset, size), bitwise_crc32c(bytes.data() + offset, size)) << offset << " " << size;
+    }
+  }
 }
 
 }  // namespace

@@ -70,6 +70,38 @@ TEST(Protocol, TraceOnlyWhenAsked) {
   EXPECT_TRUE(down["trace"][0]["states"][1].is_null());
 }
 
+// A run request in the runner's field order is decoded and run as it is read; one in any other order goes
+// through a json value first. Both must answer byte for byte alike. nlohmann's json keeps object keys
+// sorted, so a round trip through it puts "scenario" before "trace" and "key" before "op".
+TEST(Protocol, EveryFieldOrderAnswersAlike) {
+  for (const bool trace : {false, true}) {
+    const std::string runner_order = run_request("o", kSpecScenario, trace);
+    const std::string sorted = json::parse(runner_order).dump();
+    ASSERT_NE(runner_order, sorted);
+    EXPECT_EQ(serve_lines(runner_order + "\n"), serve_lines(sorted + "\n"));
+  }
+}
+
+// The whole scenario is decoded before any of it runs: a step that does not decode is the answer even when
+// an earlier step breaks a rejection rule.
+TEST(Protocol, DecodingErrorsComeBeforeRunErrors) {
+  const std::string crash_leader = R"({"op":"crash","node":1})";
+  const json refused = only_reply(run_request("e", R"({"cluster":{"nodes":3,"leader":1},"steps":[)" + crash_leader + "]}"));
+  EXPECT_NE(refused["message"].get<std::string>().find("R-CRASH-1"), std::string::npos) << refused;
+  const json undecodable = only_reply(
+      run_request("e", R"({"cluster":{"nodes":3,"leader":1},"steps":[)" + crash_leader + R"(,{"op":"put","key":"k","value":"zz"}]})"));
+  EXPECT_EQ(undecodable["id"], "e");
+  EXPECT_NE(undecodable["message"].get<std::string>().find("R-BYTES-2"), std::string::npos) << undecodable;
+}
+
+// A repeated field counts once, with its last value, as in a json object.
+TEST(Protocol, RepeatedFieldKeepsTheLastValue) {
+  const std::string first = R"({"cluster":{"nodes":1,"leader":1},"steps":[{"op":"snapshot","nodes":[1]}]})";
+  const std::string request = run_request("r", first);
+  const json reply = only_reply(request.substr(0, request.size() - 1) + R"(,"scenario":)" + kSpecScenario + "}");
+  EXPECT_EQ(reply["snapshots"].size(), 4u);
+}
+
 TEST(Protocol, GarbageAnswersErrorWithNullId) {
   for (const char* line : {"garbage", "[1,2]", "\"run\"", "{\"type\":\"run\"", "\xff\xfe{"}) {
     const json reply = only_reply(line);
