@@ -1,8 +1,12 @@
-// Derives the TypeScript types from schema/*.json, so the types cannot drift from the schemas:
-// `rsm types` rewrites reference/types/*.gen.ts and `rsm types --check` (run by the tests) fails when stale.
+// Derives code from schema/*.json, so it cannot drift from the schemas: the TypeScript types
+// (reference/types/*.gen.ts) and the runner's precompiled validators (runner/conformance/validators.gen.ts).
+// `rsm types` rewrites them and `rsm types --check` (run by the tests) fails when any is stale.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import * as standaloneModule from "ajv/dist/standalone/index.js";
 import { compile } from "json-schema-to-typescript";
+import { SCHEMA_DOCUMENTS } from "../reference/schemas.js";
 import { writeFileAtomic } from "./fs_atomic.js";
 
 export const SCHEMAS = ["scenario", "normalized", "protocol", "golden", "report"] as const;
@@ -26,12 +30,37 @@ export function typesPath(root: string, name: string): string {
   return path.join(root, "reference", "types", `${name}.gen.ts`);
 }
 
+/** The runner's hot validators, compiled ahead of time: see runner/conformance/validators.ts. */
+export const STANDALONE = {
+  golden: "golden.schema.json",
+  adapterMessage: "protocol.schema.json#/$defs/adapterMessage",
+} as const;
+
+export function validatorsPath(root: string): string {
+  return path.join(root, "runner", "conformance", "validators.gen.ts");
+}
+
+function generateValidators(): string {
+  // The same options as reference/schemas.ts, minus `verbose`, which only the scenario validator needs.
+  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, discriminator: true, code: { source: true, esm: true } });
+  ajv.addVocabulary(["x-rule", "x-expected"]);
+  for (const doc of Object.values(SCHEMA_DOCUMENTS)) ajv.addSchema(doc);
+  // A CommonJS module whose export is the function; depending on the loader it arrives as the default export.
+  type Standalone = (ajv: Ajv2020, refs: Record<string, string>) => string;
+  const mod = standaloneModule as unknown as { default: Standalone | { default: Standalone } };
+  const code = typeof mod.default === "function" ? mod.default : mod.default.default;
+  const source = code(ajv, STANDALONE);
+  // ajv's ESM output still calls require() for its runtime helpers.
+  return `// Generated from schema/*.json by \`npm run cli -- types\`. Do not edit by hand.\n// @ts-nocheck\nimport { createRequire } from "node:module";\nconst require = createRequire(import.meta.url);\n${source.replace(/^"use strict";/, "")}\n`;
+}
+
 /** Returns the files that are (check) or were (write) out of date. */
 export async function syncSchemaTypes(root: string, mode: "write" | "check"): Promise<string[]> {
+  const wanted: [string, string][] = [];
+  for (const name of SCHEMAS) wanted.push([typesPath(root, name), await generate(root, name)]);
+  wanted.push([validatorsPath(root), generateValidators()]);
   const stale: string[] = [];
-  for (const name of SCHEMAS) {
-    const want = await generate(root, name);
-    const target = typesPath(root, name);
+  for (const [target, want] of wanted) {
     const have = await readFile(target, "utf8").catch(() => null);
     if (have === want) continue;
     stale.push(path.relative(root, target));

@@ -3,10 +3,11 @@
 // before any adapter starts, with one line naming the file.
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import { validator, type GoldenVector } from "../../reference/index.js";
+import type { GoldenVector } from "../../reference/index.js";
 import { InvalidInput, UsageError } from "../errors.js";
 import { listJson, nameOf } from "../scenario_files.js";
 import { scenarioJson } from "./protocol.js";
+import { validateGolden } from "./validators.js";
 
 export interface Vector {
   readonly golden: GoldenVector;
@@ -29,9 +30,8 @@ function readGolden(file: string, text: string, expectedName: string): GoldenVec
   } catch (err) {
     return `${shown(file)}: not JSON: ${(err as Error).message}`;
   }
-  const validate = validator("golden.schema.json");
-  if (!validate(document)) {
-    const e = [...(validate.errors ?? [])].sort((a, b) => b.instancePath.length - a.instancePath.length)[0];
+  if (!validateGolden(document)) {
+    const e = [...(validateGolden.errors ?? [])].sort((a, b) => b.instancePath.length - a.instancePath.length)[0];
     return `${shown(file)}: not a valid golden vector (schema/golden.schema.json): ${e ? `${e.instancePath || "(root)"} ${e.message}` : "invalid"}`;
   }
   const name = (document as GoldenVector).name;

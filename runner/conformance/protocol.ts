@@ -1,8 +1,9 @@
 // Protocol v1 as the runner speaks it (SPEC.md section 7): the lines it sends, and the checks every adapter
 // line goes through before anything trusts it. One JSON.parse and one precompiled ajv validation per line.
 import type { ErrorObject } from "ajv";
-import { validator, type AdapterMessage, type NormalizedScenario } from "../../reference/index.js";
+import type { AdapterMessage, NormalizedScenario } from "../../reference/index.js";
 import { ProtocolError } from "./errors.js";
+import { validateAdapterMessage } from "./validators.js";
 
 export const PROTOCOL_VERSION = 1;
 
@@ -65,9 +66,8 @@ export function parseAdapterLine(line: string): AdapterMessage {
   } catch {
     throw new ProtocolError(`adapter wrote a line that is not JSON (R-PROTO-1, R-PROTO-2), line: ${cutLine(line)}`);
   }
-  const validate = validator("protocol.schema.json#/$defs/adapterMessage");
-  if (!validate(message)) {
-    throw new ProtocolError(`adapter wrote a line that is not a protocol message: ${describeSchemaError(worstError(validate.errors ?? []))} (R-PROTO-4), line: ${cutLine(line)}`);
+  if (!validateAdapterMessage(message)) {
+    throw new ProtocolError(`adapter wrote a line that is not a protocol message: ${describeSchemaError(worstError(validateAdapterMessage.errors ?? []))} (R-PROTO-4), line: ${cutLine(line)}`);
   }
   return message as AdapterMessage;
 }
