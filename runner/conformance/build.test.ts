@@ -54,6 +54,18 @@ describe("builds", () => {
     expect(human.stdout).toContain("    | error[E0308]: mismatched types");
   });
 
+  it("a failing probe (a library not installed) is a missing prerequisite: NOT RUN, unless named with --adapter", async () => {
+    const probe = "console.error('the adapter needs libfoo (Debian: libfoo-dev)'); process.exit(1)";
+    const lacking = { ...good(), name: "lacking", build: { ...good().build, output: "out/lacking", probe: ["node", "-e", probe] } };
+    const root = await makeRoot([good(), lacking]);
+    const r = await runConformance(["--vectors", corpus.vectors, "--reporter", "json"], root);
+    expect(r.code).toBe(0);
+    const l = (JSON.parse(r.stdout) as { adapters: { name: string; fatal: { kind: string; message: string; optional: boolean } | null }[] }).adapters[1]!;
+    expect(l.fatal).toMatchObject({ kind: "toolchain", optional: true });
+    expect(l.fatal!.message).toMatch(/^a prerequisite is not installed \(`node -e .*` failed\): the adapter needs libfoo \(Debian: libfoo-dev\)$/);
+    expect((await runConformance(["--vectors", corpus.vectors, "--adapter", "lacking"], root)).code).toBe(1);
+  });
+
   it("does not rebuild a fresh adapter, and rebuilds when an input changes", async () => {
     const root = await makeRoot([good()]);
     expect((await runConformance(["--vectors", corpus.vectors], root)).stderr).toContain("building good");

@@ -63,10 +63,28 @@ export async function isStale(root: string, name: string, build: BuildSpec): Pro
 
 /** Runs the build; throws BuildFailed with the build's output when it fails or its output does not appear. */
 export async function runBuild(root: string, name: string, build: BuildSpec): Promise<void> {
-  const [program, ...args] = build.argv;
-  const command = build.argv.join(" ");
+  if (build.probe !== null) {
+    try {
+      await execute(root, build.cwd, build.probe);
+    } catch (err) {
+      if (!(err instanceof BuildFailed)) throw err;
+      // Whatever the probe found missing, or the probe's own program, is a prerequisite that is not installed.
+      throw new BuildFailed(`a prerequisite is not installed (\`${build.probe.join(" ")}\` failed): ${err.output.replace(/\s+/g, " ").trim()}`, err.output, true);
+    }
+  }
+  await execute(root, build.cwd, build.argv);
+  if ((await mtime(path.join(root, build.output))) === null) {
+    throw new BuildFailed(`build \`${build.argv.join(" ")}\` succeeded but did not produce ${build.output}`, "", false);
+  }
+  await writeFileAtomic(stampFile(root, name), `${new Date().toISOString()} ${build.argv.join(" ")}\n`);
+}
+
+/** Runs one command of a build in its own process group; throws BuildFailed with its output when it fails. */
+async function execute(root: string, cwd: string, argv: readonly string[]): Promise<void> {
+  const [program, ...args] = argv;
+  const command = argv.join(" ");
   const output = new TailBuffer(OUTPUT_LIMIT);
-  const child = spawn(program === "node" ? process.execPath : program!, args, { cwd: path.join(root, build.cwd), detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(program === "node" ? process.execPath : program!, args, { cwd: path.join(root, cwd), detached: true, stdio: ["ignore", "pipe", "pipe"] });
   track(child);
   child.stdout.on("data", (c: Buffer) => output.push(c));
   child.stderr.on("data", (c: Buffer) => output.push(c));
@@ -80,10 +98,6 @@ export async function runBuild(root: string, name: string, build: BuildSpec): Pr
   }
   if (result.code !== 0) {
     const how = result.signal ? `was killed by ${result.signal}` : `exited with code ${result.code}`;
-    throw new BuildFailed(`build \`${command}\` in ${build.cwd} ${how}`, output.text(), false);
+    throw new BuildFailed(`build \`${command}\` in ${cwd} ${how}`, output.text(), false);
   }
-  if ((await mtime(path.join(root, build.output))) === null) {
-    throw new BuildFailed(`build \`${command}\` succeeded but did not produce ${build.output}`, output.text(), false);
-  }
-  await writeFileAtomic(stampFile(root, name), `${new Date().toISOString()} ${command}\n`);
 }

@@ -12,6 +12,12 @@ export interface BuildSpec {
   /** Files, directories (every file below) or globs; the build is stale when any is newer than output. */
   readonly inputs: readonly string[];
   readonly output: string;
+  /**
+   * A command that fails when something the build needs is not installed (a library, not a program: a
+   * missing program is already caught). Its failure is reported like a missing toolchain, with its output as
+   * the hint, so a machine without, say, the C++ JSON library still runs the other ports.
+   */
+  readonly probe: readonly string[] | null;
 }
 
 export interface RegisteredAdapter {
@@ -83,6 +89,7 @@ export function parseRegistry(text: string, file: string): RegisteredAdapter[] {
         argv: c.strings(b?.argv, `${at}.build.argv`, true),
         inputs: c.strings(b?.inputs, `${at}.build.inputs`, false),
         output: c.string(b?.output, `${at}.build.output`),
+        probe: b?.probe === undefined ? null : c.strings(b.probe, `${at}.build.probe`, true),
       };
     }
     adapters.push({ name, build, run: runSpec });
