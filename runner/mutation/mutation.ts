@@ -1,8 +1,8 @@
 // The mutation self-test: every variant must fail at least one golden vector, or the corpus has a hole.
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { GoldenVector } from "../../reference/index.js";
-import { GOLDEN_DIR, listJson } from "../scenario_files.js";
+import { loadCorpus } from "../conformance/corpus.js";
+import { GOLDEN_DIR } from "../scenario_files.js";
 import { loadMutant } from "./mutants.js";
 import { VARIANTS, type Variant } from "./variants.js";
 
@@ -12,14 +12,13 @@ export interface VariantOutcome {
   readonly caughtBy: string[];
 }
 
+/** The committed goldens, read and checked by the runner's own corpus loader. */
 export async function loadGoldens(root: string): Promise<GoldenVector[]> {
-  const dir = path.join(root, GOLDEN_DIR);
-  const names = await listJson(dir);
-  return Promise.all(names.map(async (n) => JSON.parse(await readFile(path.join(dir, n), "utf8")) as GoldenVector));
+  return (await loadCorpus(path.join(root, GOLDEN_DIR))).map((v) => v.golden);
 }
 
-export async function runMutation(root: string, variants: readonly Variant[] = VARIANTS): Promise<VariantOutcome[]> {
-  const goldens = await loadGoldens(root);
+export async function runMutation(root: string, variants: readonly Variant[] = VARIANTS, goldens?: readonly GoldenVector[]): Promise<VariantOutcome[]> {
+  goldens ??= await loadGoldens(root);
   const outcomes: VariantOutcome[] = [];
   for (const variant of variants) {
     const mutant = await loadMutant(root, variant);

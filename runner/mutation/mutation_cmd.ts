@@ -10,8 +10,8 @@ export async function mutationCommand(args: string[], root: string, out: (line: 
   const unknown = only.filter((id) => !VARIANTS.some((v) => v.id === id));
   if (unknown.length > 0) throw new UsageError(`mutation: unknown variant ${JSON.stringify(unknown[0])}; expected one of ${VARIANTS.map((v) => v.id).join(", ")}`);
   const variants = only.length > 0 ? VARIANTS.filter((v) => only.includes(v.id)) : VARIANTS;
-  const total = (await loadGoldens(root)).length;
-  const outcomes = await runMutation(root, variants);
-  for (const line of mutationTable(outcomes, total)) out(line);
+  const goldens = await loadGoldens(root);
+  const outcomes = await runMutation(root, variants, goldens);
+  for (const line of mutationTable(outcomes, goldens.length)) out(line);
   return outcomes.every((o) => o.caughtBy.length > 0) ? EXIT_OK : EXIT_FAILED;
 }
