@@ -13,7 +13,7 @@ import { loadGoldens } from "../runner/mutation/mutation.js";
 import { loadRegistry } from "../runner/conformance/registry.js";
 import { buildIfStale, planTargets } from "../runner/conformance/targets.js";
 import { writeFileAtomic } from "../runner/fs_atomic.js";
-import { adapterOwnTime, oneProcessPerScenario, runnerReport, scaleThroughAdapter, scaleThroughReference, type Launch } from "./measure.js";
+import { adapterOwnTime, median, oneProcessPerScenario, runnerReport, scaleThroughAdapter, scaleThroughReference, type Launch } from "./measure.js";
 import { writeTinyCorpus } from "./tiny_corpus.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -30,12 +30,6 @@ const SCALES = quick ? [1e3, 1e4, 1e5] : [1e3, 1e4, 1e5, 1e6];
 const TINY = 20_000;
 
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
 
 async function repeat(what: string, f: () => Promise<number>): Promise<number> {
   const xs: number[] = [];

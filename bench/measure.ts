@@ -7,6 +7,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { GoldenVector } from "../reference/index.js";
+import { executable } from "../runner/conformance/adapter_process.js";
 import { HELLO_LINE, SHUTDOWN_LINE, runLine, scenarioJson } from "../runner/conformance/protocol.js";
 import type { ConformanceReport } from "../reference/types/report.gen.js";
 import { scalingScenario } from "../runner/scaling.js";
@@ -18,8 +19,7 @@ export interface Launch {
 
 function start(launch: Launch): ChildProcess {
   const [program, ...args] = launch.argv;
-  const executable = program === "node" ? process.execPath : program!.includes("/") ? path.resolve(launch.cwd, program!) : program!;
-  return spawn(executable, args, { cwd: launch.cwd, stdio: ["pipe", "pipe", "inherit"] });
+  return spawn(executable(program!, launch.cwd), args, { cwd: launch.cwd, stdio: ["pipe", "pipe", "inherit"] });
 }
 
 /** Reads a child's stdout as lines without ever holding a line twice. */
@@ -115,9 +115,10 @@ export async function runnerReport(root: string, args: readonly string[]): Promi
   }
 }
 
-function median(xs: number[]): number {
+export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 export interface ScaleRun {

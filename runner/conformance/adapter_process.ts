@@ -44,6 +44,14 @@ function spawnProblem(program: string, err: NodeJS.ErrnoException): string {
   return `cannot start ${JSON.stringify(program)}: ${err.message}`;
 }
 
+/**
+ * The file to execute for argv[0] of a registry or --exec command: "node" is the Node running the runner (so
+ * PATH cannot pick another), a path with "/" is relative to cwd, anything else is looked up on PATH.
+ */
+export function executable(program: string, cwd: string): string {
+  return program === "node" ? process.execPath : program.includes("/") ? path.resolve(cwd, program) : program;
+}
+
 export function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
   return signal ? `was killed by ${signal}` : `exited with code ${code}`;
 }
@@ -108,8 +116,7 @@ export class AdapterProcess {
   static async start(launch: Launch, timeoutMs: number): Promise<{ process: AdapterProcess; hello: HelloReply }> {
     const [program, ...args] = launch.argv;
     if (program === undefined) throw new AdapterStartFailed("the adapter's argv is empty");
-    const executable = program === "node" ? process.execPath : program.includes("/") ? path.resolve(launch.cwd, program) : program;
-    const child = spawn(executable, args, { cwd: launch.cwd, detached: true, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(executable(program, launch.cwd), args, { cwd: launch.cwd, detached: true, stdio: ["pipe", "pipe", "pipe"] });
     track(child);
     const proc = new AdapterProcess(child);
     let line: string;

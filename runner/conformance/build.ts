@@ -5,6 +5,7 @@ import { spawn } from "node:child_process";
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { writeFileAtomic } from "../fs_atomic.js";
+import { executable } from "./adapter_process.js";
 import { track } from "./children.js";
 import { BuildFailed } from "./errors.js";
 import { globToRegExp, hasGlob } from "./glob.js";
@@ -84,7 +85,7 @@ async function execute(root: string, cwd: string, argv: readonly string[]): Prom
   const [program, ...args] = argv;
   const command = argv.join(" ");
   const output = new TailBuffer(OUTPUT_LIMIT);
-  const child = spawn(program === "node" ? process.execPath : program!, args, { cwd: path.join(root, cwd), detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(executable(program!, path.join(root, cwd)), args, { cwd: path.join(root, cwd), detached: true, stdio: ["ignore", "pipe", "pipe"] });
   track(child);
   child.stdout.on("data", (c: Buffer) => output.push(c));
   child.stderr.on("data", (c: Buffer) => output.push(c));
