@@ -2,8 +2,8 @@
 // reference into a scratch directory, with the replay answers beside it.
 import { writeFile, mkdir } from "node:fs/promises";
 import path from "node:path";
-import { requiredFeatures, runScenario, type GoldenVector, type NormalizedScenario } from "../reference/index.js";
-import { formatGolden } from "../runner/golden.js";
+import type { NormalizedScenario } from "../reference/index.js";
+import { formatGolden, goldenFor } from "../runner/golden.js";
 
 /** Writes dir/golden/tiny/*.json and dir/answers.jsonl; returns the answers file. */
 export async function writeTinyCorpus(dir: string, count: number): Promise<string> {
@@ -18,20 +18,9 @@ export async function writeTinyCorpus(dir: string, count: number): Promise<strin
         { op: "snapshot", nodes: [1] },
       ],
     };
-    const { snapshots } = runScenario(scenario);
-    const golden: GoldenVector = {
-      format: 1,
-      name,
-      source: `bench/${name}.json`,
-      source_sha256: "0".repeat(64),
-      description: "benchmark scenario",
-      tags: [],
-      features: requiredFeatures(scenario),
-      scenario,
-      snapshots: snapshots as GoldenVector["snapshots"],
-    };
+    const golden = goldenFor(name, scenario, "benchmark scenario");
     await writeFile(path.join(dir, "golden", `${name}.json`), formatGolden(golden));
-    answers.push(JSON.stringify({ name, snapshots }));
+    answers.push(JSON.stringify({ name, snapshots: golden.snapshots }));
   }
   const file = path.join(dir, "answers.jsonl");
   await writeFile(file, `${answers.join("\n")}\n`);

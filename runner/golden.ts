@@ -1,7 +1,7 @@
 // Building golden vectors from the reference (SPEC.md section 8) and writing them in a layout whose diffs
 // a maintainer can review: one step per line, one snapshot per line.
 import { createHash } from "node:crypto";
-import { formatProblem, loadScenario, runScenario, type GoldenVector } from "../reference/index.js";
+import { formatProblem, loadScenario, requiredFeatures, runScenario, type GoldenVector, type NormalizedScenario } from "../reference/index.js";
 
 export type GoldenOutcome = { ok: true; golden: GoldenVector } | { ok: false; lines: string[] };
 
@@ -9,20 +9,32 @@ export type GoldenOutcome = { ok: true; golden: GoldenVector } | { ok: false; li
 export function buildGolden(name: string, source: string, bytes: Uint8Array): GoldenOutcome {
   const loaded = loadScenario(new TextDecoder().decode(bytes));
   if (!loaded.ok) return { ok: false, lines: loaded.problems.map((p) => formatProblem(source, p)) };
-  const { authored, scenario, features } = loaded;
-  const { snapshots } = runScenario(scenario);
+  const { authored, scenario } = loaded;
   const golden: GoldenVector = {
-    format: 1,
-    name,
+    ...goldenFor(name, scenario, authored.description),
     source,
     source_sha256: createHash("sha256").update(bytes).digest("hex"),
-    description: authored.description,
     tags: authored.tags ?? [],
-    features,
-    scenario,
-    snapshots: snapshots as GoldenVector["snapshots"],
   };
   return { ok: true, golden };
+}
+
+/**
+ * The golden of a scenario that has no authored file (the benchmark's tiny corpus, the linear-time guard,
+ * a fuzz counterexample being diagnosed): the reference's snapshots, with the name as its source and no hash.
+ */
+export function goldenFor(name: string, scenario: NormalizedScenario, description: string): GoldenVector {
+  return {
+    format: 1,
+    name,
+    source: name,
+    source_sha256: "0".repeat(64),
+    description,
+    tags: [],
+    features: requiredFeatures(scenario),
+    scenario,
+    snapshots: runScenario(scenario).snapshots as GoldenVector["snapshots"],
+  };
 }
 
 /** Stable text: key order as in SPEC.md section 8, steps and snapshots one per line. */

@@ -6,9 +6,8 @@ import { mkdtemp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { requiredFeatures, runScenario, type GoldenVector } from "../../reference/index.js";
 import type { ConformanceReport } from "../../reference/types/report.gen.js";
-import { formatGolden } from "../golden.js";
+import { formatGolden, goldenFor } from "../golden.js";
 import { scalingScenario } from "../scaling.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -25,20 +24,9 @@ describe(`linear-time guard: ${STEPS.toLocaleString("en-US")} steps through ever
     dir = await mkdtemp(path.join(os.tmpdir(), "rsm-guard-"));
     const scenario = scalingScenario(STEPS);
     const t0 = performance.now();
-    const { snapshots } = runScenario(scenario);
+    const golden = goldenFor("scale/guard", scenario, "linear-time guard");
     // The reference itself is held to the same bound.
     expect((performance.now() - t0) / 1000).toBeLessThan(BOUND_S);
-    const golden: GoldenVector = {
-      format: 1,
-      name: "scale/guard",
-      source: "runner/scaling.ts",
-      source_sha256: "0".repeat(64),
-      description: "linear-time guard",
-      tags: [],
-      features: requiredFeatures(scenario),
-      scenario,
-      snapshots: snapshots as GoldenVector["snapshots"],
-    };
     await mkdir(path.join(dir, "scale"), { recursive: true });
     await writeFile(path.join(dir, "scale", "guard.json"), formatGolden(golden));
   });

@@ -6,6 +6,7 @@ import { requiredFeatures, runScenario, type GoldenVector, type NormalizedScenar
 import { scenarioArbitrary } from "../arbitraries.js";
 import { compareSnapshots } from "../conformance/compare.js";
 import { diagnose, type Diagnosis } from "../conformance/diagnose.js";
+import { goldenFor } from "../golden.js";
 import { AdapterStartFailed } from "../conformance/errors.js";
 import { loadRegistry } from "../conformance/registry.js";
 import { diagnosisLines, stepJson } from "../conformance/reporters/human.js";
@@ -42,10 +43,6 @@ function divergenceOf(names: readonly string[], expected: GoldenVector["snapshot
     }
   }
   return null;
-}
-
-function asGolden(name: string, scenario: NormalizedScenario, snapshots: GoldenVector["snapshots"]): GoldenVector {
-  return { format: 1, name, source: name, source_sha256: "0".repeat(64), description: "fuzz", tags: [], features: requiredFeatures(scenario), scenario, snapshots };
 }
 
 export async function fuzzCommand(args: string[], root: string, io: FuzzIo): Promise<number> {
@@ -113,7 +110,7 @@ export async function fuzzCommand(args: string[], root: string, io: FuzzIo): Pro
       return EXIT_FAILED;
     }
     io.out(`fuzz: ${d.adapter} diverges from the reference after ${count} scenarios (${elapsed.toFixed(1)} s); shrunk ${shrinks} times to ${scenario.steps.length} steps`);
-    const golden = asGolden("fuzz/counterexample", scenario, expected);
+    const golden = goldenFor("fuzz/counterexample", scenario, "fuzz");
     let diagnosis: Diagnosis | null = null;
     let where = "";
     if (d.answer.kind === "result") {
