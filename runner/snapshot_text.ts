@@ -1,6 +1,7 @@
 // Snapshots as text a person can read: header fields, then one line per pair with the key escaped and the
 // value in hex and printable form. `decode` prints it; failure reports diff it line by line.
 import { bytesToHex, type DecodedSnapshot } from "../reference/index.js";
+import { HIDDEN } from "./authored_format.js";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
@@ -12,10 +13,7 @@ export function escapeKey(bytes: Uint8Array): string {
   } catch {
     return `b"${[...bytes].map((b) => (b >= 0x20 && b < 0x7f && b !== 0x22 && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, "0")}`)).join("")}"`;
   }
-  // Escape what a terminal would show as nothing, as a box, or merged into its neighbour: controls,
-  // format characters, private use, unassigned code points and noncharacters (U+E000, U+FFFF), separators
-  // other than space, and combining marks (so "e\u0301" never looks like "\u00e9").
-  return JSON.stringify(text).replace(/(?! )[\p{C}\p{Z}\p{M}\p{Noncharacter_Code_Point}]/gu, (c) => {
+  return JSON.stringify(text).replace(HIDDEN, (c) => {
     const cp = c.codePointAt(0)!;
     return cp > 0xffff ? `\\u{${cp.toString(16)}}` : `\\u${cp.toString(16).padStart(4, "0")}`;
   });

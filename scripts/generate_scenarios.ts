@@ -7,6 +7,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { formatAuthored } from "../runner/authored_format.js";
 import { writeFileAtomic } from "../runner/fs_atomic.js";
 import { xorshift32 } from "../runner/xorshift.js";
 
@@ -144,17 +145,9 @@ function bigScenarios(): Record<string, Authored> {
   };
 }
 
-/** One step per line, so a regenerated file diffs step by step. */
-function format(s: Authored): string {
-  const head = [`  "description": ${JSON.stringify(s.description)}`, `  "tags": ${JSON.stringify(s.tags)}`];
-  if (s.cluster) head.push(`  "cluster": ${JSON.stringify(s.cluster)}`);
-  const steps = s.steps.map((st) => `    ${JSON.stringify(st)}`).join(",\n");
-  return `{\n${head.join(",\n")},\n  "steps": [\n${steps}\n  ]\n}\n`;
-}
-
 function files(): Map<string, string> {
   const out = new Map<string, string>();
-  const add = (rel: string, s: Authored) => out.set(rel, format(s));
+  const add = (rel: string, s: Authored) => out.set(rel, formatAuthored(s));
   add("random/mix-seed-1-n3.json", randomMix(1, 2000, 3, 1));
   add("random/mix-seed-2-n5-leader3.json", randomMix(2, 3000, 5, 3));
   add("random/mix-seed-3-n4-leader2.json", randomMix(3, 3000, 4, 2));

@@ -5,6 +5,7 @@ import path from "node:path";
 import { checkScenario, formatProblem, type AuthoredScenario, type NormalizedScenario } from "../../reference/index.js";
 import type { AuthoredStep } from "../../reference/types/scenario.gen.js";
 import { InternalError } from "../errors.js";
+import { formatAuthored } from "../authored_format.js";
 import { writeFileAtomic } from "../fs_atomic.js";
 
 export function toAuthored(s: NormalizedScenario, description: string, tags: string[]): AuthoredScenario {
@@ -20,22 +21,6 @@ export function toAuthored(s: NormalizedScenario, description: string, tags: str
     }
   });
   return { description, tags, cluster: { ...s.cluster }, steps: steps as AuthoredScenario["steps"] };
-}
-
-/**
- * JSON with every character a reader could not see or tell apart escaped (controls, private use,
- * noncharacters, separators, combining marks): the fuzzer's favourite keys are exactly those.
- */
-function visibleJson(value: unknown): string {
-  return JSON.stringify(value).replace(/(?! )[\p{C}\p{Z}\p{M}\p{Noncharacter_Code_Point}]/gu, (c) =>
-    [...Array(c.length).keys()].map((i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, "0")}`).join(""),
-  );
-}
-
-/** One step per line, like the scripted scenarios, so the file reads and diffs step by step. */
-export function formatAuthored(a: AuthoredScenario): string {
-  const head = [`  "description": ${visibleJson(a.description)}`, `  "tags": ${visibleJson(a.tags)}`, `  "cluster": ${visibleJson(a.cluster)}`];
-  return `{\n${head.join(",\n")},\n  "steps": [\n${a.steps.map((st) => `    ${visibleJson(st)}`).join(",\n")}\n  ]\n}\n`;
 }
 
 /** Writes the scenario under dir with a name from the adapter, seed and content; returns the path. */

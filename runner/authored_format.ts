@@ -1,0 +1,29 @@
+// Authored scenario files written by the kit's own tools (the scenario generator, the fuzzer's
+// counterexamples): one step per line, so they read and diff step by step, and every character a reader
+// could not see or tell apart escaped, since the keys that trap ports are exactly those.
+
+/**
+ * Characters a terminal or editor shows as nothing, as a box, or merged into a neighbour: controls, format
+ * characters, private use, unassigned code points and noncharacters (U+E000, U+FFFF), separators other than
+ * space, and combining marks (so "e\u0301" never looks like "\u00e9").
+ */
+export const HIDDEN = /(?! )[\p{C}\p{Z}\p{M}\p{Noncharacter_Code_Point}]/gu;
+
+/** JSON text with every HIDDEN character written as \uXXXX escapes (surrogate pairs for astral ones). */
+export function visibleJson(value: unknown): string {
+  return JSON.stringify(value).replace(HIDDEN, (c) => [...Array(c.length).keys()].map((i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, "0")}`).join(""));
+}
+
+/** The shape of an authored scenario file (schema/scenario.schema.json), loose enough for generators. */
+export interface AuthoredFile {
+  readonly description: string;
+  readonly tags?: readonly string[];
+  readonly cluster?: object;
+  readonly steps: readonly object[];
+}
+
+export function formatAuthored(a: AuthoredFile): string {
+  const head = [`  "description": ${visibleJson(a.description)}`, `  "tags": ${visibleJson(a.tags ?? [])}`];
+  if (a.cluster) head.push(`  "cluster": ${visibleJson(a.cluster)}`);
+  return `{\n${head.join(",\n")},\n  "steps": [\n${a.steps.map((st) => `    ${visibleJson(st)}`).join(",\n")}\n  ]\n}\n`;
+}
