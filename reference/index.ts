@@ -1,5 +1,5 @@
 // The executable reference: pure and deterministic, no I/O. Everything the runner and the CLI need.
-export { bytesToHex, hexToBytes, utf8Bytes, compareBytes } from "./bytes.js";
+export { bytesToHex, hexToBytes, utf8Bytes } from "./bytes.js";
 export { crc32c } from "./crc32c.js";
 export { Store } from "./store.js";
 export { applyCommand } from "./state_machine.js";
