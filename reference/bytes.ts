@@ -1,4 +1,4 @@
-// Byte helpers shared by the reference. Values are Uint8Array; hex on the wire is lowercase (R-NORM-2).
+// Conversions between text, bytes and lowercase hex (R-NORM-2): keys are encoded once, snapshots decoded.
 
 const utf8 = new TextEncoder();
 const HEX = "0123456789abcdef";
