@@ -1,4 +1,5 @@
-// Conversions between text, bytes and lowercase hex (R-NORM-2): keys are encoded once, snapshots decoded.
+// Conversions between text, bytes and lowercase hex (R-NORM-2): UTF-8 key bytes, and hex values decoded when a
+// snapshot is encoded and snapshots written back as hex.
 
 const utf8 = new TextEncoder();
 const HEX = "0123456789abcdef";
