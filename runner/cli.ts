@@ -4,10 +4,6 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { EXIT_FAILED, EXIT_USAGE, InvalidInput, UsageError } from "./errors.js";
-import { decodeCommand } from "./decode_cmd.js";
-import { syncSchemaTypes } from "./schema_types.js";
-import { validateCommand } from "./validate_cmd.js";
-import { vectorsCommand } from "./vectors_cmd.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -24,6 +20,8 @@ commands:
   types [--check]         regenerate reference/types/*.gen.ts from schema/
 `;
 
+// Each command's modules are imported only when it runs: `types` alone pulls in prettier, and every command
+// would otherwise pay for every other one's start-up.
 type Command = (args: string[], out: (line: string) => void) => Promise<number>;
 
 /** The fuzzer's rate: one line rewritten in place on a terminal, a new line every 10 s in a CI log. */
@@ -41,14 +39,15 @@ function fuzzProgress(): (line: string) => void {
 const COMMANDS: Record<string, Command> = {
   conformance: async (args) => (await import("./conformance.js")).conformanceCommand(args, ROOT),
   build: async (args, out) => (await import("./conformance/build_cmd.js")).buildCommand(args, ROOT, out),
-  vectors: (args, out) => vectorsCommand(args, ROOT, out),
+  vectors: async (args, out) => (await import("./vectors_cmd.js")).vectorsCommand(args, ROOT, out),
   fuzz: async (args, out) =>
     (await import("./fuzz/fuzz_cmd.js")).fuzzCommand(args, ROOT, { out, progress: fuzzProgress() }),
   mutation: async (args, out) => (await import("./mutation/mutation_cmd.js")).mutationCommand(args, ROOT, out),
-  validate: (args, out) => validateCommand(args, ROOT, out),
-  decode: (args, out) => decodeCommand(args, out),
+  validate: async (args, out) => (await import("./validate_cmd.js")).validateCommand(args, ROOT, out),
+  decode: async (args, out) => (await import("./decode_cmd.js")).decodeCommand(args, out),
   types: async (args, out) => {
     const check = args.includes("--check");
+    const { syncSchemaTypes } = await import("./schema_types.js");
     const stale = await syncSchemaTypes(ROOT, check ? "check" : "write");
     for (const f of stale) out(`${check ? "stale" : "wrote"} ${f}`);
     if (stale.length === 0) out("types match the schemas");

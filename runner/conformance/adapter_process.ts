@@ -103,8 +103,11 @@ export class AdapterProcess {
         // Kill the group too: an adapter's own children must not outlive it.
         killGroup(child);
         this.exit = describeExit(code, signal);
-        const drained = new Promise((r) => setTimeout(r, DRAIN_MS));
+        // The timer is cleared once stdout closes: left running, it would hold the runner's exit for DRAIN_MS.
+        let timer: NodeJS.Timeout | undefined;
+        const drained = new Promise<void>((r) => (timer = setTimeout(r, DRAIN_MS)));
         void Promise.race([stdoutEnded, drained]).then(() => {
+          clearTimeout(timer);
           this.failAll(new AdapterExited(`adapter ${this.exit}`));
           resolve();
         });
