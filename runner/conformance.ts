@@ -1,12 +1,13 @@
 // `rsm conformance`: every selected golden vector against every selected adapter (runner/README.md). This
 // file only wires the parts in runner/conformance/ together: options, corpus, builds, runs, reports.
 import { writeFileAtomic } from "./fs_atomic.js";
-import { UsageError } from "./errors.js";
+import { InvalidInput, UsageError } from "./errors.js";
 import { runAdapter, type AdapterTarget, type RunContext } from "./conformance/adapter_run.js";
 import { binsDir, writeBins } from "./conformance/bins.js";
 import { guardChildren, killAll } from "./conformance/children.js";
 import { AdapterProcess } from "./conformance/adapter_process.js";
-import { loadCorpus, type Vector } from "./conformance/corpus.js";
+import { listCorpus } from "./conformance/corpus.js";
+import { CorpusStream } from "./conformance/corpus_stream.js";
 import { NO_EXPECTED_FAILURES, loadExpectedFailures } from "./conformance/expected_failures.js";
 import { exitCode, isUnexpectedProblem, type AdapterReport } from "./conformance/model.js";
 import { USAGE, parseOptions } from "./conformance/options.js";
@@ -17,7 +18,7 @@ import { renderJunit } from "./conformance/reporters/junit.js";
 import { Progress } from "./conformance/reporters/progress.js";
 import { COLOUR, PLAIN, useColour } from "./conformance/reporters/style.js";
 import type { RunReport } from "./conformance/run_report.js";
-import { select } from "./conformance/select.js";
+import { streamSelection } from "./conformance/select.js";
 import { buildIfStale, planTargets } from "./conformance/targets.js";
 
 interface Stream {
@@ -59,12 +60,11 @@ export async function conformanceCommand(args: string[], root: string, io: Io = 
 
   const release = guardChildren((text) => io.stderr.write(text));
   let adapters: AdapterReport[];
-  let corpus: Vector[] = [];
-  let vectors: Vector[] = [];
+  let stream: CorpusStream | null = null;
   let progress: Progress | null = null;
   try {
-    // Adapters are built and started (up to their hello) while the corpus loads, so a slow start-up such as
-    // tsx compiling the TypeScript adapter overlaps work the runner has to do anyway.
+    // Adapters are built and started (up to their hello) while the corpus is listed and read, so a slow
+    // start-up such as tsx compiling the TypeScript adapter overlaps work the runner has to do anyway.
     const prepared = targets.map(async (t) => {
       const built = o.build ? await buildIfStale(root, t, note) : { fatal: null, built: false };
       if (built.fatal) return { ...built, start: null };
@@ -72,29 +72,41 @@ export async function conformanceCommand(args: string[], root: string, io: Io = 
       start.catch(() => {}); // handled by runAdapter; this only keeps an early usage error from leaving it unobserved
       return { ...built, start };
     });
-    corpus = await loadCorpus(o.vectors);
-    const expected = o.expectedFailures.length > 0 ? await loadExpectedFailures(o.expectedFailures, new Set(corpus.map((v) => v.name))) : NO_EXPECTED_FAILURES;
-    vectors = select(corpus, o);
-    if (vectors.length === 0 && (o.filters.length > 0 || o.tags.length > 0)) {
-      throw new UsageError(`no scenario matches ${[...o.filters.map((f) => `--filter ${f}`), ...o.tags.map((t) => `--tag ${t}`)].join(" ")} among ${corpus.length} golden vectors`);
+    const entries = await listCorpus(o.vectors);
+    const expected = o.expectedFailures.length > 0 ? await loadExpectedFailures(o.expectedFailures, new Set(entries.map((e) => e.name))) : NO_EXPECTED_FAILURES;
+    const stop = { stopped: false };
+    // A bad golden stops the sending of further work at once; the run then ends with the list of bad files.
+    const corpus = new CorpusStream(entries, streamSelection(o), () => (stop.stopped = true));
+    stream = corpus;
+    const noMatch = () => new UsageError(`no scenario matches ${[...o.filters.map((f) => `--filter ${f}`), ...o.tags.map((t) => `--tag ${t}`)].join(" ")} among ${corpus.corpusSize} golden vectors`);
+    if (corpus.candidates.length === 0 && (o.filters.length > 0 || o.tags.length > 0)) {
+      await corpus.finished;
+      if (corpus.problems.length > 0) throw new InvalidInput(corpus.problems);
+      throw noMatch();
     }
-    const bar = new Progress(io.stderr, vectors.length);
+    const bar = new Progress(io.stderr, () => corpus.expectedCount);
     progress = bar;
     const ctx: RunContext = {
       timeoutMs: o.timeoutMs,
       jobs: o.jobs,
       expected,
       bail: o.bail,
-      stop: { stopped: false },
+      stop,
       onResult: (target: AdapterTarget, r) => bar.tick(target.name, isUnexpectedProblem(r)),
     };
     adapters = await Promise.all(
       targets.map(async (t, i): Promise<AdapterReport> => {
         const p = await prepared[i]!;
-        if (p.fatal || p.start === null) return { name: t.name, command: t.command, hello: null, fatal: p.fatal, results: [], notRun: vectors.length, durationMs: 0, built: false };
-        return { ...(await runAdapter(t, vectors, ctx, p.start)), built: p.built };
+        if (p.fatal || p.start === null) {
+          await corpus.finished;
+          return { name: t.name, command: t.command, hello: null, fatal: p.fatal, results: [], notRun: corpus.selected().length, durationMs: 0, built: false };
+        }
+        return { ...(await runAdapter(t, corpus, ctx, p.start)), built: p.built };
       }),
     );
+    await corpus.finished;
+    if (corpus.problems.length > 0) throw new InvalidInput(corpus.problems);
+    if (corpus.selected().length === 0 && o.tags.length > 0) throw noMatch();
   } finally {
     killAll();
     release();
@@ -105,8 +117,8 @@ export async function conformanceCommand(args: string[], root: string, io: Io = 
   if (o.out !== null) await writeBins(binsDir(o.out, o.reporter), adapters);
   const run: RunReport = {
     adapters,
-    selected: vectors.length,
-    corpus: corpus.length,
+    selected: stream.selected().length,
+    corpus: stream.corpusSize,
     durationMs: performance.now() - started,
     strict: o.strict,
     exitCode: exitCode(adapters, o.strict),

@@ -5,11 +5,12 @@ import type { GoldenVector, HelloReply, TraceEntry } from "../../reference/index
 import { AdapterProcess, type Launch } from "./adapter_process.js";
 import { checkReply, compareSnapshots } from "./compare.js";
 import type { Vector } from "./corpus.js";
+import type { CorpusStream } from "./corpus_stream.js";
 import { diagnose } from "./diagnose.js";
 import { AdapterExited, AdapterStartFailed, AdapterTimedOut, ProtocolError, RequestAborted } from "./errors.js";
 import type { ExpectedFailures } from "./expected_failures.js";
 import { isUnexpectedProblem, type AdapterFatal, type AdapterReport, type ScenarioResult } from "./model.js";
-import { parseAdapterLine, runLine } from "./protocol.js";
+import { isCanonicalPass, parseAdapterLine, runLine } from "./protocol.js";
 
 export interface AdapterTarget {
   /** The registered name, or for --exec a placeholder until the hello names it. */
@@ -71,6 +72,8 @@ async function traceOf(proc: AdapterProcess, v: Vector, timeoutMs: number): Prom
   }
 }
 
+const PASSED: Attempt = { result: { status: "passed", reason: null, stderrTail: null, restarted: false, diagnosis: null }, timedOut: false };
+
 async function attempt(proc: AdapterProcess, v: Vector, timeoutMs: number): Promise<Attempt> {
   const id = nextId();
   const golden: GoldenVector = v.golden;
@@ -80,6 +83,7 @@ async function attempt(proc: AdapterProcess, v: Vector, timeoutMs: number): Prom
   } catch (err) {
     return errorAttempt(err, proc, true);
   }
+  if (isCanonicalPass(line, id, golden.snapshots)) return PASSED;
   try {
     const reply = checkReply(parseAdapterLine(line), id, false, line, (other) => proc.answeredRequest(other));
     if (reply.type === "error") {
@@ -87,7 +91,7 @@ async function attempt(proc: AdapterProcess, v: Vector, timeoutMs: number): Prom
       return { result: { status: "error", reason: `the adapter answered with an error (R-PROTO-8): ${reply.message}`, stderrTail: proc.stderrTail() || null, restarted: false, diagnosis: null }, timedOut: false };
     }
     const outcome = compareSnapshots(golden.snapshots, reply.snapshots);
-    if (outcome.kind !== "mismatch") return { result: { status: "passed", reason: null, stderrTail: null, restarted: false, diagnosis: null }, timedOut: false };
+    if (outcome.kind !== "mismatch") return PASSED;
     const traced = await traceOf(proc, v, timeoutMs);
     const diagnosis = diagnose(golden, outcome.index, outcome.expected, outcome.actualHex, traced.trace);
     const field = diagnosis.field === null ? "past the end of the expected snapshot" : `in ${diagnosis.field}`;
@@ -106,17 +110,23 @@ async function attempt(proc: AdapterProcess, v: Vector, timeoutMs: number): Prom
   }
 }
 
-/** `started` is the first process's start, begun by the caller while it loaded the corpus; else it starts here. */
+/** Where an adapter's vectors come from: a CorpusStream, or in tests anything that behaves like one. */
+export type VectorFeed = Pick<CorpusStream, "candidates" | "at" | "finished" | "selected">;
+
+/** `started` is the first process's start, begun by the caller before the corpus was read; else it starts here. */
 export async function runAdapter(
   target: AdapterTarget,
-  vectors: readonly Vector[],
+  feed: VectorFeed,
   ctx: RunContext,
   started?: Promise<{ process: AdapterProcess; hello: HelloReply }>,
 ): Promise<AdapterReport> {
   const t0 = performance.now();
-  const finish = (name: string, hello: HelloReply | null, fatal: AdapterFatal | null, results: (ScenarioResult | undefined)[]): AdapterReport => {
+  const finish = async (name: string, hello: HelloReply | null, fatal: AdapterFatal | null, results: (ScenarioResult | undefined)[]): Promise<AdapterReport> => {
     const done = results.filter((r): r is ScenarioResult => r !== undefined);
-    return { name, command: target.command, hello, fatal, results: done, notRun: vectors.length - done.length, durationMs: performance.now() - t0, built: false };
+    const durationMs = performance.now() - t0;
+    // Only the whole corpus says how many of the candidates --tag keeps, and so how many were not run.
+    await feed.finished;
+    return { name, command: target.command, hello, fatal, results: done, notRun: feed.selected().length - done.length, durationMs, built: false };
   };
   let first: { process: AdapterProcess; hello: HelloReply };
   try {
@@ -129,7 +139,9 @@ export async function runAdapter(
   // An --exec adapter goes by the name in its hello; that is also what its expected-failure lines say.
   const name = target.fromExec ? hello.name : target.name;
   const features = new Set(hello.features);
-  const results: (ScenarioResult | undefined)[] = new Array(vectors.length);
+  const candidates = feed.candidates.length;
+  // Slot i is candidate i; a slot stays empty when --tag leaves its vector out or it was not run.
+  const results: (ScenarioResult | undefined)[] = new Array(candidates);
   let next = 0;
   let timeoutsInARow = 0;
   let fatal: AdapterFatal | null = null;
@@ -150,10 +162,10 @@ export async function runAdapter(
 
   // Vectors to run again because they were in flight on a process that had to be killed.
   const retry: number[] = [];
-  const take = (): number | undefined => retry.shift() ?? (next < vectors.length ? next++ : undefined);
+  const take = (): number | undefined => retry.shift() ?? (next < candidates ? next++ : undefined);
 
   // Each --jobs process gets at most its share in flight, so one worker cannot claim a small corpus alone.
-  const depth = Math.max(1, Math.min(PIPELINE_DEPTH, Math.ceil(vectors.length / ctx.jobs)));
+  const depth = Math.max(1, Math.min(PIPELINE_DEPTH, Math.ceil(candidates / ctx.jobs)));
   const worker = async (initial: AdapterProcess | null) => {
     let proc = initial;
     const inflight: { i: number; v: Vector; t0: number; attempt: Promise<Attempt> }[] = [];
@@ -161,7 +173,10 @@ export async function runAdapter(
       while (fatal === null && !ctx.stop.stopped && inflight.length < depth) {
         const i = take();
         if (i === undefined) break;
-        const v = vectors[i]!;
+        const v = await feed.at(i);
+        if (v === null) continue;
+        // The corpus is read while the run goes on: a bad golden found meanwhile stops it.
+        if (fatal !== null || ctx.stop.stopped) break;
         const t0 = performance.now();
         const missing = v.golden.features.filter((f) => !features.has(f));
         if (missing.length > 0) {
@@ -197,6 +212,6 @@ export async function runAdapter(
     await proc?.close();
   };
 
-  await Promise.all(Array.from({ length: Math.min(ctx.jobs, Math.max(1, vectors.length)) }, (_, k) => worker(k === 0 ? first.process : null)));
+  await Promise.all(Array.from({ length: Math.min(ctx.jobs, Math.max(1, candidates)) }, (_, k) => worker(k === 0 ? first.process : null)));
   return finish(name, hello, fatal, results);
 }

@@ -80,8 +80,8 @@ const othersPassed = (a: JsonAdapter, except: string) => a.results.filter((r) =>
 const result = (a: JsonAdapter, name: string) => a.results.find((r) => r.name === name)!;
 
 describe("a well-behaved replay adapter", () => {
-  it("passes every vector, also when each reply comes in two writes", async () => {
-    for (const mode of ["ok", "split"]) {
+  it("passes every vector, also when each reply comes in two writes or is not written as JSON.stringify would", async () => {
+    for (const mode of ["ok", "split", "spaced"]) {
       const r = await runFake(["--mode", mode]);
       expect(r.code).toBe(0);
       expect(r.adapter.name).toBe("fake");

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { validator, type NormalizedScenario, type SnapshotEntry } from "../../reference/index.js";
 import { checkReply, compareSnapshots } from "./compare.js";
 import { ProtocolError } from "./errors.js";
-import { HELLO_LINE, SHUTDOWN_LINE, cutLine, parseAdapterLine, runLine, scenarioJson } from "./protocol.js";
+import { HELLO_LINE, SHUTDOWN_LINE, cutLine, isCanonicalPass, parseAdapterLine, runLine, scenarioJson } from "./protocol.js";
 
 const scenario: NormalizedScenario = { cluster: { nodes: 1, leader: 1 }, steps: [{ op: "put", key: "\u{1F600}\"", value: "31" }, { op: "snapshot", nodes: [1] }] };
 const HEX = "524b563100000000000000010000000000000000000000000000000000000000045540e9";
@@ -59,5 +59,37 @@ describe("checkReply and compareSnapshots", () => {
     expect(compareSnapshots([a, b], [a, b])).toEqual({ kind: "pass" });
     const other = { ...b, hex: `${HEX.slice(0, -2)}00` };
     expect(compareSnapshots([a, b], [a, other])).toEqual({ kind: "mismatch", index: 1, expected: b, actualHex: other.hex });
+  });
+});
+
+describe("isCanonicalPass", () => {
+  const snapshots: SnapshotEntry[] = [
+    { step: 1, node: 1, hex: HEX },
+    { step: 2, node: 3, hex: HEX },
+  ];
+  const canonical = JSON.stringify({ type: "result", id: "7", snapshots });
+
+  it("accepts exactly what JSON.stringify writes for this id and these snapshots, which the full check passes", () => {
+    expect(isCanonicalPass(canonical, "7", snapshots)).toBe(true);
+    const reply = checkReply(parseAdapterLine(canonical), "7", false, canonical);
+    expect(reply.type === "result" && compareSnapshots(snapshots, reply.snapshots)).toEqual({ kind: "pass" });
+  });
+
+  it("leaves every other line to the full check, however close", () => {
+    const others = [
+      JSON.stringify({ type: "result", id: "8", snapshots }),
+      JSON.stringify({ type: "result", id: "7", snapshots: [snapshots[0], { ...snapshots[1]!, hex: HEX.replace(/9$/, "8") }] }),
+      JSON.stringify({ type: "result", id: "7", snapshots: [{ ...snapshots[0]!, hex: HEX.toUpperCase() }, snapshots[1]] }),
+      JSON.stringify({ type: "result", id: "7", snapshots: [snapshots[0]] }),
+      JSON.stringify({ type: "result", id: "7", snapshots: [...snapshots, snapshots[1]] }),
+      JSON.stringify({ type: "result", id: "7", snapshots: [snapshots[1], snapshots[0]] }),
+      JSON.stringify({ type: "result", id: "7", snapshots: [{ node: 1, step: 1, hex: HEX }, snapshots[1]] }),
+      JSON.stringify({ type: "result", id: "7", snapshots, trace: [] }),
+      JSON.stringify({ id: "7", type: "result", snapshots }),
+      JSON.stringify({ type: "result", id: "7", snapshots }, null, 1),
+      `${canonical} `,
+      canonical.slice(0, -1),
+    ];
+    for (const line of others) expect(isCanonicalPass(line, "7", snapshots), line).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 // Choosing which vectors run: --filter, --tag, then --shard. The shard of a scenario depends on its name
 // alone, so adding a vector never moves the others between the machines of a CI matrix.
 import { globToRegExp, hasGlob } from "./glob.js";
-import type { Vector } from "./corpus.js";
+import type { StreamSelection } from "./corpus_stream.js";
 
 export interface Shard {
   /** 1-based. */
@@ -33,12 +33,11 @@ export function nameMatcher(filters: readonly string[]): (name: string) => boole
   return (name) => tests.some((t) => t(name));
 }
 
-export function select(vectors: readonly Vector[], s: Selection): Vector[] {
-  const byName = nameMatcher(s.filters);
-  return vectors.filter(
-    (v) =>
-      byName(v.name) &&
-      (s.tags.length === 0 || v.golden.tags.some((t) => s.tags.includes(t))) &&
-      (s.shard === null || shardOf(v.name, s.shard.count) === s.shard.index),
-  );
+/** --filter and --shard go by name alone; --tag needs the golden. */
+export function streamSelection(s: Selection): StreamSelection {
+  const matches = nameMatcher(s.filters);
+  return {
+    byName: (name) => matches(name) && (s.shard === null || shardOf(name, s.shard.count) === s.shard.index),
+    byContent: (v) => s.tags.length === 0 || v.golden.tags.some((t) => s.tags.includes(t)),
+  };
 }

@@ -7,7 +7,8 @@ export class Progress {
 
   constructor(
     private readonly stream: { isTTY?: boolean; columns?: number; write(s: string): unknown },
-    private readonly total: number,
+    /** Scenarios per adapter as far as known: --tag can lower it while the corpus is still being read. */
+    private readonly total: () => number,
   ) {}
 
   get enabled(): boolean {
@@ -21,7 +22,7 @@ export class Progress {
     const now = Date.now();
     if (now - this.last < 100) return;
     this.last = now;
-    const parts = [...this.done].map(([name, n]) => `${name} ${n}/${this.total}`);
+    const parts = [...this.done].map(([name, n]) => `${name} ${n}/${this.total()}`);
     const line = `running: ${parts.join("  ")}${this.problems ? `  (${this.problems} failing)` : ""}`;
     this.stream.write(`\r\x1b[K${line.slice(0, (this.stream.columns ?? 80) - 1)}`);
   }
