@@ -2,7 +2,9 @@
 // bench/results.json (machine, versions, date, every figure a median of --runs runs). Not a test: nothing
 // here asserts a speed; the targets of issue 6 are printed beside the measurements.
 //
-//   npm run bench [-- --runs 3] [-- --quick]
+//   npm run bench [-- --runs 3] [-- --quick] [-- --only SECTIONS]
+//
+// --only c (or ab, bd, ...) runs those sections alone and prints their figures as JSON, writing nothing.
 import { execFileSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
@@ -26,8 +28,17 @@ if (!Number.isInteger(RUNS) || RUNS < 1) {
   process.stderr.write("bench: --runs expects a positive integer\n");
   process.exit(2);
 }
+const onlyArg = args.indexOf("--only");
+const ONLY = onlyArg >= 0 ? (args[onlyArg + 1] ?? "") : "abcd";
+if (!/^[abcd]+$/.test(ONLY)) {
+  process.stderr.write("bench: --only expects section letters among a, b, c, d (as in --only c)\n");
+  process.exit(2);
+}
+const want = (section: string) => ONLY.includes(section);
 const SCALES = quick ? [1e3, 1e4, 1e5] : [1e3, 1e4, 1e5, 1e6];
 const TINY = 20_000;
+/** Rounds for section c, whatever --runs says: its ratio moves by several percent from run to run. */
+const C_RUNS = quick ? 3 : Math.max(RUNS, 7);
 
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
@@ -73,7 +84,7 @@ async function main(): Promise<void> {
   // a. The corpus: one persistent process against one process per scenario, both driven the same way by the
   // benchmark (so the runner's own cost is in neither), and the adapter's time inside the runner beside them.
   const corpus: Record<string, { persistent_ms: number; per_process_ms: number; ratio: number; in_runner_ms: number }> = {};
-  for (const t of targets) {
+  for (const t of want("a") ? targets : []) {
     const persistent = await repeat(`${t.name} persistent (corpus, ms)`, () => adapterOwnTime(launches[t.name]!, goldens));
     const perProcess = await repeat(`${t.name} one process per scenario (corpus, ms)`, () => oneProcessPerScenario(launches[t.name]!, goldens));
     const inRunner = await repeat(`${t.name} inside the runner (corpus, ms)`, async () => {
@@ -84,38 +95,50 @@ async function main(): Promise<void> {
   }
 
   // b. The runner's ceiling: tiny scenarios through an adapter that only replays answers.
-  const tinyDir = await mkdtemp(path.join(os.tmpdir(), "rsm-bench-tiny-"));
-  let ceiling: { scenarios: number; run_ms: number; per_second: number; command_ms: number };
-  try {
-    const answers = await writeTinyCorpus(tinyDir, TINY);
-    const exec = `node ${path.join(ROOT, "bench", "replay_adapter.mjs")} ${answers}`;
-    let commandMs = 0;
-    const runMs = await repeat(`runner ceiling (${TINY} tiny scenarios, ms)`, async () => {
-      const r = await runnerReport(ROOT, ["--vectors", path.join(tinyDir, "golden"), "--exec", exec]);
-      const a = r.adapters[0]!;
-      if (a.counts.passed !== TINY) throw new Error(`replay adapter passed ${a.counts.passed} of ${TINY}`);
-      commandMs = r.commandMs;
-      return a.duration_ms;
-    });
-    ceiling = { scenarios: TINY, run_ms: runMs, per_second: (TINY / runMs) * 1000, command_ms: commandMs };
-  } finally {
-    await rm(tinyDir, { recursive: true, force: true });
+  let ceiling: { scenarios: number; run_ms: number; per_second: number; command_ms: number } | null = null;
+  if (want("b")) {
+    const tinyDir = await mkdtemp(path.join(os.tmpdir(), "rsm-bench-tiny-"));
+    try {
+      const answers = await writeTinyCorpus(tinyDir, TINY);
+      const exec = `node ${path.join(ROOT, "bench", "replay_adapter.mjs")} ${answers}`;
+      let commandMs = 0;
+      const runMs = await repeat(`runner ceiling (${TINY} tiny scenarios, ms)`, async () => {
+        const r = await runnerReport(ROOT, ["--vectors", path.join(tinyDir, "golden"), "--exec", exec]);
+        const a = r.adapters[0]!;
+        if (a.counts.passed !== TINY) throw new Error(`replay adapter passed ${a.counts.passed} of ${TINY}`);
+        commandMs = r.commandMs;
+        return a.duration_ms;
+      });
+      ceiling = { scenarios: TINY, run_ms: runMs, per_second: (TINY / runMs) * 1000, command_ms: commandMs };
+    } finally {
+      await rm(tinyDir, { recursive: true, force: true });
+    }
   }
 
-  // c. The corpus through every adapter at once: the runner against the slowest adapter's own time (a).
-  const own: Record<string, number> = Object.fromEntries(Object.entries(corpus).map(([name, c]) => [name, c.persistent_ms]));
-  let runDuration = 0;
-  const runnerWall = await repeat("runner, all adapters (whole command, ms)", async () => {
-    const r = await runnerReport(ROOT, ["--no-build"]);
-    runDuration = r.duration_ms;
-    return r.commandMs;
-  });
-  const slowest = Object.entries(own).sort((a, b) => b[1] - a[1])[0]!;
-  const allAdapters = { runner_command_ms: runnerWall, runner_reported_ms: runDuration, slowest_adapter: slowest[0], slowest_own_ms: slowest[1], own_ms: own };
+  // c. The corpus through several adapters at once against the slowest one's own time. Both are measured
+  // in the same rounds, since either drifts with the machine's state; C_RUNS rounds, as the ratio is noisy.
+  const allAtOnce = async (names: string[]): Promise<AllAdapters> => {
+    const own: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+    const run: number[] = [];
+    const command: number[] = [];
+    for (let i = 0; i < C_RUNS; i++) {
+      for (const n of names) own[n]!.push(await adapterOwnTime(launches[n]!, goldens));
+      const r = await runnerReport(ROOT, ["--no-build", ...names.flatMap((n) => ["--adapter", n])]);
+      run.push(r.duration_ms);
+      command.push(r.commandMs);
+    }
+    const ownMs = Object.fromEntries(names.map((n) => [n, median(own[n]!)]));
+    const slowest = Object.entries(ownMs).sort((a, b) => b[1] - a[1])[0]!;
+    const result = { adapters: names, runner_run_ms: median(run), runner_command_ms: median(command), slowest_adapter: slowest[0], slowest_own_ms: slowest[1], own_ms: ownMs, runs: run };
+    log(`${names.join("+")}: runner ${run.map((x) => x.toFixed(0)).join(", ")} -> median ${result.runner_run_ms.toFixed(0)} ms; ${slowest[0]} alone ${slowest[1].toFixed(0)} ms`);
+    return result;
+  };
+  const named = ["ts", "rust", "go"].filter((n) => n in launches);
+  const allAdapters = want("c") ? { named: await allAtOnce(named), every: await allAtOnce(targets.map((t) => t.name)) } : null;
 
   // d. Scaling: 10^3..10^6 steps through the reference in-process and through every adapter.
   const scaling: Record<string, { steps: number; ms: number; peak_rss_mb: number }[]> = { reference: [] };
-  for (const n of SCALES) {
+  for (const n of want("d") ? SCALES : []) {
     const ref = await scaleThroughReference(ROOT, n, RUNS);
     scaling.reference!.push({ steps: n, ms: ref.ms, peak_rss_mb: ref.peakMb });
     log(`reference ${n} steps: ${ref.ms.toFixed(0)} ms, ${ref.peakMb} MB`);
@@ -127,16 +150,30 @@ async function main(): Promise<void> {
   }
 
   const results = { machine, corpus: { vectors: goldens.length, adapters: corpus }, ceiling, all_adapters: allAdapters, scaling };
+  if (ONLY !== "abcd" || ceiling === null || allAdapters === null) {
+    process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+    return;
+  }
   await writeFileAtomic(path.join(ROOT, "bench", "results.json"), `${JSON.stringify(results, null, 2)}\n`);
-  await writeFileAtomic(path.join(ROOT, "bench", "results.md"), renderMarkdown(results, vectorsDir));
+  await writeFileAtomic(path.join(ROOT, "bench", "results.md"), renderMarkdown({ ...results, ceiling, all_adapters: allAdapters }, vectorsDir));
   log("wrote bench/results.md and bench/results.json");
 }
+
+type AllAdapters = {
+  adapters: string[];
+  runner_run_ms: number;
+  runner_command_ms: number;
+  slowest_adapter: string;
+  slowest_own_ms: number;
+  own_ms: Record<string, number>;
+  runs: number[];
+};
 
 type Results = {
   machine: Record<string, string | number>;
   corpus: { vectors: number; adapters: Record<string, { persistent_ms: number; per_process_ms: number; ratio: number; in_runner_ms: number }> };
   ceiling: { scenarios: number; run_ms: number; per_second: number; command_ms: number };
-  all_adapters: { runner_command_ms: number; runner_reported_ms: number; slowest_adapter: string; slowest_own_ms: number; own_ms: Record<string, number> };
+  all_adapters: { named: AllAdapters; every: AllAdapters };
   scaling: Record<string, { steps: number; ms: number; peak_rss_mb: number }[]>;
 };
 
@@ -150,15 +187,17 @@ function renderMarkdown(r: Results, vectorsDir: string): string {
   lines.push("", `## a. The corpus (${r.corpus.vectors} vectors in ${path.relative(ROOT, vectorsDir)}): persistent process vs one process per scenario`, "");
   lines.push("| adapter | persistent (ms) | one process per scenario (ms) | ratio | target >= 10x | inside the runner (ms) |", "|---|---:|---:|---:|---|---:|");
   for (const [name, c] of Object.entries(r.corpus.adapters)) lines.push(`| ${name} | ${f(c.persistent_ms)} | ${f(c.per_process_ms)} | ${f(c.ratio, 1)}x | ${yes(c.ratio >= 10)} | ${f(c.in_runner_ms)} |`);
-  lines.push("", "Both modes are driven by the benchmark itself, and every answer is checked against its golden. Persistent: one process started, the whole corpus piped in, every reply read, shutdown (start-up included). One process per scenario: start, hello, one run, shutdown, for each vector in turn, the way a shell loop over a binary would run it. Inside the runner: the adapter's time in `npm run conformance -- --adapter NAME` as its JSON report gives it (after the corpus is loaded; the process was started while it loaded).");
+  lines.push("", "Both modes are driven by the benchmark itself, and every answer is checked against its golden. Persistent: one process started, the whole corpus piped in, every reply read, shutdown (start-up included). One process per scenario: start, hello, one run, shutdown, for each vector in turn, the way a shell loop over a binary would run it. Inside the runner: the adapter's time in `npm run conformance -- --adapter NAME` as its JSON report gives it: from the runner's first use of the adapter to its shutdown, the corpus being read meanwhile (the process was started just before).");
   lines.push("", "## b. The runner's ceiling", "");
-  lines.push(`${r.ceiling.scenarios} one-step scenarios through \`bench/replay_adapter.mjs\`, which only replays the golden answers: ${f(r.ceiling.run_ms)} ms, **${f(r.ceiling.per_second)} scenarios/s** (target >= 20,000: ${yes(r.ceiling.per_second >= 20_000)}). The whole command, with loading and validating ${r.ceiling.scenarios} golden files, took ${f(r.ceiling.command_ms)} ms.`);
-  const a = r.all_adapters;
-  lines.push("", "## c. The corpus through every adapter at once", "");
-  lines.push("Each adapter's own time is its persistent time from section a.");
-  const overReported = a.runner_reported_ms / a.slowest_own_ms - 1;
-  const overCommand = a.runner_command_ms / a.slowest_own_ms - 1;
-  lines.push("", `The runner over all adapters: ${f(a.runner_reported_ms)} ms as it reports its run (corpus load to last shutdown), ${f(a.runner_command_ms)} ms for the whole command including Node and tsx start-up. The slowest adapter, ${a.slowest_adapter}, takes ${f(a.slowest_own_ms)} ms on its own. Over it: ${f(overReported * 100)}% (run) and ${f(overCommand * 100)}% (whole command); target within 25%: ${yes(overReported <= 0.25)} for the run, ${yes(overCommand <= 0.25)} for the whole command.`);
+  lines.push(`${r.ceiling.scenarios} one-step scenarios through \`bench/replay_adapter.mjs\`, which only replays the golden answers: ${f(r.ceiling.run_ms)} ms, **${f(r.ceiling.per_second)} scenarios/s** (target >= 20,000: ${yes(r.ceiling.per_second >= 20_000)}). The time is the adapter's in the runner's JSON report, which includes reading, parsing and validating the ${r.ceiling.scenarios} golden files, since the runner reads them while the adapter runs. The whole command, with Node and tsx start-up and listing the files, took ${f(r.ceiling.command_ms)} ms.`);
+  lines.push("", "## c. The corpus through several adapters at once", "");
+  lines.push(`The runner's run (from the start of the command's work, with the adapters started and the corpus read while they start, to the last adapter's shutdown, as its JSON report gives it) and the whole command (Node and tsx start-up included) against the slowest adapter's own persistent time as in section a. Medians of ${C_RUNS} rounds, each measuring both; target: within 25% of the slowest adapter's own time, for the three adapters the issue names.`, "");
+  lines.push("| adapters | slowest, alone (ms) | runner's run (ms) | over | target | whole command (ms) | over |", "|---|---|---:|---:|---|---:|---:|");
+  for (const a of [r.all_adapters.named, r.all_adapters.every]) {
+    const over = a.runner_run_ms / a.slowest_own_ms - 1;
+    lines.push(`| ${a.adapters.join(", ")} | ${a.slowest_adapter} ${f(a.slowest_own_ms)} | ${f(a.runner_run_ms)} | ${f(over * 100)}% | ${yes(over <= 0.25)} | ${f(a.runner_command_ms)} | ${f((a.runner_command_ms / a.slowest_own_ms - 1) * 100)}% |`);
+  }
+  lines.push("", `Every round of the runner: ${r.all_adapters.named.runs.map((x) => f(x)).join(", ")} ms (three adapters); ${r.all_adapters.every.runs.map((x) => f(x)).join(", ")} ms (all).`);
   lines.push("", "## d. Scaling (runner/scaling.ts: mixed ops over 10^4 keys, 5 nodes, a partition change or crash/restart every 1,000 steps, a snapshot every 10,000)", "");
   lines.push("| implementation | steps | time (ms) | growth per 10x | peak RSS (MB) |", "|---|---:|---:|---:|---:|");
   for (const [name, rows] of Object.entries(r.scaling)) {
