@@ -96,6 +96,24 @@ export async function adapterOwnTime(launch: Launch, goldens: readonly GoldenVec
   return performance.now() - t0;
 }
 
+/**
+ * Several adapters at once, each piped the whole corpus, replies drained but not read: what running them side
+ * by side costs without any runner, the floor under the runner's wall time. Returns ms until the last exits.
+ */
+export async function adaptersAtOnce(launches: readonly Launch[], goldens: readonly GoldenVector[]): Promise<number> {
+  const input = [HELLO_LINE, ...goldens.map((g, i) => runLine(String(i), g.name, false, scenarioJson(g.scenario))), SHUTDOWN_LINE, ""].join("\n");
+  const t0 = performance.now();
+  await Promise.all(
+    launches.map((launch) => {
+      const child = start(launch);
+      child.stdout!.resume();
+      child.stdin!.end(input);
+      return new Promise<void>((resolve) => child.stdout!.once("close", resolve));
+    }),
+  );
+  return performance.now() - t0;
+}
+
 /** `rsm conformance ARGS --reporter json`: the report, and the whole command's wall time. */
 export async function runnerReport(root: string, args: readonly string[]): Promise<ConformanceReport & { commandMs: number }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "rsm-bench-report-"));
