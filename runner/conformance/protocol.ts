@@ -1,5 +1,6 @@
 // Protocol v1 as the runner speaks it (SPEC.md section 7): the lines it sends, and the checks every adapter
-// line goes through before anything trusts it. One JSON.parse and one precompiled ajv validation per line.
+// line goes through before anything trusts it. One JSON.parse and one precompiled ajv validation per line,
+// unless the line is character for character the canonical passing result (isCanonicalPass).
 import type { ErrorObject } from "ajv";
 import type { AdapterMessage, NormalizedScenario, SnapshotEntry } from "../../reference/index.js";
 import { ProtocolError } from "./errors.js";
