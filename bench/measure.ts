@@ -81,9 +81,14 @@ export async function oneProcessPerScenario(launch: Launch, goldens: readonly Go
   return performance.now() - t0;
 }
 
+/** Hello, a run request for every golden (ids "0", "1", ...), shutdown: a persistent adapter's whole input. */
+function wholeCorpusInput(goldens: readonly GoldenVector[]): string {
+  return [HELLO_LINE, ...goldens.map((g, i) => runLine(String(i), g.name, false, scenarioJson(g.scenario))), SHUTDOWN_LINE, ""].join("\n");
+}
+
 /** An adapter alone: the whole corpus piped in at once, every reply read and checked. Returns ms. */
 export async function adapterOwnTime(launch: Launch, goldens: readonly GoldenVector[]): Promise<number> {
-  const input = [HELLO_LINE, ...goldens.map((g, i) => runLine(String(i), g.name, false, scenarioJson(g.scenario))), SHUTDOWN_LINE, ""].join("\n");
+  const input = wholeCorpusInput(goldens);
   const t0 = performance.now();
   const child = start(launch);
   const next = lineReader(child);
@@ -101,7 +106,7 @@ export async function adapterOwnTime(launch: Launch, goldens: readonly GoldenVec
  * by side costs without any runner, the floor under the runner's wall time. Returns ms until the last exits.
  */
 export async function adaptersAtOnce(launches: readonly Launch[], goldens: readonly GoldenVector[]): Promise<number> {
-  const input = [HELLO_LINE, ...goldens.map((g, i) => runLine(String(i), g.name, false, scenarioJson(g.scenario))), SHUTDOWN_LINE, ""].join("\n");
+  const input = wholeCorpusInput(goldens);
   const t0 = performance.now();
   await Promise.all(
     launches.map((launch) => {

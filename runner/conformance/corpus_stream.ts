@@ -21,6 +21,9 @@ const turn = () => new Promise<number>((resolve) => setImmediate(() => resolve(p
 export class CorpusStream {
   /** The entries --filter and --shard select, in name order: slot i of every adapter's results is candidate i. */
   readonly candidates: readonly CorpusEntry[];
+  /** Where in the corpus each candidate is, and every other entry: read after the candidates. */
+  private readonly candidateAt: readonly number[];
+  private readonly restAt: readonly number[];
   /** Bad goldens as they are found: their place in the corpus and the line that says what is wrong. */
   private readonly bad: { at: number; line: string }[] = [];
   /** Resolves when every file of the corpus has been read. */
@@ -39,7 +42,10 @@ export class CorpusStream {
     private readonly selection: StreamSelection,
     private readonly onProblem: () => void,
   ) {
-    this.candidates = entries.filter((e) => selection.byName(e.name));
+    const chosen = entries.map((e) => selection.byName(e.name));
+    this.candidateAt = entries.flatMap((_, at) => (chosen[at] ? [at] : []));
+    this.restAt = entries.flatMap((_, at) => (chosen[at] ? [] : [at]));
+    this.candidates = this.candidateAt.map((at) => entries[at]!);
     this.loaded = new Array<Vector | null>(this.candidates.length).fill(null);
     this.slots = this.candidates.map(() => new Promise<Vector | null>((resolve) => this.settle.push(resolve)));
     this.finished = this.load();
@@ -97,23 +103,17 @@ export class CorpusStream {
   }
 
   private async readAll(): Promise<void> {
-    const rest: number[] = [];
-    let slot = 0;
     let lastTurn = performance.now();
-    for (let at = 0; at < this.entries.length; at++) {
-      if (!this.selection.byName(this.entries[at]!.name)) {
-        rest.push(at);
-        continue;
-      }
+    for (const [slot, at] of this.candidateAt.entries()) {
       const v = this.read(at);
       const chosen = v !== null && this.selection.byContent(v) ? v : null;
       if (chosen === null) this.deselected++;
       this.loaded[slot] = chosen;
       this.settle[slot]!(chosen);
       // Every file asked for so far is read: let the adapters have them.
-      if (slot++ === this.wanted || performance.now() - lastTurn >= TURN_MS) lastTurn = await turn();
+      if (slot === this.wanted || performance.now() - lastTurn >= TURN_MS) lastTurn = await turn();
     }
-    for (const at of rest) {
+    for (const at of this.restAt) {
       this.read(at);
       if (performance.now() - lastTurn >= TURN_MS) lastTurn = await turn();
     }
