@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["reference/**/*.test.ts", "runner/**/*.test.ts", "adapters/ts/**/*.test.ts", "scripts/**/*.test.ts"],
+    include: ["reference/**/*.test.ts", "cli/**/*.test.ts", "runner/**/*.test.ts", "corpus/**/*.test.ts", "selftest/**/*.test.ts", "adapters/ts/**/*.test.ts", "scripts/**/*.test.ts"],
     // Generous: several tests spawn the CLI or adapters, and CI machines have 2 cores. Speed is measured by
     // `npm run bench`, never by test timeouts.
     testTimeout: 120_000,

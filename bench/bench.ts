@@ -10,30 +10,51 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { GOLDEN_DIR } from "../runner/scenario_files.js";
-import { loadGoldens } from "../runner/mutation/mutation.js";
-import { loadRegistry } from "../runner/conformance/registry.js";
-import { buildIfStale, planTargets } from "../runner/conformance/targets.js";
-import { writeFileAtomic } from "../runner/fs_atomic.js";
+import { GOLDEN_DIR } from "../corpus/scenario_files.js";
+import { loadGoldens } from "../selftest/mutation/mutation.js";
+import { parseFlags } from "../cli/args.js";
+import { UsageError } from "../cli/errors.js";
+import { openFleet } from "../runner/fleet.js";
+import { fatalLines } from "../runner/reporters/human.js";
+import { PLAIN } from "../runner/reporters/style.js";
+import { writeFileAtomic } from "../cli/fs_atomic.js";
 import { adapterOwnTime, adaptersAtOnce, median, oneProcessPerScenario, runnerReport, scaleThroughAdapter, scaleThroughReference, type Launch } from "./measure.js";
 import { writeTinyCorpus } from "./tiny_corpus.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
-const args = process.argv.slice(2);
-const quick = args.includes("--quick");
-const runsArg = args.indexOf("--runs");
-const RUNS = runsArg >= 0 ? Number(args[runsArg + 1]) : quick ? 1 : 3;
-if (!Number.isInteger(RUNS) || RUNS < 1) {
-  process.stderr.write("bench: --runs expects a positive integer\n");
-  process.exit(2);
+const USAGE = `usage: npm run bench [-- --runs N] [-- --quick] [-- --only SECTIONS]
+
+Measures what the kit costs and how every implementation scales, and writes bench/results.md and
+bench/results.json (all sections) or prints the figures as JSON (--only).
+
+  --runs N        runs per figure, the median is kept (default 3; 1 with --quick)
+  --quick         scaling up to 10^5 steps instead of 10^6, fewer rounds
+  --only LETTERS  only these sections among a, b, c, d (e.g. --only c); nothing is written
+`;
+
+function options(): { quick: boolean; runs: number; only: string } {
+  const { values: v } = parseFlags("bench", process.argv.slice(2), { runs: { type: "string" }, quick: { type: "boolean" }, only: { type: "string" } }, "see npm run bench -- --help");
+  if (v.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
+  const runs = v.runs === undefined ? (v.quick ? 1 : 3) : Number(v.runs);
+  if (!/^\d+$/.test(v.runs ?? "1") || runs < 1) throw new UsageError(`--runs: expected a whole number of at least 1, got ${JSON.stringify(v.runs)}`);
+  const only = v.only ?? "abcd";
+  if (!/^[abcd]+$/.test(only)) throw new UsageError(`--only: expected section letters among a, b, c, d (as in --only c), got ${JSON.stringify(only)}`);
+  return { quick: v.quick === true, runs, only };
 }
-const onlyArg = args.indexOf("--only");
-const ONLY = onlyArg >= 0 ? (args[onlyArg + 1] ?? "") : "abcd";
-if (!/^[abcd]+$/.test(ONLY)) {
-  process.stderr.write("bench: --only expects section letters among a, b, c, d (as in --only c)\n");
-  process.exit(2);
-}
+
+const { quick, runs: RUNS, only: ONLY } = (() => {
+  try {
+    return options();
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`bench: ${err.message}\n`);
+    process.exit(2);
+  }
+})();
 const want = (section: string) => ONLY.includes(section);
 const SCALES = quick ? [1e3, 1e4, 1e5] : [1e3, 1e4, 1e5, 1e6];
 const TINY = 20_000;
@@ -71,12 +92,11 @@ async function main(): Promise<void> {
     load_average: os.loadavg().map((x) => x.toFixed(2)).join(" "),
     runs: RUNS,
   };
-  const registry = await loadRegistry(ROOT);
-  const targets = planTargets(ROOT, registry, [], []);
-  for (const t of targets) {
-    const { fatal } = await buildIfStale(ROOT, t, log);
-    if (fatal) throw new Error(`cannot build ${t.name}: ${fatal.message}`);
-  }
+  // Every adapter that builds is measured; one that cannot is reported as every command reports it and left out.
+  const fleet = await openFleet(ROOT, { adapters: [], execs: [], build: true, start: false, timeoutMs: 0, note: log });
+  await Promise.all(fleet.map((a) => a.ready));
+  for (const a of fleet) if (a.fatal) for (const line of fatalLines(a.name, a.command, a.fatal, PLAIN)) log(line);
+  const targets = fleet.filter((a) => a.fatal === null).map((a) => a.target);
   const launches: Record<string, Launch> = Object.fromEntries(targets.map((t) => [t.name, t.launch]));
   const goldens = await loadGoldens(ROOT);
   const vectorsDir = path.join(ROOT, GOLDEN_DIR);
@@ -203,7 +223,7 @@ function renderMarkdown(r: Results, vectorsDir: string): string {
   }
   lines.push("", "All at once, no runner: the same adapters started together by the benchmark, each piped the whole corpus, replies drained unread; the part of the runner's time that comes from the adapters sharing two cores rather than from the runner.");
   lines.push("", `Every round of the runner: ${r.all_adapters.named.runs.map((x) => f(x)).join(", ")} ms (three adapters); ${r.all_adapters.every.runs.map((x) => f(x)).join(", ")} ms (all).`);
-  lines.push("", "## d. Scaling (runner/scaling.ts: mixed ops over 10^4 keys, 5 nodes, a partition change or crash/restart every 1,000 steps, a snapshot every 10,000)", "");
+  lines.push("", "## d. Scaling (selftest/scaling.ts: mixed ops over 10^4 keys, 5 nodes, a partition change or crash/restart every 1,000 steps, a snapshot every 10,000)", "");
   lines.push("| implementation | steps | time (ms) | growth per 10x | peak RSS (MB) |", "|---|---:|---:|---:|---:|");
   for (const [name, rows] of Object.entries(r.scaling)) {
     rows.forEach((row, i) => {

@@ -7,76 +7,39 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { GoldenVector } from "../reference/index.js";
-import { executable } from "../runner/conformance/adapter_process.js";
-import { HELLO_LINE, SHUTDOWN_LINE, runLine, scenarioJson } from "../runner/conformance/protocol.js";
 import type { ConformanceReport } from "../reference/types/report.gen.js";
-import { scalingScenario } from "../runner/scaling.js";
+import { spawnTracked, type Launch } from "../runner/children.js";
+import { HELLO_LINE, SHUTDOWN_LINE, runLine, scenarioJson } from "../runner/protocol.js";
+import { Session, type RunRequest } from "../runner/session.js";
+import { scalingScenario } from "../selftest/scaling.js";
 
-export interface Launch {
-  readonly argv: readonly string[];
-  readonly cwd: string;
-}
+export type { Launch };
 
-function start(launch: Launch): ChildProcess {
-  const [program, ...args] = launch.argv;
-  return spawn(executable(program!, launch.cwd), args, { cwd: launch.cwd, stdio: ["pipe", "pipe", "inherit"] });
-}
-
-/** Reads a child's stdout as lines without ever holding a line twice. */
-function lineReader(child: ChildProcess): () => Promise<string> {
-  const chunks: Buffer[] = [];
-  const ready: string[] = [];
-  let waiting: ((line: string) => void) | null = null;
-  let failed: Error | null = null;
-  child.stdout!.on("data", (chunk: Buffer) => {
-    let at = 0;
-    for (let nl = chunk.indexOf(10, at); nl !== -1; nl = chunk.indexOf(10, at)) {
-      chunks.push(chunk.subarray(at, nl));
-      ready.push(Buffer.concat(chunks).toString("utf8"));
-      chunks.length = 0;
-      at = nl + 1;
-    }
-    if (at < chunk.length) chunks.push(chunk.subarray(at));
-    while (waiting !== null && ready.length > 0) {
-      const w = waiting;
-      waiting = null;
-      w(ready.shift()!);
-    }
-  });
-  // stdout closes after its last byte is read; a process can exit before that, so exit is not the end.
-  const closed = new Promise<void>((resolve) =>
-    child.stdout!.once("close", () => {
-      failed = new Error(`adapter closed its stdout (exit code ${child.exitCode}) before answering`);
-      resolve();
-    }),
-  );
-  return () =>
-    new Promise<string>((resolve, reject) => {
-      if (ready.length > 0) return resolve(ready.shift()!);
-      if (failed) return reject(failed);
-      waiting = resolve;
-      void closed.then(() => failed && reject(failed));
-    });
-}
+/** The benchmark's deadline for any one reply: far above any figure it measures, only there to end a hang. */
+const TIMEOUT_MS = 600_000;
 
 const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
 
-function sameSnapshots(line: string, golden: GoldenVector): boolean {
-  const reply = JSON.parse(line) as { snapshots?: { hex: string }[] };
-  return reply.snapshots?.length === golden.snapshots.length && reply.snapshots.every((s, i) => s.hex === golden.snapshots[i]!.hex);
+function requestOf(g: GoldenVector): RunRequest {
+  return { name: g.name, scenario: g.scenario, scenarioText: scenarioJson(g.scenario), trace: false, expected: g.snapshots };
+}
+
+/** Sends every golden at once (R-PROTO-3 pipelining) and checks every answer's bytes. */
+async function runAll(session: Session, goldens: readonly GoldenVector[], what: string): Promise<void> {
+  const outcomes = await Promise.all(goldens.map((g) => session.run(requestOf(g))));
+  outcomes.forEach((o, i) => {
+    const g = goldens[i]!;
+    if (o.kind !== "result" || o.snapshots.some((s, k) => s.hex !== g.snapshots[k]!.hex)) throw new Error(`${what} got ${g.name} wrong`);
+  });
 }
 
 /** The corpus the way a shell loop would run it: a new process for every scenario. Returns ms. */
 export async function oneProcessPerScenario(launch: Launch, goldens: readonly GoldenVector[]): Promise<number> {
   const t0 = performance.now();
   for (const g of goldens) {
-    const child = start(launch);
-    const next = lineReader(child);
-    child.stdin!.end(`${HELLO_LINE}\n${runLine("1", g.name, false, scenarioJson(g.scenario))}\n${SHUTDOWN_LINE}\n`);
-    await next(); // hello
-    const reply = await next();
-    if (!sameSnapshots(reply, g)) throw new Error(`${launch.argv.join(" ")} got ${g.name} wrong in one-process-per-scenario mode`);
-    await exited(child);
+    const session = await Session.start(launch, TIMEOUT_MS);
+    await runAll(session, [g], `${launch.argv.join(" ")} in one-process-per-scenario mode`);
+    await session.close();
   }
   return performance.now() - t0;
 }
@@ -86,18 +49,12 @@ function wholeCorpusInput(goldens: readonly GoldenVector[]): string {
   return [HELLO_LINE, ...goldens.map((g, i) => runLine(String(i), g.name, false, scenarioJson(g.scenario))), SHUTDOWN_LINE, ""].join("\n");
 }
 
-/** An adapter alone: the whole corpus piped in at once, every reply read and checked. Returns ms. */
+/** An adapter alone: the whole corpus sent at once, every reply read and checked. Returns ms. */
 export async function adapterOwnTime(launch: Launch, goldens: readonly GoldenVector[]): Promise<number> {
-  const input = wholeCorpusInput(goldens);
   const t0 = performance.now();
-  const child = start(launch);
-  const next = lineReader(child);
-  child.stdin!.end(input);
-  await next();
-  for (const g of goldens) {
-    if (!sameSnapshots(await next(), g)) throw new Error(`${launch.argv.join(" ")} got ${g.name} wrong`);
-  }
-  await exited(child);
+  const session = await Session.start(launch, TIMEOUT_MS);
+  await runAll(session, goldens, launch.argv.join(" "));
+  await session.close();
   return performance.now() - t0;
 }
 
@@ -110,8 +67,9 @@ export async function adaptersAtOnce(launches: readonly Launch[], goldens: reado
   const t0 = performance.now();
   await Promise.all(
     launches.map((launch) => {
-      const child = start(launch);
+      const child = spawnTracked(launch, "pipe");
       child.stdout!.resume();
+      child.stderr!.resume();
       child.stdin!.end(input);
       return new Promise<void>((resolve) => child.stdout!.once("close", resolve));
     }),
@@ -125,7 +83,7 @@ export async function runnerReport(root: string, args: readonly string[]): Promi
   try {
     const out = path.join(dir, "report.json");
     const t0 = performance.now();
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "runner", "cli.ts"), "conformance", ...args, "--reporter", "json", "--out", out], {
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "cli", "cli.ts"), "conformance", ...args, "--reporter", "json", "--out", out], {
       cwd: root,
       stdio: ["ignore", "ignore", "inherit"],
     });
@@ -155,9 +113,10 @@ export async function scaleThroughReference(root: string, steps: number, runs: n
   const results: ScaleRun[] = [];
   for (let i = 0; i < runs; i++) {
     const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "bench", "scale_ref.ts"), String(steps)], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
-    const line = await lineReader(child)();
-    await exited(child);
-    results.push(JSON.parse(line) as ScaleRun);
+    let text = "";
+    child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (text += chunk));
+    await new Promise((resolve) => child.stdout!.once("close", resolve));
+    results.push(JSON.parse(text) as ScaleRun);
   }
   return { ms: median(results.map((r) => r.ms)), peakMb: median(results.map((r) => r.peakMb)), digest: results[0]!.digest };
 }
@@ -168,25 +127,21 @@ function peakRssMb(pid: number): number {
   return m ? Math.round(Number(m[1]) / 1024) : -1;
 }
 
-/** One scaling scenario through an adapter: time from the run request to its result, and the peak RSS. */
+/** One scaling scenario through an adapter: the adapter's own time for the request, and its peak RSS. */
 export async function scaleThroughAdapter(root: string, launch: Launch, steps: number, runs: number, digest: string): Promise<{ ms: number; peakMb: number }> {
-  const line = runLine("scale", `scale/${steps}`, false, scenarioJson(scalingScenario(steps)));
+  const scenario = scalingScenario(steps);
+  const req: RunRequest = { name: `scale/${steps}`, scenario, scenarioText: scenarioJson(scenario), trace: false };
   const times: number[] = [];
   const peaks: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const child = start({ argv: launch.argv, cwd: launch.cwd === "." ? root : launch.cwd });
-    const next = lineReader(child);
-    child.stdin!.write(`${HELLO_LINE}\n`);
-    await next();
-    const t0 = performance.now();
-    child.stdin!.write(`${line}\n`);
-    const reply = await next();
-    times.push(performance.now() - t0);
-    peaks.push(peakRssMb(child.pid!));
-    child.stdin!.end(`${SHUTDOWN_LINE}\n`);
-    await exited(child);
+    const session = await Session.start({ argv: launch.argv, cwd: launch.cwd === "." ? root : launch.cwd }, TIMEOUT_MS);
+    const o = await session.run(req);
+    if (o.kind !== "result") throw new Error(`${launch.argv.join(" ")} did not answer the ${steps}-step scaling scenario: ${o.kind === "aborted" ? "aborted" : o.kind === "refused" ? o.message : o.reason}`);
+    times.push(o.durationMs);
+    peaks.push(peakRssMb(session.pid));
+    await session.close();
     const got = createHash("sha256");
-    for (const s of (JSON.parse(reply) as { snapshots: { step: number; node: number; hex: string }[] }).snapshots) got.update(`${s.step} ${s.node} ${s.hex}\n`);
+    for (const s of o.snapshots) got.update(`${s.step} ${s.node} ${s.hex}\n`);
     if (got.digest("hex") !== digest) throw new Error(`${launch.argv.join(" ")} disagrees with the reference on the ${steps}-step scaling scenario`);
   }
   return { ms: median(times), peakMb: median(peaks) };

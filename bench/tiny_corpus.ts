@@ -3,7 +3,7 @@
 import { writeFile, mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { NormalizedScenario } from "../reference/index.js";
-import { formatGolden, goldenFor } from "../runner/golden.js";
+import { formatGolden, goldenFor } from "../corpus/golden.js";
 
 /** Writes dir/golden/tiny/*.json and dir/answers.jsonl; returns the answers file. */
 export async function writeTinyCorpus(dir: string, count: number): Promise<string> {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { scenarioArbitrary } from "../runner/arbitraries.js";
+import { scenarioArbitrary } from "../selftest/arbitraries.js";
 import { validator } from "./schemas.js";
 import { runScenario } from "./run.js";
 import type { NormalizedScenario, Step } from "./types/normalized.gen.js";

@@ -7,9 +7,9 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { formatAuthored } from "../runner/authored_format.js";
-import { writeFileAtomic } from "../runner/fs_atomic.js";
-import { xorshift32 } from "../runner/xorshift.js";
+import { formatAuthored } from "../corpus/authored_format.js";
+import { writeFileAtomic } from "../cli/fs_atomic.js";
+import { xorshift32 } from "../selftest/xorshift.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 

@@ -1,0 +1,93 @@
+import { spawnSync } from "node:child_process";
+import { readFileSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
+
+function rsm(...args: string[]) {
+  const r = spawnSync(TSX, [path.join(ROOT, "cli", "cli.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("rsm CLI", () => {
+  it("validate: every problem of every bad file, one line each, exit 2, no stack trace", () => {
+    const r = rsm("validate", "vectors/invalid/crash-1-leader.json", "vectors/invalid/many-problems-at-once.json", "vectors/scenarios/basic");
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split("\n");
+    expect(lines[0]).toBe("vectors/invalid/crash-1-leader.json steps[1].node: crash of node 1, the leader, is not allowed (R-CRASH-1)");
+    expect(lines.filter((l) => l.startsWith("vectors/invalid/many-problems-at-once.json"))).toHaveLength(5);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("validate: the corpus is valid", () => {
+    const r = rsm("validate");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^\d+ scenario\(s\) valid\n$/);
+  });
+
+  it("decode: fields, pairs and a correct CRC of the second worked example", () => {
+    const hex = readFileSync(path.join(ROOT, "SPEC.md"), "utf8").match(/`(524b5631[0-9a-f]*63c4d85c)`/)![1]!;
+    const r = rsm("decode", hex);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split("\n")).toEqual([
+      'magic 524b5631 "RKV1"',
+      "current_term 1",
+      "last_included_index 2",
+      "last_included_term 1",
+      "pair count 2",
+      '[0] "a" = 31 "1"',
+      '[1] "b" = 00ff ".."',
+      "crc 63c4d85c (correct)",
+      "",
+    ]);
+  });
+
+  it("decode: a wrong CRC exits 1 and says what it should be", () => {
+    const r = rsm("decode", "524b563100000000000000010000000000000000000000000000000000000000045540e8");
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("crc 045540e8 (WRONG: the bytes before it give 045540e9)");
+  });
+
+  it("bad flags and arguments: one line naming them, exit 2", () => {
+    for (const args of [["frobnicate"], ["vectors", "--force"], ["decode"], ["decode", "zz"], ["validate", "--strict"], ["validate", "no/such/file.json"]]) {
+      const r = rsm(...args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
+    }
+  });
+});
+
+describe("generated files are fresh", () => {
+  it("reference/types/*.gen.ts match schema/ (rsm types --check)", () => {
+    const r = rsm("types", "--check");
+    expect(r.stdout).toBe("types match the schemas\n");
+    expect(r.code).toBe(0);
+  });
+
+  it("vectors/scenarios/random and big match scripts/generate_scenarios.ts", () => {
+    const r = spawnSync(TSX, [path.join(ROOT, "scripts", "generate_scenarios.ts"), "--check"], { cwd: ROOT, encoding: "utf8" });
+    expect(r.stdout).toBe("generated scenarios are up to date\n");
+    expect(r.status).toBe(0);
+  });
+});
+
+describe("imports point one way (STYLE.md)", () => {
+  const files = (dir: string): string[] =>
+    readdirSync(path.join(ROOT, dir), { recursive: true, encoding: "utf8" })
+      .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"))
+      .map((f) => path.join(dir, f));
+
+  it("reference/ imports only itself, the schemas and ajv: no node: module, no runner", () => {
+    for (const f of files("reference")) {
+      const text = readFileSync(path.join(ROOT, f), "utf8");
+      for (const m of text.matchAll(/from\s+"([^"]+)"/g)) {
+        const spec = m[1]!;
+        const ok = spec.startsWith("./") || /^\.\.\/schema\/[a-z]+\.schema\.json$/.test(spec) || spec.startsWith("ajv");
+        expect(ok, `${f} imports ${spec}`).toBe(true);
+      }
+    }
+  });
+});

@@ -1,0 +1,98 @@
+#!/usr/bin/env -S npx tsx
+// The one CLI of the kit. Every error the user can cause ends here as one line per problem and exit code 2;
+// only a bug in the kit prints a stack trace, and only with RSM_DEBUG=1.
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { EXIT_FAILED, EXIT_USAGE, InvalidInput, UsageError } from "./errors.js";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+const USAGE = `usage: rsm <command> [options]
+
+commands:
+  conformance [options]   run the golden vectors against adapters (see README "Running the conformance suite")
+  build [NAME...]         build every stale registered adapter (or those named) and say which failed
+  vectors [--check]       regenerate golden vectors from the reference; --check fails if any is stale
+  fuzz [options]          differential fuzzing of adapters against the reference (rsm fuzz --help)
+  mutation [variant...]   run buggy variants of the reference over the goldens; fails if one survives
+  validate [paths...]     check authored scenarios (default: vectors/scenarios)
+  decode <hex | file>     print a snapshot's fields and pairs and whether its CRC is right (--full: no cut)
+  types [--check]         regenerate reference/types/*.gen.ts from schema/
+`;
+
+// Each command's modules are imported only when it runs: `types` alone pulls in prettier, and every command
+// would otherwise pay for every other one's start-up.
+type Command = (args: string[], out: (line: string) => void) => Promise<number>;
+
+/** The fuzzer's rate: one line rewritten in place on a terminal, a new line every 10 s in a CI log. */
+function fuzzProgress(): (line: string) => void {
+  let last = 0;
+  return (line) => {
+    if (process.stderr.isTTY) process.stderr.write(`\r${line}\x1b[K`);
+    else if (performance.now() - last >= 10_000) {
+      last = performance.now();
+      process.stderr.write(`${line}\n`);
+    }
+  };
+}
+
+const COMMANDS: Record<string, Command> = {
+  conformance: async (args) => (await import("../runner/conformance_cmd.js")).conformanceCommand(args, ROOT),
+  build: async (args, out) => (await import("../runner/build_cmd.js")).buildCommand(args, ROOT, out),
+  vectors: async (args, out) => (await import("../corpus/vectors_cmd.js")).vectorsCommand(args, ROOT, out),
+  fuzz: async (args, out) =>
+    (await import("../selftest/fuzz/fuzz_cmd.js")).fuzzCommand(args, ROOT, { out, progress: fuzzProgress() }),
+  mutation: async (args, out) => (await import("../selftest/mutation/mutation_cmd.js")).mutationCommand(args, ROOT, out),
+  validate: async (args, out) => (await import("../corpus/validate_cmd.js")).validateCommand(args, ROOT, out),
+  decode: async (args, out) => (await import("../corpus/decode_cmd.js")).decodeCommand(args, out),
+  types: async (args, out) => {
+    const { values } = (await import("./args.js")).parseFlags("types", args, { check: { type: "boolean" } }, "expected only --check");
+    if (values.help) {
+      out("usage: rsm types [--check]\n\nRegenerates reference/types/*.gen.ts and runner/validators.gen.ts from schema/; --check writes nothing\nand exits 1 when one is stale.");
+      return 0;
+    }
+    const check = values.check === true;
+    const { syncSchemaTypes } = await import("../corpus/schema_types.js");
+    const stale = await syncSchemaTypes(ROOT, check ? "check" : "write");
+    for (const f of stale) out(`${check ? "stale" : "wrote"} ${f}`);
+    if (stale.length === 0) out("types match the schemas");
+    return check && stale.length > 0 ? EXIT_FAILED : 0;
+  },
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write(USAGE);
+    return name === undefined ? EXIT_USAGE : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}; expected one of ${Object.keys(COMMANDS).join(", ")}`);
+  return command(args, (line) => process.stdout.write(`${line}\n`));
+}
+
+function report(err: unknown): number {
+  if (err instanceof InvalidInput) {
+    for (const line of err.lines) process.stderr.write(`${line}\n`);
+    return EXIT_USAGE;
+  }
+  if (err instanceof UsageError) {
+    process.stderr.write(`rsm: ${err.message}\n`);
+    return EXIT_USAGE;
+  }
+  process.stderr.write(`rsm: internal error: ${(err as Error)?.message ?? String(err)}\n`);
+  process.stderr.write("This is a bug in rsm-conformance; please report it with the command you ran (RSM_DEBUG=1 shows the stack).\n");
+  if (process.env.RSM_DEBUG) process.stderr.write(`${(err as Error)?.stack}\n`);
+  return EXIT_FAILED;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      process.exitCode = report(err);
+    },
+  );
+}

@@ -1,0 +1,42 @@
+// `rsm validate [paths]`: check authored scenarios, reporting every problem of every bad file.
+import { readFile, stat } from "node:fs/promises";
+import path from "node:path";
+import { formatProblem, loadScenario } from "../reference/index.js";
+import { parseFlags } from "../cli/args.js";
+import { EXIT_OK, InvalidInput, UsageError } from "../cli/errors.js";
+import { SCENARIOS_DIR, listJson } from "./scenario_files.js";
+
+async function expand(p: string): Promise<string[]> {
+  const info = await stat(p).catch(() => null);
+  if (info === null) throw new UsageError(`validate: ${p}: no such file or directory`);
+  if (!info.isDirectory()) return [p];
+  return (await listJson(p)).map((rel) => path.join(p, rel));
+}
+
+export const VALIDATE_USAGE = `usage: rsm validate [PATH...]
+
+Checks authored scenarios (files, or every *.json below a directory; default vectors/scenarios) against
+schema/scenario.schema.json and SPEC.md's rules, and prints every problem of every file, one line each:
+file, JSON path, what was expected, rule id.
+
+exit codes: 0 all valid, 2 an invalid scenario or a usage error
+`;
+
+export async function validateCommand(args: string[], root: string, out: (line: string) => void): Promise<number> {
+  const { values, positionals } = parseFlags("validate", args, {}, true);
+  if (values.help) {
+    out(VALIDATE_USAGE.trimEnd());
+    return EXIT_OK;
+  }
+  const targets = positionals.length > 0 ? positionals : [path.join(root, SCENARIOS_DIR)];
+  const files = (await Promise.all(targets.map(expand))).flat();
+  const problems: string[] = [];
+  for (const file of files) {
+    const shown = path.relative(process.cwd(), file) || file;
+    const result = loadScenario(await readFile(file, "utf8"));
+    if (!result.ok) problems.push(...result.problems.map((p) => formatProblem(shown, p)));
+  }
+  if (problems.length > 0) throw new InvalidInput([...problems, `${files.length} file(s) checked, invalid scenarios found`]);
+  out(`${files.length} scenario(s) valid`);
+  return EXIT_OK;
+}

@@ -1,0 +1,113 @@
+import { mkdtemp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { hexToBytes, validator, type GoldenVector } from "../reference/index.js";
+import { InvalidInput } from "../cli/errors.js";
+import { GOLDEN_DIR, listJson } from "./scenario_files.js";
+import { planVectors, vectorsCommand } from "./vectors_cmd.js";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+
+describe("the committed corpus", () => {
+  it("has fresh goldens: `npm run vectors -- --check` would pass", async () => {
+    const plan = await planVectors(ROOT);
+    expect({ created: plan.created, updated: plan.updated, orphaned: plan.orphaned }).toEqual({ created: [], updated: [], orphaned: [] });
+  });
+
+  it("has at least 150 scenarios, each golden valid against schema/golden.schema.json", async () => {
+    const names = await listJson(path.join(ROOT, GOLDEN_DIR));
+    expect(names.length).toBeGreaterThanOrEqual(150);
+    const validate = validator("golden.schema.json");
+    for (const n of names) {
+      const g: unknown = JSON.parse(readFileSync(path.join(ROOT, GOLDEN_DIR, n), "utf8"));
+      expect(validate(g), `${n}: ${JSON.stringify(validate.errors?.[0])}`).toBe(true);
+    }
+  });
+
+  it("covers the edges the contract lists", async () => {
+    const goldens = (await listJson(path.join(ROOT, GOLDEN_DIR))).map(
+      (n) => JSON.parse(readFileSync(path.join(ROOT, GOLDEN_DIR, n), "utf8")) as GoldenVector,
+    );
+    const steps = goldens.flatMap((g) => g.scenario.steps);
+    const keys = new Set(steps.flatMap((s) => ("key" in s ? [s.key] : [])));
+    expect(new Set(steps.map((s) => s.op))).toEqual(new Set(["put", "delete", "append", "incr", "cas", "partition", "crash", "restart", "heal", "snapshot"]));
+    for (const n of [1, 2, 3, 4, 5, 7]) expect(goldens.some((g) => g.scenario.cluster.nodes === n), `cluster of ${n}`).toBe(true);
+    expect(goldens.some((g) => g.scenario.cluster.leader !== 1)).toBe(true);
+    for (const k of ["", "__proto__", "constructor", "b", "10", "2", "\ue000", "\uffff", "\u{1f600}"]) expect(keys.has(k), JSON.stringify(k)).toBe(true);
+    expect([...keys].some((k) => k.includes("\u0000"))).toBe(true);
+    expect([...keys].some((k) => Buffer.byteLength(k) > 65_535)).toBe(true);
+    expect([...keys].some((k) => Buffer.byteLength(k) > 255 && Buffer.byteLength(k) < 65_536)).toBe(true);
+    const values = steps.flatMap((s) => ("value" in s ? [s.value] : []));
+    expect(values.some((v) => v.length >= 140_000)).toBe(true); // >= 70 KB
+    expect(values).toContain("");
+    const deltas = steps.flatMap((s) => (s.op === "incr" ? [BigInt(s.delta)] : []));
+    expect(deltas.some((d) => d > 2n ** 53n)).toBe(true);
+    expect(deltas).toContain(2n ** 64n - 1n);
+    expect(steps.some((s) => s.op === "cas" && s.expected === null)).toBe(true);
+    expect(steps.some((s) => s.op === "cas" && s.expected === "")).toBe(true);
+    const crcs = goldens.flatMap((g) => g.snapshots.map((s) => new DataView(hexToBytes(s.hex.slice(-8)).buffer).getUint32(0)));
+    expect(crcs.some((c) => c >= 2 ** 31)).toBe(true);
+    expect(goldens.some((g) => g.scenario.steps.length >= 1000)).toBe(true);
+  });
+});
+
+describe("rsm vectors on a scratch tree", () => {
+  let root: string;
+  const lines: string[] = [];
+  const out = (l: string) => lines.push(l);
+  const scenario = (snapshotNode: number) =>
+    JSON.stringify({ description: "d", steps: [{ op: "put", key: "k", value: { hex: "01" } }, { op: "snapshot", nodes: [snapshotNode] }] });
+
+  beforeEach(async () => {
+    root = await mkdtemp(path.join(os.tmpdir(), "rsm-vectors-"));
+    await mkdir(path.join(root, "vectors", "scenarios", "t"), { recursive: true });
+    await writeFile(path.join(root, "vectors", "scenarios", "t", "a.json"), scenario(1));
+    await writeFile(path.join(root, "vectors", "scenarios", "t", "b.json"), scenario(2));
+    lines.length = 0;
+  });
+  afterEach(() => rm(root, { recursive: true, force: true }));
+
+  it("creates missing goldens, then reports nothing to do", async () => {
+    expect(await vectorsCommand(["--check"], root, out)).toBe(1);
+    expect(lines.filter((l) => l.startsWith("missing"))).toHaveLength(2);
+    lines.length = 0;
+    expect(await vectorsCommand([], root, out)).toBe(0);
+    expect(lines).toContain("created  vectors/golden/t/a.json");
+    lines.length = 0;
+    expect(await vectorsCommand([], root, out)).toBe(0);
+    expect(lines).toEqual(["0 created, 0 updated, 0 removed, 2 unchanged"]);
+  });
+
+  it("names stale and orphaned goldens under --check, and writes nothing", async () => {
+    await vectorsCommand([], root, out);
+    await writeFile(path.join(root, "vectors", "scenarios", "t", "a.json"), scenario(3));
+    await rm(path.join(root, "vectors", "scenarios", "t", "b.json"));
+    const before = await readFile(path.join(root, "vectors", "golden", "t", "a.json"), "utf8");
+    lines.length = 0;
+    expect(await vectorsCommand(["--check"], root, out)).toBe(1);
+    expect(lines.some((l) => l.startsWith("stale") && l.includes("t/a.json"))).toBe(true);
+    expect(lines.some((l) => l.startsWith("orphaned") && l.includes("t/b.json"))).toBe(true);
+    expect(await readFile(path.join(root, "vectors", "golden", "t", "a.json"), "utf8")).toBe(before);
+  });
+
+  it("records the scenario file's SHA-256 in the golden", async () => {
+    await vectorsCommand([], root, out);
+    const g = JSON.parse(await readFile(path.join(root, "vectors", "golden", "t", "a.json"), "utf8")) as GoldenVector;
+    const { createHash } = await import("node:crypto");
+    expect(g.source_sha256).toBe(createHash("sha256").update(scenario(1)).digest("hex"));
+  });
+
+  it("writes nothing while any scenario is invalid, and names every bad file", async () => {
+    await writeFile(path.join(root, "vectors", "scenarios", "t", "c.json"), '{"description":"x","steps":[{"op":"crash","node":1},{"op":"snapshot","nodes":"all"}]}');
+    await writeFile(path.join(root, "vectors", "scenarios", "t", "d.json"), "{");
+    const err = await vectorsCommand([], root, out).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InvalidInput);
+    expect((err as InvalidInput).lines).toEqual([
+      "vectors/scenarios/t/c.json steps[0].node: crash of node 1, the leader, is not allowed (R-CRASH-1)",
+      expect.stringMatching(/^vectors\/scenarios\/t\/d\.json \(root\): not JSON: .* \(R-FILE-1\)$/),
+    ]);
+    expect(await listJson(path.join(root, "vectors", "golden"))).toEqual([]);
+  });
+});

@@ -1,0 +1,83 @@
+// `rsm vectors [--check]`: regenerate every golden from the reference. Writes only files that change, each
+// atomically, and nothing at all while any scenario is invalid; --check writes nothing and fails naming
+// every stale, missing or orphaned golden.
+import { readFile, rm } from "node:fs/promises";
+import path from "node:path";
+import { EXIT_FAILED, EXIT_OK, InvalidInput } from "../cli/errors.js";
+import { parseFlags } from "../cli/args.js";
+import { writeFileAtomic } from "../cli/fs_atomic.js";
+import { buildGolden, formatGolden } from "./golden.js";
+import { GOLDEN_DIR, SCENARIOS_DIR, goldenPath, listJson, nameOf, scenarioPath } from "./scenario_files.js";
+
+export interface VectorsPlan {
+  created: string[];
+  updated: string[];
+  orphaned: string[];
+  unchanged: number;
+  /** name -> new golden text, for created and updated. */
+  texts: Map<string, string>;
+}
+
+export async function planVectors(root: string): Promise<VectorsPlan> {
+  const scenarioNames = (await listJson(path.join(root, SCENARIOS_DIR))).map(nameOf);
+  const goldenNames = new Set((await listJson(path.join(root, GOLDEN_DIR))).map(nameOf));
+  const plan: VectorsPlan = { created: [], updated: [], orphaned: [], unchanged: 0, texts: new Map() };
+  const invalid: string[] = [];
+  for (const name of scenarioNames) {
+    const source = `${SCENARIOS_DIR.split(path.sep).join("/")}/${name}.json`;
+    const outcome = buildGolden(name, source, await readFile(scenarioPath(root, name)));
+    if (!outcome.ok) {
+      invalid.push(...outcome.lines);
+      continue;
+    }
+    const text = formatGolden(outcome.golden);
+    const existing = goldenNames.has(name) ? await readFile(goldenPath(root, name), "utf8") : null;
+    if (existing === text) plan.unchanged++;
+    else {
+      (existing === null ? plan.created : plan.updated).push(name);
+      plan.texts.set(name, text);
+    }
+  }
+  if (invalid.length > 0) throw new InvalidInput(invalid);
+  const known = new Set(scenarioNames);
+  plan.orphaned = [...goldenNames].filter((n) => !known.has(n));
+  return plan;
+}
+
+export const VECTORS_USAGE = `usage: rsm vectors [--check]
+
+Regenerates every golden vector (vectors/golden) from its authored scenario (vectors/scenarios) with the
+reference. Writes only files that change, atomically, and prints what changed; writes nothing while any
+scenario is invalid.
+
+  --check   write nothing; exit 1 naming every stale, missing or orphaned golden
+
+exit codes: 0 done (or fresh), 1 stale goldens (--check), 2 usage or invalid input
+`;
+
+export async function vectorsCommand(args: string[], root: string, out: (line: string) => void): Promise<number> {
+  const { values } = parseFlags("vectors", args, { check: { type: "boolean" } }, "expected only --check");
+  if (values.help) {
+    out(VECTORS_USAGE.trimEnd());
+    return EXIT_OK;
+  }
+  const check = values.check === true;
+  const plan = await planVectors(root);
+  const rel = (name: string) => path.join(GOLDEN_DIR, `${name}.json`);
+  if (check) {
+    for (const n of plan.created) out(`missing  ${rel(n)} (run npm run vectors)`);
+    for (const n of plan.updated) out(`stale    ${rel(n)} (the reference now gives other bytes or its scenario changed)`);
+    for (const n of plan.orphaned) out(`orphaned ${rel(n)} (no scenario ${path.join(SCENARIOS_DIR, `${n}.json`)})`);
+    const bad = plan.created.length + plan.updated.length + plan.orphaned.length;
+    out(bad === 0 ? `goldens are fresh (${plan.unchanged} checked)` : `${bad} golden file(s) out of date`);
+    return bad === 0 ? EXIT_OK : EXIT_FAILED;
+  }
+  for (const [name, text] of plan.texts) await writeFileAtomic(goldenPath(root, name), text);
+  for (const n of plan.orphaned) await rm(goldenPath(root, n));
+  for (const n of plan.created) out(`created  ${rel(n)}`);
+  for (const n of plan.updated) out(`updated  ${rel(n)}`);
+  for (const n of plan.orphaned) out(`removed  ${rel(n)}`);
+  out(`${plan.created.length} created, ${plan.updated.length} updated, ${plan.orphaned.length} removed, ${plan.unchanged} unchanged`);
+  return EXIT_OK;
+}
+

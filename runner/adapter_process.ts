@@ -1,0 +1,212 @@
+// One running adapter process, below the protocol: lines in and out, deadlines, and every way a process can
+// fail (cannot start, exits, goes silent, talks out of turn) as a named error. It knows nothing of scenarios;
+// runner/session.ts, its only user, turns its lines into checked protocol outcomes.
+import type { ChildProcess } from "node:child_process";
+import { AdapterExited, AdapterTimedOut, ProtocolError, RequestAborted } from "../cli/errors.js";
+import { killGroup, spawnTracked, type Launch } from "./children.js";
+import { LineSplitter } from "./line_splitter.js";
+import { SHUTDOWN_LINE, cutLine } from "./protocol.js";
+import { TailBuffer } from "./tail_buffer.js";
+
+/** A reply line, and how long the adapter took over it: from when it was due (sent, and every earlier reply in) to its arrival. */
+export interface Reply {
+  readonly line: string;
+  readonly ms: number;
+}
+
+interface Waiter {
+  readonly label: string;
+  readonly id: string | null;
+  resolve(reply: Reply): void;
+  reject(err: Error): void;
+  readonly timeoutMs: number;
+  /** Set only while the waiter is at the head of the queue: a reply's deadline starts when it is next due. */
+  timer: NodeJS.Timeout | null;
+  /** When it became due: sent, and every earlier request answered. */
+  due: number;
+}
+
+/** How many answered request ids to remember for recognising an extra reply. */
+const PIPELINE_MEMORY = 64;
+/** How long an adapter gets to exit after shutdown before it is killed. */
+const SHUTDOWN_GRACE_MS = 1000;
+/** After the process exits, how long to wait for its last stdout bytes before giving up on them. */
+const DRAIN_MS = 200;
+function spawnProblem(program: string, err: NodeJS.ErrnoException): string {
+  if (err.code === "ENOENT") return `cannot start ${JSON.stringify(program)}: no such command or file`;
+  if (err.code === "EACCES") return `cannot start ${JSON.stringify(program)}: not executable (EACCES)`;
+  return `cannot start ${JSON.stringify(program)}: ${err.message}`;
+}
+
+function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
+  return signal ? `was killed by ${signal}` : `exited with code ${code}`;
+}
+
+export class AdapterProcess {
+  private readonly stderr = new TailBuffer();
+  private readonly splitter: LineSplitter;
+  /**
+   * Requests in flight, oldest first. R-PROTO-3 lets the runner pipeline: replies come one per request, in
+   * order, so the next line always answers the head. Sending ahead hides the round trip of every request.
+   */
+  private readonly waiters: Waiter[] = [];
+  /** A line that came while nothing was asked; the next request fails with it. */
+  private unsolicited: string | null = null;
+  /** What the last request was about, to say after which reply an unasked-for line came. */
+  private lastLabel = "hello";
+  /** Ids of the last few answered requests, with what they were about. */
+  private readonly answered = new Map<string, string>();
+  private exit: string | null = null;
+  private readonly exited: Promise<void>;
+  private spawnError: NodeJS.ErrnoException | null = null;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly program: string,
+  ) {
+    this.splitter = new LineSplitter((line) => this.onLine(line));
+    child.stdout!.on("data", (chunk: Buffer) => this.splitter.push(chunk));
+    child.stderr!.on("data", (chunk: Buffer) => this.stderr.push(chunk));
+    // A write to an adapter that just died fails with EPIPE; the exit handler reports it, so swallow it here.
+    child.stdin!.on("error", () => {});
+    const stdoutEnded = new Promise<void>((resolve) => child.stdout!.once("close", resolve));
+    this.exited = new Promise<void>((resolve) => {
+      child.once("error", (err: NodeJS.ErrnoException) => {
+        this.spawnError = err;
+        // start() words this from spawnError; the text here only has to say the process is unusable.
+        this.exit = `could not be started (${err.code ?? err.message})`;
+        this.failAll(new AdapterExited(`adapter ${this.exit}`));
+        resolve();
+      });
+      child.once("exit", (code, signal) => {
+        // Kill the group too: an adapter's own children must not outlive it.
+        killGroup(child);
+        this.exit = describeExit(code, signal);
+        // The timer is cleared once stdout closes: left running, it would hold the runner's exit for DRAIN_MS.
+        let timer: NodeJS.Timeout | undefined;
+        const drained = new Promise<void>((r) => (timer = setTimeout(r, DRAIN_MS)));
+        void Promise.race([stdoutEnded, drained]).then(() => {
+          clearTimeout(timer);
+          this.failAll(new AdapterExited(`adapter ${this.exit}`));
+          resolve();
+        });
+      });
+    });
+  }
+
+  /** Spawns the adapter; a failure to spawn shows as `spawnProblem` once the process has exited. */
+  static spawn(launch: Launch): AdapterProcess {
+    return new AdapterProcess(spawnTracked(launch, "pipe"), launch.argv[0] ?? "");
+  }
+
+  /** Why the program could not be started at all (no such file, not executable), or null. */
+  get spawnProblem(): string | null {
+    return this.spawnError === null ? null : spawnProblem(this.program, this.spawnError);
+  }
+
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  /** Resolves once the process has exited and its last output was read. */
+  get done(): Promise<void> {
+    return this.exited;
+  }
+
+  /** Ends stdin without a shutdown line: after a protocol version mismatch the runner sends nothing else (R-PROTO-5). */
+  endInput(): void {
+    this.child.stdin!.end();
+  }
+
+  /**
+   * Sends one line and resolves with the adapter's reply to it; earlier requests still in flight are answered
+   * first. Rejects when the reply is not there `timeoutMs` after it became due.
+   */
+  request(line: string, timeoutMs: number, label = "hello", id: string | null = null): Promise<Reply> {
+    if (this.unsolicited !== null) {
+      const extra = this.unsolicited;
+      return Promise.reject(new ProtocolError(`adapter wrote a line nobody asked for, after its reply to ${this.lastLabel} (R-PROTO-3), line: ${cutLine(extra)}`));
+    }
+    if (this.exit !== null) return Promise.reject(new AdapterExited(`adapter ${this.exit}`));
+    return new Promise<Reply>((resolve, reject) => {
+      this.waiters.push({ label, id, resolve, reject, timeoutMs, timer: null, due: 0 });
+      if (this.waiters.length === 1) this.armHead();
+      this.child.stdin!.write(`${line}\n`);
+    });
+  }
+
+  /** In flight and not yet answered. */
+  get pending(): number {
+    return this.waiters.length;
+  }
+
+  private armHead(): void {
+    const head = this.waiters[0];
+    if (head === undefined || head.timer !== null) return;
+    head.due = performance.now();
+    head.timer = setTimeout(() => {
+      // R-PROTO-3 asks for one reply per request; silence past the deadline means it is stuck. Kill it.
+      this.kill();
+      this.failAll(new AdapterTimedOut(`no answer within ${head.timeoutMs / 1000} s (--timeout); the adapter was killed`));
+    }, head.timeoutMs);
+  }
+
+  private onLine(line: string): void {
+    const w = this.waiters.shift();
+    if (w === undefined) {
+      this.unsolicited ??= line;
+      return;
+    }
+    if (w.timer !== null) clearTimeout(w.timer);
+    this.lastLabel = w.label;
+    if (w.id !== null) {
+      this.answered.set(w.id, w.label);
+      if (this.answered.size > PIPELINE_MEMORY) this.answered.delete(this.answered.keys().next().value!);
+    }
+    const ms = performance.now() - w.due;
+    this.armHead();
+    w.resolve({ line, ms });
+  }
+
+  /**
+   * The request a recent reply id belongs to. A line that repeats an answered id is an extra line: with
+   * requests pipelined it arrives where the next reply was due, and is worth naming as what it is.
+   */
+  answeredRequest(id: string): string | undefined {
+    return this.answered.get(id);
+  }
+
+  /** The head gets `err`; requests queued behind it were never answered, so they fail as aborted. */
+  private failAll(err: Error): void {
+    const [head, ...rest] = this.waiters.splice(0);
+    if (head === undefined) return;
+    for (const w of [head, ...rest]) if (w.timer !== null) clearTimeout(w.timer);
+    const partial = this.splitter.partial;
+    head.reject(partial === "" || err instanceof AdapterTimedOut ? err : new AdapterExited(`${err.message}, leaving an unfinished line: ${cutLine(partial)}`));
+    for (const w of rest) w.reject(new RequestAborted("an earlier request in flight failed"));
+  }
+
+  stderrTail(): string {
+    return this.stderr.text();
+  }
+
+  get alive(): boolean {
+    return this.exit === null;
+  }
+
+  kill(): void {
+    killGroup(this.child);
+  }
+
+  /** R-PROTO-9: shutdown, then the process group is killed after a grace period whatever it does. */
+  async close(): Promise<void> {
+    if (this.exit === null) {
+      this.child.stdin!.write(`${SHUTDOWN_LINE}\n`);
+      this.child.stdin!.end();
+      const grace = new Promise<void>((r) => setTimeout(r, SHUTDOWN_GRACE_MS).unref());
+      await Promise.race([this.exited, grace]);
+    }
+    this.kill();
+    await this.exited;
+  }
+}

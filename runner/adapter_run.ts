@@ -1,0 +1,148 @@
+// Running the selected vectors through one adapter of the fleet: --jobs sessions pulling from one queue,
+// features checked against the hello, every broken outcome recorded as an `error` result and followed by a
+// new session, and every byte mismatch re-run with trace and diagnosed. Never throws for anything an adapter does.
+import type { TraceEntry } from "../reference/index.js";
+import { compareSnapshots } from "./compare.js";
+import type { Vector } from "./corpus.js";
+import type { CorpusStream } from "./corpus_stream.js";
+import { diagnose } from "./diagnose.js";
+import type { ExpectedFailures } from "./expected_failures.js";
+import type { FleetAdapter } from "./fleet.js";
+import { isUnexpectedProblem, type AdapterReport, type ScenarioResult } from "./model.js";
+import type { RunOutcome, RunRequest, Session } from "./session.js";
+
+export interface RunContext {
+  readonly jobs: number;
+  readonly expected: ExpectedFailures;
+  readonly bail: boolean;
+  /** Shared by every adapter of the run: set by --bail at the first unexpected problem. */
+  readonly stop: { stopped: boolean };
+  onResult(adapter: FleetAdapter, result: ScenarioResult): void;
+}
+
+/**
+ * Run requests in flight per process (R-PROTO-3 allows pipelining). Waiting for each reply before sending
+ * the next costs a pipe round trip per scenario, which for small scenarios is most of the time.
+ */
+export const PIPELINE_DEPTH = 16;
+
+type Partial = Omit<ScenarioResult, "name" | "file" | "source" | "expectedFailure">;
+/** What became of one vector on one session; `outcome` is the run request's, for the fleet's timeout count. */
+type Attempt = { result: Partial; outcome: RunOutcome } | { result: null; outcome: { kind: "aborted" } };
+
+function request(v: Vector, trace: boolean): RunRequest {
+  return { name: v.name, scenario: v.golden.scenario, scenarioText: v.scenarioText, trace, expected: v.golden.snapshots };
+}
+
+/** The port's trace of a scenario, or why it could not be had; `broken` when the session died getting it. */
+async function traceOf(session: Session, v: Vector): Promise<{ trace: TraceEntry[] | string; broken: boolean }> {
+  const o = await session.run(request(v, true));
+  if (o.kind === "result") return { trace: o.trace ?? [], broken: false };
+  if (o.kind === "refused") return { trace: `the re-run with trace was answered with an error: ${o.message}`, broken: false };
+  if (o.kind === "aborted") return { trace: "the re-run with trace was never answered: an earlier request broke the adapter", broken: true };
+  return { trace: `the re-run with trace failed: ${o.reason}`, broken: true };
+}
+
+async function attempt(session: Session, v: Vector): Promise<Attempt> {
+  const outcome = await session.run(request(v, false));
+  switch (outcome.kind) {
+    case "aborted":
+      return { result: null, outcome };
+    case "broken":
+      return { result: { status: "error", reason: outcome.reason, stderrTail: outcome.stderr || null, restarted: true, diagnosis: null, durationMs: outcome.durationMs }, outcome };
+    case "refused":
+      return {
+        result: { status: "error", reason: `the adapter answered with an error (R-PROTO-8): ${outcome.message}`, stderrTail: outcome.stderr || null, restarted: false, diagnosis: null, durationMs: outcome.durationMs },
+        outcome,
+      };
+    case "result": {
+      const cmp = compareSnapshots(v.golden.snapshots, outcome.snapshots);
+      if (cmp.kind === "pass") return { result: { status: "passed", reason: null, stderrTail: null, restarted: false, diagnosis: null, durationMs: outcome.durationMs }, outcome };
+      const traced = await traceOf(session, v);
+      const diagnosis = diagnose(v.golden, cmp.index, cmp.expected, cmp.actualHex, traced.trace);
+      const field = diagnosis.field === null ? "past the end of the expected snapshot" : `in ${diagnosis.field}`;
+      return {
+        result: {
+          status: "failed",
+          reason: `snapshot of step ${cmp.expected.step} node ${cmp.expected.node} differs at byte ${diagnosis.offset}, ${field}`,
+          stderrTail: null,
+          restarted: traced.broken,
+          diagnosis,
+          durationMs: outcome.durationMs,
+        },
+        outcome,
+      };
+    }
+  }
+}
+
+/** Where an adapter's vectors come from: a CorpusStream, or in tests anything that behaves like one. */
+export type VectorFeed = Pick<CorpusStream, "candidates" | "at" | "finished" | "selected">;
+
+/** Runs the feed through an adapter whose `ready` has resolved with its first session. */
+export async function runAdapter(adapter: FleetAdapter, first: Session, feed: VectorFeed, ctx: RunContext): Promise<AdapterReport> {
+  const t0 = performance.now();
+  const features = adapter.features;
+  const candidates = feed.candidates.length;
+  // Slot i is candidate i; a slot stays empty when --tag leaves its vector out or it was not run.
+  const results: (ScenarioResult | undefined)[] = new Array(candidates);
+  let next = 0;
+
+  const record = (i: number, v: Vector, partial: Partial) => {
+    const result: ScenarioResult = { name: v.name, file: v.file, source: v.golden.source, expectedFailure: ctx.expected.has(adapter.name, v.name), ...partial };
+    results[i] = result;
+    if (ctx.bail && isUnexpectedProblem(result)) ctx.stop.stopped = true;
+    ctx.onResult(adapter, result);
+  };
+
+  // Vectors to run again because they were in flight on a session that broke.
+  const retry: number[] = [];
+  const take = (): number | undefined => retry.shift() ?? (next < candidates ? next++ : undefined);
+
+  // Each --jobs process gets at most its share in flight, so one worker cannot claim a small corpus alone.
+  const depth = Math.max(1, Math.min(PIPELINE_DEPTH, Math.ceil(candidates / ctx.jobs)));
+  const worker = async (initial: Session | null) => {
+    let session = initial;
+    const inflight: { i: number; v: Vector; attempt: Promise<Attempt> }[] = [];
+    for (;;) {
+      while (adapter.fatal === null && !ctx.stop.stopped && inflight.length < depth) {
+        const i = take();
+        if (i === undefined) break;
+        const v = await feed.at(i);
+        if (v === null) continue;
+        // The corpus is read while the run goes on: a bad golden found meanwhile stops it.
+        if (adapter.fatal !== null || ctx.stop.stopped) break;
+        const missing = v.golden.features.filter((f) => !features.has(f));
+        if (missing.length > 0) {
+          record(i, v, { status: "skipped", reason: `needs feature ${missing.join(", ")}, which the adapter does not list in its hello`, stderrTail: null, restarted: false, diagnosis: null, durationMs: 0 });
+          continue;
+        }
+        if (session === null || !session.alive) session = await adapter.open(v.name);
+        if (session === null) break;
+        inflight.push({ i, v, attempt: attempt(session, v) });
+      }
+      const head = inflight.shift();
+      if (head === undefined) break;
+      const a = await head.attempt;
+      adapter.record(a.outcome);
+      if (a.result === null) {
+        retry.unshift(head.i);
+        continue;
+      }
+      if (a.result.restarted) {
+        session?.kill();
+        session = null;
+        // Everything sent after it went to a process that is gone: run those first on the next one.
+        retry.unshift(...inflight.splice(0).map((r) => r.i));
+      }
+      record(head.i, head.v, a.result);
+    }
+    await session?.close();
+  };
+
+  await Promise.all(Array.from({ length: Math.min(ctx.jobs, Math.max(1, candidates)) }, (_, k) => worker(k === 0 ? first : null)));
+  const done = results.filter((r): r is ScenarioResult => r !== undefined);
+  // Only the whole corpus says how many of the candidates --tag keeps, and so how many were not run.
+  await feed.finished;
+  return { name: adapter.name, command: adapter.command, hello: adapter.hello, fatal: adapter.fatal, results: done, notRun: feed.selected().length - done.length, durationMs: performance.now() - t0, built: adapter.built };
+}

@@ -1,0 +1,130 @@
+// `rsm conformance`: every selected golden vector against every selected adapter (README, "Running the
+// conformance suite"). This file only wires the runner's parts together: options, fleet, corpus, runs, reports.
+import { writeFileAtomic } from "../cli/fs_atomic.js";
+import { InvalidInput, UsageError } from "../cli/errors.js";
+import { runAdapter, type RunContext } from "./adapter_run.js";
+import { binsDir, writeBins } from "./bins.js";
+import { guardChildren, killAll } from "./children.js";
+import { listCorpus } from "./corpus.js";
+import { CorpusStream } from "./corpus_stream.js";
+import { NO_EXPECTED_FAILURES, loadExpectedFailures } from "./expected_failures.js";
+import { exitCode, isUnexpectedProblem, type AdapterReport } from "./model.js";
+import { USAGE, parseOptions } from "./options.js";
+import { openFleet, type FleetAdapter } from "./fleet.js";
+import { renderHuman } from "./reporters/human.js";
+import { renderJson } from "./reporters/json.js";
+import { renderJunit } from "./reporters/junit.js";
+import { Progress } from "./reporters/progress.js";
+import { COLOUR, PLAIN, useColour } from "./reporters/style.js";
+import type { RunReport } from "./run_report.js";
+import { streamSelection } from "./select.js";
+
+interface Stream {
+  isTTY?: boolean;
+  columns?: number;
+  write(s: string): unknown;
+}
+
+/** Where the command writes; tests pass their own to capture the report. */
+export interface Io {
+  readonly stdout: Stream;
+  readonly stderr: Stream;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+const PROCESS_IO: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env };
+
+/** Two --exec ports may say the same name in their hello; the later ones get #2, #3 in command-line order. */
+function uniqueNames(adapters: AdapterReport[]): AdapterReport[] {
+  const seen = new Set<string>();
+  return adapters.map((a) => {
+    let name = a.name;
+    for (let k = 2; seen.has(name); k++) name = `${a.name}#${k}`;
+    seen.add(name);
+    return name === a.name ? a : { ...a, name };
+  });
+}
+
+export async function conformanceCommand(args: string[], root: string, io: Io = PROCESS_IO): Promise<number> {
+  const o = parseOptions(args, root);
+  if (o.help) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  const startedAt = new Date().toISOString();
+  const started = performance.now();
+  const note = (line: string) => io.stderr.write(`rsm: ${line}\n`);
+
+  const release = guardChildren((text) => io.stderr.write(text));
+  let adapters: AdapterReport[];
+  let stream: CorpusStream | null = null;
+  let progress: Progress | null = null;
+  try {
+    // Adapters are built and started (up to their hello) while the corpus is listed and read, so a slow
+    // start-up such as tsx compiling the TypeScript adapter overlaps work the runner has to do anyway.
+    const fleet = await openFleet(root, { adapters: o.adapters, execs: o.execs, build: o.build, start: true, timeoutMs: o.timeoutMs, note });
+    for (const a of fleet) a.ready.catch(() => {}); // awaited below; this only keeps an early usage error from leaving them unobserved
+    const entries = await listCorpus(o.vectors);
+    const expected = o.expectedFailures.length > 0 ? await loadExpectedFailures(o.expectedFailures, new Set(entries.map((e) => e.name))) : NO_EXPECTED_FAILURES;
+    const stop = { stopped: false };
+    // A bad golden stops the sending of further work at once; the run then ends with the list of bad files.
+    const corpus = new CorpusStream(entries, streamSelection(o), () => (stop.stopped = true));
+    stream = corpus;
+    const noMatch = () => new UsageError(`no scenario matches ${[...o.filters.map((f) => `--filter ${f}`), ...o.tags.map((t) => `--tag ${t}`)].join(" ")} among ${corpus.corpusSize} golden vectors`);
+    if (corpus.candidates.length === 0 && (o.filters.length > 0 || o.tags.length > 0)) {
+      await corpus.finished;
+      if (corpus.problems.length > 0) throw new InvalidInput(corpus.problems);
+      throw noMatch();
+    }
+    const bar = new Progress(io.stderr, () => corpus.expectedCount);
+    progress = bar;
+    const ctx: RunContext = {
+      jobs: o.jobs,
+      expected,
+      bail: o.bail,
+      stop,
+      onResult: (a: FleetAdapter, r) => bar.tick(a.name, isUnexpectedProblem(r)),
+    };
+    adapters = await Promise.all(
+      fleet.map(async (a): Promise<AdapterReport> => {
+        const first = await a.ready;
+        if (first === null) {
+          await corpus.finished;
+          return { name: a.name, command: a.command, hello: a.hello, fatal: a.fatal, results: [], notRun: corpus.selected().length, durationMs: 0, built: a.built };
+        }
+        return runAdapter(a, first, corpus, ctx);
+      }),
+    );
+    await corpus.finished;
+    if (corpus.problems.length > 0) throw new InvalidInput(corpus.problems);
+    if (corpus.selected().length === 0 && o.tags.length > 0) throw noMatch();
+  } finally {
+    killAll();
+    release();
+    progress?.clear();
+  }
+
+  adapters = uniqueNames(adapters);
+  if (o.out !== null) await writeBins(binsDir(o.out, o.reporter), adapters);
+  const run: RunReport = {
+    adapters,
+    selected: stream.selected().length,
+    corpus: stream.corpusSize,
+    durationMs: performance.now() - started,
+    strict: o.strict,
+    exitCode: exitCode(adapters, o.strict),
+    startedAt,
+  };
+  const human = () => renderHuman(run, useColour(io.stdout, io.env) ? COLOUR : PLAIN);
+  if (o.reporter === "human") io.stdout.write(human());
+  else {
+    const text = o.reporter === "json" ? renderJson(run) : renderJunit(run);
+    if (o.out === null) io.stdout.write(text);
+    else {
+      await writeFileAtomic(o.out, text);
+      io.stdout.write(human());
+      note(`wrote ${o.reporter} report ${o.out}`);
+    }
+  }
+  return run.exitCode;
+}

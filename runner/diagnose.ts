@@ -1,0 +1,150 @@
+// Explaining a byte mismatch (issue: "say exactly where and why"). Given the port's trace of the failing
+// scenario and the reference's, it finds the first step and node at which the port's state diverged, the
+// first differing byte of the mismatching snapshot and the wire-format field it falls in, a line diff of
+// both snapshots decoded, whether the port's CRC agrees with its own bytes, and the rules likely involved.
+import { diffArrays } from "diff";
+import {
+  SnapshotDecodeError,
+  bytesToHex,
+  decodeSnapshot,
+  fieldAt,
+  hexToBytes,
+  runScenario,
+  type DecodedSnapshot,
+  type GoldenVector,
+  type SnapshotEntry,
+  type Step,
+  type TraceEntry,
+} from "../reference/index.js";
+import { snapshotLines } from "../corpus/snapshot_text.js";
+import { likelyRules } from "./rules.js";
+
+export interface Divergence {
+  readonly step: number;
+  readonly op: Step;
+  /** Every node whose state differs after that step, ascending. */
+  readonly nodes: number[];
+}
+
+export interface Diagnosis {
+  /** The first snapshot of the result that differs from the golden. */
+  readonly snapshot: { readonly index: number; readonly step: number; readonly node: number };
+  readonly offset: number;
+  /** The field of the expected snapshot that byte falls in, or null past its end. */
+  readonly field: string | null;
+  readonly fieldRule: string | null;
+  readonly divergence: Divergence | null;
+  /** Why there is no divergence: the trace re-run failed, or the trace agrees with the reference. */
+  readonly traceNote: string | null;
+  readonly rules: string[];
+  /** Null when the actual bytes do not decode as a snapshot. */
+  readonly crcSelfConsistent: boolean | null;
+  readonly decodeError: string | null;
+  /** Lines "  ...", "- ...", "+ ...": expected against actual, decoded. */
+  readonly diff: string[];
+  readonly expectedHex: string;
+  readonly actualHex: string;
+}
+
+/** Lines of unchanged context kept around each change in the diff. */
+const CONTEXT = 2;
+
+export function firstDifference(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
+  return n;
+}
+
+/** The first step, and the nodes at it, where two traces disagree; null when they agree throughout. */
+export function firstDivergence(steps: readonly Step[], expected: readonly TraceEntry[], actual: readonly TraceEntry[]): Divergence | null {
+  for (let i = 0; i < steps.length; i++) {
+    const e = expected[i]?.states ?? [];
+    const a = actual[i]?.states ?? [];
+    const nodes: number[] = [];
+    for (let k = 0; k < Math.max(e.length, a.length); k++) if (e[k] !== a[k]) nodes.push(k + 1);
+    if (nodes.length > 0) return { step: i, op: steps[i]!, nodes };
+  }
+  return null;
+}
+
+function decodeOrNull(bytes: Uint8Array): { snapshot: DecodedSnapshot | null; error: string | null } {
+  try {
+    return { snapshot: decodeSnapshot(bytes), error: null };
+  } catch (err) {
+    if (!(err instanceof SnapshotDecodeError)) throw err;
+    const where = fieldAt(err.spans, err.offset);
+    return { snapshot: null, error: `${err.message}${where ? `, in ${where.field}` : ""}` };
+  }
+}
+
+/** A unified-style diff of two line lists, changes with a little context and "..." for what is skipped. */
+export function lineDiff(expected: string[], actual: string[]): string[] {
+  const rows: { mark: " " | "-" | "+"; text: string }[] = [];
+  for (const change of diffArrays(expected, actual)) {
+    const mark = change.added ? "+" : change.removed ? "-" : " ";
+    for (const text of change.value) rows.push({ mark, text });
+  }
+  const near = rows.map((_, i) => rows.slice(Math.max(0, i - CONTEXT), i + CONTEXT + 1).some((r) => r.mark !== " "));
+  const out: string[] = [];
+  rows.forEach((r, i) => {
+    if (near[i]) out.push(`${r.mark} ${r.text}`);
+    else if (near[i - 1] || i === 0) out.push("  ...");
+  });
+  return out;
+}
+
+/** Bytes shown around the first difference when the decoded lines cannot show it. */
+const WINDOW = 32;
+
+/**
+ * The decoded lines cut keys and values at 48 bytes, so a difference deep inside a 70 KB value leaves them
+ * equal; then the raw bytes around the first differing offset are shown instead.
+ */
+function byteWindow(expected: Uint8Array, actual: Uint8Array, offset: number): string[] {
+  const start = Math.max(0, offset - 8);
+  const show = (b: Uint8Array) => bytesToHex(b.subarray(start, start + WINDOW)) || "(nothing)";
+  const end = start + WINDOW - 1;
+  return [`- bytes ${start}..${end}: ${show(expected)}`, `+ bytes ${start}..${end}: ${show(actual)}`];
+}
+
+/**
+ * `adapterTrace` is the port's trace of the same scenario, or a string saying why there is none (the re-run
+ * with trace failed). The reference's trace is computed here, from the golden's normalized scenario.
+ */
+export function diagnose(vector: GoldenVector, index: number, expected: SnapshotEntry, actualHex: string, adapterTrace: readonly TraceEntry[] | string): Diagnosis {
+  const steps = vector.scenario.steps;
+  let divergence: Divergence | null = null;
+  let traceNote: string | null = null;
+  if (typeof adapterTrace === "string") traceNote = adapterTrace;
+  else {
+    // The trace's shape was checked with the reply (R-PROTO-7, runner/protocol.ts).
+    divergence = firstDivergence(steps, runScenario(vector.scenario, { trace: true }).trace ?? [], adapterTrace);
+    // The trace agrees but the emitted snapshot does not: the port's snapshot step itself is at fault.
+    if (divergence === null) traceNote = "the port's trace matches the reference at every step, so its snapshot step output disagrees with its own state (R-SNAP-3)";
+  }
+  const expectedBytes = hexToBytes(expected.hex);
+  const actualBytes = hexToBytes(actualHex);
+  const offset = firstDifference(expectedBytes, actualBytes);
+  const exp = decodeSnapshot(expectedBytes);
+  const act = decodeOrNull(actualBytes);
+  const span = fieldAt(exp.spans, offset);
+  const actualLines = act.snapshot ? snapshotLines(act.snapshot) : [`(does not decode: ${act.error})`];
+  let diff = lineDiff(snapshotLines(exp), actualLines);
+  // Any other change moves the CRC, so a diff whose only changed lines are the CRC's has hidden the cause.
+  const shown = diff.some((l) => /^[-+] /.test(l) && !/^[-+] crc /.test(l));
+  if (!shown && span?.field !== "crc") diff = [...diff, ...byteWindow(expectedBytes, actualBytes, offset)];
+  return {
+    snapshot: { index, step: expected.step, node: expected.node },
+    offset,
+    field: span?.field ?? null,
+    fieldRule: span?.rule ?? null,
+    divergence,
+    traceNote,
+    rules: likelyRules({ field: span?.field ?? null, divergence: divergence?.op ?? null, scenario: vector.scenario, expected: exp, actual: act.snapshot }),
+    crcSelfConsistent: act.snapshot ? act.snapshot.crcOk : null,
+    decodeError: act.error,
+    diff,
+    expectedHex: expected.hex,
+    actualHex,
+  };
+}

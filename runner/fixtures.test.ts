@@ -1,0 +1,350 @@
+// The runner against deliberately broken adapters (runner/fixtures/fake_adapter.mjs): each misbehaviour is
+// reported as documented in runner/README.md, the rest of the run still completes, and no process is left.
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { hexToBytes, validator } from "../reference/index.js";
+import { SCHEMA_DOCUMENTS } from "../reference/schemas.js";
+import { UsageError } from "../cli/errors.js";
+import { NAMES, makeCorpus, type TestCorpus } from "./fixtures/corpus.js";
+import { fakeExec, recordedPids, runConformance, survivors } from "./fixtures/harness.js";
+import report from "../schema/report.schema.json" with { type: "json" };
+import { liveCount } from "./children.js";
+
+interface JsonResult {
+  name: string;
+  status: string;
+  reason: string | null;
+  stderr_tail: string | null;
+  restarted: boolean;
+  expected_failure: boolean;
+  diagnosis: null | {
+    snapshot: { index: number; step: number; node: number };
+    offset: number;
+    field: string | null;
+    divergence: null | { step: number; op: { op: string }; nodes: number[] };
+    rules: string[];
+    crc_self_consistent: boolean | null;
+    diff: string[];
+    expected_hex: string;
+    actual_hex: string;
+  };
+  bins: null | { expected: string; actual: string };
+}
+interface JsonAdapter {
+  name: string;
+  fatal: null | { kind: string; message: string; output: string | null; optional: boolean };
+  counts: Record<string, number>;
+  results: JsonResult[];
+}
+interface JsonReport {
+  exit_code: number;
+  adapters: JsonAdapter[];
+}
+
+const VICTIM = "b/third";
+let corpus: TestCorpus;
+let validateReport: (data: unknown) => boolean;
+
+beforeAll(async () => {
+  corpus = await makeCorpus();
+  const ajv = new Ajv2020({ strict: true, strictRequired: false, discriminator: true, allErrors: true });
+  ajv.addVocabulary(["x-rule", "x-expected"]);
+  for (const doc of Object.values(SCHEMA_DOCUMENTS)) ajv.addSchema(doc);
+  const compiled = ajv.compile(report);
+  validateReport = (data) => {
+    const ok = compiled(data);
+    if (!ok) throw new Error(JSON.stringify(compiled.errors?.slice(0, 3)));
+    return ok;
+  };
+});
+
+/** One run of the fake adapter in `mode`, JSON report, and the pids it left (there must be none). */
+async function runFake(flags: string[], extra: string[] = []) {
+  const pidDir = await mkdtemp(path.join(tmpdir(), "rsm-pids-"));
+  const started = Date.now();
+  const timeout = extra.includes("--timeout") ? [] : ["--timeout", "3"];
+  const r = await runConformance(["--vectors", corpus.vectors, "--reporter", "json", ...timeout, ...extra, "--exec", fakeExec(corpus, "--pid-dir", pidDir, ...flags)]);
+  const elapsedMs = Date.now() - started;
+  // With --out the JSON report goes to that file and the human report to stdout.
+  const out = extra.indexOf("--out");
+  const json = JSON.parse(out === -1 ? r.stdout : await readFile(extra[out + 1]!, "utf8")) as JsonReport;
+  validateReport(json);
+  expect(json.exit_code).toBe(r.code);
+  return { ...r, json, adapter: json.adapters[0]!, elapsedMs, pids: recordedPids(pidDir), alive: await survivors(pidDir) };
+}
+
+const statuses = (a: JsonAdapter) => Object.fromEntries(a.results.map((r) => [r.name, r.status]));
+const othersPassed = (a: JsonAdapter, except: string) => a.results.filter((r) => r.name !== except).every((r) => r.status === "passed");
+const result = (a: JsonAdapter, name: string) => a.results.find((r) => r.name === name)!;
+
+describe("a well-behaved replay adapter", () => {
+  it("passes every vector, also when each reply comes in two writes or is not written as JSON.stringify would", async () => {
+    for (const mode of ["ok", "split", "spaced"]) {
+      const r = await runFake(["--mode", mode]);
+      expect(r.code).toBe(0);
+      expect(r.adapter.name).toBe("fake");
+      expect(r.adapter.results.map((x) => x.name)).toEqual(NAMES);
+      expect(r.adapter.counts.passed).toBe(NAMES.length);
+      expect(r.alive).toEqual([]);
+    }
+  });
+
+  it("is sent only lines valid against the runnerMessage schema, trace requests included", async () => {
+    const record = path.join(await mkdtemp(path.join(tmpdir(), "rsm-rec-")), "sent.jsonl");
+    await runFake(["--mode", "wrong-byte", "--on", VICTIM, "--record", record]);
+    const lines = (await readFile(record, "utf8")).trim().split("\n");
+    const validate = validator("protocol.schema.json#/$defs/runnerMessage");
+    for (const line of lines) expect(validate(JSON.parse(line)), line.slice(0, 80)).toBe(true);
+    const sent = lines.map((l) => JSON.parse(l) as { type: string; id?: string; trace?: boolean });
+    expect(sent[0]).toEqual({ type: "hello", protocol: 1 });
+    expect(sent.at(-1)).toEqual({ type: "shutdown" });
+    expect(sent.filter((m) => m.trace === true)).toHaveLength(1);
+    const ids = sent.filter((m) => m.type === "run").map((m) => m.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe("protocol errors: an error result for the scenario, a restart, and the run goes on", () => {
+  const cases: { mode: string; reason: RegExp; restarted: boolean; stderr?: RegExp }[] = [
+    { mode: "crash", reason: /^adapter exited with code 101 mid-scenario \(R-PROTO-8/, restarted: true, stderr: /panicked at src\/cluster\.rs/ },
+    { mode: "garbage", reason: /not JSON \(R-PROTO-1, R-PROTO-2\), line: panic: \\x01\\x02 garbage .*\.\.\. \(8010 characters\)$/, restarted: true },
+    { mode: "not-protocol", reason: /not a protocol message: \(root\) lacks required property "snapshots"/, restarted: true },
+    { mode: "wrong-id", reason: /^reply id "x\d+" does not match request id "\d+" \(R-PROTO-3, R-PROTO-6\)/, restarted: true },
+    { mode: "wrong-count", reason: /^expected 4 snapshots, got 3; snapshot 3 is missing, expected step 4 node 3/, restarted: true },
+    { mode: "bad-hex", reason: /malformed hex at snapshots\[0\]\.hex/, restarted: true },
+    { mode: "error-reply", reason: /answered with an error \(R-PROTO-8\): op partition is not implemented$/, restarted: false },
+  ];
+  for (const c of cases) {
+    it(`${c.mode}`, async () => {
+      const r = await runFake(["--mode", c.mode, "--on", VICTIM]);
+      expect(r.code).toBe(1);
+      expect(r.adapter.fatal).toBeNull();
+      expect(statuses(r.adapter)[VICTIM]).toBe("error");
+      const v = result(r.adapter, VICTIM);
+      expect(v.reason).toMatch(c.reason);
+      expect(v.reason!.length).toBeLessThan(600); // the line is cut, never a megabyte
+      expect(v.restarted).toBe(c.restarted);
+      if (c.stderr) expect(v.stderr_tail).toMatch(c.stderr);
+      expect(othersPassed(r.adapter, VICTIM)).toBe(true);
+      expect(r.adapter.counts).toMatchObject({ passed: 5, errored: 1, not_run: 0 });
+      // A restart means a second process; every one of them is gone.
+      if (c.restarted) expect(r.pids.length).toBe(2);
+      expect(r.alive).toEqual([]);
+    });
+  }
+
+  it("a line nobody asked for fails the next scenario, naming the reply it followed", async () => {
+    const r = await runFake(["--mode", "extra-line", "--on", VICTIM]);
+    expect(r.code).toBe(1);
+    expect(statuses(r.adapter)[VICTIM]).toBe("passed");
+    expect(result(r.adapter, "c/crash").reason).toMatch(/nobody asked for, after its reply to b\/third \(R-PROTO-3\)/);
+    expect(r.adapter.counts).toMatchObject({ passed: 5, errored: 1 });
+  });
+});
+
+describe("hanging adapters", () => {
+  it("a hang on one scenario costs one --timeout: the group is killed, the rest runs", async () => {
+    const r = await runFake(["--mode", "hang", "--on", VICTIM], ["--timeout", "1"]);
+    expect(r.code).toBe(1);
+    expect(result(r.adapter, VICTIM).reason).toMatch(/^no answer within 1 s \(--timeout\); the adapter was killed$/);
+    expect(othersPassed(r.adapter, VICTIM)).toBe(true);
+    // The adapter, its restart, and the child each of them started: four processes, all gone.
+    expect(r.pids.length).toBe(4);
+    expect(r.alive).toEqual([]);
+    expect(r.elapsedMs).toBeLessThan(1000 + 8000); // the timeout plus a generous margin, not a speed test
+  }, 20_000);
+
+  it("an adapter stuck on everything is given up after three timeouts in a row", async () => {
+    const r = await runFake(["--mode", "hang"], ["--timeout", "0.5"]);
+    expect(r.code).toBe(1);
+    expect(r.adapter.fatal).toMatchObject({ kind: "timeouts", optional: false });
+    expect(r.adapter.counts).toMatchObject({ errored: 3, not_run: 3 });
+    expect(r.alive).toEqual([]);
+    expect(r.elapsedMs).toBeLessThan(3 * 500 + 8000);
+  }, 20_000);
+});
+
+describe("byte mismatches are diagnosed", () => {
+  it("one flipped value byte: divergence, offset, field, rules, diff and .bin files", async () => {
+    const out = await mkdtemp(path.join(tmpdir(), "rsm-out-"));
+    const r = await runFake(["--mode", "wrong-byte", "--on", VICTIM], ["--out", path.join(out, "report.json")]);
+    expect(r.code).toBe(1);
+    expect(othersPassed(r.adapter, VICTIM)).toBe(true);
+    const v = result(r.adapter, VICTIM);
+    expect(v.status).toBe("failed");
+    expect(v.reason).toBe("snapshot of step 4 node 1 differs at byte 41, in value bytes of pair 0");
+    const d = v.diagnosis!;
+    // Step 1 is the put of "x", applied on the leader and node 2 (node 3 is isolated).
+    expect(d.divergence).toEqual({ step: 1, op: { op: "put", key: "x", value: "01" }, nodes: [1, 2] });
+    expect(d.snapshot).toEqual({ index: 1, step: 4, node: 1 });
+    expect(d.field).toBe("value bytes of pair 0");
+    expect(d.rules[0]).toBe("R-PUT-1");
+    expect(d.crc_self_consistent).toBe(true);
+    expect(d.diff).toContain('- [0] "x" = 01 "."');
+    expect(d.diff).toContain('+ [0] "x" = 00 "."');
+    // --out with a report file: the report there, the bytes beside it.
+    expect(r.stdout).toMatch(/^FAIL fake b\/third/m);
+    const bins = v.bins!;
+    expect(path.resolve(bins.expected)).toBe(path.join(out, "report.bins", "fake", "b", "third", "step4-node1.expected.bin"));
+    expect(new Uint8Array(await readFile(bins.expected))).toEqual(hexToBytes(d.expected_hex));
+    expect(new Uint8Array(await readFile(bins.actual))).toEqual(hexToBytes(d.actual_hex));
+  });
+
+  it("keys sorted by UTF-16: the diagnosis points at R-STORE-1", async () => {
+    const r = await runFake(["--mode", "utf16"]);
+    expect(r.code).toBe(1);
+    expect(statuses(r.adapter)).toMatchObject({ "d/keys-utf16": "failed", "a/first": "passed", [VICTIM]: "passed" });
+    const d = result(r.adapter, "d/keys-utf16").diagnosis!;
+    expect(d.rules.slice(0, 2)).toEqual(["R-STORE-1", "R-WIRE-6"]);
+    expect(d.divergence).toMatchObject({ step: 1, nodes: [1, 2, 3] });
+    expect(d.field).toBe("key length of pair 1");
+    expect(d.crc_self_consistent).toBe(true);
+  });
+
+  it("a wrong CRC: field crc, not self-consistent, R-WIRE-7 first", async () => {
+    const r = await runFake(["--mode", "bad-crc", "--on", "e/last"]);
+    const d = result(r.adapter, "e/last").diagnosis!;
+    expect(d.field).toBe("crc");
+    expect(d.crc_self_consistent).toBe(false);
+    expect(d.rules[0]).toBe("R-WIRE-7");
+  });
+
+  it("the human report shows where and why", async () => {
+    const out = await mkdtemp(path.join(tmpdir(), "rsm-bins-"));
+    const pidDir = await mkdtemp(path.join(tmpdir(), "rsm-pids-"));
+    const r = await runConformance(["--vectors", corpus.vectors, "--out", out, "--exec", fakeExec(corpus, "--mode", "wrong-byte", "--on", VICTIM, "--pid-dir", pidDir)]);
+    expect(r.code).toBe(1);
+    const lines = r.stdout.split("\n");
+    const at = lines.indexOf("FAIL fake b/third  (vectors/scenarios/b/third.json)");
+    expect(at).toBeGreaterThan(0);
+    expect(lines.slice(at + 1, at + 5)).toEqual([
+      '  first divergence: step 1 {"op":"put","key":"x","value":"01"} on nodes 1, 2',
+      "  snapshot of step 4 node 1 differs at byte 41, in value bytes of pair 0 (R-WIRE-6)",
+      "  likely rules: R-PUT-1 (put), R-WIRE-6 (pairs: length-prefixed key and value bytes)",
+      "  actual crc is self-consistent: yes",
+    ]);
+    expect(r.stdout).toContain(path.join("fake", "b", "third", "step4-node1.actual.bin"));
+    expect(r.stdout).not.toMatch(/\x1b\[/); // not a TTY: no colour
+    expect(lines.at(-2)).toMatch(/^FAILED 5 passed, 1 failed, 0 errored; 6 scenarios x 1 adapter in /);
+  });
+});
+
+describe("adapters that cannot run are reported once", () => {
+  it("a missing feature skips the scenarios that need it, naming the feature", async () => {
+    const r = await runFake(["--features", "append,incr,cas"]);
+    expect(r.code).toBe(0);
+    expect(result(r.adapter, "c/crash")).toMatchObject({ status: "skipped", reason: "needs feature crash, which the adapter does not list in its hello" });
+    expect(r.adapter.counts).toMatchObject({ passed: 5, skipped: 1 });
+  });
+
+  it("refusing to start: one adapter-level error with its stderr, no per-scenario noise", async () => {
+    const r = await runFake(["--mode", "refuse"]);
+    expect(r.code).toBe(1);
+    expect(r.adapter.fatal).toMatchObject({ kind: "start", message: "exited with code 1 before answering hello" });
+    expect(r.adapter.fatal!.output).toMatch(/permission denied/);
+    expect(r.adapter.results).toEqual([]);
+    expect(r.adapter.counts.not_run).toBe(6);
+    const human = await runConformance(["--vectors", corpus.vectors, "--exec", fakeExec(corpus, "--mode", "refuse")]);
+    expect(human.stdout.match(/^ADAPTER /gm)).toHaveLength(1);
+    expect(human.stdout).not.toMatch(/^ERROR /m);
+  });
+
+  it("a command that does not exist", async () => {
+    const r = await runConformance(["--vectors", corpus.vectors, "--reporter", "json", "--exec", "./no-such-adapter --flag"]);
+    const a = (JSON.parse(r.stdout) as JsonReport).adapters[0]!;
+    expect(r.code).toBe(1);
+    expect(a.fatal).toMatchObject({ kind: "start", message: 'cannot start "./no-such-adapter": no such command or file' });
+  });
+
+  it("a hello with another protocol version", async () => {
+    const r = await runFake(["--protocol", "2"]);
+    expect(r.code).toBe(1);
+    expect(r.adapter.fatal!.message).toBe("adapter speaks protocol 2, this runner speaks protocol 1 (R-PROTO-5)");
+    expect(r.alive).toEqual([]);
+  });
+});
+
+describe("selection, concurrency and CI options", () => {
+  it("two adapters run side by side and keep their own results", async () => {
+    const r = await runConformance(["--vectors", corpus.vectors, "--reporter", "json", "--exec", fakeExec(corpus), "--exec", fakeExec(corpus, "--mode", "crash", "--on", VICTIM)]);
+    const [a, b] = (JSON.parse(r.stdout) as JsonReport).adapters;
+    expect(r.code).toBe(1);
+    expect([a!.name, b!.name]).toEqual(["fake", "fake#2"]);
+    expect(a!.counts.passed).toBe(6);
+    expect(b!.counts).toMatchObject({ passed: 5, errored: 1 });
+  });
+
+  it("pipelines requests: an adapter that answers the first only after the second arrives passes (R-PROTO-3)", async () => {
+    const r = await runFake(["--mode", "pipelined"], ["--timeout", "2"]);
+    expect(r.code).toBe(0);
+    expect(r.adapter.counts).toMatchObject({ passed: NAMES.length, errored: 0 });
+  });
+
+  it("--jobs runs several processes and still reports in corpus order", async () => {
+    const r = await runFake(["--mode", "wrong-byte", "--on", VICTIM], ["--jobs", "3"]);
+    expect(r.adapter.results.map((x) => x.name)).toEqual(NAMES);
+    expect(r.adapter.counts).toMatchObject({ passed: 5, failed: 1 });
+    expect(r.pids.length).toBe(3);
+    expect(r.alive).toEqual([]);
+  });
+
+  it("--bail stops at the first unexpected problem", async () => {
+    const r = await runFake(["--mode", "crash", "--on", VICTIM], ["--bail"]);
+    expect(r.code).toBe(1);
+    expect(r.adapter.results.map((x) => x.name)).toEqual(NAMES.slice(0, 3));
+    expect(r.adapter.counts.not_run).toBe(3);
+  });
+
+  it("--filter, --tag and --shard choose scenarios", async () => {
+    const names = async (...flags: string[]) => (await runFake([], flags)).adapter.results.map((x) => x.name);
+    expect(await names("--filter", "a/")).toEqual(["a/first", "a/second"]);
+    expect(await names("--filter", "*i*d")).toEqual(["b/third"]);
+    expect(await names("--tag", "keys", "--tag", "incr")).toEqual(["d/keys-utf16", "e/last"]);
+    const one = await names("--shard", "1/2");
+    const two = await names("--shard", "2/2");
+    expect([...one, ...two].sort()).toEqual(NAMES);
+    expect(one.filter((n) => two.includes(n))).toEqual([]);
+  });
+
+  it("--expected-failures: a listed failure passes the run; a listed pass fails it under --strict", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "rsm-xfail-"));
+    const list = path.join(dir, "fake.txt");
+    await writeFile(list, "# known divergences of the fake port\nb/third   # flips a byte of x\n\n");
+    const listed = await runFake(["--mode", "wrong-byte", "--on", VICTIM], ["--expected-failures", list]);
+    expect(listed.code).toBe(0);
+    expect(listed.adapter.counts).toMatchObject({ failed: 0, expected: 1 });
+    expect(result(listed.adapter, VICTIM).expected_failure).toBe(true);
+
+    await writeFile(list, "a/first\n");
+    const stale = await runFake(["--mode", "ok"], ["--expected-failures", list]);
+    expect(stale.code).toBe(0);
+    expect(stale.adapter.counts.unexpected_passes).toBe(1);
+    expect((await runFake(["--mode", "ok"], ["--expected-failures", list, "--strict"])).code).toBe(1);
+
+    await writeFile(list, "other-port b/third\n");
+    expect((await runFake(["--mode", "wrong-byte", "--on", VICTIM], ["--expected-failures", list])).code).toBe(1);
+
+    await writeFile(list, "no/such-scenario\n");
+    await expect(runFake([], ["--expected-failures", list])).rejects.toThrow(/line 1: no scenario named "no\/such-scenario" in the corpus/);
+    await expect(runFake([], ["--expected-failures", path.join(dir, "missing.txt")])).rejects.toThrow(UsageError);
+  });
+
+  it("--reporter junit --out writes JUnit XML and still prints the human report", async () => {
+    const file = path.join(await mkdtemp(path.join(tmpdir(), "rsm-junit-")), "junit.xml");
+    const r = await runConformance(["--vectors", corpus.vectors, "--reporter", "junit", "--out", file, "--exec", fakeExec(corpus, "--mode", "wrong-byte", "--on", VICTIM)]);
+    expect(r.code).toBe(1);
+    const xml = await readFile(file, "utf8");
+    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="rsm-conformance" tests="6" failures="1" errors="0" skipped="0"/);
+    expect(xml).toContain('<testcase classname="fake" name="b/third"');
+    expect(xml).toContain('<failure message="snapshot of step 4 node 1 differs at byte 41, in value bytes of pair 0" type="SnapshotMismatch">');
+    expect(xml).toContain("- [0] &quot;x&quot; = 01");
+    expect(r.stdout).toMatch(/^FAIL fake b\/third/m);
+  });
+
+  it("leaves no tracked child process behind", () => {
+    expect(liveCount()).toBe(0);
+  });
+});

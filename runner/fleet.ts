@@ -1,0 +1,146 @@
+// The adapters of one command, from plan to shutdown: which ones (the registry, --adapter, --exec), built
+// when stale, started, restarted after they break, and given up when they keep timing out. Conformance,
+// fuzzing, the benchmark and `rsm build` all get their adapters here, so a port that cannot be built or
+// started is reported the same way by every command: NOT RUN with its reason when its toolchain or a
+// library is missing and it was not asked for by name, an adapter problem otherwise.
+import type { HelloReply } from "../reference/index.js";
+import { AdapterStartFailed } from "../cli/errors.js";
+import type { AdapterFatal } from "./model.js";
+import { loadRegistry } from "./registry.js";
+import { Session, type RunOutcome, type RunRequest } from "./session.js";
+import { buildIfStale, planTargets, type PlannedTarget } from "./targets.js";
+
+/**
+ * Consecutive timeouts after which an adapter is given up: each costs a whole --timeout, and an adapter
+ * that is stuck on everything would otherwise hold the run for timeout x scenarios.
+ */
+export const MAX_CONSECUTIVE_TIMEOUTS = 3;
+
+export interface FleetOptions {
+  /** Registered adapters by name (empty: all), or instead these --exec command lines. */
+  readonly adapters: readonly string[];
+  readonly execs: readonly (readonly string[])[];
+  /** Build stale registered adapters first. */
+  readonly build: boolean;
+  /** Start each adapter once built; `rsm build` only builds. */
+  readonly start: boolean;
+  readonly timeoutMs: number;
+  /** Progress of builds, one line each. */
+  note(line: string): void;
+}
+
+/** One adapter of a fleet. */
+export class FleetAdapter {
+  /** The registered name, or for --exec the name its hello gives. */
+  name: string;
+  hello: HelloReply | null = null;
+  /** Why it runs no more scenarios; set once, by the first problem that stops it. */
+  fatal: AdapterFatal | null = null;
+  built = false;
+  /** Built (when asked) and, when asked, its first session started: null when `fatal` says why not. */
+  readonly ready: Promise<Session | null>;
+  private timeoutsInARow = 0;
+  /** The session `run` uses; --jobs workers open more with `open`. */
+  private current: Session | null = null;
+
+  constructor(
+    readonly target: PlannedTarget,
+    private readonly root: string,
+    private readonly o: FleetOptions,
+  ) {
+    this.name = target.name;
+    this.ready = this.prepare();
+  }
+
+  get command(): string {
+    return this.target.command;
+  }
+
+  get features(): ReadonlySet<string> {
+    return new Set(this.hello?.features ?? []);
+  }
+
+  private async prepare(): Promise<Session | null> {
+    if (this.o.build) {
+      const b = await buildIfStale(this.root, this.target, this.o.note);
+      this.built = b.built;
+      if (b.fatal) {
+        this.fatal = b.fatal;
+        return null;
+      }
+    }
+    if (!this.o.start) return null;
+    try {
+      const session = await Session.start(this.target.launch, this.o.timeoutMs);
+      this.hello = session.hello;
+      // An --exec adapter goes by the name in its hello; that is also what its expected-failure lines say.
+      if (this.target.fromExec) this.name = session.hello.name;
+      this.current = session;
+      return session;
+    } catch (err) {
+      if (!(err instanceof AdapterStartFailed)) throw err;
+      this.fatal = { kind: "start", message: err.message, output: err.stderrTail || null, optional: false };
+      return null;
+    }
+  }
+
+  /**
+   * Another session, after one broke or for another --jobs process; null, with `fatal` set, when the adapter
+   * cannot be started again. `before` names what it was needed for.
+   */
+  async open(before: string): Promise<Session | null> {
+    if (this.fatal !== null) return null;
+    try {
+      return await Session.start(this.target.launch, this.o.timeoutMs);
+    } catch (err) {
+      if (!(err instanceof AdapterStartFailed)) throw err;
+      this.fatal ??= { kind: "restart", message: `could not start the adapter again, before ${before}: ${err.message}`, output: err.stderrTail || null, optional: false };
+      return null;
+    }
+  }
+
+  /** Counts timeouts; after MAX_CONSECUTIVE_TIMEOUTS in a row the adapter is given up. */
+  record(outcome: RunOutcome): void {
+    if (outcome.kind === "aborted") return;
+    this.timeoutsInARow = outcome.kind === "broken" && outcome.timedOut ? this.timeoutsInARow + 1 : 0;
+    if (this.timeoutsInARow >= MAX_CONSECUTIVE_TIMEOUTS) {
+      this.fatal ??= { kind: "timeouts", message: `gave up after ${this.timeoutsInARow} timeouts in a row; the remaining scenarios were not run`, output: null, optional: false };
+    }
+  }
+
+  /**
+   * One request on the adapter's own session, started again when the last one broke: for callers that send
+   * one request at a time (fuzzing, the benchmark). Null once the adapter is given up.
+   */
+  async run(req: RunRequest): Promise<RunOutcome | null> {
+    await this.ready;
+    for (;;) {
+      if (this.current === null || !this.current.alive) this.current = await this.open(req.name);
+      if (this.current === null) return null;
+      const outcome = await this.current.run(req);
+      this.record(outcome);
+      if (outcome.kind !== "aborted") return outcome;
+    }
+  }
+
+  /** Shuts down the adapter's own session (sessions from `open` are their opener's to close). */
+  async close(): Promise<void> {
+    await this.ready;
+    await this.current?.close();
+    this.current = null;
+  }
+}
+
+/**
+ * Plans the adapters and starts building and starting every one at once; each adapter's `ready` says when it
+ * can be used. Usage errors (an unknown --adapter, a malformed registry) throw before anything starts.
+ */
+export async function openFleet(root: string, o: FleetOptions): Promise<FleetAdapter[]> {
+  const registry = o.execs.length > 0 ? [] : await loadRegistry(root);
+  return planTargets(root, registry, o.adapters, o.execs).map((t) => new FleetAdapter(t, root, o));
+}
+
+/** Whether an adapter that cannot run fails the command: not when only its toolchain or a library is missing. */
+export function failsTheRun(fatal: AdapterFatal | null): boolean {
+  return fatal !== null && !fatal.optional;
+}

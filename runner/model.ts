@@ -1,0 +1,95 @@
+// What a run produces, independent of how it is reported: one result per scenario and adapter, one report
+// per adapter, and the rules that turn them into counts and an exit code.
+import type { HelloReply } from "../reference/index.js";
+import { EXIT_FAILED, EXIT_OK } from "../cli/errors.js";
+import type { Diagnosis } from "./diagnose.js";
+
+export type Status = "passed" | "failed" | "error" | "skipped";
+
+export interface ScenarioResult {
+  readonly name: string;
+  /** The golden file, relative to the working directory. */
+  readonly file: string;
+  /** The authored scenario the golden came from (SPEC.md section 8). */
+  readonly source: string;
+  readonly status: Status;
+  /** Listed in --expected-failures. */
+  readonly expectedFailure: boolean;
+  readonly durationMs: number;
+  /** One line: why it failed, errored or was skipped. */
+  readonly reason: string | null;
+  readonly stderrTail: string | null;
+  /** The adapter was killed and will be started again for the next scenario. */
+  readonly restarted: boolean;
+  readonly diagnosis: Diagnosis | null;
+  /** Set when --out received the expected and actual snapshot bytes. */
+  bins?: { readonly expected: string; readonly actual: string };
+}
+
+export type FatalKind = "build" | "toolchain" | "start" | "restart" | "timeouts";
+
+/** Why an adapter ran none or not all of its scenarios; reported once, not once per scenario. */
+export interface AdapterFatal {
+  readonly kind: FatalKind;
+  readonly message: string;
+  /** Build output or the adapter's stderr tail. */
+  readonly output: string | null;
+  /**
+   * A registered adapter whose toolchain is missing, in a run that did not ask for it by name: told, but it
+   * does not fail the run, so a clean clone with only Node passes on the TypeScript adapter.
+   */
+  readonly optional: boolean;
+}
+
+export interface AdapterReport {
+  readonly name: string;
+  readonly command: string;
+  readonly hello: HelloReply | null;
+  readonly fatal: AdapterFatal | null;
+  /** In corpus order; scenarios never run (after a fatal problem or --bail) are counted in notRun. */
+  readonly results: ScenarioResult[];
+  readonly notRun: number;
+  readonly durationMs: number;
+  readonly built: boolean;
+}
+
+export interface Counts {
+  passed: number;
+  failed: number;
+  errored: number;
+  skipped: number;
+  /** Listed failures that failed or errored: they do not fail the run. */
+  expected: number;
+  /** Listed failures that passed: reported, and under --strict they fail the run. */
+  unexpectedPasses: number;
+  notRun: number;
+}
+
+export function countsOf(a: AdapterReport): Counts {
+  const c: Counts = { passed: 0, failed: 0, errored: 0, skipped: 0, expected: 0, unexpectedPasses: 0, notRun: a.notRun };
+  for (const r of a.results) {
+    if (r.status === "passed") {
+      c.passed++;
+      if (r.expectedFailure) c.unexpectedPasses++;
+    } else if (r.status === "skipped") c.skipped++;
+    else if (r.expectedFailure) c.expected++;
+    else if (r.status === "failed") c.failed++;
+    else c.errored++;
+  }
+  return c;
+}
+
+/** A result that fails the run (before --strict is considered). */
+export function isUnexpectedProblem(r: ScenarioResult): boolean {
+  return (r.status === "failed" || r.status === "error") && !r.expectedFailure;
+}
+
+export function adapterOk(a: AdapterReport, strict: boolean): boolean {
+  const c = countsOf(a);
+  if (a.fatal !== null && !a.fatal.optional) return false;
+  return c.failed === 0 && c.errored === 0 && !(strict && c.unexpectedPasses > 0);
+}
+
+export function exitCode(adapters: readonly AdapterReport[], strict: boolean): 0 | 1 {
+  return adapters.every((a) => adapterOk(a, strict)) ? EXIT_OK : EXIT_FAILED;
+}

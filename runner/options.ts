@@ -1,0 +1,136 @@
+// The conformance command line. Every bad flag is a UsageError naming the flag and what was expected, which
+// the CLI prints as one line with exit code 2.
+import path from "node:path";
+import { parseFlags } from "../cli/args.js";
+import { UsageError } from "../cli/errors.js";
+import { GOLDEN_DIR } from "../corpus/scenario_files.js";
+import type { Shard } from "./select.js";
+import { splitCommandLine } from "./shell_words.js";
+
+export type ReporterName = "human" | "json" | "junit";
+
+export interface Options {
+  readonly adapters: readonly string[];
+  /** Each --exec, split into argv. */
+  readonly execs: readonly (readonly string[])[];
+  readonly filters: readonly string[];
+  readonly tags: readonly string[];
+  readonly shard: Shard | null;
+  readonly jobs: number;
+  readonly timeoutMs: number;
+  readonly bail: boolean;
+  readonly build: boolean;
+  readonly expectedFailures: readonly string[];
+  readonly strict: boolean;
+  readonly reporter: ReporterName;
+  readonly out: string | null;
+  readonly vectors: string;
+  readonly help: boolean;
+}
+
+export const USAGE = `usage: rsm conformance [options]
+
+Runs every golden vector against every registered adapter (adapters/registry.json) and explains failures.
+
+selection
+  --adapter NAME            run only this registered adapter (repeatable)
+  --exec "COMMAND LINE"     run this command as an adapter instead of the registered ones (repeatable;
+                            split like a shell would, but run without one)
+  --filter PATTERN          scenario names containing PATTERN, or matching it as a glob with * and ? (repeatable)
+  --tag TAG                 scenarios with this tag (repeatable: any of them)
+  --shard I/N               the I-th of N stable parts of the selection, for a CI matrix (1 <= I <= N)
+  --vectors DIR             the golden vectors to run (default: vectors/golden)
+running
+  --jobs N                  adapter processes per adapter (default 1); adapters always run concurrently
+  --timeout SECONDS         deadline for each reply (default 10); a silent adapter is killed and restarted
+  --no-build                do not build stale adapters first
+  --bail                    stop at the first unexpected failure or error
+  --expected-failures FILE  known failures, one "[ADAPTER] SCENARIO" per line, # comments (repeatable)
+  --strict                  fail the run when a listed expected failure passes
+reporting
+  --reporter human|json|junit   default human; json goes to stdout unless --out; junit needs --out
+  --out PATH                human: a directory for expected/actual .bin files of every mismatch;
+                            json, junit: the report file (the .bin files go to PATH without its
+                            extension + ".bins/")
+
+exit codes: 0 all passed or expected, 1 a failure or error, 2 usage or invalid input
+`;
+
+const FLAGS = {
+  adapter: { type: "string", multiple: true },
+  exec: { type: "string", multiple: true },
+  filter: { type: "string", multiple: true },
+  tag: { type: "string", multiple: true },
+  shard: { type: "string" },
+  jobs: { type: "string" },
+  timeout: { type: "string" },
+  "expected-failures": { type: "string", multiple: true },
+  reporter: { type: "string" },
+  out: { type: "string" },
+  vectors: { type: "string" },
+  bail: { type: "boolean" },
+  "no-build": { type: "boolean" },
+  strict: { type: "boolean" },
+} as const;
+
+function parseShard(text: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || count < 1 || index < 1 || index > count) {
+    throw new UsageError(`--shard: expected I/N with 1 <= I <= N (e.g. 2/4), got ${JSON.stringify(text)}`);
+  }
+  return { index, count };
+}
+
+function parseJobs(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 256) throw new UsageError(`--jobs: expected an integer from 1 to 256, got ${JSON.stringify(text)}`);
+  return Number(text);
+}
+
+/** Seconds as a decimal ("10", "0.5", ".5"), to whole milliseconds; under a millisecond is refused, not rounded to 0. */
+export function parseSeconds(flag: string, text: string, max = 86400): number {
+  const seconds = Number(text);
+  if (!/^(\d+(\.\d*)?|\.\d+)$/.test(text) || !(seconds >= 0.001) || seconds > max) {
+    throw new UsageError(`${flag}: expected a number of seconds from 0.001 to ${max} (e.g. 10 or 0.5), got ${JSON.stringify(text)}`);
+  }
+  return Math.round(seconds * 1000);
+}
+
+/** A path flag's value: an empty path would silently mean the working directory. */
+export function parsePath(flag: string, text: string): string {
+  if (text === "") throw new UsageError(`${flag}: expected a path, got an empty string`);
+  return path.resolve(text);
+}
+
+export function parseOptions(args: readonly string[], root: string): Options {
+  const { values: v } = parseFlags("conformance", args, FLAGS, "to choose scenarios use --filter");
+  const reporter = v.reporter ?? "human";
+  if (reporter !== "human" && reporter !== "json" && reporter !== "junit") {
+    throw new UsageError(`--reporter: expected human, json or junit, got ${JSON.stringify(reporter)}`);
+  }
+  const out = v.out === undefined ? null : parsePath("--out", v.out);
+  if (reporter === "junit" && out === null) throw new UsageError("--reporter junit: expected --out FILE, the JUnit XML file to write");
+  const execs = (v.exec ?? []).map(splitCommandLine);
+  for (const argv of execs) if (argv.length === 0 || argv[0] === "") throw new UsageError(`--exec: expected a command line, got one without a program`);
+  if (execs.length > 0 && (v.adapter ?? []).length > 0) {
+    throw new UsageError("--exec runs a command instead of the registered adapters; it cannot be combined with --adapter");
+  }
+  return {
+    adapters: v.adapter ?? [],
+    execs,
+    filters: v.filter ?? [],
+    tags: v.tag ?? [],
+    shard: v.shard === undefined ? null : parseShard(v.shard),
+    jobs: v.jobs === undefined ? 1 : parseJobs(v.jobs),
+    timeoutMs: v.timeout === undefined ? 10_000 : parseSeconds("--timeout", v.timeout),
+    bail: v.bail === true,
+    build: v["no-build"] !== true,
+    expectedFailures: (v["expected-failures"] ?? []).map((f) => parsePath("--expected-failures", f)),
+    strict: v.strict === true,
+    reporter,
+    out,
+    vectors: v.vectors === undefined ? path.join(root, GOLDEN_DIR) : parsePath("--vectors", v.vectors),
+    help: v.help,
+  };
+}

@@ -1,0 +1,173 @@
+// Protocol v1 as the runner speaks it (SPEC.md section 7): the lines it sends, and every check an adapter
+// line goes through before anything trusts it (runner/session.ts is their one caller). One JSON.parse and one
+// precompiled ajv validation per line, unless the line is character for character the canonical passing
+// result (isCanonicalPass).
+import type { ErrorObject } from "ajv";
+import type { AdapterMessage, NormalizedScenario, SnapshotEntry, TraceEntry } from "../reference/index.js";
+import { ProtocolError } from "../cli/errors.js";
+import { validateAdapterMessage } from "./validators.js";
+
+export const PROTOCOL_VERSION = 1;
+
+export const HELLO_LINE = JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION });
+export const SHUTDOWN_LINE = JSON.stringify({ type: "shutdown" });
+
+/** The scenario is serialized once per vector, so a run request costs one string concatenation. */
+export function scenarioJson(scenario: NormalizedScenario): string {
+  return JSON.stringify(scenario);
+}
+
+export function runLine(id: string, name: string, trace: boolean, scenarioText: string): string {
+  return `{"type":"run","id":${JSON.stringify(id)},"name":${JSON.stringify(name)},"trace":${trace},"scenario":${scenarioText}}`;
+}
+
+/**
+ * Whether `line` is, character for character, what JSON.stringify writes for a result to request `id` with
+ * exactly these snapshots. Such a line parses to a valid result that passes, so the runner can skip parsing
+ * and validating it: for a passing port that writes compact JSON in the schema's key order, as the four in
+ * adapters/ do, that was most of the runner's work per reply. Any other line takes the full path.
+ */
+export function isCanonicalPass(line: string, id: string, snapshots: readonly SnapshotEntry[]): boolean {
+  let at = 0;
+  // slice and === rather than startsWith at an offset: V8 compares equal strings with memcmp, several times faster.
+  const next = (piece: string) => line.slice(at, (at += piece.length)) === piece;
+  if (!next(`{"type":"result","id":${JSON.stringify(id)},"snapshots":[`)) return false;
+  for (let i = 0; i < snapshots.length; i++) {
+    const s = snapshots[i]!;
+    if (!next(`${i === 0 ? "" : ","}{"step":${s.step},"node":${s.node},"hex":"`) || !next(s.hex) || !next(`"}`)) return false;
+  }
+  return next("]}") && at === line.length;
+}
+
+/**
+ * A line as shown in a report: long enough to recognise, never a megabyte of hex. Control characters are
+ * escaped so a binary-spewing adapter cannot scramble the terminal.
+ */
+export function cutLine(line: string, max = 200): string {
+  const head = line.length > max ? line.slice(0, max) : line;
+  const shown = head.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  return line.length > max ? `${shown}... (${line.length} characters)` : shown;
+}
+
+/** "/snapshots/2/hex" as SPEC.md writes paths: snapshots[2].hex. */
+function jsonPath(pointer: string): string {
+  if (pointer === "") return "(root)";
+  return pointer
+    .slice(1)
+    .split("/")
+    .map((s, i) => (/^\d+$/.test(s) ? `[${s}]` : i === 0 ? s : `.${s}`))
+    .join("");
+}
+
+/** The one schema error worth showing: the deepest, since ajv also reports every failing oneOf branch. */
+function worstError(errors: readonly ErrorObject[]): ErrorObject | undefined {
+  return [...errors].sort((a, b) => b.instancePath.length - a.instancePath.length)[0];
+}
+
+function describeSchemaError(e: ErrorObject | undefined): string {
+  if (!e) return "it does not match schema/protocol.schema.json";
+  const where = jsonPath(e.instancePath);
+  if (e.schemaPath.includes("snapshotHex")) {
+    return `malformed hex at ${where}: a snapshot is lowercase hex with an even number of digits, at least 72`;
+  }
+  if (e.keyword === "additionalProperties") return `${where} has unknown property ${JSON.stringify(e.params.additionalProperty)}`;
+  if (e.keyword === "required") return `${where} lacks required property ${JSON.stringify(e.params.missingProperty)}`;
+  if (e.keyword === "discriminator" || (e.keyword === "const" && e.instancePath === "/type")) {
+    return `unknown message type; expected "hello", "result" or "error"`;
+  }
+  return `${where} ${e.message ?? "is invalid"}`;
+}
+
+/** Parses and validates one adapter line (R-PROTO-1, R-PROTO-4); throws ProtocolError quoting the line. */
+export function parseAdapterLine(line: string): AdapterMessage {
+  let message: unknown;
+  try {
+    message = JSON.parse(line);
+  } catch {
+    throw new ProtocolError(`adapter wrote a line that is not JSON (R-PROTO-1, R-PROTO-2), line: ${cutLine(line)}`);
+  }
+  if (!validateAdapterMessage(message)) {
+    throw new ProtocolError(`adapter wrote a line that is not a protocol message: ${describeSchemaError(worstError(validateAdapterMessage.errors ?? []))} (R-PROTO-4), line: ${cutLine(line)}`);
+  }
+  return message as AdapterMessage;
+}
+
+/** Which snapshots a scenario emits, in the order R-PROTO-6 fixes: step order, then listed-node order. */
+export function emittedSnapshots(scenario: NormalizedScenario): { step: number; node: number }[] {
+  const out: { step: number; node: number }[] = [];
+  scenario.steps.forEach((s, step) => {
+    if (s.op === "snapshot") for (const node of s.nodes) out.push({ step, node });
+  });
+  return out;
+}
+
+const where = (e: { step: number; node: number }) => `step ${e.step} node ${e.node}`;
+
+function cutList(list: string): string {
+  return list.length > 160 ? `${list.slice(0, 160)}...` : list;
+}
+
+/** R-PROTO-6: one snapshot per snapshot emitted, in step order, then listed-node order. */
+function snapshotListProblem(expected: readonly { step: number; node: number }[], actual: readonly SnapshotEntry[]): string | null {
+  for (let i = 0; i < Math.max(expected.length, actual.length); i++) {
+    const e = expected[i];
+    const a = actual[i];
+    if (e !== undefined && a !== undefined && e.step === a.step && e.node === a.node) continue;
+    const expectedList = expected.map(where).join(", ");
+    const got = actual.length === 0 ? "none" : actual.map(where).join(", ");
+    const count = expected.length === actual.length ? "" : `expected ${expected.length} snapshots, got ${actual.length}; `;
+    return `${count}snapshot ${i} is ${a ? where(a) : "missing"}, expected ${e ? where(e) : "no more"} (R-PROTO-6: one per snapshot emitted, in step order, then listed-node order); expected [${cutList(expectedList)}], got [${cutList(got)}]`;
+  }
+  return null;
+}
+
+/** R-PROTO-7 shape checks the schema cannot make: one entry per step, in order, one state per node. */
+export function traceProblem(trace: readonly TraceEntry[], steps: number, nodes: number): string | null {
+  if (trace.length !== steps) return `the trace has ${trace.length} entries for ${steps} steps (R-PROTO-7)`;
+  for (let i = 0; i < trace.length; i++) {
+    const t = trace[i]!;
+    if (t.step !== i) return `trace entry ${i} is for step ${t.step} (R-PROTO-7: one entry per step, in step order)`;
+    if (t.states.length !== nodes) return `trace entry ${i} has ${t.states.length} states for ${nodes} nodes (R-PROTO-7)`;
+  }
+  return null;
+}
+
+/** What a run request asked, as far as checking its reply needs. */
+export interface RunAsked {
+  readonly id: string;
+  readonly trace: boolean;
+  readonly scenario: NormalizedScenario;
+  /** The snapshots the reply must list, when the caller knows them (a golden's); else computed from the scenario. */
+  readonly expected?: readonly SnapshotEntry[];
+}
+
+export type CheckedRunReply = { type: "result"; snapshots: SnapshotEntry[]; trace?: TraceEntry[] } | { type: "error"; message: string };
+
+/**
+ * Every check a reply to a run request goes through, in one place: JSON and the schema (R-PROTO-1, R-PROTO-4),
+ * the type and id (R-PROTO-3), which snapshots in which order (R-PROTO-6), and the trace's presence and shape
+ * (R-PROTO-7). `answeredRequest` names the request a repeated id belonged to, so a second reply to an earlier
+ * request is called what it is. Throws ProtocolError quoting the line.
+ */
+export function checkRunReply(line: string, asked: RunAsked, answeredRequest: (id: string) => string | undefined): CheckedRunReply {
+  const message = parseAdapterLine(line);
+  const id = asked.id;
+  if (message.type === "hello") throw new ProtocolError(`answered run request ${JSON.stringify(id)} with a hello message (R-PROTO-3), line: ${cutLine(line)}`);
+  const repeated = message.id !== id && message.id !== null ? answeredRequest(message.id) : undefined;
+  if (repeated !== undefined) {
+    throw new ProtocolError(`adapter wrote a line nobody asked for, after its reply to ${repeated} (R-PROTO-3): a second reply to it, line: ${cutLine(line)}`);
+  }
+  if (message.id !== id) {
+    throw new ProtocolError(`reply id ${JSON.stringify(message.id)} does not match request id ${JSON.stringify(id)} (R-PROTO-3, R-PROTO-6), line: ${cutLine(line)}`);
+  }
+  if (message.type === "error") return { type: "error", message: message.message };
+  if (!asked.trace && message.trace !== undefined) throw new ProtocolError(`result has a "trace" key, but no trace was requested (R-PROTO-7)`);
+  if (asked.trace && message.trace === undefined) throw new ProtocolError(`result has no "trace" key, but a trace was requested (R-PROTO-7)`);
+  const listProblem = snapshotListProblem(asked.expected ?? emittedSnapshots(asked.scenario), message.snapshots);
+  if (listProblem !== null) throw new ProtocolError(listProblem);
+  if (message.trace !== undefined) {
+    const problem = traceProblem(message.trace, asked.scenario.steps.length, asked.scenario.cluster.nodes);
+    if (problem !== null) throw new ProtocolError(`the trace is malformed: ${problem}`);
+  }
+  return message.trace === undefined ? { type: "result", snapshots: message.snapshots } : { type: "result", snapshots: message.snapshots, trace: message.trace };
+}

@@ -1,0 +1,118 @@
+// The default report: a per-adapter summary table, then every failure and error in detail (where, why,
+// the decoded diff), then one verdict line. Written for a porter who wants the bug, not a hex dump.
+import type { Step } from "../../reference/index.js";
+import { RULE_SUMMARY } from "../rules.js";
+import type { Diagnosis } from "../diagnose.js";
+import { countsOf, type AdapterFatal, type AdapterReport, type ScenarioResult } from "../model.js";
+import type { RunReport } from "../run_report.js";
+import { seconds, type Style } from "./style.js";
+
+/** A step as one line of JSON with everything but printable ASCII escaped, cut if a value is huge. */
+export function stepJson(step: Step, max = 160): string {
+  const text = JSON.stringify(step).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return text.length > max ? `${text.slice(0, max)}... (${text.length} characters)` : text;
+}
+
+function indent(text: string, prefix: string): string[] {
+  return text.split("\n").map((l) => `${prefix}${l}`);
+}
+
+function ruleList(rules: readonly string[]): string {
+  return rules.map((r) => (RULE_SUMMARY[r] ? `${r} (${RULE_SUMMARY[r]})` : r)).join(", ");
+}
+
+export function diagnosisLines(d: Diagnosis, style: Style): string[] {
+  const lines: string[] = [];
+  if (d.divergence) {
+    const nodes = d.divergence.nodes;
+    lines.push(`first divergence: step ${d.divergence.step} ${stepJson(d.divergence.op)} on node${nodes.length > 1 ? "s" : ""} ${nodes.join(", ")}`);
+  } else {
+    lines.push(`first divergence: not found; ${d.traceNote ?? "no trace"}`);
+  }
+  const field = d.field === null ? "past the end of the expected snapshot" : `in ${d.field}${d.fieldRule ? ` (${d.fieldRule})` : ""}`;
+  lines.push(`snapshot of step ${d.snapshot.step} node ${d.snapshot.node} differs at byte ${d.offset}, ${field}`);
+  lines.push(`likely rules: ${ruleList(d.rules)}`);
+  lines.push(
+    d.crcSelfConsistent === null
+      ? `actual snapshot does not decode: ${d.decodeError}`
+      : `actual crc is self-consistent: ${d.crcSelfConsistent ? "yes" : "no (its CRC-32C does not match its own bytes, R-WIRE-7)"}`,
+  );
+  for (const l of d.diff) lines.push(l.startsWith("-") ? style.red(l) : l.startsWith("+") ? style.green(l) : style.dim(l));
+  return lines;
+}
+
+function resultLines(adapter: string, r: ScenarioResult, style: Style): string[] {
+  const label = r.status === "failed" ? style.red(style.bold("FAIL")) : style.red(style.bold("ERROR"));
+  const lines = [`${label} ${adapter} ${r.name}  (${r.source})`];
+  const body: string[] = [];
+  if (r.diagnosis) body.push(...diagnosisLines(r.diagnosis, style));
+  else if (r.reason) body.push(r.reason);
+  if (r.stderrTail) body.push("adapter stderr (tail):", ...indent(r.stderrTail, "  | "));
+  if (r.restarted) body.push(style.dim("the adapter was restarted for the next scenario"));
+  if (r.bins) body.push(`bytes: ${r.bins.expected}`, `       ${r.bins.actual}`);
+  return [...lines, ...body.map((l) => `  ${l}`)];
+}
+
+function table(adapters: readonly AdapterReport[]): string[] {
+  const header = ["adapter", "passed", "failed", "errored", "skipped", "expected", "time", ""];
+  const rows = adapters.map((a) => {
+    const c = countsOf(a);
+    const note = a.fatal ? `${a.fatal.optional ? "not run" : "FATAL"}: ${a.fatal.message.split("\n")[0]}` : c.notRun > 0 ? `${c.notRun} not run` : "";
+    if (a.fatal && a.results.length === 0) return [a.name, "-", "-", "-", "-", "-", seconds(a.durationMs), note];
+    return [a.name, ...[c.passed, c.failed, c.errored, c.skipped, c.expected].map(String), seconds(a.durationMs), note];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const fmt = (r: string[]) => r.map((cell, i) => (i === 0 || i === r.length - 1 ? cell.padEnd(i === r.length - 1 ? 0 : widths[i]!) : cell.padStart(widths[i]!))).join("  ").trimEnd();
+  return [fmt(header), ...rows.map(fmt)];
+}
+
+function skippedLines(a: AdapterReport, style: Style): string[] {
+  const byReason = new Map<string, string[]>();
+  for (const r of a.results) if (r.status === "skipped") byReason.set(r.reason ?? "", [...(byReason.get(r.reason ?? "") ?? []), r.name]);
+  return [...byReason].map(([reason, names]) => {
+    const some = names.slice(0, 3).join(", ") + (names.length > 3 ? ", ..." : "");
+    return `${style.yellow("SKIP")} ${a.name} (${names.length} scenario${names.length > 1 ? "s" : ""}: ${some}): ${reason}`;
+  });
+}
+
+/** An adapter that could not run (all or some of its scenarios), as every command reports it. */
+export function fatalLines(name: string, command: string, f: AdapterFatal, style: Style): string[] {
+  const head = f.optional ? style.yellow("NOT RUN") : style.red(style.bold("ADAPTER"));
+  const lines = [`${head} ${name}: ${f.message}`, `  command: ${command}`];
+  if (f.output) lines.push(`  ${f.kind === "build" || f.kind === "toolchain" ? "build output" : "adapter stderr"} (tail):`, ...indent(f.output, "    | "));
+  return lines;
+}
+
+export function renderHuman(run: RunReport, style: Style): string {
+  const out: string[] = [...table(run.adapters), ""];
+  for (const a of run.adapters) {
+    if (a.fatal) out.push(...fatalLines(a.name, a.command, a.fatal, style), "");
+    for (const r of a.results) {
+      if ((r.status === "failed" || r.status === "error") && !r.expectedFailure) out.push(...resultLines(a.name, r, style), "");
+    }
+    out.push(...skippedLines(a, style));
+    for (const r of a.results) {
+      if (r.expectedFailure && r.status !== "passed" && r.status !== "skipped") out.push(`${style.dim("EXPECTED")} ${a.name} ${r.name}: ${r.status} as listed in --expected-failures (${r.reason ?? ""})`);
+      if (r.expectedFailure && r.status === "passed") {
+        out.push(`${run.strict ? style.red("UNEXPECTED PASS") : style.yellow("UNEXPECTED PASS")} ${a.name} ${r.name}: listed in --expected-failures but passes; remove it from the list`);
+      }
+    }
+  }
+  if (out.at(-1) !== "") out.push("");
+  out.push(verdict(run, style));
+  return `${out.join("\n")}\n`;
+}
+
+function verdict(run: RunReport, style: Style): string {
+  const totals = { passed: 0, failed: 0, errored: 0, skipped: 0, expected: 0, unexpectedPasses: 0, notRun: 0 };
+  for (const a of run.adapters) for (const [k, v] of Object.entries(countsOf(a))) totals[k as keyof typeof totals] += v;
+  const parts = [`${totals.passed} passed`, `${totals.failed} failed`, `${totals.errored} errored`];
+  if (totals.skipped) parts.push(`${totals.skipped} skipped`);
+  if (totals.expected) parts.push(`${totals.expected} expected failures`);
+  if (totals.unexpectedPasses) parts.push(`${totals.unexpectedPasses} unexpectedly passed`);
+  if (totals.notRun) parts.push(`${totals.notRun} not run`);
+  const broken = run.adapters.filter((a) => a.fatal && !a.fatal.optional).map((a) => a.name);
+  if (broken.length) parts.push(`adapter problem: ${broken.join(", ")}`);
+  const summary = `${parts.join(", ")}; ${run.selected} scenarios x ${run.adapters.length} adapter${run.adapters.length === 1 ? "" : "s"} in ${seconds(run.durationMs)}`;
+  return run.exitCode === 0 ? `${style.green(style.bold("OK"))} ${summary}` : `${style.red(style.bold("FAILED"))} ${summary}`;
+}

@@ -1,0 +1,161 @@
+// The conversation with one adapter process (SPEC.md section 7), and the only way any part of the kit talks
+// to an adapter: conformance, fuzzing and the benchmark all send their requests here. Each request returns
+// one typed outcome: a result, a refusal (the adapter's own `error` reply, after which it keeps serving), a
+// broken adapter (timeout, exit, a line that is not JSON or not a protocol message, a wrong id or shape;
+// the process is then killed), or an abort (queued behind a request that broke it: never answered, so it
+// is to be sent again). Every reply line goes through runner/protocol.ts's checks here and nowhere else.
+import type { HelloReply, NormalizedScenario, SnapshotEntry, TraceEntry } from "../reference/index.js";
+import { AdapterExited, AdapterStartFailed, AdapterTimedOut, ProtocolError, RequestAborted } from "../cli/errors.js";
+import { AdapterProcess } from "./adapter_process.js";
+import type { Launch } from "./children.js";
+import { HELLO_LINE, PROTOCOL_VERSION, checkRunReply, cutLine, isCanonicalPass, parseAdapterLine, runLine } from "./protocol.js";
+
+/**
+ * The hello gets at least this long whatever --timeout says: a JVM or a tsx-compiled adapter can take a few
+ * seconds to start on a loaded CI machine, and a short --timeout is meant for stuck scenarios, not startup.
+ */
+export const MIN_HELLO_TIMEOUT_MS = 10_000;
+
+export interface RunRequest {
+  /** The scenario's name, sent to the adapter and used in messages. */
+  readonly name: string;
+  readonly scenario: NormalizedScenario;
+  /** JSON.stringify(scenario), made once per scenario however often it is sent. */
+  readonly scenarioText: string;
+  readonly trace: boolean;
+  /**
+   * The expected snapshots, when known: a reply that is exactly the canonical passing result is then taken
+   * without parsing (isCanonicalPass), which for a passing port is most of the runner's work per reply.
+   */
+  readonly expected?: readonly SnapshotEntry[];
+}
+
+interface Timing {
+  /** The adapter's own time for the request: from when it was due (sent, earlier replies in) to its reply. */
+  readonly durationMs: number;
+  /** The adapter's stderr to show beside this outcome. */
+  readonly stderr: string;
+}
+
+export type RunOutcome =
+  | ({ kind: "result"; snapshots: readonly SnapshotEntry[]; trace?: TraceEntry[] } & Timing)
+  | ({ kind: "refused"; message: string } & Timing)
+  | ({ kind: "broken"; reason: string; timedOut: boolean } & Timing)
+  | { kind: "aborted" };
+
+let requestCounter = 0;
+/** Unique per request across the whole process, so a reply can never be mistaken for another's. */
+function nextId(): string {
+  return String(++requestCounter);
+}
+
+/** The protocol number of a hello reply, read without trusting the rest of its shape. */
+function peekProtocol(line: string): unknown {
+  try {
+    const m = JSON.parse(line) as { type?: unknown; protocol?: unknown } | null;
+    return m !== null && typeof m === "object" && m.type === "hello" ? m.protocol : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export class Session {
+  private constructor(
+    private readonly proc: AdapterProcess,
+    readonly hello: HelloReply,
+    private readonly timeoutMs: number,
+  ) {}
+
+  /** Spawns the adapter and completes the hello handshake (R-PROTO-5); throws AdapterStartFailed saying why. */
+  static async start(launch: Launch, timeoutMs: number): Promise<Session> {
+    if (launch.argv.length === 0 || launch.argv[0] === "") throw new AdapterStartFailed("the adapter's command is empty");
+    const proc = AdapterProcess.spawn(launch);
+    const helloTimeoutMs = Math.max(timeoutMs, MIN_HELLO_TIMEOUT_MS);
+    let line: string;
+    try {
+      line = (await proc.request(HELLO_LINE, helloTimeoutMs)).line;
+    } catch (err) {
+      proc.kill();
+      await proc.done;
+      const why =
+        proc.spawnProblem ??
+        (err instanceof AdapterTimedOut
+          ? `no answer to hello within ${helloTimeoutMs / 1000} s (R-PROTO-5)`
+          : err instanceof AdapterExited
+            ? `${err.message.replace(/^adapter /, "")} before answering hello`
+            : (err as Error).message);
+      throw new AdapterStartFailed(why, proc.stderrTail());
+    }
+    // The version is checked before the schema: an adapter speaking another version may well send another shape.
+    const version = peekProtocol(line);
+    if (typeof version === "number" && version !== PROTOCOL_VERSION) {
+      // R-PROTO-5: after a version mismatch the runner sends nothing else, so no shutdown either.
+      proc.endInput();
+      proc.kill();
+      await proc.done;
+      throw new AdapterStartFailed(`adapter speaks protocol ${version}, this runner speaks protocol ${PROTOCOL_VERSION} (R-PROTO-5)`, proc.stderrTail());
+    }
+    try {
+      const message = parseAdapterLine(line);
+      if (message.type !== "hello") throw new ProtocolError(`answered hello with a ${message.type} message, line: ${cutLine(line)}`);
+      return new Session(proc, message, timeoutMs);
+    } catch (err) {
+      await proc.close();
+      throw new AdapterStartFailed(`bad hello reply: ${(err as Error).message}`, proc.stderrTail());
+    }
+  }
+
+  /** Runs one scenario. Never throws for anything the adapter does. */
+  async run(req: RunRequest): Promise<RunOutcome> {
+    const id = nextId();
+    const label = req.trace ? `${req.name} (with trace)` : req.name;
+    let reply;
+    try {
+      reply = await this.proc.request(runLine(id, req.name, req.trace, req.scenarioText), this.timeoutMs, label, id);
+    } catch (err) {
+      return this.broken(err);
+    }
+    const timing = { durationMs: reply.ms, stderr: this.proc.stderrTail() };
+    if (req.expected !== undefined && !req.trace && isCanonicalPass(reply.line, id, req.expected)) return { kind: "result", snapshots: req.expected, ...timing };
+    try {
+      const checked = checkRunReply(reply.line, { id, trace: req.trace, scenario: req.scenario, expected: req.expected }, (other) => this.proc.answeredRequest(other));
+      // R-PROTO-8: a well-formed refusal; the adapter is fine and keeps running.
+      if (checked.type === "error") return { kind: "refused", message: checked.message, ...timing };
+      return { kind: "result", snapshots: checked.snapshots, ...(checked.trace ? { trace: checked.trace } : {}), ...timing };
+    } catch (err) {
+      return this.broken(err, reply.ms);
+    }
+  }
+
+  /** A request that broke the adapter: the process is killed, so the owner starts another for what comes next. */
+  private broken(err: unknown, durationMs = 0): RunOutcome {
+    if (err instanceof RequestAborted) return { kind: "aborted" };
+    if (!(err instanceof AdapterTimedOut || err instanceof AdapterExited || err instanceof ProtocolError)) throw err;
+    this.proc.kill();
+    const reason = err instanceof AdapterExited ? `${err.message} mid-scenario (R-PROTO-8: an adapter must not crash)` : err.message;
+    return { kind: "broken", reason, timedOut: err instanceof AdapterTimedOut, durationMs, stderr: this.proc.stderrTail() };
+  }
+
+  /** Requests sent and not yet answered. */
+  get pending(): number {
+    return this.proc.pending;
+  }
+
+  get alive(): boolean {
+    return this.proc.alive;
+  }
+
+  /** The process id, for measuring it (the benchmark reads its peak memory). */
+  get pid(): number {
+    return this.proc.pid;
+  }
+
+  kill(): void {
+    this.proc.kill();
+  }
+
+  /** R-PROTO-9: shutdown, then the process group is killed after a grace period whatever it does. */
+  close(): Promise<void> {
+    return this.proc.close();
+  }
+}

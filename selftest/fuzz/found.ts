@@ -1,0 +1,36 @@
+// A counterexample becomes an authored scenario (SPEC.md section 5), so `npm run vectors` gives it a golden
+// like any other and it guards every port from then on.
+import { createHash } from "node:crypto";
+import path from "node:path";
+import { checkScenario, formatProblem, type AuthoredScenario, type NormalizedScenario } from "../../reference/index.js";
+import type { AuthoredStep } from "../../reference/types/scenario.gen.js";
+import { InternalError } from "../../cli/errors.js";
+import { formatAuthored } from "../../corpus/authored_format.js";
+import { writeFileAtomic } from "../../cli/fs_atomic.js";
+
+export function toAuthored(s: NormalizedScenario, description: string, tags: string[]): AuthoredScenario {
+  const steps = s.steps.map((step): AuthoredStep => {
+    switch (step.op) {
+      case "put":
+      case "append":
+        return { op: step.op, key: step.key, value: { hex: step.value } };
+      case "cas":
+        return { op: "cas", key: step.key, expected: step.expected === null ? null : { hex: step.expected }, value: { hex: step.value } };
+      default:
+        return step as AuthoredStep;
+    }
+  });
+  return { description, tags, cluster: { ...s.cluster }, steps: steps as AuthoredScenario["steps"] };
+}
+
+/** Writes the scenario under dir with a name from the adapter, seed and content; returns the path. */
+export async function writeFound(dir: string, adapter: string, seed: number, authored: AuthoredScenario): Promise<string> {
+  const check = checkScenario(JSON.parse(JSON.stringify(authored)));
+  if (!check.ok) throw new InternalError(`the shrunk scenario is not valid: ${check.problems.map((p) => formatProblem("found", p)).join("; ")}`);
+  const text = formatAuthored(authored);
+  const slug = adapter.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "adapter";
+  const hash = createHash("sha256").update(text).digest("hex").slice(0, 8);
+  const file = path.join(dir, `${slug}-seed-${seed}-${hash}.json`);
+  await writeFileAtomic(file, text);
+  return file;
+}

@@ -1,0 +1,46 @@
+// Builds a variant of the reference: a copy of reference/ (and the schemas it imports) under .build/mutants/
+// with the variant's patches applied, loaded as a module of its own.
+import { cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { InternalError } from "../../cli/errors.js";
+import type { Variant } from "./variants.js";
+
+export type ReferenceModule = typeof import("../../reference/index.js");
+
+export async function loadMutant(root: string, variant: Variant): Promise<ReferenceModule> {
+  const dir = await writeMutant(root, variant);
+  return (await import(pathToFileURL(path.join(dir, "reference", "index.ts")).href)) as ReferenceModule;
+}
+
+/**
+ * The TypeScript adapter over a variant of the reference: a deliberately broken port, for showing what the
+ * runner and the fuzzer do with one. Returns its argv (run from the repository root).
+ */
+export async function mutantAdapter(root: string, variant: Variant): Promise<string[]> {
+  const dir = await writeMutant(root, variant);
+  await cp(path.join(root, "adapters", "ts"), path.join(dir, "adapters", "ts"), { recursive: true, filter: (src) => !src.endsWith(".test.ts") });
+  await cp(path.join(root, "package.json"), path.join(dir, "package.json"));
+  return ["node", "--import", "tsx", path.join(dir, "adapters", "ts", "main.ts")];
+}
+
+/** Copies reference/ and schema/ under .build/mutants/<id>/ and applies the variant's patches. */
+async function writeMutant(root: string, variant: Variant): Promise<string> {
+  const dir = path.join(root, ".build", "mutants", variant.id);
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  await cp(path.join(root, "reference"), path.join(dir, "reference"), { recursive: true, filter: (src) => !src.endsWith(".test.ts") });
+  await cp(path.join(root, "schema"), path.join(dir, "schema"), { recursive: true });
+  for (const patch of variant.patches) {
+    const file = path.join(dir, "reference", patch.file);
+    const text = await readFile(file, "utf8");
+    const count = text.split(patch.search).length - 1;
+    if (count !== 1) {
+      throw new InternalError(
+        `mutation variant ${variant.id}: its patch to reference/${patch.file} matches ${count} times, expected exactly once; update selftest/mutation/variants.ts to the reference as it is now`,
+      );
+    }
+    await writeFile(file, text.replace(patch.search, () => patch.replace));
+  }
+  return dir;
+}
