@@ -1,15 +1,16 @@
-//! Adapter protocol v1 (section 7): request and reply messages, the normalized scenario as it
-//! arrives on the wire (section 6), and the hex and decimal codecs it uses.
+//! Adapter protocol v1 (SPEC.md section 7): the request and reply messages, serde_json as the one
+//! JSON parser, and one reply line per request.
 
 use std::borrow::Cow;
 use std::fmt;
+use std::io::{self, Write};
+use std::panic::{self, AssertUnwindSafe};
 
-use serde::de::{IgnoredAny, SeqAccess, Visitor};
-use serde::{Deserialize, Serialize};
+use serde::de::{IgnoredAny, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::cluster::{NodeId, Step};
-use crate::run::Scenario;
-use crate::state_machine::Command;
+use crate::run::{RunResult, SnapshotEntry, TraceEntry, run_scenario};
+use crate::scenario::{InvalidStep, Scenario, parse_scenario};
 
 /// R-PROTO-5: the one protocol version this adapter speaks.
 pub const PROTOCOL: u64 = 1;
@@ -18,11 +19,68 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Section 6: every optional feature, in the order the spec lists them.
 pub const FEATURES: [&str; 4] = ["append", "incr", "cas", "crash"];
 
+/// What `serve` does with one line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Write this line (without its newline) and flush.
+    Reply(String),
+    /// R-PROTO-9: exit with status 0 without replying.
+    Exit,
+}
+
+/// Answers `lines` one at a time, in order (R-PROTO-3), until a shutdown or the end of input
+/// (R-PROTO-9). Only a failure to read or write ends it early: bad input of any kind is answered
+/// with an error reply and the session goes on (R-PROTO-8).
+pub fn serve(
+    lines: impl IntoIterator<Item = io::Result<String>>,
+    mut output: impl Write,
+) -> io::Result<()> {
+    for line in lines {
+        let action = match line {
+            // Bad input never panics, but a bug might. It should cost one request, not the
+            // session: the default hook still prints the panic to stderr, where the runner
+            // shows it.
+            Ok(line) => panic::catch_unwind(AssertUnwindSafe(|| handle_line(&line)))
+                .unwrap_or_else(|_| {
+                    Action::Reply(error_reply(
+                        request_id(&line).as_deref(),
+                        "internal error: the adapter panicked on this request (its stderr has \
+                         the details); please report it",
+                    ))
+                }),
+            // R-PROTO-1, R-PROTO-8: a line that is not UTF-8 is bad input, not a reason to stop.
+            // `Lines` has consumed it through its newline, so the next request reads cleanly.
+            Err(e) if e.kind() == io::ErrorKind::InvalidData => Action::Reply(error_reply(
+                None,
+                &format!("the line is not UTF-8 ({e}), so it is not a message (R-PROTO-1)"),
+            )),
+            Err(e) => {
+                return Err(io::Error::new(
+                    e.kind(),
+                    format!("cannot read a request: {e}"),
+                ));
+            }
+        };
+        match action {
+            Action::Reply(reply) => {
+                // R-PROTO-2: flush every message so the runner never waits on a buffer.
+                output
+                    .write_all(reply.as_bytes())
+                    .and_then(|()| output.write_all(b"\n"))
+                    .and_then(|()| output.flush())
+                    .map_err(|e| io::Error::new(e.kind(), format!("cannot write a reply: {e}")))?;
+            }
+            Action::Exit => return Ok(()),
+        }
+    }
+    Ok(())
+}
+
 /// A runner message. Unknown fields are ignored (R-PROTO-4); an unknown `type` fails to parse
 /// and is answered with an error (R-PROTO-8). Read it with `parse_request`.
-#[derive(Debug, Deserialize)]
+#[derive(Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
-pub enum Request {
+enum Request {
     /// R-PROTO-5: the requested `protocol` is deliberately not read. Whatever the runner asks
     /// for, the answer is the version spoken here, and the runner judges the mismatch.
     Hello,
@@ -32,20 +90,116 @@ pub enum Request {
     Shutdown,
 }
 
-#[derive(Debug, Deserialize)]
-pub struct RunRequest {
-    pub id: String,
+#[derive(Deserialize)]
+struct RunRequest {
+    id: String,
     /// R-PROTO-7.
     #[serde(default)]
-    pub trace: bool,
-    pub scenario: WireScenario,
+    trace: bool,
+    #[serde(deserialize_with = "parse_scenario")]
+    scenario: Result<Scenario, InvalidStep>,
 }
 
-/// Reads one request line. Serde's internally tagged enums buffer every field of a message
-/// before they pick the variant, which for a `run` line is a second, slower copy of a scenario
-/// that may have a million steps. So the `type` is peeked first (skipping the rest is cheap),
-/// and a `run` request is parsed straight into `RunRequest`.
-pub fn parse_request(line: &str) -> serde_json::Result<Request> {
+/// Answers one request line: a reply, or the exit of a shutdown.
+pub fn handle_line(line: &str) -> Action {
+    // R-PROTO-4 lets a blank line be skipped or answered with an error whose id is null. An
+    // answer is easier to see in the runner's log than a silence.
+    if line.trim().is_empty() {
+        return Action::Reply(error_reply(
+            None,
+            "a blank line is not a message (R-PROTO-4)",
+        ));
+    }
+    match parse_request(line) {
+        Ok(Request::Hello) => Action::Reply(hello_reply()),
+        Ok(Request::Run(run)) => Action::Reply(handle_run(run)),
+        Ok(Request::Shutdown) => Action::Exit,
+        Err(e) => Action::Reply(error_reply(
+            request_id(line).as_deref(),
+            &format!(
+                "cannot understand the line {}: {e} (R-PROTO-8)",
+                excerpt(line)
+            ),
+        )),
+    }
+}
+
+/// R-PROTO-6: runs the scenario and answers with its result, or with the first invalid step as
+/// an error under the request's id (R-PROTO-8).
+fn handle_run(run: RunRequest) -> String {
+    match run
+        .scenario
+        .and_then(|scenario| run_scenario(scenario, run.trace))
+    {
+        Ok(result) => result_reply(&run.id, result),
+        Err(invalid) => error_reply(Some(&run.id), &invalid.to_string()),
+    }
+}
+
+/// An adapter message. Field order on the wire does not matter; one message is one line.
+#[derive(Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum Reply<'a> {
+    Hello {
+        protocol: u64,
+        name: &'static str,
+        version: &'static str,
+        features: [&'static str; 4],
+    },
+    Result {
+        id: &'a str,
+        snapshots: &'a [SnapshotEntry],
+        /// R-PROTO-7: absent, not null, when no trace was asked for.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        trace: Option<&'a [TraceEntry]>,
+    },
+    /// R-PROTO-8: `id` is null when the request had no string id (or none that could be read).
+    Error {
+        id: Option<&'a str>,
+        message: &'a str,
+    },
+}
+
+impl Reply<'_> {
+    /// The reply as one line, without the newline. serde_json escapes control characters, so
+    /// the line never contains a raw newline (R-PROTO-1).
+    fn to_line(&self) -> String {
+        serde_json::to_string(self).expect("a reply has only string keys, so it always serialises")
+    }
+}
+
+/// R-PROTO-5.
+pub fn hello_reply() -> String {
+    Reply::Hello {
+        protocol: PROTOCOL,
+        name: NAME,
+        version: VERSION,
+        features: FEATURES,
+    }
+    .to_line()
+}
+
+/// R-PROTO-6, R-PROTO-7.
+pub fn result_reply(id: &str, result: RunResult) -> String {
+    Reply::Result {
+        id,
+        snapshots: &result.snapshots,
+        trace: result.trace.as_deref(),
+    }
+    .to_line()
+}
+
+/// R-PROTO-8.
+pub fn error_reply(id: Option<&str>, message: &str) -> String {
+    Reply::Error { id, message }.to_line()
+}
+
+/// Reads one request line into `Request`. Serde's internally tagged enums buffer every field of
+/// a message before they pick the variant, which for a `run` line is a second, slower copy of a
+/// scenario that may have a million steps. So the `type` is peeked first (skipping the rest is
+/// cheap), and a `run` request is parsed straight into `RunRequest`; every other line goes
+/// through the enum, which also names the types it knows when the `type` is unknown.
+fn parse_request(line: &str) -> serde_json::Result<Request> {
     #[derive(Deserialize)]
     struct Envelope<'a> {
         #[serde(rename = "type", borrow)]
@@ -59,337 +213,320 @@ pub fn parse_request(line: &str) -> serde_json::Result<Request> {
     }
 }
 
-/// An adapter message. Field order on the wire does not matter; one message is one line.
-#[derive(Debug, Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum Reply {
-    Hello {
-        protocol: u64,
-        name: &'static str,
-        version: &'static str,
-        features: [&'static str; 4],
-    },
-    Result {
-        id: String,
-        snapshots: Vec<SnapshotEntry>,
-        /// R-PROTO-7: absent, not null, when no trace was asked for.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        trace: Option<Vec<TraceEntry>>,
-    },
-    /// R-PROTO-8: `id` is null when the request had none (or none that could be read).
-    Error { id: Option<String>, message: String },
-}
+/// R-PROTO-8: the id of a line that failed to parse as a whole, when the line is a JSON object
+/// whose `id` is a string; otherwise none. The other properties are skipped, not built, as the
+/// line may be megabytes long.
+fn request_id(line: &str) -> Option<String> {
+    struct IdOfObject;
 
-impl Reply {
-    pub fn hello() -> Self {
-        Reply::Hello {
-            protocol: PROTOCOL,
-            name: NAME,
-            version: VERSION,
-            features: FEATURES,
-        }
-    }
-
-    /// The reply as one line, without the newline. serde_json escapes control characters, so
-    /// the line never contains a raw newline (R-PROTO-1).
-    pub fn to_line(&self) -> String {
-        serde_json::to_string(self).expect("a reply has only string keys, so it always serialises")
-    }
-}
-
-/// One emitted snapshot (R-PROTO-6).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct SnapshotEntry {
-    pub step: usize,
-    pub node: NodeId,
-    pub hex: String,
-}
-
-/// Every node's state after one step (R-PROTO-7): `states[k]` is node k + 1, null while down.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct TraceEntry {
-    pub step: usize,
-    pub states: Vec<Option<String>>,
-}
-
-/// A normalized scenario as sent (R-NORM-1 .. R-NORM-4), its steps already decoded.
-#[derive(Debug, Deserialize)]
-pub struct WireScenario {
-    cluster: WireCluster,
-    /// The first step that does not decode, as an error message, instead of failing the whole
-    /// parse: the reply then names the step and keeps the request's id.
-    #[serde(deserialize_with = "decode_steps")]
-    steps: Result<Vec<Step>, String>,
-}
-
-/// R-NORM-1: both fields present. Integers, so `3.0` or `"3"` is refused by the parser.
-#[derive(Debug, Deserialize)]
-struct WireCluster {
-    nodes: u64,
-    leader: u64,
-}
-
-/// A step with every property any op may have; `into_step` checks the op's own. Strings are
-/// borrowed from the request line where they can be, and each step is decoded as soon as it
-/// is read, so a million-step scenario never exists twice in memory.
-#[derive(Debug, Deserialize)]
-struct WireStep<'a> {
-    #[serde(borrow)]
-    op: Cow<'a, str>,
-    key: Option<String>,
-    #[serde(borrow)]
-    value: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    delta: Option<Cow<'a, str>>,
-    /// Outer `None`: the property is missing. `Some(None)`: it is JSON null (R-CAS-2).
-    #[serde(borrow, default, deserialize_with = "present")]
-    expected: Option<Option<Cow<'a, str>>>,
-    nodes: Option<Vec<u64>>,
-    node: Option<u64>,
-}
-
-/// Deserializes a property that is present, so that a present null is told from a missing one.
-fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    T::deserialize(deserializer).map(Some)
-}
-
-fn decode_steps<'de, D>(deserializer: D) -> Result<Result<Vec<Step>, String>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-{
-    struct StepsVisitor;
-
-    impl<'de> Visitor<'de> for StepsVisitor {
-        type Value = Result<Vec<Step>, String>;
+    impl<'de> Visitor<'de> for IdOfObject {
+        type Value = Option<String>;
 
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("an array of steps")
+            f.write_str("a JSON object")
         }
 
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-            let mut steps = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-            while let Some(wire) = seq.next_element::<WireStep>()? {
-                match wire.into_step(steps.len()) {
-                    Ok(step) => steps.push(step),
-                    Err(message) => {
-                        // Read the rest so that the line still parses and keeps its id.
-                        while seq.next_element::<IgnoredAny>()?.is_some() {}
-                        return Ok(Err(message));
-                    }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut id = None;
+            while let Some(key) = map.next_key::<Cow<str>>()? {
+                if key == "id" {
+                    id = map
+                        .next_value::<serde_json::Value>()?
+                        .as_str()
+                        .map(str::to_owned);
+                } else {
+                    map.next_value::<IgnoredAny>()?;
                 }
             }
-            Ok(Ok(steps))
+            Ok(id)
         }
     }
 
-    deserializer.deserialize_seq(StepsVisitor)
+    let mut deserializer = serde_json::Deserializer::from_str(line);
+    let id = deserializer.deserialize_map(IdOfObject).ok()?;
+    // Trailing text makes the line something else than one JSON value, so it has no id.
+    deserializer.end().ok()?;
+    id
 }
 
-impl WireScenario {
-    pub fn into_scenario(self) -> Result<Scenario, String> {
-        Ok(Scenario {
-            nodes: node_id(self.cluster.nodes),
-            leader: node_id(self.cluster.leader),
-            steps: self.steps?,
-        })
+/// The line, or its start when it is long (a line may be megabytes), for error messages.
+fn excerpt(line: &str) -> String {
+    const MAX_CHARS: usize = 60;
+    match line.char_indices().nth(MAX_CHARS) {
+        Some((end, _)) => format!("`{}...`", &line[..end]),
+        None => format!("`{line}`"),
     }
-}
-
-impl WireStep<'_> {
-    fn into_step(self, i: usize) -> Result<Step, String> {
-        let WireStep {
-            op,
-            key,
-            value,
-            delta,
-            expected,
-            nodes,
-            node,
-        } = self;
-        let path = |field: &str| format!("steps[{i}].{field}");
-        let required = |field: &str| {
-            format!(
-                "{}: missing, and op {op:?} requires it (R-SCEN-3)",
-                path(field)
-            )
-        };
-        let hex =
-            |field: &str, hex: &str| decode_hex(hex).map_err(|e| format!("{}: {e}", path(field)));
-        let key = || key.ok_or_else(|| required("key"));
-        let value = || hex("value", &value.ok_or_else(|| required("value"))?);
-        let nodes = || {
-            let nodes = nodes.ok_or_else(|| required("nodes"))?;
-            Ok::<_, String>(nodes.into_iter().map(node_id).collect())
-        };
-        let node = || node.map(node_id).ok_or_else(|| required("node"));
-        // Schema order: the five commands, then the cluster events.
-        let step = match &*op {
-            "put" => Step::Command(Command::Put {
-                key: key()?,
-                value: value()?,
-            }),
-            "delete" => Step::Command(Command::Delete { key: key()? }),
-            "append" => Step::Command(Command::Append {
-                key: key()?,
-                value: value()?,
-            }),
-            "incr" => {
-                let delta = delta.ok_or_else(|| required("delta"))?;
-                Step::Command(Command::Incr {
-                    key: key()?,
-                    delta: parse_delta(&delta).map_err(|e| format!("{}: {e}", path("delta")))?,
-                })
-            }
-            "cas" => {
-                let expected = match expected.ok_or_else(|| required("expected"))? {
-                    None => None,
-                    Some(expected) => Some(hex("expected", &expected)?),
-                };
-                Step::Command(Command::Cas {
-                    key: key()?,
-                    expected,
-                    value: value()?,
-                })
-            }
-            "partition" => Step::Partition { nodes: nodes()? },
-            "crash" => Step::Crash { node: node()? },
-            "restart" => Step::Restart { node: node()? },
-            "heal" => Step::Heal,
-            "snapshot" => Step::Snapshot { nodes: nodes()? },
-            other => {
-                return Err(format!(
-                    "{}: unknown op {other:?}, this adapter implements put, delete, append, \
-                     incr, cas, partition, crash, restart, heal and snapshot (R-SCEN-3)",
-                    path("op")
-                ));
-            }
-        };
-        Ok(step)
-    }
-}
-
-/// Node ids arrive as JSON integers; one too large for `usize` cannot be in 1..=255 either, and
-/// the cluster rejects it by R-NODE-1.
-fn node_id(id: u64) -> NodeId {
-    NodeId::try_from(id).unwrap_or(NodeId::MAX)
-}
-
-/// Decodes hex of either case (R-BYTES-2); anything else is an error, never a guess.
-pub fn decode_hex(hex: &str) -> Result<Vec<u8>, String> {
-    let digits = hex.as_bytes();
-    if !digits.len().is_multiple_of(2) {
-        return Err(format!(
-            "hex has odd length {}, so it is not whole bytes (R-BYTES-2)",
-            digits.len()
-        ));
-    }
-    digits
-        .chunks_exact(2)
-        .enumerate()
-        .map(|(i, pair)| match (nibble(pair[0]), nibble(pair[1])) {
-            (Some(high), Some(low)) => Ok(high << 4 | low),
-            _ => Err(format!(
-                "hex has a non-hex digit at offset {} (R-BYTES-2)",
-                2 * i + usize::from(nibble(pair[0]).is_some())
-            )),
-        })
-        .collect()
-}
-
-fn nibble(digit: u8) -> Option<u8> {
-    match digit {
-        b'0'..=b'9' => Some(digit - b'0'),
-        b'a'..=b'f' => Some(digit - b'a' + 10),
-        b'A'..=b'F' => Some(digit - b'A' + 10),
-        _ => None,
-    }
-}
-
-/// Lowercase hex (R-PROTO-6), written in one pass into a buffer sized up front.
-pub fn encode_hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut hex = Vec::with_capacity(2 * bytes.len());
-    for &byte in bytes {
-        hex.extend_from_slice(&[
-            DIGITS[usize::from(byte >> 4)],
-            DIGITS[usize::from(byte & 0xF)],
-        ]);
-    }
-    String::from_utf8(hex).expect("hex digits are ASCII")
-}
-
-/// R-DELTA-1: a canonical decimal string, parsed as an integer. It never goes through `f64`,
-/// which would lose every bit below 2^53.
-pub fn parse_delta(delta: &str) -> Result<u64, String> {
-    // Checking the digits first also keeps `u64::from_str` from accepting a leading '+'.
-    let canonical = !delta.is_empty()
-        && delta.bytes().all(|b| b.is_ascii_digit())
-        && (delta == "0" || !delta.starts_with('0'));
-    if !canonical {
-        return Err(format!(
-            "delta {delta:?} is not a canonical decimal string (R-DELTA-1)"
-        ));
-    }
-    delta
-        .parse::<u64>()
-        .map_err(|_| format!("delta {delta} is above 2^64 - 1 (R-DELTA-1)"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::parse_hex;
+    use crate::snapshot::decode_snapshot;
+    use serde_json::{Value, json};
+
+    fn reply(line: &str) -> Value {
+        match handle_line(line) {
+            Action::Reply(reply) => {
+                assert!(!reply.contains('\n'), "a reply is one line");
+                serde_json::from_str(&reply).expect("replies are JSON")
+            }
+            Action::Exit => panic!("expected a reply to {line}"),
+        }
+    }
+
+    fn run_request(scenario: Value, trace: bool) -> Value {
+        let request = json!({"type": "run", "id": "r1", "name": "t", "trace": trace,
+                             "scenario": scenario});
+        reply(&request.to_string())
+    }
+
+    /// The replies `serve` writes for `input`, which need not be UTF-8.
+    fn session(input: &[u8]) -> Vec<Value> {
+        let mut output = Vec::new();
+        serve(io::BufRead::lines(input), &mut output).expect("in memory, nothing fails");
+        String::from_utf8(output)
+            .expect("replies are UTF-8")
+            .lines()
+            .map(|line| serde_json::from_str(line).expect("replies are JSON"))
+            .collect()
+    }
+
+    const HELLO: &str = r#"{"type":"hello","protocol":1,"name":"rust","version":"0.1.0","features":["append","incr","cas","crash"]}"#;
 
     #[test]
-    fn run_requests_parse_on_both_paths() {
-        let scenario = r#"{"cluster":{"nodes":1,"leader":1},"steps":[{"op":"heal"}]}"#;
+    fn hello_answers_protocol_1() {
+        let expected: Value = serde_json::from_str(HELLO).unwrap();
+        assert_eq!(reply(r#"{"type":"hello","protocol":1}"#), expected);
+        // R-PROTO-5: asked for another version, it still says the one it speaks.
+        assert_eq!(reply(r#"{"type":"hello","protocol":2}"#), expected);
+        // R-PROTO-4: unknown fields are ignored.
+        assert_eq!(
+            reply(r#"{"type":"hello","protocol":1,"later":[1],"id":5}"#),
+            expected
+        );
+        assert_eq!(hello_reply(), HELLO);
+    }
+
+    #[test]
+    fn shutdown_exits_without_a_reply() {
+        // R-PROTO-9: nothing after the shutdown is read.
+        assert_eq!(handle_line(r#"{"type":"shutdown"}"#), Action::Exit);
+        let input = "{\"type\":\"shutdown\"}\n{\"type\":\"hello\",\"protocol\":1}\n";
+        assert_eq!(session(input.as_bytes()), Vec::<Value>::new());
+        // The end of input is a shutdown too, with or without a final newline.
+        assert_eq!(session(b"{\"type\":\"hello\",\"protocol\":1}").len(), 1);
+    }
+
+    #[test]
+    fn every_line_it_does_not_understand_gets_an_error_and_the_session_goes_on() {
+        let valid = r#"{"cluster":{"nodes":3,"leader":1},"steps":[{"op":"snapshot","nodes":[1]}]}"#;
+        let ten_mb = 10 << 20;
+        // R-PROTO-8: each line, and the id its error reply must carry: the request's when it
+        // is a string, else null.
+        let lines: Vec<(Vec<u8>, Value)> = vec![
+            // R-PROTO-4: a blank line is answered, with a null id.
+            (b"".to_vec(), Value::Null),
+            (b" \t ".to_vec(), Value::Null),
+            (b"not json".to_vec(), Value::Null),
+            (b"{\"type\":\"hello\"".to_vec(), Value::Null),
+            (b"{\"type\":\"hello\",\"id\":\"1\"} trailing".to_vec(), Value::Null),
+            // Invalid UTF-8, around an otherwise valid request with a string id.
+            (b"{\"type\":\"dance\",\"id\":\"\xff\xfe\"}".to_vec(), Value::Null),
+            (b"\xc3\x28".to_vec(), Value::Null),
+            // JSON that is not an object.
+            (b"[1,2]".to_vec(), Value::Null),
+            (b"[\"type\",\"hello\"]".to_vec(), Value::Null),
+            (b"\"hello\"".to_vec(), Value::Null),
+            (b"42".to_vec(), Value::Null),
+            (b"null".to_vec(), Value::Null),
+            // A lone surrogate is not Unicode, so the line is not a message.
+            (br#"{"type":"dance","id":"\ud800"}"#.to_vec(), Value::Null),
+            // Objects that are not requests.
+            (br#"{}"#.to_vec(), Value::Null),
+            (br#"{"type":"dance","id":"7"}"#.to_vec(), json!("7")),
+            (br#"{"type":7,"id":"7b"}"#.to_vec(), json!("7b")),
+            (br#"{"id":"8"}"#.to_vec(), json!("8")),
+            // Runs that are not runs.
+            (br#"{"type":"run","id":"9"}"#.to_vec(), json!("9")),
+            (br#"{"type":"run","id":"9b","scenario":null}"#.to_vec(), json!("9b")),
+            (
+                format!(r#"{{"type":"run","id":10,"trace":false,"scenario":{valid}}}"#).into(),
+                Value::Null,
+            ),
+            (
+                format!(r#"{{"type":"run","id":null,"trace":false,"scenario":{valid}}}"#).into(),
+                Value::Null,
+            ),
+            (
+                format!(r#"{{"type":"run","id":"11","trace":"true","scenario":{valid}}}"#).into(),
+                json!("11"),
+            ),
+            (
+                br#"{"type":"run","id":"12","scenario":{"cluster":{"nodes":3,"leader":1},"steps":[{"op":"incr","key":"a","delta":5}]}}"#.to_vec(),
+                json!("12"),
+            ),
+            (
+                br#"{"type":"run","id":"13","scenario":{"cluster":{"nodes":3,"leader":1},"steps":[{"op":"snapshot","nodes":"all"}]}}"#.to_vec(),
+                json!("13"),
+            ),
+            // 10 MB of garbage, and 10 MB nested past serde_json's depth limit behind a string id.
+            (vec![b'x'; ten_mb], Value::Null),
+            (
+                [&br#"{"type":"run","id":"14","scenario":"#[..], &vec![b'['; ten_mb]].concat(),
+                Value::Null,
+            ),
+        ];
+        let mut input = Vec::new();
+        for (line, _) in &lines {
+            input.extend_from_slice(line);
+            input.extend_from_slice(b"\n{\"type\":\"hello\",\"protocol\":1}\n");
+        }
+        let replies = session(&input);
+        assert_eq!(replies.len(), 2 * lines.len(), "one reply per line");
+        let hello: Value = serde_json::from_str(HELLO).unwrap();
+        for ((line, id), pair) in lines.iter().zip(replies.chunks(2)) {
+            let line = String::from_utf8_lossy(&line[..line.len().min(80)]);
+            let error = &pair[0];
+            assert_eq!(error["type"], "error", "{line}");
+            assert_eq!(&error["id"], id, "{line}");
+            let message = error["message"].as_str().unwrap_or_default();
+            assert!(
+                !message.is_empty() && message.len() < 1000,
+                "{line}: {message}"
+            );
+            assert_eq!(pair[1], hello, "the session goes on after {line}");
+        }
+    }
+
+    #[test]
+    fn an_invalid_step_is_an_error_under_the_requests_id() {
+        let cluster = json!({"nodes": 3, "leader": 1});
+        for (steps, message) in [
+            (
+                json!([{"op": "put", "key": "a", "value": "31"}, {"op": "crash", "node": 1}]),
+                "steps[1].node: crash of node 1, the leader, is not allowed (R-CRASH-1)",
+            ),
+            (
+                json!([{"op": "frobnicate", "key": "a"}]),
+                "steps[0].op: unknown op \"frobnicate\", this adapter implements put, delete, \
+                 append, incr, cas, partition, crash, restart, heal and snapshot (R-SCEN-3)",
+            ),
+            (
+                json!([{"op": "put", "key": "a", "value": "zz"}]),
+                "steps[0].value: hex has a non-hex digit at offset 0 (R-BYTES-2)",
+            ),
+            (
+                json!([{"op": "snapshot", "nodes": [1, 4]}]),
+                "steps[0].nodes[1]: node 4 is outside 1..3 (R-NODE-1)",
+            ),
+        ] {
+            let r = run_request(json!({"cluster": cluster, "steps": steps}), false);
+            assert_eq!(r, json!({"type": "error", "id": "r1", "message": message}));
+        }
+        let r = run_request(
+            json!({"cluster": {"nodes": 4, "leader": 5}, "steps": []}),
+            false,
+        );
+        assert_eq!(
+            r["message"],
+            "cluster.leader: leader 5 is outside 1..4 (R-CLUSTER-2)"
+        );
+    }
+
+    #[test]
+    fn spec_section_6_example() {
+        let scenario: Value = serde_json::from_str(
+            r#"{"cluster":{"nodes":3,"leader":1},"steps":[{"op":"put","key":"a","value":"31"},{"op":"partition","nodes":[3]},{"op":"put","key":"b","value":"00ff"},{"op":"snapshot","nodes":[3]},{"op":"heal"},{"op":"snapshot","nodes":[1,2,3]}]}"#,
+        )
+        .unwrap();
+        // Store {"a": 31} at last_applied 1; CRC checked with an independent bitwise CRC-32C.
+        let one = "524b56310000000000000001000000000000000100000000000000010000000100000001610000000131ed7607a5";
+        let two = "524b5631000000000000000100000000000000020000000000000001000000020000000161000000013100000001620000000200ff63c4d85c";
+        let r = run_request(scenario.clone(), false);
+        assert_eq!(
+            r,
+            json!({"type": "result", "id": "r1", "snapshots": [
+                {"step": 3, "node": 3, "hex": one},
+                {"step": 5, "node": 1, "hex": two},
+                {"step": 5, "node": 2, "hex": two},
+                {"step": 5, "node": 3, "hex": two},
+            ]})
+        );
+        assert!(r.get("trace").is_none(), "no trace key without trace");
+
+        let r = run_request(scenario, true);
+        let trace = r["trace"].as_array().unwrap();
+        assert_eq!(
+            trace.len(),
+            6,
+            "one entry per step, snapshot steps included"
+        );
+        assert_eq!(trace[3]["step"], 3);
+        assert_eq!(trace[3]["states"][2], one);
+        assert_eq!(trace[5]["states"], json!([two, two, two]));
+    }
+
+    #[test]
+    fn run_requests_parse_with_the_type_anywhere() {
+        // `parse_request` peeks at the type; the answer must not depend on where it sits.
+        let scenario =
+            r#"{"cluster":{"nodes":1,"leader":1},"steps":[{"op":"snapshot","nodes":[1]}]}"#;
         let type_first = format!(r#"{{"type":"run","id":"a","trace":true,"scenario":{scenario}}}"#);
         let type_last = format!(r#"{{"id":"a","scenario":{scenario},"trace":true,"type":"run"}}"#);
-        for line in [&type_first, &type_last] {
-            let via_peek = parse_request(line).unwrap();
-            let via_enum = serde_json::from_str::<Request>(line).unwrap();
-            for request in [via_peek, via_enum] {
-                let Request::Run(run) = request else {
-                    panic!("not a run: {line}");
-                };
-                assert_eq!((run.id.as_str(), run.trace), ("a", true));
-                assert_eq!(run.scenario.into_scenario().unwrap().steps, [Step::Heal]);
-            }
-        }
+        assert_eq!(reply(&type_first), reply(&type_last));
+        assert_eq!(reply(&type_last)["type"], "result");
     }
 
     #[test]
-    fn hex_round_trips_and_rejects_malformed_input() {
-        assert_eq!(decode_hex("").unwrap(), Vec::<u8>::new());
-        assert_eq!(decode_hex("00ffAb").unwrap(), [0x00, 0xFF, 0xAB]);
-        assert_eq!(encode_hex(&[0x00, 0xFF, 0xAB]), "00ffab");
-        assert!(decode_hex("abc").unwrap_err().contains("odd length"));
-        assert!(decode_hex("0g").unwrap_err().contains("offset 1"));
-        assert!(decode_hex("zz").is_err());
-        assert!(decode_hex("+1").is_err());
-        assert!(decode_hex("\u{e9}").is_err());
+    fn trace_shows_down_nodes_as_null() {
+        let scenario = json!({"cluster": {"nodes": 3, "leader": 2}, "steps": [
+            {"op": "crash", "node": 3},
+            {"op": "snapshot", "nodes": [1, 2]},
+            {"op": "restart", "node": 3},
+        ]});
+        let r = run_request(scenario, true);
+        let empty = "524b563100000000000000010000000000000000000000000000000000000000045540e9";
+        assert_eq!(
+            r["trace"],
+            json!([
+                {"step": 0, "states": [empty, empty, null]},
+                {"step": 1, "states": [empty, empty, null]},
+                {"step": 2, "states": [empty, empty, empty]},
+            ])
+        );
     }
 
     #[test]
-    fn delta_is_a_canonical_u64() {
-        assert_eq!(parse_delta("0"), Ok(0));
-        assert_eq!(parse_delta("18446744073709551615"), Ok(u64::MAX));
-        // 2^53 + 1 is where a double would already have rounded.
-        assert_eq!(parse_delta("9007199254740993"), Ok(9_007_199_254_740_993));
-        for bad in [
-            "",
-            "18446744073709551616",
-            "+1",
-            "-1",
-            "01",
-            "1.0",
-            "1e3",
-            " 1",
-        ] {
-            assert!(parse_delta(bad).is_err(), "{bad:?}");
-        }
+    fn incr_noop_still_advances_last_applied_on_the_wire() {
+        // R-INCR-3 through the protocol: the 3-byte value stays, but last_applied is 2.
+        let scenario = json!({"cluster": {"nodes": 1, "leader": 1}, "steps": [
+            {"op": "put", "key": "n", "value": "010203"},
+            {"op": "incr", "key": "n", "delta": "18446744073709551615"},
+            {"op": "snapshot", "nodes": [1]},
+        ]});
+        let r = run_request(scenario, false);
+        let bytes = parse_hex(r["snapshots"][0]["hex"].as_str().unwrap()).unwrap();
+        let decoded = decode_snapshot(&bytes).unwrap();
+        assert_eq!(decoded.header.last_included_index, 2);
+        assert_eq!(decoded.pairs, [("n".to_string(), vec![1, 2, 3])]);
+    }
+
+    #[test]
+    fn keys_travel_as_utf8_in_byte_order() {
+        let scenario = json!({"cluster": {"nodes": 1, "leader": 1}, "steps": [
+            {"op": "put", "key": "\u{1F600}", "value": ""},
+            {"op": "put", "key": "\u{FFFD}", "value": ""},
+            {"op": "snapshot", "nodes": [1]},
+        ]});
+        let r = run_request(scenario, false);
+        let bytes = parse_hex(r["snapshots"][0]["hex"].as_str().unwrap()).unwrap();
+        let keys: Vec<String> = decode_snapshot(&bytes)
+            .unwrap()
+            .pairs
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
+        assert_eq!(keys, ["\u{FFFD}", "\u{1F600}"]);
     }
 }

@@ -1,34 +1,45 @@
-//! Running one normalized scenario (section 6) to its emitted snapshots and optional trace.
+//! Running one scenario: the snapshots it emits and, when asked, the trace (SPEC.md section 7,
+//! R-PROTO-6, R-PROTO-7).
 
-use crate::cluster::{Cluster, NodeId, Step};
-use crate::protocol::{SnapshotEntry, TraceEntry, encode_hex};
+use serde::Serialize;
 
-/// A decoded normalized scenario.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Scenario {
-    pub nodes: usize,
-    pub leader: NodeId,
-    pub steps: Vec<Step>,
-}
+use crate::cluster::{Cluster, NodeId};
+use crate::scenario::{InvalidStep, Scenario, encode_hex};
 
 /// What a `result` message carries besides its id.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Output {
+pub struct RunResult {
     pub snapshots: Vec<SnapshotEntry>,
+    /// R-PROTO-7: `None` when no trace was asked for.
     pub trace: Option<Vec<TraceEntry>>,
 }
 
-/// Runs `scenario` step by step. An invalid step ends the run with a message naming its JSON
-/// path and rule, which the caller sends as an error reply (R-PROTO-8).
-pub fn run(scenario: Scenario, trace: bool) -> Result<Output, String> {
-    let mut cluster = Cluster::new(scenario.nodes, scenario.leader)
-        .map_err(|e| format!("cluster.{}: {}", e.path, e.message))?;
+/// One emitted snapshot (R-PROTO-6), serialized as it goes on the wire.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SnapshotEntry {
+    pub step: usize,
+    pub node: NodeId,
+    pub hex: String,
+}
+
+/// Every node's state after one step (R-PROTO-7): `states[k]` is node k + 1, null while down.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TraceEntry {
+    pub step: usize,
+    pub states: Vec<Option<String>>,
+}
+
+/// Runs `scenario` step by step. The first invalid step ends the run, and the caller sends it as
+/// an error reply (R-PROTO-8).
+pub fn run_scenario(scenario: Scenario, trace: bool) -> Result<RunResult, InvalidStep> {
+    let mut cluster =
+        Cluster::new(scenario.nodes, scenario.leader).map_err(|e| e.under("cluster"))?;
     let mut snapshots = Vec::new();
     let mut states = trace.then(|| Vec::with_capacity(scenario.steps.len()));
     for (i, step) in scenario.steps.into_iter().enumerate() {
         let emitted = cluster
             .step(step)
-            .map_err(|e| format!("steps[{i}].{}: {}", e.path, e.message))?;
+            .map_err(|e| e.under(format_args!("steps[{i}]")))?;
         // R-PROTO-6: step order, then listed-node order.
         snapshots.extend(emitted.into_iter().map(|(node, bytes)| SnapshotEntry {
             step: i,
@@ -48,7 +59,7 @@ pub fn run(scenario: Scenario, trace: bool) -> Result<Output, String> {
             });
         }
     }
-    Ok(Output {
+    Ok(RunResult {
         snapshots,
         trace: states,
     })

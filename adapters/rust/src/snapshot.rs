@@ -1,7 +1,7 @@
-//! The snapshot wire format (section 4, R-WIRE-1 .. R-WIRE-8): encode, and decode for tests.
+//! The snapshot wire format (SPEC.md section 4, R-WIRE-1 .. R-WIRE-8): encode, and decode for
+//! tests.
 
 use crate::crc32c::crc32c;
-use crate::store::Store;
 
 /// R-WIRE-1: ASCII "RKV1".
 const MAGIC: [u8; 4] = *b"RKV1";
@@ -11,7 +11,7 @@ const CRC_LEN: usize = 4;
 
 /// The header fields of a snapshot besides the magic and the pair count.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Header {
+pub struct SnapshotHeader {
     /// R-WIRE-2.
     pub current_term: u64,
     /// R-WIRE-3: the node's `last_applied`.
@@ -20,19 +20,26 @@ pub struct Header {
     pub last_included_term: u64,
 }
 
-/// Encodes a snapshot in one pass into a buffer sized up front, so a large store is never
-/// reallocated while it is written.
-pub fn encode(header: Header, store: &Store) -> Vec<u8> {
-    let pairs_len: usize = store.iter().map(|(k, v)| 8 + k.len() + v.len()).sum();
+/// Encodes a snapshot of a store given as its `pairs`, which must come in ascending UTF-8 byte
+/// order of their keys (R-WIRE-6), as `Store::pairs` gives them. Taking the pairs rather than the
+/// store keeps this module below `store` in the file map.
+///
+/// One pass writes into a buffer sized up front (the pairs are walked once more to size it), so
+/// a large store is never reallocated while it is written.
+pub fn encode_snapshot<'a>(
+    header: SnapshotHeader,
+    pairs: impl ExactSizeIterator<Item = (&'a str, &'a [u8])> + Clone,
+) -> Vec<u8> {
+    let pairs_len: usize = pairs.clone().map(|(k, v)| 8 + k.len() + v.len()).sum();
     let mut out = Vec::with_capacity(HEADER_LEN + pairs_len + CRC_LEN);
     out.extend_from_slice(&MAGIC);
     // R-WIRE-2 .. R-WIRE-5: every integer is unsigned big-endian.
     out.extend_from_slice(&header.current_term.to_be_bytes());
     out.extend_from_slice(&header.last_included_index.to_be_bytes());
     out.extend_from_slice(&header.last_included_term.to_be_bytes());
-    out.extend_from_slice(&len_u32(store.len()).to_be_bytes());
-    // R-WIRE-6: the store iterates in ascending UTF-8 byte order already (R-STORE-1).
-    for (key, value) in store.iter() {
+    out.extend_from_slice(&len_u32(pairs.len()).to_be_bytes());
+    // R-WIRE-6: already in ascending UTF-8 byte order of keys (R-STORE-1).
+    for (key, value) in pairs {
         // R-WIRE-8: `str::len` is the UTF-8 byte length, and every prefix is 4 bytes.
         out.extend_from_slice(&len_u32(key.len()).to_be_bytes());
         out.extend_from_slice(key.as_bytes());
@@ -54,13 +61,13 @@ fn len_u32(len: usize) -> u32 {
 
 /// A decoded snapshot, for tests and for reading a golden vector's bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Decoded {
-    pub header: Header,
+pub struct DecodedSnapshot {
+    pub header: SnapshotHeader,
     pub pairs: Vec<(String, Vec<u8>)>,
 }
 
 /// Decodes and checks a snapshot: magic, lengths, UTF-8 keys, ascending key order and CRC.
-pub fn decode(bytes: &[u8]) -> Result<Decoded, String> {
+pub fn decode_snapshot(bytes: &[u8]) -> Result<DecodedSnapshot, String> {
     if bytes.len() < HEADER_LEN + CRC_LEN {
         return Err(format!("{} bytes is too short for a snapshot", bytes.len()));
     }
@@ -76,7 +83,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, String> {
     if reader.take(4)? != MAGIC {
         return Err("magic is not RKV1 (R-WIRE-1)".into());
     }
-    let header = Header {
+    let header = SnapshotHeader {
         current_term: reader.u64()?,
         last_included_index: reader.u64()?,
         last_included_term: reader.u64()?,
@@ -100,7 +107,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, String> {
     if !reader.rest.is_empty() {
         return Err(format!("{} bytes after the last pair", reader.rest.len()));
     }
-    Ok(Decoded { header, pairs })
+    Ok(DecodedSnapshot { header, pairs })
 }
 
 struct Reader<'a> {
@@ -133,19 +140,27 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::{decode_hex, encode_hex};
+    use crate::scenario::{encode_hex, parse_hex};
+    use crate::store::Store;
+
+    fn decode_hex(hex: &str) -> Vec<u8> {
+        parse_hex(hex).unwrap()
+    }
 
     const EMPTY: &str = "524b563100000000000000010000000000000000000000000000000000000000045540e9";
     const TWO_PAIRS: &str = "524b5631000000000000000100000000000000020000000000000001000000020000000161000000013100000001620000000200ff63c4d85c";
 
     #[test]
     fn worked_example_empty_store() {
-        let header = Header {
+        let header = SnapshotHeader {
             current_term: 1,
             last_included_index: 0,
             last_included_term: 0,
         };
-        assert_eq!(encode_hex(&encode(header, &Store::new())), EMPTY);
+        assert_eq!(
+            encode_hex(&encode_snapshot(header, Store::new().pairs())),
+            EMPTY
+        );
     }
 
     #[test]
@@ -154,17 +169,20 @@ mod tests {
         // Inserted out of order: the encoder must not depend on insertion order.
         store.put("b", &[0x00, 0xFF]);
         store.put("a", &[0x31]);
-        let header = Header {
+        let header = SnapshotHeader {
             current_term: 1,
             last_included_index: 2,
             last_included_term: 1,
         };
-        assert_eq!(encode_hex(&encode(header, &store)), TWO_PAIRS);
+        assert_eq!(
+            encode_hex(&encode_snapshot(header, store.pairs())),
+            TWO_PAIRS
+        );
     }
 
     #[test]
     fn decode_round_trips_the_worked_examples() {
-        let decoded = decode(&decode_hex(TWO_PAIRS).unwrap()).unwrap();
+        let decoded = decode_snapshot(&decode_hex(TWO_PAIRS)).unwrap();
         assert_eq!(decoded.header.last_included_index, 2);
         assert_eq!(
             decoded.pairs,
@@ -174,7 +192,7 @@ mod tests {
             ]
         );
         assert!(
-            decode(&decode_hex(EMPTY).unwrap())
+            decode_snapshot(&decode_hex(EMPTY))
                 .unwrap()
                 .pairs
                 .is_empty()
@@ -190,22 +208,22 @@ mod tests {
         store.put(&"k".repeat(70_000), &[7]);
         store.put("", &[]);
         store.put("\u{0}", &[0]);
-        let header = Header {
+        let header = SnapshotHeader {
             current_term: 1,
             last_included_index: 4,
             last_included_term: 1,
         };
-        let bytes = encode(header, &store);
+        let bytes = encode_snapshot(header, store.pairs());
         assert_eq!(&bytes[32..36], &[0, 0, 0, 0]); // "" first
-        let decoded = decode(&bytes).unwrap();
+        let decoded = decode_snapshot(&bytes).unwrap();
         let lens: Vec<usize> = decoded.pairs.iter().map(|(k, _)| k.len()).collect();
         assert_eq!(lens, [0, 1, 70_000, 4]);
     }
 
     #[test]
     fn decode_rejects_a_bad_crc() {
-        let mut bytes = decode_hex(EMPTY).unwrap();
+        let mut bytes = decode_hex(EMPTY);
         bytes[10] ^= 1;
-        assert!(decode(&bytes).unwrap_err().contains("R-WIRE-7"));
+        assert!(decode_snapshot(&bytes).unwrap_err().contains("R-WIRE-7"));
     }
 }

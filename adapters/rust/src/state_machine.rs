@@ -1,4 +1,4 @@
-//! Applying one committed command to a store (R-PUT-1 .. R-CAS-3).
+//! The client commands and how one is applied to a store (SPEC.md section 2.1: R-PUT-1 .. R-CAS-3).
 
 use crate::store::Store;
 
@@ -31,12 +31,18 @@ pub enum Command {
 
 /// Applies `command` to `store`. Every command is applied even when it leaves the store alone
 /// (R-INCR-3, R-CAS-3); advancing `last_applied` is the caller's job.
-pub fn apply(store: &mut Store, command: &Command) {
+pub fn apply_command(store: &mut Store, command: &Command) {
+    // Schema order. The examples are steps as they arrive (R-NORM-2, R-NORM-3).
     match command {
+        // {"op":"put","key":"a","value":"31"}
         Command::Put { key, value } => put(store, key, value),
+        // {"op":"delete","key":"a"}
         Command::Delete { key } => delete(store, key),
+        // {"op":"append","key":"a","value":"00ff"}
         Command::Append { key, value } => append(store, key, value),
+        // {"op":"incr","key":"n","delta":"18446744073709551615"}
         Command::Incr { key, delta } => incr(store, key, *delta),
+        // {"op":"cas","key":"a","expected":null,"value":"31"}
         Command::Cas {
             key,
             expected,
@@ -52,7 +58,7 @@ fn put(store: &mut Store, key: &str, value: &[u8]) {
 
 /// R-DELETE-1: deleting a missing key is a no-op.
 fn delete(store: &mut Store, key: &str) {
-    store.remove(key);
+    store.delete(key);
 }
 
 /// R-APPEND-1: a missing key starts empty, and is created even when `value` is empty.
@@ -104,7 +110,7 @@ mod tests {
             | Command::Incr { key, .. }
             | Command::Cas { key, .. } => key.clone(),
         };
-        apply(store, &command);
+        apply_command(store, &command);
         store.get(&key).map(<[u8]>::to_vec)
     }
 

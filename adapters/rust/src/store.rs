@@ -1,4 +1,5 @@
-//! The sorted key/value store every node applies entries to (R-STORE-1, R-STORE-2).
+//! The key/value store every node applies entries to, in UTF-8 byte order of its keys (SPEC.md
+//! section 1.1: R-STORE-1, R-STORE-2).
 
 use std::collections::BTreeMap;
 
@@ -22,10 +23,6 @@ impl Store {
         self.pairs.get(key).map(Vec::as_slice)
     }
 
-    pub fn get_mut(&mut self, key: &str) -> Option<&mut Vec<u8>> {
-        self.pairs.get_mut(key)
-    }
-
     /// R-STORE-2: an empty `value` is stored like any other; it is not a delete.
     pub fn put(&mut self, key: &str, value: &[u8]) {
         // Overwriting reuses the key and the old value's buffer instead of allocating new ones.
@@ -40,12 +37,21 @@ impl Store {
         }
     }
 
-    pub fn remove(&mut self, key: &str) {
+    /// R-DELETE-1: deleting a missing key changes nothing.
+    pub fn delete(&mut self, key: &str) {
         self.pairs.remove(key);
     }
 
-    pub fn clear(&mut self) {
-        self.pairs.clear();
+    /// Pairs in ascending UTF-8 byte order of their keys (R-STORE-1), which is snapshot order
+    /// (R-WIRE-6).
+    pub fn pairs(&self) -> impl ExactSizeIterator<Item = (&str, &[u8])> + Clone {
+        self.pairs.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
+    }
+
+    /// The value to change in place, for append and incr: growing or rewriting a value keeps its
+    /// buffer instead of allocating a new one.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Vec<u8>> {
+        self.pairs.get_mut(key)
     }
 
     pub fn len(&self) -> usize {
@@ -55,11 +61,6 @@ impl Store {
     pub fn is_empty(&self) -> bool {
         self.pairs.is_empty()
     }
-
-    /// Pairs in ascending UTF-8 byte order of their keys (R-STORE-1).
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &[u8])> {
-        self.pairs.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
-    }
 }
 
 #[cfg(test)]
@@ -67,7 +68,7 @@ mod tests {
     use super::*;
 
     fn keys(store: &Store) -> Vec<&str> {
-        store.iter().map(|(k, _)| k).collect()
+        store.pairs().map(|(k, _)| k).collect()
     }
 
     #[test]
@@ -122,7 +123,7 @@ mod tests {
         store.put("k", &[]);
         assert_eq!(store.get("k"), Some(&[][..]));
         assert_eq!(store.len(), 1);
-        store.remove("k");
+        store.delete("k");
         assert_eq!(store.get("k"), None);
     }
 }

@@ -7,8 +7,8 @@
 //! agree on every node's indices and log length, and on snapshot bytes whenever they are taken.
 
 use rsm_adapter::cluster::{Cluster, NodeId, Step};
-use rsm_adapter::snapshot::{self, Header};
-use rsm_adapter::state_machine::{self, Command};
+use rsm_adapter::snapshot::{SnapshotHeader, encode_snapshot};
+use rsm_adapter::state_machine::{Command, apply_command};
 use rsm_adapter::store::Store;
 
 struct Node {
@@ -98,7 +98,7 @@ impl Model {
         let commit = leader.commit_index;
         let mut store = Store::new();
         for command in &log[..commit] {
-            state_machine::apply(&mut store, command);
+            apply_command(&mut store, command);
         }
         let follower = &mut self.nodes[id - 1];
         follower.log = log;
@@ -129,7 +129,7 @@ impl Model {
             let node = &mut self.nodes[id - 1];
             node.commit_index = commit;
             for index in node.last_applied..node.commit_index {
-                state_machine::apply(&mut node.store, &node.log[index]);
+                apply_command(&mut node.store, &node.log[index]);
             }
             node.last_applied = node.commit_index;
         }
@@ -137,12 +137,12 @@ impl Model {
 
     fn snapshot(&self, id: NodeId) -> Vec<u8> {
         let node = &self.nodes[id - 1];
-        let header = Header {
+        let header = SnapshotHeader {
             current_term: 1,
             last_included_index: node.last_applied as u64,
             last_included_term: u64::from(node.last_applied > 0),
         };
-        snapshot::encode(header, &node.store)
+        encode_snapshot(header, node.store.pairs())
     }
 }
 
