@@ -83,7 +83,7 @@ export async function runnerReport(root: string, args: readonly string[]): Promi
   try {
     const out = path.join(dir, "report.json");
     const t0 = performance.now();
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "cli", "cli.ts"), "conformance", ...args, "--reporter", "json", "--out", out], {
+    const child = spawn(process.execPath, [path.join(root, "cli", "launch.mjs"), "conformance", ...args, "--reporter", "json", "--out", out], {
       cwd: root,
       stdio: ["ignore", "ignore", "inherit"],
     });

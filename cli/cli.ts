@@ -5,7 +5,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { EXIT_FAILED, EXIT_USAGE, InvalidInput, UsageError } from "./errors.js";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+/** The repository root as seen from this file; cli/launch.mjs passes its own, since the bundle lives elsewhere. */
+let ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 const USAGE = `usage: rsm <command> [options]
 
@@ -86,13 +87,14 @@ function report(err: unknown): number {
   return EXIT_FAILED;
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err) => {
-      process.exitCode = report(err);
-    },
-  );
+/** Runs one command line and sets the exit code; `root` is the repository the kit works in. */
+export async function cli(argv: string[], root = ROOT): Promise<void> {
+  ROOT = root;
+  try {
+    process.exitCode = await main(argv);
+  } catch (err) {
+    process.exitCode = report(err);
+  }
 }
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) void cli(process.argv.slice(2));
