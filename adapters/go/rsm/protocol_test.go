@@ -147,11 +147,11 @@ func TestLongLine(t *testing.T) {
 	}
 	for _, s := range res.Snapshots {
 		b, _ := hex.DecodeString(s.Hex)
-		snap, err := DecodeSnapshot(b)
+		_, pairs, err := DecodeSnapshot(b)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(snap.Pairs) != 1 || snap.Pairs[0].Key != key || !bytes.Equal(snap.Pairs[0].Value, value) {
+		if len(pairs) != 1 || pairs[0].Key != key || !bytes.Equal(pairs[0].Value, value) {
 			t.Fatalf("node %d: wrong pair", s.Node)
 		}
 	}
