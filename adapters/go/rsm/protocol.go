@@ -99,7 +99,7 @@ func handleLine(line []byte) (reply any, stop bool) {
 		// R-PROTO-9: exit without replying.
 		return nil, true
 	}
-	return errorReply(id, fmt.Sprintf("unknown message type %q (R-PROTO-4)", abbrev([]byte(req.Type)))), false
+	return errorReply(id, fmt.Sprintf("unknown message type %s (R-PROTO-4)", abbrev([]byte(req.Type)))), false
 }
 
 // readRequest reads one line with the port's one JSON parser, jsonReader.
