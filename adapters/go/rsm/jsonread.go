@@ -1,5 +1,17 @@
 package rsm
 
+// This hand-written reader is the port's one JSON parser for requests, kept
+// because the 2 s budget for a 10^6-step run needs it. Measured through the
+// adapter at 10^6 steps with bench/measure.ts's scaleThroughAdapter, on 2
+// cores shared with other jobs, variants interleaved, median of 5 rounds:
+// this reader 1861 ms (1600..3295); encoding/json decoding the request into
+// structs in one Unmarshal (steps pre-sized, no json.RawMessage copy of the
+// scenario, no pointer per string) 2722 ms (2374..6373); with the scenario
+// as json.RawMessage decoded a second time, 3138 ms (3 rounds, against
+// 1697 ms). In-process (BenchmarkServeLongScenario): 0.36-0.47 s against
+// 0.92-0.99 s, the difference being reflection in encoding/json's decoder.
+// The protocol has few shapes, so they are read directly.
+
 import (
 	"bytes"
 	"fmt"
@@ -8,17 +20,10 @@ import (
 	"unicode/utf8"
 )
 
-// jsonReader is this port's one JSON parser for requests: a run request of
-// 10^6 steps must be answered in under 2 s, and encoding/json does not make
-// it. Measured through the adapter at 10^6 steps with bench/measure.ts's
-// scaleThroughAdapter (2 shared cores, variants interleaved, median of 5):
-// this reader 1861 ms (1600..3295), encoding/json decoding the request into
-// structs in one Unmarshal (pre-sized steps, no json.RawMessage for the
-// scenario, no per-string pointer) 2722 ms (2374..6373); in-process
-// (BenchmarkServeLongScenario) 0.42 s against 0.92-0.99 s. The protocol has
-// few shapes, so they are read directly. It accepts exactly RFC 8259 JSON
-// (FuzzReaderMatchesEncodingJSON checks that against encoding/json): anything
-// else is a syntax error, which becomes an error reply (R-PROTO-8).
+// jsonReader reads one protocol line; see the top of this file for why it
+// exists. It accepts exactly RFC 8259 JSON (FuzzReaderMatchesEncodingJSON
+// checks that against encoding/json): anything else is a syntax error, which
+// becomes an error reply (R-PROTO-8).
 type jsonReader struct {
 	b     []byte
 	i     int

@@ -253,18 +253,18 @@ func parseStep(path func(string) string, w *stepJSON, st *Step) *InvalidStep {
 		if !w.hasValue {
 			return missing("value")
 		}
-		cmd.Value, err = parseHex(path(".value"), w.value)
+		cmd.Value, err = parseHex(path, ".value", w.value)
 	case OpDelete: // {"op":"delete","key":"a"}
 	case OpAppend: // {"op":"append","key":"a","value":"00ff"}
 		if !w.hasValue {
 			return missing("value")
 		}
-		cmd.Value, err = parseHex(path(".value"), w.value)
+		cmd.Value, err = parseHex(path, ".value", w.value)
 	case OpIncr: // {"op":"incr","key":"n","delta":"18446744073709551615"}
 		if !w.hasDelta {
 			return missing("delta")
 		}
-		cmd.Delta, err = parseDelta(path(".delta"), w.delta)
+		cmd.Delta, err = parseDelta(path, ".delta", w.delta)
 	case OpCas: // {"op":"cas","key":"a","expected":null,"value":"31"}
 		if !w.hasExpected {
 			return missing("expected")
@@ -272,14 +272,14 @@ func parseStep(path func(string) string, w *stepJSON, st *Step) *InvalidStep {
 		// R-CAS-2: null and empty are kept apart.
 		cmd.ExpectedNull = w.expectedNull
 		if !w.expectedNull {
-			if cmd.Expected, err = parseHex(path(".expected"), w.expected); err != nil {
+			if cmd.Expected, err = parseHex(path, ".expected", w.expected); err != nil {
 				return err
 			}
 		}
 		if !w.hasValue {
 			return missing("value")
 		}
-		cmd.Value, err = parseHex(path(".value"), w.value)
+		cmd.Value, err = parseHex(path, ".value", w.value)
 	case OpPartition: // {"op":"partition","nodes":[3]}
 		if !w.hasNodes || w.allNodes {
 			return invalid(path(".nodes"), "R-SCEN-3", "partition requires a list of node ids")
@@ -333,22 +333,24 @@ func parseNodes(r *jsonReader, path func(string) string, w *stepJSON) (bad strin
 	return "expected a list of node ids", r.skip()
 }
 
-// parseHex decodes a bytes value, an even-length hex string (R-NORM-2,
-// R-BYTES-2). The result is never nil: an empty value is present (R-STORE-2).
-func parseHex(path string, s []byte) ([]byte, *InvalidStep) {
+// parseHex decodes property prop, a bytes value: an even-length hex string
+// (R-NORM-2, R-BYTES-2). The result is never nil: an empty value is present
+// (R-STORE-2). The path is built only for an error, not for each of 10^6
+// steps.
+func parseHex(path func(string) string, prop string, s []byte) ([]byte, *InvalidStep) {
 	b := make([]byte, len(s)/2)
 	if _, err := hex.Decode(b, s); err != nil || len(s)%2 != 0 {
-		return nil, invalid(path, "R-BYTES-2", "%s is not an even-length hex string", abbrev(s))
+		return nil, invalid(path(prop), "R-BYTES-2", "%s is not an even-length hex string", abbrev(s))
 	}
 	return b, nil
 }
 
 // parseDelta reads incr's delta with an integer parser, never a float, so
 // that deltas above 2^53 keep their low bits (R-INCR-1, R-DELTA-1).
-func parseDelta(path string, s []byte) (uint64, *InvalidStep) {
+func parseDelta(path func(string) string, prop string, s []byte) (uint64, *InvalidStep) {
 	d, err := strconv.ParseUint(string(s), 10, 64)
 	if err != nil {
-		return 0, invalid(path, "R-DELTA-1", "%s is not a decimal u64", abbrev(s))
+		return 0, invalid(path(prop), "R-DELTA-1", "%s is not a decimal u64", abbrev(s))
 	}
 	return d, nil
 }
