@@ -3,6 +3,7 @@ package rsm
 import (
 	"fmt"
 	"slices"
+	"strconv"
 )
 
 // MaxNodes is the largest cluster (R-CLUSTER-1).
@@ -44,13 +45,11 @@ type Cluster struct {
 	lengths []int
 }
 
-// NewCluster returns the initial cluster of R-CLUSTER-3.
-func NewCluster(n, leader int) (*Cluster, error) {
-	if n < 1 || n > MaxNodes {
-		return nil, fmt.Errorf("cluster.nodes: %d is not in 1..%d (R-CLUSTER-1)", n, MaxNodes)
-	}
-	if leader < 1 || leader > n {
-		return nil, fmt.Errorf("cluster.leader: %d is not in 1..%d (R-CLUSTER-2)", leader, n)
+// NewCluster returns the initial cluster of R-CLUSTER-3. n and leader were
+// checked when the scenario was read (R-CLUSTER-1, R-CLUSTER-2).
+func NewCluster(n, leader int) *Cluster {
+	if n < 1 || n > MaxNodes || leader < 1 || leader > n {
+		panic(fmt.Sprintf("rsm: cluster of %d nodes with leader %d", n, leader))
 	}
 	c := &Cluster{
 		nodes:    make([]*Node, n),
@@ -62,7 +61,7 @@ func NewCluster(n, leader int) (*Cluster, error) {
 	for i := range c.nodes {
 		c.nodes[i] = &Node{ID: i + 1, Up: true, CurrentTerm: 1, Store: NewStore()}
 	}
-	return c, nil
+	return c
 }
 
 // reserveLog sizes the leader's log for at most n entries, so that a long
@@ -89,41 +88,64 @@ func (c *Cluster) isReachable(id int) bool {
 	return id != c.leader && c.Node(id).Up && !c.isolated[id]
 }
 
-// Snapshot returns the snapshot bytes of node id (section 4).
-func (c *Cluster) Snapshot(id int) []byte {
+// SnapshotOf returns the snapshot bytes of node id (section 4).
+func (c *Cluster) SnapshotOf(id int) []byte {
 	n := c.Node(id)
-	return EncodeSnapshot(n.CurrentTerm, uint64(n.LastApplied), n.Store)
+	h := SnapshotHeader{CurrentTerm: n.CurrentTerm, LastIncludedIndex: uint64(n.LastApplied)}
+	// R-WIRE-4: every entry has term 1 (R-LOG-1); there is no entry 0.
+	if n.LastApplied > 0 {
+		h.LastIncludedTerm = 1
+	}
+	return EncodeSnapshot(h, n.Store)
 }
 
 // Step applies one step of a scenario and returns the snapshots it emits
 // (only a snapshot step emits any). Every step but snapshot ends with one
-// replication round (section 2). An error means the step is invalid; the
-// cluster is then unspecified and must not be used further.
-func (c *Cluster) Step(st *Step) ([]Emitted, error) {
-	if st.Op.IsClientCommand() {
-		c.propose(st.Command)
-		c.replicationRound()
-		return nil, nil
+// replication round (section 2). An error is an *InvalidStep whose path is
+// relative to the step ("node", "nodes[1]"); the cluster is then unspecified
+// and must not be used further.
+func (c *Cluster) Step(st *Step) ([]Emitted, *InvalidStep) {
+	// Reachability before the step, for the rejoins after it (R-PART-1,
+	// R-RESTART-2, R-HEAL-1).
+	for id := 1; id <= c.Size(); id++ {
+		c.before[id] = c.isReachable(id)
 	}
+	var err *InvalidStep
 	switch st.Op {
-	case OpPartition, OpCrash, OpRestart, OpHeal:
-		if err := c.clusterEvent(st); err != nil {
-			return nil, err
-		}
-		c.replicationRound()
-		return nil, nil
-	case OpSnapshot:
+	case OpPut, // {"op":"put","key":"a","value":"31"}
+		OpDelete, // {"op":"delete","key":"a"}
+		OpAppend, // {"op":"append","key":"a","value":"00ff"}
+		OpIncr,   // {"op":"incr","key":"n","delta":"1"}
+		OpCas:    // {"op":"cas","key":"a","expected":null,"value":"31"}
+		c.propose(st.Command)
+	case OpPartition: // {"op":"partition","nodes":[3]}
+		err = c.partition(st.Nodes)
+	case OpCrash: // {"op":"crash","node":2}
+		err = c.crash(st.Node)
+	case OpRestart: // {"op":"restart","node":2}
+		err = c.restart(st.Node)
+	case OpHeal: // {"op":"heal"}
+		c.heal()
+	case OpSnapshot: // {"op":"snapshot","nodes":[1,2,3]}
 		// R-SNAP-3: emits, changes nothing, no round.
-		nodes := st.Nodes
-		if st.AllNodes {
-			nodes = make([]int, c.Size())
-			for i := range nodes {
-				nodes[i] = i + 1
-			}
-		}
-		return c.snapshotStep(nodes)
+		return c.snapshot(st.Nodes, st.AllNodes)
+	default:
+		return nil, invalid("op", "R-SCEN-3", "op %q is not implemented", st.Op)
 	}
-	return nil, fmt.Errorf("op: %q is not implemented", st.Op)
+	if err != nil {
+		return nil, err
+	}
+	// R-PART-1, R-RESTART-2, R-HEAL-1, R-REJOIN-1: every follower that was
+	// not reachable before the step and is after it rejoins, ascending by id,
+	// after the step's effect and before its round (section 3.1). A client
+	// command changes no reachability, so none rejoins then.
+	for id := 1; id <= c.Size(); id++ {
+		if !c.before[id] && c.isReachable(id) {
+			c.rejoin(c.Node(id))
+		}
+	}
+	c.replicationRound()
+	return nil, nil
 }
 
 // Emitted is one snapshot emitted by a snapshot step.
@@ -139,57 +161,19 @@ func (c *Cluster) propose(cmd *Command) {
 	c.Leader().LogLen = len(c.log)
 }
 
-// clusterEvent applies partition, crash, restart or heal, then rejoins every
-// follower the step made reachable. Rejoin comes after the step's effect and
-// before its round (section 3.1).
-func (c *Cluster) clusterEvent(st *Step) error {
-	for id := 1; id <= c.Size(); id++ {
-		c.before[id] = c.isReachable(id)
-	}
-	var err error
-	switch st.Op {
-	case OpPartition:
-		err = c.partition(st.Nodes)
-	case OpCrash:
-		err = c.crash(st.Node)
-	case OpRestart:
-		err = c.restart(st.Node)
-	case OpHeal:
-		c.heal()
-	}
-	if err != nil {
-		return err
-	}
-	// R-PART-1, R-RESTART-2, R-HEAL-1, R-REJOIN-1: every follower that was
-	// not reachable before the step and is after it rejoins, ascending by id.
-	for id := 1; id <= c.Size(); id++ {
-		if !c.before[id] && c.isReachable(id) {
-			c.rejoin(c.Node(id))
-		}
-	}
-	return nil
-}
-
-func (c *Cluster) checkNode(field string, id int) error {
-	if id < 1 || id > c.Size() {
-		return fmt.Errorf("%s: node %d is not in 1..%d (R-NODE-1)", field, id, c.Size())
-	}
-	return nil
-}
-
 // partition replaces P (R-PART-1).
-func (c *Cluster) partition(nodes []int) error {
+func (c *Cluster) partition(nodes []int) *InvalidStep {
 	seen := make(map[int]bool, len(nodes))
 	for i, id := range nodes {
-		field := fmt.Sprintf("nodes[%d]", i)
+		field := "nodes[" + strconv.Itoa(i) + "]"
 		if err := c.checkNode(field, id); err != nil {
 			return err
 		}
 		if id == c.leader {
-			return fmt.Errorf("%s: node %d is the leader, which is never isolated (R-PART-2)", field, id)
+			return invalid(field, "R-PART-2", "node %d is the leader, which is never isolated", id)
 		}
 		if seen[id] {
-			return fmt.Errorf("%s: node %d is listed twice (R-PART-3)", field, id)
+			return invalid(field, "R-PART-3", "node %d is listed twice", id)
 		}
 		seen[id] = true
 	}
@@ -202,16 +186,16 @@ func (c *Cluster) partition(nodes []int) error {
 }
 
 // crash takes a follower down (R-CRASH-3).
-func (c *Cluster) crash(id int) error {
+func (c *Cluster) crash(id int) *InvalidStep {
 	if err := c.checkNode("node", id); err != nil {
 		return err
 	}
 	if id == c.leader {
-		return fmt.Errorf("node: crash of node %d, the leader, is not allowed (R-CRASH-1)", id)
+		return invalid("node", "R-CRASH-1", "crash of node %d, the leader, is not allowed", id)
 	}
 	n := c.Node(id)
 	if !n.Up {
-		return fmt.Errorf("node: crash of node %d, which is already down (R-CRASH-2)", id)
+		return invalid("node", "R-CRASH-2", "crash of node %d, which is already down", id)
 	}
 	n.Up = false
 	// R-CRASH-3: the log and current_term are persistent and kept (the log
@@ -220,22 +204,15 @@ func (c *Cluster) crash(id int) error {
 	return nil
 }
 
-// forgetVolatile empties what a crash loses and a restart starts from.
-func (c *Cluster) forgetVolatile(n *Node) {
-	n.Store = NewStore()
-	n.CommitIndex = 0
-	n.LastApplied = 0
-}
-
 // restart brings a follower back up (R-RESTART-2). Whether it rejoins is
-// decided by clusterEvent: only when it is not in P.
-func (c *Cluster) restart(id int) error {
+// decided by Step: only when it is not in P.
+func (c *Cluster) restart(id int) *InvalidStep {
 	if err := c.checkNode("node", id); err != nil {
 		return err
 	}
 	n := c.Node(id)
 	if n.Up {
-		return fmt.Errorf("node: restart of node %d, which is up (R-RESTART-1)", id)
+		return invalid("node", "R-RESTART-1", "restart of node %d, which is up", id)
 	}
 	n.Up = true
 	c.forgetVolatile(n)
@@ -252,6 +229,52 @@ func (c *Cluster) heal() {
 			c.forgetVolatile(n)
 		}
 	}
+}
+
+// snapshot emits each listed node's snapshot in the order given (R-SNAP-3);
+// all is "all", 1..N ascending (R-SNAP-1).
+func (c *Cluster) snapshot(nodes []int, all bool) ([]Emitted, *InvalidStep) {
+	if all {
+		nodes = make([]int, c.Size())
+		for i := range nodes {
+			nodes[i] = i + 1
+		}
+	}
+	if len(nodes) == 0 {
+		return nil, invalid("nodes", "R-SNAP-1", "a snapshot lists at least one node")
+	}
+	seen := make(map[int]bool, len(nodes))
+	out := make([]Emitted, 0, len(nodes))
+	for i, id := range nodes {
+		field := "nodes[" + strconv.Itoa(i) + "]"
+		if err := c.checkNode(field, id); err != nil {
+			return nil, err
+		}
+		if seen[id] {
+			return nil, invalid(field, "R-SNAP-1", "node %d is listed twice", id)
+		}
+		seen[id] = true
+		if !c.Node(id).Up {
+			return nil, invalid(field, "R-SNAP-2", "snapshot of node %d, which is down", id)
+		}
+		out = append(out, Emitted{Node: id, Bytes: c.SnapshotOf(id)})
+	}
+	return out, nil
+}
+
+// checkNode is R-NODE-1 for the node id at field.
+func (c *Cluster) checkNode(field string, id int) *InvalidStep {
+	if id < 1 || id > c.Size() {
+		return invalid(field, "R-NODE-1", "node %d is not in 1..%d", id, c.Size())
+	}
+	return nil
+}
+
+// forgetVolatile empties what a crash loses and a restart starts from.
+func (c *Cluster) forgetVolatile(n *Node) {
+	n.Store = NewStore()
+	n.CommitIndex = 0
+	n.LastApplied = 0
 }
 
 // rejoin is the one-shot catch-up of R-REJOIN-2.
@@ -275,7 +298,6 @@ func (c *Cluster) rejoin(f *Node) {
 
 // replicationRound is the round of section 3.2: replicate, commit, apply.
 func (c *Cluster) replicationRound() {
-	l := c.Leader()
 	// R-ROUND-1: reachable followers receive what they miss; unreachable ones
 	// keep their logs.
 	for id := 1; id <= c.Size(); id++ {
@@ -283,6 +305,20 @@ func (c *Cluster) replicationRound() {
 			c.Node(id).LogLen = len(c.log)
 		}
 	}
+	c.commit()
+	// R-APPLY-1: the leader first, then each reachable follower.
+	c.applyCommitted(c.Leader())
+	for id := 1; id <= c.Size(); id++ {
+		if c.isReachable(id) {
+			c.applyCommitted(c.Node(id))
+		}
+	}
+}
+
+// commit advances the leader's commit index to the candidate of R-COMMIT-1
+// and passes it on to the reachable followers.
+func (c *Cluster) commit() {
+	l := c.Leader()
 	// R-COMMIT-2: the commit index never goes back.
 	if n := c.commitCandidate(); n > l.CommitIndex {
 		l.CommitIndex = n
@@ -291,13 +327,6 @@ func (c *Cluster) replicationRound() {
 	for id := 1; id <= c.Size(); id++ {
 		if c.isReachable(id) {
 			c.Node(id).CommitIndex = l.CommitIndex
-		}
-	}
-	// R-APPLY-1: the leader first, then each reachable follower.
-	c.applyCommitted(l)
-	for id := 1; id <= c.Size(); id++ {
-		if c.isReachable(id) {
-			c.applyCommitted(c.Node(id))
 		}
 	}
 }
@@ -334,31 +363,7 @@ func (c *Cluster) applyCommitted(n *Node) {
 		panic(fmt.Sprintf("rsm: node %d committed %d beyond its log of %d", n.ID, n.CommitIndex, n.LogLen))
 	}
 	for n.LastApplied < n.CommitIndex {
-		Apply(n.Store, c.log[n.LastApplied].Command)
+		ApplyCommand(n.Store, c.log[n.LastApplied].Command)
 		n.LastApplied++
 	}
-}
-
-// snapshotStep emits each listed node's snapshot in the order given (R-SNAP-3).
-func (c *Cluster) snapshotStep(nodes []int) ([]Emitted, error) {
-	if len(nodes) == 0 {
-		return nil, fmt.Errorf("nodes: a snapshot lists at least one node (R-SNAP-1)")
-	}
-	seen := make(map[int]bool, len(nodes))
-	out := make([]Emitted, 0, len(nodes))
-	for i, id := range nodes {
-		field := fmt.Sprintf("nodes[%d]", i)
-		if err := c.checkNode(field, id); err != nil {
-			return nil, err
-		}
-		if seen[id] {
-			return nil, fmt.Errorf("%s: node %d is listed twice (R-SNAP-1)", field, id)
-		}
-		seen[id] = true
-		if !c.Node(id).Up {
-			return nil, fmt.Errorf("%s: snapshot of node %d, which is down (R-SNAP-2)", field, id)
-		}
-		out = append(out, Emitted{Node: id, Bytes: c.Snapshot(id)})
-	}
-	return out, nil
 }

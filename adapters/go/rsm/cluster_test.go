@@ -8,7 +8,7 @@ import (
 )
 
 // run decodes a normalized scenario and runs it with a trace.
-func run(t *testing.T, scenario string) *Outcome {
+func run(t *testing.T, scenario string) *RunResult {
 	t.Helper()
 	out, err := runErr(scenario)
 	if err != nil {
@@ -17,17 +17,17 @@ func run(t *testing.T, scenario string) *Outcome {
 	return out
 }
 
-func runErr(scenario string) (*Outcome, error) {
+func runErr(scenario string) (*RunResult, error) {
 	sc, err := ParseScenario([]byte(scenario))
 	if err != nil {
 		return nil, err
 	}
-	return Run(sc, true)
+	return RunScenario(sc, true)
 }
 
 // state describes node's trace state after step as "applied:key=hex,...",
 // or "down"; keys are shown quoted.
-func state(t *testing.T, out *Outcome, step, node int) string {
+func state(t *testing.T, out *RunResult, step, node int) string {
 	t.Helper()
 	h := out.Trace[step].States[node-1]
 	if h == nil {
@@ -37,18 +37,18 @@ func state(t *testing.T, out *Outcome, step, node int) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	snap, err := DecodeSnapshot(b)
+	hdr, pairs, err := DecodeSnapshot(b)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var parts []string
-	for _, p := range snap.Pairs {
+	for _, p := range pairs {
 		parts = append(parts, fmt.Sprintf("%s=%x", p.Key, p.Value))
 	}
-	return fmt.Sprintf("%d:%s", snap.LastIncludedIndex, strings.Join(parts, ","))
+	return fmt.Sprintf("%d:%s", hdr.LastIncludedIndex, strings.Join(parts, ","))
 }
 
-func expectStates(t *testing.T, out *Outcome, step int, want ...string) {
+func expectStates(t *testing.T, out *RunResult, step int, want ...string) {
 	t.Helper()
 	for i, w := range want {
 		if got := state(t, out, step, i+1); got != w {
@@ -61,10 +61,7 @@ func TestMajority(t *testing.T) {
 	// R-CLUSTER-5
 	want := map[int]int{1: 1, 2: 2, 3: 2, 4: 3, 5: 3, 6: 4, 7: 4, 255: 128}
 	for n, m := range want {
-		c, err := NewCluster(n, 1)
-		if err != nil {
-			t.Fatal(err)
-		}
+		c := NewCluster(n, 1)
 		if c.Majority() != m {
 			t.Errorf("N=%d: majority %d, want %d", n, c.Majority(), m)
 		}

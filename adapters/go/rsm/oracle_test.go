@@ -76,7 +76,7 @@ func (o *oracle) step(st *Step) {
 			f.log = append([]*Command(nil), l.log...)
 			f.store = NewStore()
 			for _, c := range l.log[:l.commit] {
-				Apply(f.store, c)
+				ApplyCommand(f.store, c)
 			}
 			f.commit, f.applied = l.commit, l.commit
 		}
@@ -101,7 +101,7 @@ func (o *oracle) step(st *Step) {
 	}
 	apply := func(n *oracleNode) {
 		for ; n.applied < n.commit; n.applied++ {
-			Apply(n.store, n.log[n.applied])
+			ApplyCommand(n.store, n.log[n.applied])
 		}
 	}
 	apply(l)
@@ -118,7 +118,7 @@ func (o *oracle) states() []string {
 	var s []string
 	for _, n := range o.nodes {
 		if n.up {
-			s = append(s, hex.EncodeToString(EncodeSnapshot(1, uint64(n.applied), n.store)))
+			s = append(s, hex.EncodeToString(EncodeSnapshot(SnapshotHeader{CurrentTerm: 1, LastIncludedIndex: uint64(n.applied), LastIncludedTerm: min(uint64(n.applied), 1)}, n.store)))
 		} else {
 			s = append(s, "null")
 		}
@@ -199,7 +199,7 @@ func TestClusterAgainstOracle(t *testing.T) {
 	rng := rand.New(rand.NewSource(1))
 	for iter := 0; iter < 500; iter++ {
 		sc := randomScenario(rng)
-		out, err := Run(sc, true)
+		out, err := RunScenario(sc, true)
 		if err != nil {
 			t.Fatalf("scenario %d: %v", iter, err)
 		}

@@ -1,22 +1,17 @@
 package rsm
 
 import (
+	"bufio"
+	"bytes"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"unicode/utf8"
 )
 
 // Protocol is the adapter protocol version this port speaks (section 7).
 const Protocol = 1
-
-// Hello identifies this port (R-PROTO-5). Features lists every optional
-// feature of section 6, in the order the spec lists them.
-var Hello = HelloReply{
-	Type:     "hello",
-	Protocol: Protocol,
-	Name:     "go",
-	Version:  "0.1.0",
-	Features: []string{"append", "incr", "cas", "crash"},
-}
 
 // request is any runner message. Only the fields of the message's type are
 // used; unknown fields are ignored (R-PROTO-4).
@@ -29,12 +24,87 @@ type request struct {
 	Trace    bool
 	Scenario *Scenario
 	// ValueErr is the first field with a wrong type or content; it fails a
-	// run but not a hello or shutdown, which do not use those fields.
+	// run but not a hello or shutdown, which do not use those fields. It is
+	// an *InvalidStep when the scenario is at fault.
 	ValueErr error
 }
 
-// readRequest reads one line. It fails only when the line is not a JSON
-// object; a field of the wrong type is left in ValueErr.
+// Serve speaks adapter protocol v1 (section 7): it reads requests from r, one
+// JSON line each, and writes one reply line per hello and run to w, flushing
+// after each (R-PROTO-2, R-PROTO-3). It returns nil on shutdown or at the end
+// of r (R-PROTO-9), and an error only when reading or writing fails. Bad input
+// never stops it: it becomes an error reply (R-PROTO-8).
+func Serve(r io.Reader, w io.Writer) error {
+	// R-PROTO-1: bufio.Reader.ReadBytes grows its result as far as the line
+	// goes, unlike bufio.Scanner, which stops at a fixed maximum.
+	in := bufio.NewReaderSize(r, 64<<10)
+	out := bufio.NewWriterSize(w, 64<<10)
+	enc := json.NewEncoder(out)
+	// Keys and ids may contain <, > and &; they are sent as they are.
+	enc.SetEscapeHTML(false)
+	for {
+		line, readErr := in.ReadBytes('\n')
+		// A last line without its newline is still a request.
+		if len(line) > 0 {
+			reply, stop := handleLine(line)
+			if stop {
+				return nil
+			}
+			// Encode ends the message with exactly one "\n" (R-PROTO-1).
+			if err := enc.Encode(reply); err != nil {
+				return err
+			}
+			if err := out.Flush(); err != nil {
+				return err
+			}
+		}
+		if errors.Is(readErr, io.EOF) {
+			return nil
+		}
+		if readErr != nil {
+			return readErr
+		}
+	}
+}
+
+// handleLine answers one line. It returns stop on shutdown, with a nil reply;
+// every other line gets exactly one reply. A panic is a bug in this port; it
+// becomes an error reply so that the adapter keeps serving (R-PROTO-8).
+func handleLine(line []byte) (reply any, stop bool) {
+	var id *string
+	defer func() {
+		if p := recover(); p != nil {
+			reply, stop = errorReply(id, fmt.Sprintf("internal error in the go adapter, please report it: %v", p)), false
+		}
+	}()
+	if len(bytes.TrimSpace(line)) == 0 {
+		// R-PROTO-4 lets an adapter skip a blank line or answer it; an
+		// answer keeps "one reply per line" true without exception.
+		return errorReply(nil, "blank line, not a message (R-PROTO-4)"), false
+	}
+	req, err := readRequest(line)
+	if err != nil {
+		return errorReply(nil, err.Error()), false
+	}
+	id = req.ID
+	if !req.HasType {
+		return errorReply(id, `message has no string "type" (R-PROTO-4)`), false
+	}
+	switch req.Type {
+	case "hello":
+		return helloReply(), false
+	case "run":
+		return handleRun(req), false
+	case "shutdown":
+		// R-PROTO-9: exit without replying.
+		return nil, true
+	}
+	return errorReply(id, fmt.Sprintf("unknown message type %s (R-PROTO-4)", abbrev([]byte(req.Type)))), false
+}
+
+// readRequest reads one line with the port's one JSON parser, jsonReader.
+// It fails only when the line is not a JSON object; a field of the wrong type
+// is left in ValueErr, so that the request's id is still found.
 func readRequest(line []byte) (*request, error) {
 	// R-PROTO-1: lines are UTF-8. Checking once here means every string read
 	// below is valid UTF-8, as Go strings used as keys must be for R-STORE-1.
@@ -50,7 +120,7 @@ func readRequest(line []byte) (*request, error) {
 		if !r.atEnd() {
 			return nil, r.fail("trailing data")
 		}
-		return nil, errors.New("line is not a JSON object")
+		return nil, errors.New("line is not a JSON object (R-PROTO-1)")
 	}
 	err := r.object(func(key []byte) error {
 		switch string(key) {
@@ -69,13 +139,13 @@ func readRequest(line []byte) (*request, error) {
 			return err
 		case "trace":
 			if c := r.next(); c != 't' && c != 'f' {
-				return r.invalid("trace", "expected true or false")
+				return r.invalid("trace", "R-PROTO-7", "expected true or false")
 			}
 			lit, err := r.literal()
 			req.Trace = string(lit) == "true"
 			return err
 		case "scenario":
-			sc, err := readScenario(r, "scenario.")
+			sc, err := readScenario(r)
 			req.Scenario = sc
 			return err
 		}
@@ -91,6 +161,25 @@ func readRequest(line []byte) (*request, error) {
 	return req, nil
 }
 
+// handleRun answers run (R-PROTO-6) with a result or an error reply, whose
+// message is an InvalidStep's when the scenario is at fault.
+func handleRun(req *request) any {
+	if req.ID == nil {
+		return errorReply(nil, `run: "id" is missing or not a string (R-PROTO-6)`)
+	}
+	if req.ValueErr != nil {
+		return errorReply(req.ID, req.ValueErr.Error())
+	}
+	if req.Scenario == nil {
+		return errorReply(req.ID, `run: "scenario" is missing (R-PROTO-6)`)
+	}
+	result, err := RunScenario(req.Scenario, req.Trace)
+	if err != nil {
+		return errorReply(req.ID, err.Error())
+	}
+	return resultReply(*req.ID, result)
+}
+
 // HelloReply answers hello (R-PROTO-5).
 type HelloReply struct {
 	Type     string   `json:"type"`
@@ -98,6 +187,20 @@ type HelloReply struct {
 	Name     string   `json:"name"`
 	Version  string   `json:"version"`
 	Features []string `json:"features"`
+}
+
+// helloReply identifies this port. R-PROTO-5: whatever version is asked for,
+// it answers with the one this port speaks and lets the runner report a
+// mismatch. Features lists every optional feature of section 6, in the order
+// the spec lists them.
+func helloReply() HelloReply {
+	return HelloReply{
+		Type:     "hello",
+		Protocol: Protocol,
+		Name:     "go",
+		Version:  "0.1.0",
+		Features: []string{"append", "incr", "cas", "crash"},
+	}
 }
 
 // ResultReply answers run (R-PROTO-6). Trace is a pointer so that the key is
@@ -109,18 +212,12 @@ type ResultReply struct {
 	Trace     *[]TraceEntry    `json:"trace,omitempty"`
 }
 
-// SnapshotRecord is one emitted snapshot, hex in lowercase (R-PROTO-6).
-type SnapshotRecord struct {
-	Step int    `json:"step"`
-	Node int    `json:"node"`
-	Hex  string `json:"hex"`
-}
-
-// TraceEntry is every node's state after one step; a nil state is a down node
-// and encodes as null (R-PROTO-7).
-type TraceEntry struct {
-	Step   int       `json:"step"`
-	States []*string `json:"states"`
+func resultReply(id string, result *RunResult) ResultReply {
+	reply := ResultReply{Type: "result", ID: id, Snapshots: result.Snapshots}
+	if result.Trace != nil {
+		reply.Trace = &result.Trace
+	}
+	return reply
 }
 
 // ErrorReply answers a request that cannot be run or a line that is not
@@ -130,4 +227,8 @@ type ErrorReply struct {
 	Type    string  `json:"type"`
 	ID      *string `json:"id"`
 	Message string  `json:"message"`
+}
+
+func errorReply(id *string, message string) ErrorReply {
+	return ErrorReply{Type: "error", ID: id, Message: message}
 }

@@ -1,39 +1,51 @@
 package rsm
 
-import (
-	"encoding/hex"
-	"fmt"
-)
+import "strconv"
 
-// Outcome is what running a scenario produces: the snapshots of R-PROTO-6 and,
-// when asked for, the trace of R-PROTO-7 (nil when not asked for).
-type Outcome struct {
+// RunResult is what running a scenario produces: the snapshots of R-PROTO-6
+// and, when asked for, the trace of R-PROTO-7 (nil when not asked for).
+type RunResult struct {
 	Snapshots []SnapshotRecord
 	Trace     []TraceEntry
 }
 
-// Run runs one normalized scenario from the initial cluster (R-CLUSTER-3).
+// SnapshotRecord is one emitted snapshot, hex in lowercase (R-PROTO-6).
+type SnapshotRecord struct {
+	Step int    `json:"step"`
+	Node int    `json:"node"`
+	Hex  string `json:"hex"`
+}
+
+// TraceEntry is every node's state after one step; a nil state is a down node
+// and encodes as null (R-PROTO-7).
+type TraceEntry struct {
+	Step   int       `json:"step"`
+	States []*string `json:"states"`
+}
+
+// RunScenario runs one scenario from the initial cluster (R-CLUSTER-3).
 // With trace, every step (snapshot steps included) records every node's
-// state after it. An error names the step that could not be run.
-func Run(sc *Scenario, trace bool) (*Outcome, error) {
-	c, err := NewCluster(sc.Nodes, sc.Leader)
-	if err != nil {
-		return nil, err
-	}
+// state after it. An invalid step is an *InvalidStep whose path starts at
+// the step, e.g. "steps[7].node".
+func RunScenario(sc *Scenario, trace bool) (*RunResult, error) {
+	c := NewCluster(sc.Nodes, sc.Leader)
 	c.reserveLog(len(sc.Steps))
 	// Never nil, so that the reply says "snapshots":[] rather than null.
-	out := &Outcome{Snapshots: []SnapshotRecord{}}
+	out := &RunResult{Snapshots: []SnapshotRecord{}}
 	if trace {
 		out.Trace = make([]TraceEntry, 0, len(sc.Steps))
 	}
 	for i := range sc.Steps {
 		emitted, err := c.Step(&sc.Steps[i])
 		if err != nil {
-			return nil, fmt.Errorf("steps[%d].%w", i, err)
+			// The cluster names the field within the step; the step's index
+			// completes the JSON path.
+			err.Path = "steps[" + strconv.Itoa(i) + "]." + err.Path
+			return nil, err
 		}
 		// R-PROTO-6: in step order, then in listed-node order.
 		for _, e := range emitted {
-			out.Snapshots = append(out.Snapshots, SnapshotRecord{Step: i, Node: e.Node, Hex: hex.EncodeToString(e.Bytes)})
+			out.Snapshots = append(out.Snapshots, SnapshotRecord{Step: i, Node: e.Node, Hex: encodeHex(e.Bytes)})
 		}
 		if trace {
 			out.Trace = append(out.Trace, traceEntry(c, i))
@@ -48,7 +60,7 @@ func traceEntry(c *Cluster, i int) TraceEntry {
 	states := make([]*string, c.Size())
 	for id := 1; id <= c.Size(); id++ {
 		if c.Node(id).Up {
-			h := hex.EncodeToString(c.Snapshot(id))
+			h := encodeHex(c.SnapshotOf(id))
 			states[id-1] = &h
 		}
 	}

@@ -5,18 +5,17 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strconv"
-	"strings"
 )
 
-// Scenario is a decoded normalized scenario (section 6).
+// Scenario is a normalized scenario (section 6) turned into steps.
 type Scenario struct {
 	Nodes  int
 	Leader int
 	Steps  []Step
 }
 
-// Step is one decoded step. Command is set for client commands; Nodes (or
-// AllNodes) for partition and snapshot; Node for crash and restart.
+// Step is one step. Command is set for client commands; Nodes (or AllNodes)
+// for partition and snapshot; Node for crash and restart.
 type Step struct {
 	Op      Op
 	Command *Command
@@ -27,10 +26,34 @@ type Step struct {
 	Node     int
 }
 
-// ParseScenario reads a normalized scenario from JSON text.
+// InvalidStep is the one shape of every problem with a scenario, whether it
+// is found while reading the wire form or while running a step: the JSON path
+// of the offending field as SPEC.md writes it, relative to the scenario, and
+// the rule it breaks. Its Error() is the message of the error reply
+// (R-PROTO-8), e.g.
+// "steps[7].node: crash of node 1, the leader, is not allowed (R-CRASH-1)".
+type InvalidStep struct {
+	Path    string // "steps[7].node", "cluster.leader", "(root)"
+	Problem string
+	Rule    string
+}
+
+func (e *InvalidStep) Error() string {
+	return e.Path + ": " + e.Problem + " (" + e.Rule + ")"
+}
+
+// invalid builds an InvalidStep; cluster.go uses it too, with a path relative
+// to the step, which RunScenario completes.
+func invalid(path, rule, format string, args ...any) *InvalidStep {
+	return &InvalidStep{Path: path, Problem: fmt.Sprintf(format, args...), Rule: rule}
+}
+
+// ParseScenario reads the JSON text of a normalized scenario (section 6),
+// for tests and tools; a run request's scenario is read in place by
+// readRequest, with the same readScenario.
 func ParseScenario(b []byte) (*Scenario, error) {
 	r := &jsonReader{b: b}
-	sc, err := readScenario(r, "")
+	sc, err := readScenario(r)
 	if err != nil {
 		return nil, err
 	}
@@ -44,15 +67,11 @@ func ParseScenario(b []byte) (*Scenario, error) {
 }
 
 // readScenario reads the object of a normalized scenario. Problems with its
-// values are left in r.valueErr; only syntax errors are returned. prefix
-// starts the JSON paths in errors.
-func readScenario(r *jsonReader, prefix string) (*Scenario, error) {
+// values are left in r.valueErr as an *InvalidStep, so that the rest of the
+// line is still read; only syntax errors are returned.
+func readScenario(r *jsonReader) (*Scenario, error) {
 	if r.next() != '{' {
-		root := strings.TrimSuffix(prefix, ".")
-		if root == "" {
-			root = "(root)"
-		}
-		return nil, r.invalid(root, "a scenario is an object")
+		return nil, r.invalid("(root)", "R-NORM-4", "a scenario is an object")
 	}
 	// R-CLUSTER-1, R-CLUSTER-2 defaults, for a scenario that omits them even
 	// though R-NORM-1 says it should not.
@@ -61,35 +80,46 @@ func readScenario(r *jsonReader, prefix string) (*Scenario, error) {
 	err := r.object(func(key []byte) error {
 		switch string(key) {
 		case "cluster":
-			return readCluster(r, prefix+"cluster", sc)
+			return parseCluster(r, sc)
 		case "steps":
 			if r.next() != '[' {
-				return r.invalid(prefix+"steps", "steps is an array")
+				return r.invalid("steps", "R-SCEN-2", "steps is an array")
 			}
 			hasSteps = true
-			return readSteps(r, prefix, sc)
+			return readSteps(r, sc)
 		}
 		// R-NORM-4 allows no other property; ignoring it is harmless.
 		return r.skip()
 	})
-	if err == nil && (!hasSteps || len(sc.Steps) == 0) {
-		// R-SCEN-2
-		r.note("at least one step is required (R-SCEN-2)", func() string { return prefix + "steps" })
+	if err != nil {
+		return nil, err
 	}
-	return sc, err
+	if !hasSteps || len(sc.Steps) == 0 {
+		r.note("at least one step is required", "R-SCEN-2", func() string { return "steps" })
+	}
+	// R-CLUSTER-1, R-CLUSTER-2, checked once both are known.
+	if sc.Nodes < 1 || sc.Nodes > MaxNodes {
+		r.note(fmt.Sprintf("%d is not in 1..%d", sc.Nodes, MaxNodes), "R-CLUSTER-1", func() string { return "cluster.nodes" })
+	} else if sc.Leader < 1 || sc.Leader > sc.Nodes {
+		r.note(fmt.Sprintf("%d is not in 1..%d", sc.Leader, sc.Nodes), "R-CLUSTER-2", func() string { return "cluster.leader" })
+	}
+	return sc, nil
 }
 
-func readCluster(r *jsonReader, path string, sc *Scenario) error {
+// parseCluster reads N and the leader as integers: no JSON number passes
+// through float64, so 2.0 or 1e0 is rejected, not rounded.
+func parseCluster(r *jsonReader, sc *Scenario) error {
 	if r.next() != '{' {
-		return r.invalid(path, "cluster is an object")
+		return r.invalid("cluster", "R-NORM-1", "cluster is an object")
 	}
 	return r.object(func(key []byte) error {
 		var dst *int
+		rule := "R-CLUSTER-1"
 		switch string(key) {
 		case "nodes":
 			dst = &sc.Nodes
 		case "leader":
-			dst = &sc.Leader
+			dst, rule = &sc.Leader, "R-CLUSTER-2"
 		default:
 			return r.skip()
 		}
@@ -97,16 +127,17 @@ func readCluster(r *jsonReader, path string, sc *Scenario) error {
 		if bad == "" && err == nil {
 			*dst = n
 		}
-		r.note(bad, func() string { return path + "." + string(key) })
+		r.note(bad, rule, func() string { return "cluster." + string(key) })
 		return err
 	})
 }
 
 // commandChunk is how many commands are allocated together: one allocation
-// per command is slow for 10^6 steps, and one growing slice would move them.
+// per command is slow for 10^6 steps, and one growing slice would move them
+// while the log points into it.
 const commandChunk = 4096
 
-func readSteps(r *jsonReader, prefix string, sc *Scenario) error {
+func readSteps(r *jsonReader, sc *Scenario) error {
 	// Every step has an "op", so counting them (a fast byte search) sizes
 	// the slice once instead of growing it twenty times for 10^6 steps. It
 	// is only a hint: a key may contain the same bytes.
@@ -116,8 +147,8 @@ func readSteps(r *jsonReader, prefix string, sc *Scenario) error {
 	var w stepJSON
 	return r.array(func(i int) error {
 		w = stepJSON{}
-		path := func() string { return prefix + "steps[" + strconv.Itoa(i) + "]" }
-		if err := readStep(r, path, &w); err != nil {
+		path := func(prop string) string { return "steps[" + strconv.Itoa(i) + "]" + prop }
+		if err := readStepJSON(r, path, &w); err != nil {
 			return err
 		}
 		var st Step
@@ -128,8 +159,8 @@ func readSteps(r *jsonReader, prefix string, sc *Scenario) error {
 			pool = pool[:len(pool)+1]
 			st.Command = &pool[len(pool)-1]
 		}
-		if err := decodeStep(&w, &st); err != nil && r.valueErr == nil {
-			r.valueErr = fmt.Errorf("%s%w", path(), err)
+		if err := parseStep(path, &w, &st); err != nil && r.valueErr == nil {
+			r.valueErr = err
 		}
 		sc.Steps = append(sc.Steps, st)
 		return nil
@@ -149,26 +180,28 @@ type stepJSON struct {
 	hasNode                         bool
 }
 
-func readStep(r *jsonReader, path func() string, w *stepJSON) error {
+// readStepJSON reads one step object into w; a value of the wrong JSON type
+// is noted with its path and rule, and reading goes on.
+func readStepJSON(r *jsonReader, path func(string) string, w *stepJSON) error {
 	if r.next() != '{' {
-		return r.invalid(path(), "a step is an object")
+		return r.invalid(path(""), "R-SCEN-3", "a step is an object")
 	}
 	return r.object(func(key []byte) error {
-		var bad string
+		var bad, rule string
 		var err error
 		switch string(key) {
 		case "op":
 			w.op, bad, err = r.stringValue()
-			w.hasOp = bad == ""
+			w.hasOp, rule = bad == "", "R-SCEN-3"
 		case "key":
 			w.key, bad, err = r.stringValue()
-			w.hasKey = bad == ""
+			w.hasKey, rule = bad == "", "R-KEY-1"
 		case "value":
 			w.value, bad, err = r.stringValue()
-			w.hasValue = bad == ""
+			w.hasValue, rule = bad == "", "R-NORM-2"
 		case "delta":
 			w.delta, bad, err = r.stringValue()
-			w.hasDelta = bad == ""
+			w.hasDelta, rule = bad == "", "R-NORM-3"
 		case "expected":
 			w.expectedNull = r.next() == 'n'
 			if w.expectedNull {
@@ -177,21 +210,107 @@ func readStep(r *jsonReader, path func() string, w *stepJSON) error {
 				break
 			}
 			w.expected, bad, err = r.stringValue()
-			w.hasExpected = bad == ""
+			w.hasExpected, rule = bad == "", "R-NORM-2"
 		case "nodes":
-			bad, err = readNodes(r, path, w)
+			bad, err = parseNodes(r, path, w)
+			rule = "R-SNAP-1"
 		case "node":
 			w.node, bad, err = r.integer()
-			w.hasNode = bad == ""
+			w.hasNode, rule = bad == "", "R-NODE-1"
 		default:
 			return r.skip()
 		}
-		r.note(bad, func() string { return path() + "." + string(key) })
+		r.note(bad, rule, func() string { return path("." + string(key)) })
 		return err
 	})
 }
 
-func readNodes(r *jsonReader, path func() string, w *stepJSON) (bad string, err error) {
+// parseStep checks a step's properties against its op (R-SCEN-3) and turns
+// them into st. The runner validates scenarios before sending them, but an
+// adapter must not crash on bad input (R-PROTO-8), so every property an op
+// needs is checked here. Whether a node id fits the cluster and the state
+// it is in (R-NODE-1, R-CRASH-1 ...) is checked when the step runs, in
+// cluster.go.
+func parseStep(path func(string) string, w *stepJSON, st *Step) *InvalidStep {
+	missing := func(prop string) *InvalidStep {
+		return invalid(path("."+prop), "R-SCEN-3", "%s requires %q", st.Op, prop)
+	}
+	if !w.hasOp {
+		return invalid(path(".op"), "R-SCEN-3", "a step needs an op")
+	}
+	st.Op = opOf(w.op)
+	cmd := st.Command
+	if cmd != nil {
+		cmd.Op = st.Op
+		if !w.hasKey {
+			return missing("key")
+		}
+		cmd.Key = string(w.key)
+	}
+	var err *InvalidStep
+	switch st.Op {
+	case OpPut: // {"op":"put","key":"a","value":"31"}
+		if !w.hasValue {
+			return missing("value")
+		}
+		cmd.Value, err = parseHex(path, ".value", w.value)
+	case OpDelete: // {"op":"delete","key":"a"}
+	case OpAppend: // {"op":"append","key":"a","value":"00ff"}
+		if !w.hasValue {
+			return missing("value")
+		}
+		cmd.Value, err = parseHex(path, ".value", w.value)
+	case OpIncr: // {"op":"incr","key":"n","delta":"18446744073709551615"}
+		if !w.hasDelta {
+			return missing("delta")
+		}
+		cmd.Delta, err = parseDelta(path, ".delta", w.delta)
+	case OpCas: // {"op":"cas","key":"a","expected":null,"value":"31"}
+		if !w.hasExpected {
+			return missing("expected")
+		}
+		// R-CAS-2: null and empty are kept apart.
+		cmd.ExpectedNull = w.expectedNull
+		if !w.expectedNull {
+			if cmd.Expected, err = parseHex(path, ".expected", w.expected); err != nil {
+				return err
+			}
+		}
+		if !w.hasValue {
+			return missing("value")
+		}
+		cmd.Value, err = parseHex(path, ".value", w.value)
+	case OpPartition: // {"op":"partition","nodes":[3]}
+		if !w.hasNodes || w.allNodes {
+			return invalid(path(".nodes"), "R-SCEN-3", "partition requires a list of node ids")
+		}
+		st.Nodes = w.nodes
+	case OpCrash: // {"op":"crash","node":2}
+		if !w.hasNode {
+			return missing("node")
+		}
+		st.Node = w.node
+	case OpRestart: // {"op":"restart","node":2}
+		if !w.hasNode {
+			return missing("node")
+		}
+		st.Node = w.node
+	case OpHeal: // {"op":"heal"}
+	case OpSnapshot: // {"op":"snapshot","nodes":[1,2,3]}
+		if !w.hasNodes {
+			return missing("nodes")
+		}
+		st.Nodes, st.AllNodes = w.nodes, w.allNodes
+	default:
+		// R-PROTO-8: an op this port does not implement is an error reply.
+		return invalid(path(".op"), "R-SCEN-3", "op %s is not implemented", abbrev(w.op))
+	}
+	return err
+}
+
+// parseNodes reads a list of node ids, or "all" (R-SNAP-1). Whether the ids
+// are in 1..N is checked when the step runs.
+func parseNodes(r *jsonReader, path func(string) string, w *stepJSON) (bad string, err error) {
 	w.hasNodes, w.allNodes, w.nodes = true, false, []int{}
 	switch r.next() {
 	case '"':
@@ -207,117 +326,52 @@ func readNodes(r *jsonReader, path func() string, w *stepJSON) (bad string, err 
 			if bad == "" && err == nil {
 				w.nodes = append(w.nodes, n)
 			}
-			r.note(bad, func() string { return path() + ".nodes[" + strconv.Itoa(i) + "]" })
+			r.note(bad, "R-NODE-1", func() string { return path(".nodes[" + strconv.Itoa(i) + "]") })
 			return err
 		})
 	}
 	return "expected a list of node ids", r.skip()
 }
 
-// pathError is an error at a JSON path below a step, such as ".key".
-type pathError struct {
-	path string
-	msg  string
-}
-
-func (e *pathError) Error() string { return e.path + ": " + e.msg }
-
-func missing(prop string, op Op) error {
-	return &pathError{"." + prop, fmt.Sprintf("%s requires %q (R-SCEN-3)", op, prop)}
-}
-
-// decodeStep checks a step's properties against its op and decodes them.
-// The runner validates scenarios before sending them, but an adapter must
-// not crash on bad input (R-PROTO-8), so every property an op needs is
-// checked here.
-func decodeStep(w *stepJSON, st *Step) error {
-	if !w.hasOp {
-		return &pathError{".op", "a step needs an op (R-SCEN-3)"}
-	}
-	st.Op = opOf(w.op)
-	cmd := st.Command
-	if st.Op.IsClientCommand() {
-		cmd.Op = st.Op
-		if !w.hasKey {
-			return missing("key", st.Op)
-		}
-		cmd.Key = string(w.key)
-	}
-	var err error
-	switch st.Op {
-	case OpPut, OpAppend:
-		cmd.Value, err = decodeBytes("value", w.value, w.hasValue, st.Op)
-	case OpDelete:
-	case OpIncr:
-		if !w.hasDelta {
-			return missing("delta", st.Op)
-		}
-		// R-INCR-1, R-DELTA-1: an integer parser, never a float, so deltas
-		// above 2^53 keep their low bits.
-		cmd.Delta, err = strconv.ParseUint(string(w.delta), 10, 64)
-		if err != nil {
-			return &pathError{".delta", fmt.Sprintf("%s is not a decimal u64 (R-DELTA-1)", abbrev(w.delta))}
-		}
-	case OpCas:
-		if !w.hasExpected {
-			return missing("expected", st.Op)
-		}
-		// R-CAS-2: null and empty are kept apart.
-		cmd.ExpectedNull = w.expectedNull
-		if !w.expectedNull {
-			if cmd.Expected, err = decodeBytes("expected", w.expected, true, st.Op); err != nil {
-				return err
-			}
-		}
-		cmd.Value, err = decodeBytes("value", w.value, w.hasValue, st.Op)
-	case OpPartition:
-		if !w.hasNodes || w.allNodes {
-			return &pathError{".nodes", "partition requires a list of node ids (R-SCEN-3)"}
-		}
-		st.Nodes = w.nodes
-	case OpSnapshot:
-		if !w.hasNodes {
-			return missing("nodes", st.Op)
-		}
-		st.Nodes, st.AllNodes = w.nodes, w.allNodes
-	case OpCrash, OpRestart:
-		if !w.hasNode {
-			return missing("node", st.Op)
-		}
-		st.Node = w.node
-	case OpHeal:
-	default:
-		// R-PROTO-8: an op this port does not implement is an error reply.
-		return &pathError{".op", fmt.Sprintf("op %s is not implemented", abbrev(w.op))}
-	}
-	return err
-}
-
-// opOf returns the Op spelled b, without allocating for the known ones: a
-// long scenario has a million of them.
-func opOf(b []byte) Op {
-	for _, op := range []Op{OpPut, OpDelete, OpAppend, OpIncr, OpCas, OpPartition, OpCrash, OpRestart, OpHeal, OpSnapshot} {
-		if string(b) == string(op) {
-			return op
-		}
-	}
-	return Op(b)
-}
-
-// decodeBytes decodes a normalized bytes value, a hex string (R-NORM-2).
-func decodeBytes(prop string, s []byte, present bool, op Op) ([]byte, error) {
-	if !present {
-		return nil, missing(prop, op)
-	}
-	b := make([]byte, hex.DecodedLen(len(s)))
+// parseHex decodes property prop, a bytes value: an even-length hex string
+// (R-NORM-2, R-BYTES-2). The result is never nil: an empty value is present
+// (R-STORE-2). The path is built only for an error, not for each of 10^6
+// steps.
+func parseHex(path func(string) string, prop string, s []byte) ([]byte, *InvalidStep) {
+	b := make([]byte, len(s)/2)
 	if _, err := hex.Decode(b, s); err != nil || len(s)%2 != 0 {
-		return nil, &pathError{"." + prop, fmt.Sprintf("%s is not an even-length hex string (R-BYTES-2)", abbrev(s))}
+		return nil, invalid(path(prop), "R-BYTES-2", "%s is not an even-length hex string", abbrev(s))
 	}
 	return b, nil
 }
 
-// abbrev quotes s for an error message, shortened: a bad value can be
-// megabytes long.
+// parseDelta reads incr's delta with an integer parser, never a float, so
+// that deltas above 2^53 keep their low bits (R-INCR-1, R-DELTA-1).
+func parseDelta(path func(string) string, prop string, s []byte) (uint64, *InvalidStep) {
+	d, err := strconv.ParseUint(string(s), 10, 64)
+	if err != nil {
+		return 0, invalid(path(prop), "R-DELTA-1", "%s is not a decimal u64", abbrev(s))
+	}
+	return d, nil
+}
+
+// encodeHex is the lowercase hex of a snapshot in a reply (R-PROTO-6).
+func encodeHex(b []byte) string {
+	return hex.EncodeToString(b)
+}
+
+// opOf returns the Op spelled s, without allocating for the known ones: a
+// long scenario has a million of them.
+func opOf(s []byte) Op {
+	for _, op := range []Op{OpPut, OpDelete, OpAppend, OpIncr, OpCas, OpPartition, OpCrash, OpRestart, OpHeal, OpSnapshot} {
+		if string(s) == string(op) {
+			return op
+		}
+	}
+	return Op(s)
+}
+
+// abbrev shortens s for an error message: a bad value can be megabytes long.
 func abbrev(s []byte) string {
 	const max = 40
 	if len(s) > max {

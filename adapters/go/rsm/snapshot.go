@@ -4,43 +4,41 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/crc32"
 	"math"
 )
 
 // magic is R-WIRE-1.
 var magic = [4]byte{'R', 'K', 'V', '1'}
 
-// castagnoli is the CRC-32C table of R-WIRE-7 (reflected polynomial
-// 0x82F63B78); the IEEE table would give a different, wrong checksum.
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
-
 const (
 	headerSize = 4 + 8 + 8 + 8 + 4
 	crcSize    = 4
 )
 
-// EncodeSnapshot returns the snapshot bytes of section 4 for a node with the
-// given current_term, last_applied and store. The size is computed first so
-// the bytes are written in one pass into one allocation.
-func EncodeSnapshot(currentTerm, lastApplied uint64, s *Store) []byte {
-	pairs := s.SortedPairs()
+// SnapshotHeader is the fixed fields of a snapshot (section 4): a node's
+// current_term (R-WIRE-2), its last_applied (R-WIRE-3) and the term of that
+// entry, 0 when there is none (R-WIRE-4).
+type SnapshotHeader struct {
+	CurrentTerm       uint64
+	LastIncludedIndex uint64
+	LastIncludedTerm  uint64
+}
+
+// EncodeSnapshot returns the snapshot bytes of section 4 for a header and a
+// store. The size is computed first so the bytes are written in one pass into
+// one allocation.
+func EncodeSnapshot(h SnapshotHeader, s *Store) []byte {
+	pairs := s.Pairs()
 	size := headerSize + crcSize
 	for _, p := range pairs {
 		size += 4 + len(p.Key) + 4 + len(p.Value)
 	}
 	buf := make([]byte, 0, size)
 	buf = append(buf, magic[:]...)
-	// R-WIRE-2
-	buf = binary.BigEndian.AppendUint64(buf, currentTerm)
-	// R-WIRE-3
-	buf = binary.BigEndian.AppendUint64(buf, lastApplied)
-	// R-WIRE-4: every entry has term 1 (R-LOG-1); there is no entry 0.
-	var lastIncludedTerm uint64
-	if lastApplied > 0 {
-		lastIncludedTerm = 1
-	}
-	buf = binary.BigEndian.AppendUint64(buf, lastIncludedTerm)
+	// R-WIRE-2, R-WIRE-3, R-WIRE-4
+	buf = binary.BigEndian.AppendUint64(buf, h.CurrentTerm)
+	buf = binary.BigEndian.AppendUint64(buf, h.LastIncludedIndex)
+	buf = binary.BigEndian.AppendUint64(buf, h.LastIncludedTerm)
 	// R-WIRE-5
 	buf = binary.BigEndian.AppendUint32(buf, uint32(len(pairs)))
 	for _, p := range pairs {
@@ -56,39 +54,33 @@ func EncodeSnapshot(currentTerm, lastApplied uint64, s *Store) []byte {
 	}
 	// R-WIRE-7: CRC-32C of every byte before it, written as an unsigned
 	// big-endian u32 (Go's uint32 has no sign to get wrong).
-	buf = binary.BigEndian.AppendUint32(buf, crc32.Checksum(buf, castagnoli))
+	buf = binary.BigEndian.AppendUint32(buf, crc32c(buf))
 	return buf
-}
-
-// Snapshot is a decoded snapshot, for tests and diagnostics.
-type Snapshot struct {
-	CurrentTerm       uint64
-	LastIncludedIndex uint64
-	LastIncludedTerm  uint64
-	Pairs             []Pair
 }
 
 // errShortSnapshot is returned for a snapshot that ends inside a field.
 var errShortSnapshot = errors.New("snapshot: truncated")
 
 // DecodeSnapshot parses and checks snapshot bytes: magic, CRC, lengths, key
-// order and trailing bytes.
-func DecodeSnapshot(b []byte) (*Snapshot, error) {
+// order and trailing bytes. It is for tests and diagnostics.
+func DecodeSnapshot(b []byte) (SnapshotHeader, []Pair, error) {
+	var h SnapshotHeader
 	if len(b) < headerSize+crcSize {
-		return nil, errShortSnapshot
+		return h, nil, errShortSnapshot
 	}
 	if [4]byte(b[:4]) != magic {
-		return nil, fmt.Errorf("snapshot: bad magic %x (R-WIRE-1)", b[:4])
+		return h, nil, fmt.Errorf("snapshot: bad magic %x (R-WIRE-1)", b[:4])
 	}
 	body, crc := b[:len(b)-crcSize], binary.BigEndian.Uint32(b[len(b)-crcSize:])
-	if got := crc32.Checksum(body, castagnoli); got != crc {
-		return nil, fmt.Errorf("snapshot: crc %08x, computed %08x (R-WIRE-7)", crc, got)
+	if got := crc32c(body); got != crc {
+		return h, nil, fmt.Errorf("snapshot: crc %08x, computed %08x (R-WIRE-7)", crc, got)
 	}
-	snap := &Snapshot{
+	h = SnapshotHeader{
 		CurrentTerm:       binary.BigEndian.Uint64(body[4:]),
 		LastIncludedIndex: binary.BigEndian.Uint64(body[12:]),
 		LastIncludedTerm:  binary.BigEndian.Uint64(body[20:]),
 	}
+	var pairs []Pair
 	count := binary.BigEndian.Uint32(body[28:])
 	rest := body[headerSize:]
 	next := func() ([]byte, error) {
@@ -106,19 +98,19 @@ func DecodeSnapshot(b []byte) (*Snapshot, error) {
 	for i := uint32(0); i < count; i++ {
 		k, err := next()
 		if err != nil {
-			return nil, err
+			return h, nil, err
 		}
 		v, err := next()
 		if err != nil {
-			return nil, err
+			return h, nil, err
 		}
-		if len(snap.Pairs) > 0 && snap.Pairs[len(snap.Pairs)-1].Key >= string(k) {
-			return nil, fmt.Errorf("snapshot: key %q out of order (R-WIRE-6)", k)
+		if len(pairs) > 0 && pairs[len(pairs)-1].Key >= string(k) {
+			return h, nil, fmt.Errorf("snapshot: key %q out of order (R-WIRE-6)", k)
 		}
-		snap.Pairs = append(snap.Pairs, Pair{Key: string(k), Value: v})
+		pairs = append(pairs, Pair{Key: string(k), Value: v})
 	}
 	if len(rest) != 0 {
-		return nil, fmt.Errorf("snapshot: %d trailing bytes before the crc", len(rest))
+		return h, nil, fmt.Errorf("snapshot: %d trailing bytes before the crc", len(rest))
 	}
-	return snap, nil
+	return h, pairs, nil
 }

@@ -51,30 +51,45 @@ type Command struct {
 	Delta uint64
 }
 
-// Apply applies one committed command to a store (R-APPLY-1). It never fails
-// on a well-formed command: the no-op cases of incr and cas are still applied.
-func Apply(s *Store, c *Command) {
+// ApplyCommand applies one committed command to a store (R-APPLY-1). It
+// never fails on a well-formed command: the no-op cases of incr and cas are
+// still applied.
+func ApplyCommand(s *Store, c *Command) {
 	switch c.Op {
-	case OpPut:
-		// R-PUT-1
-		s.Set(c.Key, c.Value)
-	case OpDelete:
-		// R-DELETE-1: deleting a missing key is a no-op.
-		s.Delete(c.Key)
-	case OpAppend:
-		// R-APPEND-1: a missing key starts empty, so an empty append creates it.
-		s.Append(c.Key, c.Value)
-	case OpIncr:
+	case OpPut: // {"op":"put","key":"a","value":"31"}
+		applyPut(s, c)
+	case OpDelete: // {"op":"delete","key":"a"}
+		applyDelete(s, c)
+	case OpAppend: // {"op":"append","key":"a","value":"00ff"}
+		applyAppend(s, c)
+	case OpIncr: // {"op":"incr","key":"n","delta":"1"}
 		applyIncr(s, c)
-	case OpCas:
+	case OpCas: // {"op":"cas","key":"a","expected":null,"value":"31"}
 		applyCas(s, c)
 	default:
-		// Commands are checked when the scenario is decoded, so reaching this
+		// Commands are checked when the scenario is read, so reaching this
 		// is a bug in this port, not bad input.
 		panic(fmt.Sprintf("rsm: apply of non-command op %q", c.Op))
 	}
 }
 
+// applyPut is R-PUT-1.
+func applyPut(s *Store, c *Command) {
+	s.Put(c.Key, c.Value)
+}
+
+// applyDelete is R-DELETE-1: deleting a missing key is a no-op.
+func applyDelete(s *Store, c *Command) {
+	s.Delete(c.Key)
+}
+
+// applyAppend is R-APPEND-1: a missing key starts empty, so an empty append
+// creates it.
+func applyAppend(s *Store, c *Command) {
+	s.Append(c.Key, c.Value)
+}
+
+// applyIncr is R-INCR-1..3.
 func applyIncr(s *Store, c *Command) {
 	cur, ok := s.Get(c.Key)
 	var current uint64
@@ -89,9 +104,10 @@ func applyIncr(s *Store, c *Command) {
 	// wraps mod 2^64, which is exactly the rule (no saturation, no error).
 	next := make([]byte, 8)
 	binary.BigEndian.PutUint64(next, current+c.Delta)
-	s.Set(c.Key, next)
+	s.Put(c.Key, next)
 }
 
+// applyCas is R-CAS-1..3.
 func applyCas(s *Store, c *Command) {
 	cur, ok := s.Get(c.Key)
 	var match bool
@@ -104,7 +120,7 @@ func applyCas(s *Store, c *Command) {
 	}
 	if match {
 		// R-CAS-1
-		s.Set(c.Key, c.Value)
+		s.Put(c.Key, c.Value)
 	}
 	// R-CAS-3: otherwise a no-op, still applied by the caller.
 }

@@ -21,18 +21,18 @@ func u64(h string) []byte {
 
 func TestPutDeleteAppend(t *testing.T) {
 	s := NewStore()
-	Apply(s, &Command{Op: OpPut, Key: "a", Value: []byte("1")})
-	Apply(s, &Command{Op: OpAppend, Key: "a", Value: []byte("23")})
-	Apply(s, &Command{Op: OpDelete, Key: "missing"}) // R-DELETE-1: no-op
+	ApplyCommand(s, &Command{Op: OpPut, Key: "a", Value: []byte("1")})
+	ApplyCommand(s, &Command{Op: OpAppend, Key: "a", Value: []byte("23")})
+	ApplyCommand(s, &Command{Op: OpDelete, Key: "missing"}) // R-DELETE-1: no-op
 	// R-APPEND-1: an empty append still creates the key.
-	Apply(s, &Command{Op: OpAppend, Key: "e", Value: []byte{}})
+	ApplyCommand(s, &Command{Op: OpAppend, Key: "e", Value: []byte{}})
 	if v, ok := get(t, s, "a"); !ok || string(v) != "123" {
 		t.Fatalf("a = %q, %v", v, ok)
 	}
 	if v, ok := get(t, s, "e"); !ok || len(v) != 0 {
 		t.Fatalf("e = %q, %v; want present and empty", v, ok)
 	}
-	Apply(s, &Command{Op: OpDelete, Key: "a"})
+	ApplyCommand(s, &Command{Op: OpDelete, Key: "a"})
 	if _, ok := get(t, s, "a"); ok {
 		t.Fatal("a still present after delete")
 	}
@@ -63,9 +63,9 @@ func TestIncr(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := NewStore()
 			if tc.initial != nil {
-				s.Set("k", tc.initial)
+				s.Put("k", tc.initial)
 			}
-			Apply(s, &Command{Op: OpIncr, Key: "k", Delta: tc.delta})
+			ApplyCommand(s, &Command{Op: OpIncr, Key: "k", Delta: tc.delta})
 			v, ok := s.Get("k")
 			if !ok || !bytes.Equal(v, tc.want) {
 				t.Fatalf("k = %x, %v; want %x", v, ok, tc.want)
@@ -95,10 +95,10 @@ func TestCas(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := NewStore()
 			if tc.initial != nil {
-				s.Set("k", tc.initial)
+				s.Put("k", tc.initial)
 			}
 			c := &Command{Op: OpCas, Key: "k", Value: []byte("new"), Expected: tc.expected, ExpectedNull: tc.expected == nil}
-			Apply(s, c)
+			ApplyCommand(s, c)
 			v, ok := s.Get("k")
 			swapped := ok && string(v) == "new"
 			if swapped != tc.swapped {

@@ -29,9 +29,9 @@ func (s *Store) Get(key string) ([]byte, bool) {
 	return v, ok
 }
 
-// Set stores value under key. The slice is clipped because it may be shared
+// Put stores value under key. The slice is clipped because it may be shared
 // with the log or another store.
-func (s *Store) Set(key string, value []byte) {
+func (s *Store) Put(key string, value []byte) {
 	if value == nil {
 		// R-STORE-2: an empty value is present, so it must not look like a
 		// missing key to anything that inspects the slice.
@@ -40,27 +40,9 @@ func (s *Store) Set(key string, value []byte) {
 	s.m[key] = slices.Clip(value)
 }
 
-// Append appends suffix to the value of key, creating the key when it is
-// missing (R-APPEND-1). Growth is amortised: a value this store grew itself
-// has spare capacity that no other store can see, so repeated appends to one
-// key do not copy the value each time.
-func (s *Store) Append(key string, suffix []byte) {
-	cur, ok := s.m[key]
-	if !ok {
-		s.Set(key, suffix)
-		return
-	}
-	s.m[key] = append(cur, suffix...)
-}
-
 // Delete removes key; a missing key is a no-op (R-DELETE-1).
 func (s *Store) Delete(key string) {
 	delete(s.m, key)
-}
-
-// Len is the number of keys, the snapshot's pair count (R-WIRE-5).
-func (s *Store) Len() int {
-	return len(s.m)
 }
 
 // Pair is one key and its value.
@@ -69,9 +51,9 @@ type Pair struct {
 	Value []byte
 }
 
-// SortedPairs returns the pairs in snapshot order. The values are the
+// Pairs returns the pairs in snapshot order. The values are the
 // store's own; callers must not modify them.
-func (s *Store) SortedPairs() []Pair {
+func (s *Store) Pairs() []Pair {
 	pairs := make([]Pair, 0, len(s.m))
 	for k, v := range s.m {
 		pairs = append(pairs, Pair{k, v})
@@ -83,6 +65,24 @@ func (s *Store) SortedPairs() []Pair {
 	// why the pairs are sorted explicitly before anything is serialised.
 	slices.SortFunc(pairs, func(a, b Pair) int { return strings.Compare(a.Key, b.Key) })
 	return pairs
+}
+
+// Append appends suffix to the value of key, creating the key when it is
+// missing (R-APPEND-1). Growth is amortised: a value this store grew itself
+// has spare capacity that no other store can see, so repeated appends to one
+// key do not copy the value each time.
+func (s *Store) Append(key string, suffix []byte) {
+	cur, ok := s.m[key]
+	if !ok {
+		s.Put(key, suffix)
+		return
+	}
+	s.m[key] = append(cur, suffix...)
+}
+
+// Len is the number of keys, the snapshot's pair count (R-WIRE-5).
+func (s *Store) Len() int {
+	return len(s.m)
 }
 
 // Clone returns an independent store with the same contents. Values are

@@ -12,11 +12,11 @@ import (
 func TestSortedPairsUTF8ByteOrder(t *testing.T) {
 	s := NewStore()
 	for _, k := range []string{"\U0001F600", "\uFFFD", "\u00e9", "z", "ab", "a", "", "\x00", "10", "9", "__proto__", "\uE000"} {
-		s.Set(k, []byte{1})
+		s.Put(k, []byte{1})
 	}
 	want := []string{"", "\x00", "10", "9", "__proto__", "a", "ab", "z", "\u00e9", "\uE000", "\uFFFD", "\U0001F600"}
 	var got []string
-	for _, p := range s.SortedPairs() {
+	for _, p := range s.Pairs() {
 		got = append(got, p.Key)
 	}
 	if !slices.Equal(got, want) {
@@ -27,7 +27,7 @@ func TestSortedPairsUTF8ByteOrder(t *testing.T) {
 // R-STORE-2: an empty value is a present key.
 func TestEmptyValueIsPresent(t *testing.T) {
 	s := NewStore()
-	s.Set("k", nil)
+	s.Put("k", nil)
 	if v, ok := s.Get("k"); !ok || len(v) != 0 {
 		t.Fatalf("Get = %v, %v; want empty, present", v, ok)
 	}
@@ -56,8 +56,8 @@ func TestAppendDoesNotLeakAcrossStores(t *testing.T) {
 	shared := make([]byte, 1, 16)
 	shared[0] = 'v'
 	c, d := NewStore(), NewStore()
-	c.Set("k", shared)
-	d.Set("k", shared)
+	c.Put("k", shared)
+	d.Put("k", shared)
 	c.Append("k", []byte("C"))
 	d.Append("k", []byte("D"))
 	vc, _ := c.Get("k")

@@ -147,11 +147,11 @@ func TestLongLine(t *testing.T) {
 	}
 	for _, s := range res.Snapshots {
 		b, _ := hex.DecodeString(s.Hex)
-		snap, err := DecodeSnapshot(b)
+		_, pairs, err := DecodeSnapshot(b)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(snap.Pairs) != 1 || snap.Pairs[0].Key != key || !bytes.Equal(snap.Pairs[0].Value, value) {
+		if len(pairs) != 1 || pairs[0].Key != key || !bytes.Equal(pairs[0].Value, value) {
 			t.Fatalf("node %d: wrong pair", s.Node)
 		}
 	}
@@ -211,5 +211,64 @@ func BenchmarkServeLongScenario(b *testing.B) {
 		if !strings.HasPrefix(out.String(), `{"type":"result"`) {
 			b.Fatalf("%.200s", out.String())
 		}
+	}
+}
+
+// R-PROTO-8: every line the adapter does not understand gets an error reply
+// with the request's id when it is a string and null otherwise, and the
+// adapter keeps serving. A blank line gets one too (R-PROTO-4 allows it).
+func TestEveryLineNotUnderstood(t *testing.T) {
+	heal := `"scenario":{"cluster":{"nodes":3,"leader":1},"steps":[{"op":"heal"}]}`
+	garbage := strings.Repeat("\x01garbage{[\"", 1_000_000) // 10 MB, no newline in it
+	cases := []struct {
+		line    string
+		id      any // nil for null
+		message string
+	}{
+		{``, nil, "blank line, not a message (R-PROTO-4)"},
+		{" \t\r", nil, "blank line, not a message (R-PROTO-4)"},
+		{`garbage`, nil, "line is not JSON: byte 0: expected a value"},
+		{`{"type":"hello"`, nil, "line is not JSON"},
+		{"{\"type\":\"run\",\"id\":\"a\xff\"}", nil, "line is not valid UTF-8 (R-PROTO-1)"},
+		{"\xc3\x28", nil, "line is not valid UTF-8 (R-PROTO-1)"},
+		{`[1,2]`, nil, "line is not a JSON object (R-PROTO-1)"},
+		{`null`, nil, "line is not a JSON object (R-PROTO-1)"},
+		{`"run"`, nil, "line is not a JSON object (R-PROTO-1)"},
+		{`{"id":"n"}`, "n", `message has no string "type" (R-PROTO-4)`},
+		{`{"type":"frobnicate","id":"f"}`, "f", `unknown message type "frobnicate" (R-PROTO-4)`},
+		{`{"type":"run","id":"s"}`, "s", `run: "scenario" is missing (R-PROTO-6)`},
+		{`{"type":"run","id":7,` + heal + `}`, nil, `run: "id" is missing or not a string (R-PROTO-6)`},
+		{`{"type":"run","id":"tr","trace":"yes",` + heal + `}`, "tr", "trace: expected true or false (R-PROTO-7)"},
+		{`{"type":"run","id":"x","scenario":{"cluster":{"nodes":3,"leader":1},"steps":[{"op":"crash","node":"2"}]}}`, "x",
+			"steps[0].node: expected an integer (R-NODE-1)"},
+		{`{"type":"run","id":"c","scenario":{"cluster":{"nodes":3,"leader":1},"steps":[{"op":"put","key":"a","value":"31"},{"op":"crash","node":1}]}}`, "c",
+			"steps[1].node: crash of node 1, the leader, is not allowed (R-CRASH-1)"},
+		{`{"type":"run","id":"d","scenario":` + strings.Repeat("[", 100_000) + `}`, nil, "line is not JSON: byte 1033: nested too deeply"},
+		{`{"type":"run","id":"o","scenario":[1]}`, "o", "(root): a scenario is an object (R-NORM-4)"},
+		{garbage, nil, "line is not JSON: byte 0: expected a value"},
+	}
+	lines := make([]string, len(cases))
+	for i, c := range cases {
+		lines[i] = c.line
+	}
+	got := serve(t, strings.Join(lines, "\n")+"\n"+`{"type":"hello","protocol":1}`+"\n")
+	if len(got) != len(cases)+1 {
+		t.Fatalf("%d replies for %d lines", len(got), len(cases)+1)
+	}
+	for i, c := range cases {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(got[i]), &m); err != nil {
+			t.Fatalf("reply %d is not JSON: %v", i, err)
+		}
+		msg, _ := m["message"].(string)
+		if m["type"] != "error" || m["id"] != c.id || len(m) != 3 || !strings.HasPrefix(msg, c.message) {
+			t.Errorf("reply to %.60q:\n got %.300s\nwant an error with id %v and message %q", c.line, got[i], c.id, c.message)
+		}
+		if len(got[i]) > 300 {
+			t.Errorf("reply to %.60q is %d bytes: the message must not echo the line", c.line, len(got[i]))
+		}
+	}
+	if got[len(got)-1] != helloLine {
+		t.Errorf("after the errors: %s", got[len(got)-1])
 	}
 }
