@@ -4,7 +4,7 @@
 import type { ChildProcess } from "node:child_process";
 import { AdapterExited, AdapterTimedOut, ProtocolError, RequestAborted } from "../cli/errors.js";
 import { killGroup, spawnTracked, type Launch } from "./children.js";
-import { LineSplitter } from "./line_splitter.js";
+import { LineSplitter, MAX_LINE_CHARS } from "./line_splitter.js";
 import { SHUTDOWN_LINE, cutLine } from "./protocol.js";
 import { TailBuffer } from "./tail_buffer.js";
 
@@ -64,7 +64,14 @@ export class AdapterProcess {
     private readonly child: ChildProcess,
     private readonly program: string,
   ) {
-    this.splitter = new LineSplitter((line) => this.onLine(line));
+    this.splitter = new LineSplitter(
+      (line) => this.onLine(line),
+      () => {
+        // R-PROTO-1 sets no limit, but the runner must have one: past it the adapter is stopped, not followed.
+        this.kill();
+        this.failAll(new ProtocolError(`adapter wrote a line longer than ${MAX_LINE_CHARS} characters, the runner's limit for one line; the adapter was killed`));
+      },
+    );
     child.stdout!.on("data", (chunk: Buffer) => this.splitter.push(chunk));
     child.stderr!.on("data", (chunk: Buffer) => this.stderr.push(chunk));
     // A write to an adapter that just died fails with EPIPE; the exit handler reports it, so swallow it here.
@@ -182,7 +189,7 @@ export class AdapterProcess {
     if (head === undefined) return;
     for (const w of [head, ...rest]) if (w.timer !== null) clearTimeout(w.timer);
     const partial = this.splitter.partial;
-    head.reject(partial === "" || err instanceof AdapterTimedOut ? err : new AdapterExited(`${err.message}, leaving an unfinished line: ${cutLine(partial)}`));
+    head.reject(partial === "" || !(err instanceof AdapterExited) ? err : new AdapterExited(`${err.message}, leaving an unfinished line: ${cutLine(partial)}`));
     for (const w of rest) w.reject(new RequestAborted("an earlier request in flight failed"));
   }
 

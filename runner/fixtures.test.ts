@@ -259,6 +259,13 @@ describe("adapters that cannot run are reported once", () => {
     expect(a.fatal).toMatchObject({ kind: "start", message: 'cannot start "./no-such-adapter": no such command or file' });
   });
 
+  it("a line past the runner's cap (cat /dev/zero): one adapter-level error naming the cap, no crash", async () => {
+    const r = await runConformance(["--vectors", corpus.vectors, "--exec", "cat /dev/zero"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^ADAPTER exec: adapter wrote a line longer than 268435456 characters, the runner's limit for one line; the adapter was killed$/m);
+    expect(r.stderr).not.toMatch(/RangeError|internal error/);
+  });
+
   it("a hello with another protocol version", async () => {
     const r = await runFake(["--protocol", "2"]);
     expect(r.code).toBe(1);

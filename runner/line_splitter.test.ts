@@ -32,6 +32,20 @@ describe("LineSplitter", () => {
   });
 });
 
+describe("LineSplitter's cap", () => {
+  it("reports a line past the cap once, whether or not its newline came, and drops the rest", () => {
+    for (const input of ["ok\n0123456789abc\nlater\n", "ok\n0123456789abc"]) {
+      const lines: string[] = [];
+      const overflows: number[] = [];
+      const s = new LineSplitter((l) => lines.push(l), (n) => overflows.push(n), 10);
+      for (const ch of input) s.push(Buffer.from(ch));
+      expect(lines).toEqual(["ok"]);
+      expect(overflows).toEqual([11]);
+      expect(s.partial).toBe("");
+    }
+  });
+});
+
 describe("TailBuffer", () => {
   it("keeps only the last bytes, cut at a line start", () => {
     const t = new TailBuffer(16);
