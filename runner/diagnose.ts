@@ -1,7 +1,8 @@
-// Explaining a byte mismatch (issue: "say exactly where and why"). Given the port's trace of the failing
-// scenario and the reference's, it finds the first step and node at which the port's state diverged, the
-// first differing byte of the mismatching snapshot and the wire-format field it falls in, a line diff of
-// both snapshots decoded, whether the port's CRC agrees with its own bytes, and the rules likely involved.
+// Explaining a byte mismatch: saying exactly where and why a port went wrong. Given the port's trace of the
+// failing scenario and the reference's, it finds the first step and node at which the port's state
+// diverged, the first differing byte of the mismatching snapshot and the wire-format field it falls in, a
+// line diff of both snapshots decoded, whether the port's CRC agrees with its own bytes, and the rules
+// likely involved.
 import { diffArrays } from "diff";
 import {
   SnapshotDecodeError,

@@ -1,5 +1,6 @@
 // The runner against deliberately broken adapters (runner/fixtures/fake_adapter.mjs): each misbehaviour is
-// reported as documented in runner/README.md, the rest of the run still completes, and no process is left.
+// reported as documented in README.md ("Running the conformance suite"), the rest of the run still
+// completes, and no process is left.
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -223,7 +224,7 @@ describe("byte mismatches are diagnosed", () => {
     expect(lines.slice(at + 1, at + 5)).toEqual([
       '  first divergence: step 1 {"op":"put","key":"x","value":"01"} on nodes 1, 2',
       "  snapshot of step 4 node 1 differs at byte 41, in value bytes of pair 0 (R-WIRE-6)",
-      "  likely rules: R-PUT-1 (put), R-WIRE-6 (pairs: length-prefixed key and value bytes)",
+      "  likely rules: R-PUT-1 (put: store[key] := value), R-WIRE-6 (pairs ascending by UTF-8 bytes: key length, key bytes, value length, value bytes)",
       "  actual crc is self-consistent: yes",
     ]);
     expect(r.stdout).toContain(path.join("fake", "b", "third", "step4-node1.actual.bin"));

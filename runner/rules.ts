@@ -1,42 +1,8 @@
 // Which SPEC.md rules a snapshot difference most likely breaks. A guess, ranked, from three clues: the field
 // the first differing byte falls in, the op of the step where the port's state first diverged, and the ops
-// the scenario applied to the key involved. Kept in one place so the mapping can be reviewed against SPEC.md.
+// the scenario applied to the key involved. Kept in one place so the mapping can be reviewed against SPEC.md;
+// the summaries printed beside the ids come from SPEC.md's rule index itself (spec_rules.ts).
 import type { DecodedSnapshot, NormalizedScenario, Step } from "../reference/index.js";
-
-/** Short summaries, as in SPEC.md section 9, of the rules a diagnosis can name. */
-export const RULE_SUMMARY: Readonly<Record<string, string>> = {
-  "R-CLUSTER-5": "majority = floor(N/2) + 1 over all N nodes",
-  "R-STORE-1": "keys ordered by UTF-8 bytes",
-  "R-STORE-2": "an empty value is present",
-  "R-PUT-1": "put",
-  "R-DELETE-1": "delete; a missing key is a no-op",
-  "R-APPEND-1": "append creates or extends",
-  "R-INCR-1": "incr: a missing key counts as 0",
-  "R-INCR-2": "incr: big-endian u64, wraps mod 2^64",
-  "R-INCR-3": "incr: a value not 8 bytes long is left alone",
-  "R-CAS-1": "cas: when the swap happens",
-  "R-CAS-2": "cas: null and empty differ",
-  "R-CAS-3": "cas: otherwise a no-op",
-  "R-PART-1": "partition replaces P, leavers rejoin",
-  "R-CRASH-3": "crash keeps the log, forgets store and indices",
-  "R-RESTART-2": "restart: empty store, rejoin unless isolated",
-  "R-HEAL-1": "heal lifts P and restarts down nodes",
-  "R-REJOIN-2": "rejoin rebuilds the store from the leader's committed log",
-  "R-ROUND-1": "replication only to reachable followers",
-  "R-COMMIT-1": "commit candidate counts every node's log",
-  "R-COMMIT-2": "the commit index never goes back",
-  "R-COMMIT-3": "reachable followers take the leader's commit index",
-  "R-APPLY-1": "apply committed entries in order",
-  "R-SNAP-3": "a snapshot step changes nothing",
-  "R-WIRE-1": "magic RKV1",
-  "R-WIRE-2": "current_term is 1",
-  "R-WIRE-3": "last_included_index = last_applied",
-  "R-WIRE-4": "last_included_term, 0 before any apply",
-  "R-WIRE-5": "pair count",
-  "R-WIRE-6": "pairs: length-prefixed key and value bytes",
-  "R-WIRE-7": "CRC-32C, unsigned big-endian",
-  "R-WIRE-8": "lengths are 4-byte UTF-8 byte counts",
-};
 
 const OP_RULES: Readonly<Record<Step["op"], readonly string[]>> = {
   put: ["R-PUT-1"],

@@ -1,4 +1,4 @@
-// The linear-time guard (issue 6): a 10^6-step scaling scenario through every registered adapter, by the real
+// The linear-time guard, so no adapter can silently go quadratic: a 10^6-step scaling scenario through every registered adapter, by the real
 // runner, with a bound so generous that only a quadratic implementation (copying the log per step, scanning
 // it per step) can miss it. The real numbers live in `npm run bench`, never here.
 import { spawnSync } from "node:child_process";

@@ -1,7 +1,7 @@
 // The default report: a per-adapter summary table, then every failure and error in detail (where, why,
 // the decoded diff), then one verdict line. Written for a porter who wants the bug, not a hex dump.
 import type { Step } from "../../reference/index.js";
-import { RULE_SUMMARY } from "../rules.js";
+import { ruleSummary } from "../spec_rules.js";
 import type { Diagnosis } from "../diagnose.js";
 import { countsOf, type AdapterFatal, type AdapterReport, type ScenarioResult } from "../model.js";
 import type { RunReport } from "../run_report.js";
@@ -17,8 +17,14 @@ function indent(text: string, prefix: string): string[] {
   return text.split("\n").map((l) => `${prefix}${l}`);
 }
 
+/** Each id with SPEC.md's one-line summary of it; an id SPEC.md does not index is printed bare. */
 function ruleList(rules: readonly string[]): string {
-  return rules.map((r) => (RULE_SUMMARY[r] ? `${r} (${RULE_SUMMARY[r]})` : r)).join(", ");
+  return rules
+    .map((r) => {
+      const summary = ruleSummary(r);
+      return summary ? `${r} (${summary})` : r;
+    })
+    .join(", ");
 }
 
 export function diagnosisLines(d: Diagnosis, style: Style): string[] {
