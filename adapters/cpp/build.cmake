@@ -2,7 +2,8 @@
 # argv whose program is cmake (a missing cmake is then reported as a missing toolchain, not a failed build).
 #   cmake -P build.cmake                              build/       Release, every target
 #   cmake -DVARIANT=asan -P build.cmake               build-asan/  ASan + UBSan, every target
-#   cmake -DTARGET=rsm-adapter -P build.cmake         only the adapter program
+#   cmake -DTARGET=rsm-adapter -P build.cmake         only the adapter program (needs no GoogleTest)
+# The first configure fetches the JSON library with pip (nlohmann_json.cmake); later ones run offline.
 if(NOT DEFINED VARIANT)
   set(VARIANT release)
 endif()
@@ -15,9 +16,14 @@ elseif(VARIANT STREQUAL "asan")
 else()
   message(FATAL_ERROR "VARIANT must be release or asan, not ${VARIANT}")
 endif()
+# Every target: the unit tests too, so a missing GoogleTest is an error. One target (the registry builds
+# rsm-adapter): the tests only where GoogleTest is found, which the adapter itself does not need.
 set(target_options)
 if(DEFINED TARGET)
   set(target_options --target ${TARGET})
+  list(APPEND options -DRSM_TESTS=AUTO)
+else()
+  list(APPEND options -DRSM_TESTS=ON)
 endif()
 
 execute_process(
