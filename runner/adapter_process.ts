@@ -8,11 +8,32 @@ import { LineSplitter, MAX_LINE_CHARS } from "./line_splitter.js";
 import { SHUTDOWN_LINE, cutLine } from "./protocol.js";
 import { TailBuffer } from "./tail_buffer.js";
 
-/** A reply line, and how long the adapter took over it: from when it was due (sent, and every earlier reply in) to its arrival. */
+/**
+ * The stderr that belongs to one request, as offsets into the stream: what was read after the event-loop
+ * turn that read the previous reply, up to the end of the turn that read this one. An adapter writes its
+ * stderr before the reply that follows it, so when the reply is readable that stderr is too, and is read in
+ * the same turn: no wall-clock grace, which a loaded machine would stretch. Two pipes cannot tell the order
+ * of bytes read in one turn, so replies read in the same turn share their stderr; a session therefore keeps
+ * one request in flight while its adapter writes to stderr (Session.depth), and then each request's stderr
+ * is its own.
+ */
+export interface StderrWindow {
+  readonly from: Promise<number>;
+  readonly to: Promise<number>;
+}
+
+/** A reply line; how long the adapter took over it, from when it was due (sent, and every earlier reply in) to its arrival; its stderr. */
 export interface Reply {
   readonly line: string;
   readonly ms: number;
+  readonly stderr: StderrWindow;
 }
+
+/** After a failure, how long stderr may still arrive (a crashing process's last words) before it is read. */
+const STDERR_DRAIN_MS = 200;
+/** stderr kept per adapter process, and shown per outcome at most. */
+const STDERR_KEPT = 256 * 1024;
+const STDERR_SHOWN = 4096;
 
 interface Waiter {
   readonly label: string;
@@ -43,7 +64,18 @@ function describeExit(code: number | null, signal: NodeJS.Signals | null): strin
 }
 
 export class AdapterProcess {
-  private readonly stderr = new TailBuffer();
+  private readonly stderr = new TailBuffer(STDERR_KEPT, STDERR_SHOWN);
+  private readonly stderrClosed: Promise<void>;
+  /** The stderr offset at the end of the last turn that read a reply. */
+  private lastTurnEnd = 0;
+  /** The turn reading replies now: where its stderr starts, and its end once the turn is over. */
+  private turn: { readonly start: number; readonly end: Promise<number> } | null = null;
+  /** Where the stderr of the turn that read the last reply started: a failure's stderr starts there. */
+  private lastReplyFrom = 0;
+  /** Replies read so far, the hello's included. */
+  private replies = 0;
+  /** The stderr window of the request that failed last, for failureStderr. */
+  private failedWindow: StderrWindow = { from: Promise.resolve(0), to: Promise.resolve(0) };
   private readonly splitter: LineSplitter;
   /**
    * Requests in flight, oldest first. R-PROTO-3 lets the runner pipeline: replies come one per request, in
@@ -74,6 +106,7 @@ export class AdapterProcess {
     );
     child.stdout!.on("data", (chunk: Buffer) => this.splitter.push(chunk));
     child.stderr!.on("data", (chunk: Buffer) => this.stderr.push(chunk));
+    this.stderrClosed = new Promise((resolve) => child.stderr!.once("close", resolve));
     // A write to an adapter that just died fails with EPIPE; the exit handler reports it, so swallow it here.
     child.stdin!.on("error", () => {});
     const stdoutEnded = new Promise<void>((resolve) => child.stdout!.once("close", resolve));
@@ -170,9 +203,10 @@ export class AdapterProcess {
       this.answered.set(w.id, w.label);
       if (this.answered.size > PIPELINE_MEMORY) this.answered.delete(this.answered.keys().next().value!);
     }
-    const ms = performance.now() - w.due;
+    const now = performance.now();
     this.armHead();
-    w.resolve({ line, ms });
+    this.replies++;
+    w.resolve({ line, ms: now - w.due, stderr: this.stderrWindow() });
   }
 
   /**
@@ -187,12 +221,52 @@ export class AdapterProcess {
   private failAll(err: Error): void {
     const [head, ...rest] = this.waiters.splice(0);
     if (head === undefined) return;
+    // A process that dies may still be writing its last words; they are read until stderr closes, briefly.
+    const drained = Promise.race([this.stderrClosed, new Promise((r) => setTimeout(r, STDERR_DRAIN_MS).unref())]);
+    this.failedWindow = { from: Promise.resolve(this.lastReplyFrom), to: drained.then(() => this.stderr.total) };
     for (const w of [head, ...rest]) if (w.timer !== null) clearTimeout(w.timer);
     const partial = this.splitter.partial;
     head.reject(partial === "" || !(err instanceof AdapterExited) ? err : new AdapterExited(`${err.message}, leaving an unfinished line: ${cutLine(partial)}`));
     for (const w of rest) w.reject(new RequestAborted("an earlier request in flight failed"));
   }
 
+  /** The stderr window of a reply read now: that of the current turn. */
+  private stderrWindow(): StderrWindow {
+    this.turn ??= {
+      start: this.lastTurnEnd,
+      // setImmediate runs after every I/O callback of this turn, so the turn's stderr has been read by then.
+      end: new Promise((resolve) =>
+        setImmediate(() => {
+          this.lastTurnEnd = this.stderr.total;
+          this.turn = null;
+          resolve(this.lastTurnEnd);
+        }),
+      ),
+    };
+    this.lastReplyFrom = this.turn.start;
+    return { from: Promise.resolve(this.turn.start), to: this.turn.end };
+  }
+
+  /** Whether the adapter has answered anything besides the hello. */
+  get answeredARequest(): boolean {
+    return this.replies > 1;
+  }
+
+  async stderrOf(window: StderrWindow): Promise<string> {
+    return this.stderr.text(await window.from, await window.to);
+  }
+
+  /** The stderr of the request that failed last (timed out, exited, broke the protocol). */
+  failureStderr(): Promise<string> {
+    return this.stderrOf(this.failedWindow);
+  }
+
+  /** Whether the process has written anything to stderr. */
+  get wroteStderr(): boolean {
+    return this.stderr.total > 0;
+  }
+
+  /** Everything still held: for a process that never got as far as a request. */
   stderrTail(): string {
     return this.stderr.text();
   }

@@ -105,7 +105,7 @@ export async function runAdapter(adapter: FleetAdapter, first: Session, feed: Ve
     let session = initial;
     const inflight: { i: number; v: Vector; attempt: Promise<Attempt> }[] = [];
     for (;;) {
-      while (adapter.fatal === null && !ctx.stop.stopped && inflight.length < depth) {
+      while (adapter.fatal === null && !ctx.stop.stopped && inflight.length < (session?.depth(depth) ?? depth)) {
         const i = take();
         if (i === undefined) break;
         const v = await feed.at(i);

@@ -16,6 +16,7 @@ import { liveCount } from "./children.js";
 
 interface JsonResult {
   name: string;
+  duration_ms: number;
   status: string;
   reason: string | null;
   stderr_tail: string | null;
@@ -36,6 +37,7 @@ interface JsonResult {
 }
 interface JsonAdapter {
   name: string;
+  duration_ms: number;
   fatal: null | { kind: string; message: string; output: string | null; optional: boolean };
   counts: Record<string, number>;
   results: JsonResult[];
@@ -143,6 +145,25 @@ describe("protocol errors: an error result for the scenario, a restart, and the 
     expect(statuses(r.adapter)[VICTIM]).toBe("passed");
     expect(result(r.adapter, "c/crash").reason).toMatch(/nobody asked for, after its reply to b\/third \(R-PROTO-3\)/);
     expect(r.adapter.counts).toMatchObject({ passed: 5, errored: 1 });
+  });
+});
+
+describe("stderr", () => {
+  it("each outcome shows the stderr written while its own request was out, not a rolling tail", async () => {
+    const r = await runFake(["--mode", "trace-then-error"]);
+    expect(r.adapter.results.length).toBeGreaterThan(2);
+    for (const x of r.adapter.results) {
+      expect(x.status).toBe("error");
+      expect(x.stderr_tail).toBe(`Traceback for ${x.name}:\n  at step 3`);
+    }
+  });
+
+  it("duration_ms is the adapter's own time for the request, not the time it waited in the pipeline", async () => {
+    const r = await runFake(["--mode", "ok"]);
+    const total = r.adapter.results.reduce((sum, x) => sum + x.duration_ms, 0);
+    // Pipelined requests wait for each other; counted from sending, their durations would add up to several
+    // times the run. A generous guard, not a speed test.
+    expect(total).toBeLessThanOrEqual(r.adapter.duration_ms + 50);
   });
 });
 

@@ -52,4 +52,16 @@ describe("TailBuffer", () => {
     for (let i = 0; i < 10; i++) t.push(Buffer.from(`line ${i}\n`));
     expect(t.text()).toBe("...\nline 8\nline 9");
   });
+
+  it("shows the part written between two offsets, as far as it is still held", () => {
+    const t = new TailBuffer(64, 32);
+    t.push(Buffer.from("first request\n"));
+    const mark = t.total;
+    t.push(Buffer.from("second request\n"));
+    expect(t.text(0, mark)).toBe("first request");
+    expect(t.text(mark)).toBe("second request");
+    for (let i = 0; i < 10; i++) t.push(Buffer.from(`noise ${i}\n`));
+    expect(t.text(0, mark)).toBe("");
+    expect(t.text(mark)).toBe("...\nnoise 7\nnoise 8\nnoise 9");
+  });
 });

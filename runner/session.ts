@@ -6,7 +6,7 @@
 // is to be sent again). Every reply line goes through runner/protocol.ts's checks here and nowhere else.
 import type { HelloReply, NormalizedScenario, SnapshotEntry, TraceEntry } from "../reference/index.js";
 import { AdapterExited, AdapterStartFailed, AdapterTimedOut, ProtocolError, RequestAborted } from "../cli/errors.js";
-import { AdapterProcess } from "./adapter_process.js";
+import { AdapterProcess, type StderrWindow } from "./adapter_process.js";
 import type { Launch } from "./children.js";
 import { HELLO_LINE, PROTOCOL_VERSION, checkRunReply, cutLine, isCanonicalPass, parseAdapterLine, runLine } from "./protocol.js";
 
@@ -110,35 +110,42 @@ export class Session {
     const id = nextId();
     const label = req.trace ? `${req.name} (with trace)` : req.name;
     let reply;
+    const sent = performance.now();
     try {
       reply = await this.proc.request(runLine(id, req.name, req.trace, req.scenarioText), this.timeoutMs, label, id);
     } catch (err) {
-      return this.broken(err);
+      return this.broken(err, performance.now() - sent);
     }
-    const timing = { durationMs: reply.ms, stderr: this.proc.stderrTail() };
-    if (req.expected !== undefined && !req.trace && isCanonicalPass(reply.line, id, req.expected)) return { kind: "result", snapshots: req.expected, ...timing };
+    // A passing reply's stderr is nobody's concern, and waiting out its grace would slow every pass.
+    if (req.expected !== undefined && !req.trace && isCanonicalPass(reply.line, id, req.expected)) return { kind: "result", snapshots: req.expected, durationMs: reply.ms, stderr: "" };
     try {
       const checked = checkRunReply(reply.line, { id, trace: req.trace, scenario: req.scenario, expected: req.expected }, (other) => this.proc.answeredRequest(other));
+      const timing = { durationMs: reply.ms, stderr: await this.proc.stderrOf(reply.stderr) };
       // R-PROTO-8: a well-formed refusal; the adapter is fine and keeps running.
       if (checked.type === "error") return { kind: "refused", message: checked.message, ...timing };
       return { kind: "result", snapshots: checked.snapshots, ...(checked.trace ? { trace: checked.trace } : {}), ...timing };
     } catch (err) {
-      return this.broken(err, reply.ms);
+      return this.broken(err, reply.ms, reply.stderr);
     }
   }
 
   /** A request that broke the adapter: the process is killed, so the owner starts another for what comes next. */
-  private broken(err: unknown, durationMs = 0): RunOutcome {
+  private async broken(err: unknown, durationMs = 0, window?: StderrWindow): Promise<RunOutcome> {
     if (err instanceof RequestAborted) return { kind: "aborted" };
     if (!(err instanceof AdapterTimedOut || err instanceof AdapterExited || err instanceof ProtocolError)) throw err;
     this.proc.kill();
     const reason = err instanceof AdapterExited ? `${err.message} mid-scenario (R-PROTO-8: an adapter must not crash)` : err.message;
-    return { kind: "broken", reason, timedOut: err instanceof AdapterTimedOut, durationMs, stderr: this.proc.stderrTail() };
+    const stderr = await (window === undefined ? this.proc.failureStderr() : this.proc.stderrOf(window));
+    return { kind: "broken", reason, timedOut: err instanceof AdapterTimedOut, durationMs, stderr };
   }
 
-  /** Requests sent and not yet answered. */
-  get pending(): number {
-    return this.proc.pending;
+  /**
+   * How many requests to keep in flight, at most `wanted`: one until the first has been answered, and one
+   * while the adapter writes to stderr, so that each outcome's stderr is its request's own (StderrWindow); an
+   * adapter that writes nothing there keeps the pipeline that hides a round trip per request.
+   */
+  depth(wanted: number): number {
+    return this.proc.wroteStderr || !this.proc.answeredARequest ? 1 : wanted;
   }
 
   get alive(): boolean {
