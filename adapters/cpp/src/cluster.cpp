@@ -28,10 +28,10 @@ void invariant(bool holds, const char* what) {
 
 Cluster::Cluster(NodeId nodes, NodeId leader) : leader_(leader) {
   if (nodes < 1 || nodes > kMaxNodes) {
-    throw InvalidScenario("cluster.nodes: " + id_text(nodes) + " is not in 1..255 (R-CLUSTER-1)");
+    throw InvalidScenario("cluster.nodes", id_text(nodes) + " is not in 1..255", "R-CLUSTER-1");
   }
   if (leader < 1 || leader > nodes) {
-    throw InvalidScenario("cluster.leader: " + id_text(leader) + " is not in 1.." + id_text(nodes) + " (R-CLUSTER-2)");
+    throw InvalidScenario("cluster.leader", id_text(leader) + " is not in 1.." + id_text(nodes), "R-CLUSTER-2");
   }
   // R-CLUSTER-3: every node up, empty log and store, term 1, indices 0 (Node's defaults); P empty.
   nodes_.resize(nodes);
@@ -47,18 +47,25 @@ std::vector<Bytes> Cluster::step(const Step& step) {
   std::visit(
       [&](const auto& s) {
         using T = std::decay_t<decltype(s)>;
+        // In schema order.
         if constexpr (std::is_same_v<T, Put> || std::is_same_v<T, Delete> || std::is_same_v<T, Append> ||
                       std::is_same_v<T, Incr> || std::is_same_v<T, Cas>) {
+          // {"op":"put","key":"a","value":"31"}, and delete, append, incr, cas: the five client commands
           propose(Command(s));
         } else if constexpr (std::is_same_v<T, Partition>) {
+          // {"op":"partition","nodes":[3]}
           partition(s);
         } else if constexpr (std::is_same_v<T, Crash>) {
+          // {"op":"crash","node":2}
           crash(s);
         } else if constexpr (std::is_same_v<T, Restart>) {
+          // {"op":"restart","node":2}
           restart(s);
         } else if constexpr (std::is_same_v<T, Heal>) {
+          // {"op":"heal"}
           heal();
         } else if constexpr (std::is_same_v<T, Snapshot>) {
+          // {"op":"snapshot","nodes":[1,2,3]}
           emitted = emit_snapshots(s);
         } else {
           static_assert(!sizeof(T), "every step has a handler");
@@ -70,21 +77,6 @@ std::vector<Bytes> Cluster::step(const Step& step) {
   return emitted;
 }
 
-bool Cluster::is_up(NodeId id) const { return at(id).up; }
-
-Node Cluster::node(NodeId id) const {
-  Node n = at(id);
-  if (is_follower(id) && is_reachable(id)) n.store = store_of(id);
-  return n;
-}
-
-Bytes Cluster::snapshot(NodeId id) const {
-  const Node& n = at(id);
-  // R-WIRE-3, R-WIRE-4: the snapshot covers what the node has applied, not what it merely holds; the term
-  // of the entry at last_applied is kTerm, and 0 when there is no such entry.
-  return encode_snapshot({n.current_term, n.last_applied, n.last_applied == 0 ? 0 : kTerm}, store_of(id));
-}
-
 // R-LOG-3: the leader appends; nothing is applied until the round commits it (R-APPLY-1).
 void Cluster::propose(Command command) {
   unapplied_.push_back(std::move(command));
@@ -94,10 +86,12 @@ void Cluster::propose(Command command) {
 // R-PART-1..3
 void Cluster::partition(const Partition& partition) {
   std::vector<bool> listed(nodes_.size(), false);
-  for (const NodeId id : partition.nodes) {
-    check_node_id(id, "partition");
-    if (id == leader_) throw InvalidScenario("partition of node " + id_text(id) + ", the leader, is not allowed (R-PART-2)");
-    if (listed[id - 1]) throw InvalidScenario("partition lists node " + id_text(id) + " twice (R-PART-3)");
+  for (std::size_t k = 0; k < partition.nodes.size(); ++k) {
+    const NodeId id = partition.nodes[k];
+    const std::string field = "nodes[" + std::to_string(k) + "]";
+    check_node_id(id, field);
+    if (id == leader_) throw InvalidScenario(field, "partition of node " + id_text(id) + ", the leader, is not allowed", "R-PART-2");
+    if (listed[id - 1]) throw InvalidScenario(field, "partition lists node " + id_text(id) + " twice", "R-PART-3");
     listed[id - 1] = true;
   }
   const std::vector<bool> before = reachable_followers();
@@ -112,10 +106,10 @@ void Cluster::partition(const Partition& partition) {
 
 // R-CRASH-1..3
 void Cluster::crash(const Crash& crash) {
-  check_node_id(crash.node, "crash");
-  if (crash.node == leader_) throw InvalidScenario("crash of node " + id_text(crash.node) + ", the leader, is not allowed (R-CRASH-1)");
+  check_node_id(crash.node, "node");
+  if (crash.node == leader_) throw InvalidScenario("node", "crash of node " + id_text(crash.node) + ", the leader, is not allowed", "R-CRASH-1");
   Node& n = at(crash.node);
-  if (!n.up) throw InvalidScenario("crash of node " + id_text(crash.node) + ", which is already down (R-CRASH-2)");
+  if (!n.up) throw InvalidScenario("node", "crash of node " + id_text(crash.node) + ", which is already down", "R-CRASH-2");
   // R-CRASH-3: the log (log_length) and current_term are persistent and survive; the rest is volatile.
   // The kept log still counts towards the commit majority (R-COMMIT-1). A reachable follower has no store of
   // its own to forget (it shares the leader's); an isolated one drops the copy it was frozen with.
@@ -127,9 +121,9 @@ void Cluster::crash(const Crash& crash) {
 
 // R-RESTART-1, R-RESTART-2
 void Cluster::restart(const Restart& restart) {
-  check_node_id(restart.node, "restart");
+  check_node_id(restart.node, "node");
   Node& n = at(restart.node);
-  if (n.up) throw InvalidScenario("restart of node " + id_text(restart.node) + ", which is up (R-RESTART-1)");
+  if (n.up) throw InvalidScenario("node", "restart of node " + id_text(restart.node) + ", which is up", "R-RESTART-1");
   const std::vector<bool> before = reachable_followers();
   n.up = true;
   n.store.clear();
@@ -157,15 +151,17 @@ void Cluster::heal() {
 
 // R-SNAP-1..3
 std::vector<Bytes> Cluster::emit_snapshots(const Snapshot& snapshot) const {
-  if (snapshot.nodes.empty()) throw InvalidScenario("snapshot lists no nodes (R-SNAP-1)");
+  if (snapshot.nodes.empty()) throw InvalidScenario("nodes", "snapshot lists no nodes", "R-SNAP-1");
   std::vector<bool> listed(nodes_.size(), false);
   std::vector<Bytes> emitted;
   emitted.reserve(snapshot.nodes.size());
-  for (const NodeId id : snapshot.nodes) {
-    check_node_id(id, "snapshot");
-    if (listed[id - 1]) throw InvalidScenario("snapshot lists node " + id_text(id) + " twice (R-SNAP-1)");
+  for (std::size_t k = 0; k < snapshot.nodes.size(); ++k) {
+    const NodeId id = snapshot.nodes[k];
+    const std::string field = "nodes[" + std::to_string(k) + "]";
+    check_node_id(id, field);
+    if (listed[id - 1]) throw InvalidScenario(field, "snapshot lists node " + id_text(id) + " twice", "R-SNAP-1");
     listed[id - 1] = true;
-    if (!at(id).up) throw InvalidScenario("snapshot of node " + id_text(id) + ", which is down (R-SNAP-2)");
+    if (!at(id).up) throw InvalidScenario(field, "snapshot of node " + id_text(id) + ", which is down", "R-SNAP-2");
     // In the order listed, not in id order (R-SNAP-3).
     emitted.push_back(this->snapshot(id));
   }
@@ -282,10 +278,27 @@ void Cluster::apply_committed() {
   }
 }
 
+// ---- what tests and the trace read ----
+
+bool Cluster::is_up(NodeId id) const { return at(id).up; }
+
+Node Cluster::node(NodeId id) const {
+  Node n = at(id);
+  if (is_follower(id) && is_reachable(id)) n.store = store_of(id);
+  return n;
+}
+
+Bytes Cluster::snapshot(NodeId id) const {
+  const Node& n = at(id);
+  // R-WIRE-3, R-WIRE-4: the snapshot covers what the node has applied, not what it merely holds; the term
+  // of the entry at last_applied is kTerm, and 0 when there is no such entry.
+  return encode_snapshot({n.current_term, n.last_applied, n.last_applied == 0 ? 0 : kTerm}, store_of(id));
+}
+
 // R-NODE-1
-void Cluster::check_node_id(NodeId id, const char* where) const {
+void Cluster::check_node_id(NodeId id, const std::string& field) const {
   if (id < 1 || id > size()) {
-    throw InvalidScenario(std::string(where) + " names node " + id_text(id) + ", not in 1.." + id_text(size()) + " (R-NODE-1)");
+    throw InvalidScenario(field, "node " + id_text(id) + " is not in 1.." + id_text(size()), "R-NODE-1");
   }
 }
 

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <deque>
 #include <stdexcept>
+#include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -38,11 +40,19 @@ struct Snapshot {
 // In schema order: the client commands, then partition, crash, restart, heal, snapshot.
 using Step = std::variant<Put, Delete, Append, Incr, Cas, Partition, Crash, Restart, Heal, Snapshot>;
 
-// A scenario that breaks one of the "(invalid)" rules. The runner never sends one, but an adapter must
-// answer bad input with an error rather than crash or make something up (R-PROTO-8).
+// A step (or cluster) that breaks one of the rejection rules. The runner never sends one, but an adapter must
+// answer bad input with an error rather than crash or make something up (R-PROTO-8). It names the field at
+// fault relative to the step ("node", "nodes[1]"), so that run_scenario can give the whole JSON path.
 class InvalidScenario : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  InvalidScenario(std::string field, const std::string& problem, std::string rule)
+      : std::runtime_error(problem), field_(std::move(field)), rule_(std::move(rule)) {}
+  const std::string& field() const { return field_; }
+  const std::string& rule() const { return rule_; }
+
+ private:
+  std::string field_;
+  std::string rule_;
 };
 
 struct Node {
@@ -99,7 +109,7 @@ class Cluster {
   void commit();
   void apply_committed();
 
-  void check_node_id(NodeId id, const char* where) const;
+  void check_node_id(NodeId id, const std::string& field) const;
   Node& at(NodeId id) { return nodes_[id - 1]; }
   const Node& at(NodeId id) const { return nodes_[id - 1]; }
 

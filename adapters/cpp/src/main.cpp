@@ -1,4 +1,4 @@
-// The adapter process: only the stdin/stdout loop; everything else is in protocol.cpp.
+// The adapter process: only the read loop; everything else is in protocol.cpp.
 #include <iostream>
 
 #include "protocol.h"

@@ -1,44 +1,43 @@
-// Adapter protocol v1 (SPEC.md section 7): one JSON request per line in, at most one JSON reply per line out.
+// Adapter protocol v1 (SPEC.md section 7): one JSON request per line in, one reply line out for each. Every
+// line is read by the adapter's one JSON parser, nlohmann's SAX parser (scenario.cpp's first lines say why).
 #pragma once
 
 #include <iosfwd>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
-
 #include "run.h"
-#include "store.h"
+#include "scenario.h"
 
 namespace rsm {
-
-// A request the adapter cannot act on: bad JSON shape, a malformed field, an unknown op (R-PROTO-8).
-class BadRequest : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-// Lowercase hex, as snapshots travel (R-PROTO-6).
-std::string to_hex(const Bytes& bytes);
-// Hex digits of either case, even length (R-NORM-2 sends lowercase; accepting both costs nothing).
-Bytes from_hex(std::string_view hex);
-
-// Decodes a normalized scenario (R-NORM-1..4). Throws BadRequest naming the JSON path of the first problem.
-Scenario parse_scenario(const nlohmann::json& scenario);
-
-// What one request line calls for: a reply line (without its newline), or none, and whether to stop.
-struct Response {
-  std::optional<std::string> reply;
-  bool shutdown = false;
-};
-
-// Answers one request line; never throws, whatever the line holds (R-PROTO-8).
-Response respond(std::string_view line);
 
 // The adapter: reads requests from `in` until shutdown or end of input and writes each reply to `out`,
 // flushed (R-PROTO-2), before reading the next request (R-PROTO-3). Returns the exit status, 0 (R-PROTO-9).
 int serve(std::istream& in, std::ostream& out);
+
+// The reply to one request line, without its newline, or nullopt for shutdown, which has none (R-PROTO-9).
+// Every other line gets one, whatever it holds (R-PROTO-8); this never throws.
+std::optional<std::string> handle_line(std::string_view line);
+
+// The members of a request line that the adapter reads, as the parser reported them; it ignores the others
+// (R-PROTO-4). The scenario is decoded while the line is read, before the type is known to be run.
+struct Request {
+  std::optional<WireValue> type, id, trace;
+  std::optional<ScenarioReader> scenario;
+};
+
+// The reply to a run request (R-PROTO-6), given its id: a result, or an error naming the field at fault.
+std::string handle_run(const std::string& id, Request&& request);
+
+// R-PROTO-5: the version spoken (1, even when asked for another) and the optional features (section 6).
+std::string hello_reply();
+
+// R-PROTO-6, R-PROTO-7: the snapshots in lowercase hex, and the trace when there is one. Consumes the trace,
+// so that a long run's states are held once, not twice, while its reply is written.
+std::string result_reply(const std::string& id, RunResult&& result);
+
+// R-PROTO-8: the request's id when it is a string, null otherwise (nullopt).
+std::string error_reply(const std::optional<std::string>& id, const std::string& message);
 
 }  // namespace rsm

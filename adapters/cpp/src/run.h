@@ -1,4 +1,5 @@
-// Running one normalized scenario (SPEC.md section 6) from start to end, with an optional trace.
+// Running one normalized scenario (SPEC.md section 6): the snapshots it emits and, when asked, the trace
+// (section 7, R-PROTO-6, R-PROTO-7).
 #pragma once
 
 #include <cstddef>
@@ -6,62 +7,33 @@
 #include <vector>
 
 #include "cluster.h"
+#include "scenario.h"
 #include "store.h"
 
 namespace rsm {
 
-struct ClusterConfig {
-  NodeId nodes = 3;
-  NodeId leader = 1;
-};
-
-// A normalized scenario (R-NORM-1..4), decoded: bytes as bytes, delta as a u64.
-struct Scenario {
-  ClusterConfig cluster;
-  std::vector<Step> steps;
-};
-
-// One snapshot a snapshot step emitted (R-PROTO-6).
-struct SnapshotEntry {
-  std::size_t step = 0;
-  NodeId node = 0;
-  Bytes snapshot;
-};
-
-// Every node's state after one step (R-PROTO-7): states[k] is node k + 1's snapshot, or nullopt while it
-// is down.
-struct TraceEntry {
-  std::size_t step = 0;
-  std::vector<std::optional<Bytes>> states;
-};
-
+// What a run emitted: the snapshots of its snapshot steps (R-PROTO-6) and, when asked, every node's state
+// after every step (R-PROTO-7).
 struct RunResult {
-  std::vector<SnapshotEntry> snapshots;
+  // One snapshot a snapshot step emitted, `step` being the step's index in the scenario.
+  struct Emitted {
+    std::size_t step = 0;
+    NodeId node = 0;
+    Bytes snapshot;
+  };
+  // Every node's state after one step: states[k] is node k + 1's snapshot, or nullopt while it is down.
+  struct TraceEntry {
+    std::size_t step = 0;
+    std::vector<std::optional<Bytes>> states;
+  };
+
+  std::vector<Emitted> snapshots;
   // Present exactly when a trace was asked for.
   std::optional<std::vector<TraceEntry>> trace;
 };
 
-// A scenario run one step at a time, for a caller that has the steps one at a time: the protocol runs each
-// step as soon as it has decoded it from the request, so that a long scenario is never held whole.
-class ScenarioRun {
- public:
-  // Throws InvalidScenario for a cluster size or leader out of range.
-  ScenarioRun(const ClusterConfig& cluster, bool trace);
-
-  // Runs the next step of the scenario. Throws InvalidScenario for a step that breaks a rejection rule,
-  // after which the run is over.
-  void step(const Step& step);
-
-  // What the steps run so far emitted.
-  RunResult finish() &&;
-
- private:
-  Cluster cluster_;
-  RunResult result_;
-  std::size_t next_ = 0;  // the index of the next step
-};
-
-// Throws InvalidScenario for a scenario that breaks a rejection rule.
+// Runs the steps in order on a fresh cluster. Throws InvalidStep for the first step that breaks a rejection
+// rule, with its path in the scenario ("steps[7].node").
 RunResult run_scenario(const Scenario& scenario, bool trace);
 
 }  // namespace rsm

@@ -5,6 +5,32 @@
 namespace rsm {
 namespace {
 
+// The commands in schema order, each applied to a store (section 2.1); defined below apply_command.
+void apply_put(Store& store, const Put& put);
+void apply_delete(Store& store, const Delete& del);
+void apply_append(Store& store, const Append& append);
+void apply_incr(Store& store, const Incr& incr);
+void apply_cas(Store& store, const Cas& cas);
+
+}  // namespace
+
+void apply_command(Store& store, const Command& command) {
+  std::visit(
+      [&store](const auto& c) {
+        using T = std::decay_t<decltype(c)>;
+        // In schema order.
+        if constexpr (std::is_same_v<T, Put>) apply_put(store, c);  // {"op":"put","key":"a","value":"31"}
+        else if constexpr (std::is_same_v<T, Delete>) apply_delete(store, c);  // {"op":"delete","key":"a"}
+        else if constexpr (std::is_same_v<T, Append>) apply_append(store, c);  // {"op":"append","key":"a","value":"32"}
+        else if constexpr (std::is_same_v<T, Incr>) apply_incr(store, c);  // {"op":"incr","key":"n","delta":"5"}
+        else if constexpr (std::is_same_v<T, Cas>) apply_cas(store, c);  // {"op":"cas","key":"a","expected":null,"value":"31"}
+        else static_assert(!sizeof(T), "every command has an apply");
+      },
+      command);
+}
+
+namespace {
+
 constexpr std::size_t kCounterSize = 8;
 
 std::uint64_t read_u64_be(const Bytes& bytes) {
@@ -59,19 +85,5 @@ void apply_cas(Store& store, const Cas& cas) {
 }
 
 }  // namespace
-
-void apply_command(Store& store, const Command& command) {
-  std::visit(
-      [&store](const auto& c) {
-        using T = std::decay_t<decltype(c)>;
-        if constexpr (std::is_same_v<T, Put>) apply_put(store, c);
-        else if constexpr (std::is_same_v<T, Delete>) apply_delete(store, c);
-        else if constexpr (std::is_same_v<T, Append>) apply_append(store, c);
-        else if constexpr (std::is_same_v<T, Incr>) apply_incr(store, c);
-        else if constexpr (std::is_same_v<T, Cas>) apply_cas(store, c);
-        else static_assert(!sizeof(T), "every command has an apply");
-      },
-      command);
-}
 
 }  // namespace rsm

@@ -3,8 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "protocol.h"
-#include "run.h"
+#include "scenario.h"
 #include "snapshot.h"
 
 namespace rsm {
@@ -13,6 +12,12 @@ namespace {
 const char* const kEmptySnapshot = "524b563100000000000000010000000000000000000000000000000000000000045540e9";
 
 Bytes value(std::uint8_t byte) { return Bytes{byte}; }
+
+std::string to_hex(const Bytes& bytes) {
+  std::string hex;
+  encode_hex(bytes, hex);
+  return hex;
+}
 
 std::string hex_of(const Cluster& cluster, NodeId id) { return to_hex(cluster.snapshot(id)); }
 
@@ -170,37 +175,6 @@ TEST(Cluster, InvalidStepsAreRefused) {
   cluster.step(Crash{2});
   EXPECT_THROW(cluster.step(Crash{2}), InvalidScenario);             // R-CRASH-2
   EXPECT_THROW(cluster.step(Snapshot{{1, 2}}), InvalidScenario);     // R-SNAP-2
-}
-
-// The authored example of SPEC.md sections 5 and 6, with its stated expectations.
-TEST(Run, SpecExample) {
-  Scenario scenario{{3, 1},
-                    {Put{"a", value(0x31)}, Partition{{3}}, Put{"b", Bytes{0x00, 0xFF}}, Snapshot{{3}}, Heal{},
-                     Snapshot{{1, 2, 3}}}};
-  const RunResult result = run_scenario(scenario, false);
-  ASSERT_EQ(result.snapshots.size(), 4u);
-  EXPECT_FALSE(result.trace.has_value());
-  EXPECT_EQ(result.snapshots[0].step, 3u);
-  EXPECT_EQ(result.snapshots[0].node, 3u);
-  EXPECT_EQ(to_hex(result.snapshots[0].snapshot), to_hex(encode_snapshot({1, 1, 1}, Store{{"a", {0x31}}})));
-  for (std::size_t i = 1; i < 4; ++i) {
-    EXPECT_EQ(result.snapshots[i].step, 5u);
-    EXPECT_EQ(result.snapshots[i].node, i);
-    EXPECT_EQ(to_hex(result.snapshots[i].snapshot),
-              "524b5631000000000000000100000000000000020000000000000001000000020000000161000000013100000001620000000200ff63c4d85c");
-  }
-}
-
-TEST(Run, TraceHasEveryStepAndNullForDownNodes) {
-  Scenario scenario{{2, 1}, {Crash{2}, Snapshot{{1}}, Restart{2}}};
-  const RunResult result = run_scenario(scenario, true);
-  ASSERT_TRUE(result.trace.has_value());
-  ASSERT_EQ(result.trace->size(), 3u);
-  EXPECT_EQ(result.trace->at(1).step, 1u);
-  EXPECT_TRUE(result.trace->at(0).states.at(0).has_value());
-  EXPECT_FALSE(result.trace->at(0).states.at(1).has_value());
-  EXPECT_FALSE(result.trace->at(1).states.at(1).has_value());
-  EXPECT_TRUE(result.trace->at(2).states.at(1).has_value());
 }
 
 }  // namespace

@@ -70,9 +70,8 @@ TEST(Protocol, TraceOnlyWhenAsked) {
   EXPECT_TRUE(down["trace"][0]["states"][1].is_null());
 }
 
-// A run request in the runner's field order is decoded and run as it is read; one in any other order goes
-// through a json value first. Both must answer byte for byte alike. nlohmann's json keeps object keys
-// sorted, so a round trip through it puts "scenario" before "trace" and "key" before "op".
+// Members come in any order: the SAX reader must not depend on the runner's. nlohmann's json keeps object
+// keys sorted, so a round trip through it puts "scenario" before "trace" and "key" before "op".
 TEST(Protocol, EveryFieldOrderAnswersAlike) {
   for (const bool trace : {false, true}) {
     const std::string runner_order = run_request("o", kSpecScenario, trace);
@@ -103,7 +102,7 @@ TEST(Protocol, RepeatedFieldKeepsTheLastValue) {
 }
 
 TEST(Protocol, GarbageAnswersErrorWithNullId) {
-  for (const char* line : {"garbage", "[1,2]", "\"run\"", "{\"type\":\"run\"", "\xff\xfe{"}) {
+  for (const char* line : {"garbage", "[1,2]", "\"run\"", "{\"type\":\"run\"", "\xff\xfe{", "{\"type\":\"hello\"}{}"}) {
     const json reply = only_reply(line);
     EXPECT_EQ(reply["type"], "error") << line;
     EXPECT_TRUE(reply["id"].is_null()) << line;
@@ -160,13 +159,78 @@ TEST(Protocol, NulKeyAndBigDeltaTravelExactly) {
   EXPECT_NE(reply["snapshots"][0]["hex"].get<std::string>().find("000000010000000008" "0020000000000001"), std::string::npos);
 }
 
-TEST(Protocol, BlankLinesAreSkippedAndRepliesStayInOrder) {
+TEST(Protocol, BlankLinesAreAnsweredAndRepliesStayInOrder) {
   const std::string input = std::string(R"({"type":"hello","protocol":1})") + "\n\n   \n" +
                             run_request("a", kSpecScenario) + "\n" + run_request("b", kSpecScenario) + "\n";
   const std::vector<std::string> lines = serve_lines(input);
-  ASSERT_EQ(lines.size(), 3u);
-  EXPECT_EQ(json::parse(lines[1])["id"], "a");
-  EXPECT_EQ(json::parse(lines[2])["id"], "b");
+  ASSERT_EQ(lines.size(), 5u);
+  EXPECT_EQ(lines[1], R"j({"type":"error","id":null,"message":"blank line: not a message (R-PROTO-4)"})j");
+  EXPECT_EQ(json::parse(lines[2])["id"], nullptr);
+  EXPECT_EQ(json::parse(lines[3])["id"], "a");
+  EXPECT_EQ(json::parse(lines[4])["id"], "b");
+}
+
+// R-PROTO-8: every line the adapter does not understand gets an error reply, with the request's id when it
+// is a string and null otherwise, and the adapter goes on serving: each bad line here is followed by a hello.
+TEST(Protocol, EveryLineItDoesNotUnderstandGetsAnErrorAndServingGoesOn) {
+  struct Case {
+    std::string line;
+    json id;
+    std::string message_start;
+  };
+  const std::vector<Case> cases = {
+      {"", nullptr, "blank line"},
+      {"   \t", nullptr, "blank line"},
+      {"this is not JSON", nullptr, "not JSON (R-PROTO-1)"},
+      {"{\"type\":\"hello\",\"protocol\":1,\"name\":\"\xff\xfe\"}", nullptr, "not JSON (R-PROTO-1)"},  // invalid UTF-8
+      {"\xc3\x28", nullptr, "not JSON (R-PROTO-1)"},
+      {"[1,2]", nullptr, "(root): expected an object, got an array"},
+      {"\"run\"", nullptr, "(root): expected an object, got a string"},
+      {"42", nullptr, "(root): expected an object"},
+      {R"({"type":"frobnicate","id":"u1"})", "u1", "type: unknown type \"frobnicate\""},
+      {R"({"id":"u2"})", "u2", "type: expected a string"},
+      {R"({"type":["run"],"id":"u3"})", "u3", "type: expected a string"},
+      {R"({"type":"run","id":"r1","name":"t","trace":false})", "r1", "scenario: missing (R-PROTO-6)"},
+      {R"({"type":"run","id":7,"name":"t","trace":false,"scenario":{"cluster":{"nodes":1,"leader":1},"steps":[]}})", nullptr, "id: expected a string"},
+      {R"({"type":"run","id":"r2","name":"t","trace":"true","scenario":{"cluster":{"nodes":1,"leader":1},"steps":[]}})", "r2", "trace: expected a boolean, got a string"},
+      {R"({"type":"run","id":"r3","name":"t","scenario":{"cluster":{"nodes":1,"leader":1},"steps":[]}})", "r3", "trace: expected a boolean, got nothing"},
+      {R"({"type":"run","id":"r4","trace":false,"scenario":{"cluster":{"nodes":1,"leader":1},"steps":[]}} trailing)", nullptr, "not JSON"},
+      {R"({"type":"run","id":"r5","trace":false,"scenario":[]})", "r5", "(root): expected a normalized scenario object, got an array"},
+      {"{\"type\":\"run\",\"id\":\"r6\",\"trace\":false,\"scenario\":{\"cluster\":{\"nodes\":1e400", nullptr, "not JSON"},
+  };
+  for (const Case& c : cases) {
+    const std::vector<std::string> lines = serve_lines(c.line + "\n" + R"({"type":"hello","protocol":1})" + "\n");
+    ASSERT_EQ(lines.size(), 2u) << c.line;
+    const json reply = json::parse(lines[0]);
+    EXPECT_EQ(reply["type"], "error") << c.line;
+    EXPECT_EQ(reply["id"], c.id) << c.line;
+    EXPECT_EQ(reply["message"].get<std::string>().rfind(c.message_start, 0), 0u) << c.line << " -> " << lines[0];
+    EXPECT_EQ(lines[1], kHello) << c.line;
+  }
+}
+
+// A 10 MB line of garbage, and 10 MB of nesting: answered with a short error, no crash, no deep recursion.
+TEST(Protocol, TenMegabyteGarbageLines) {
+  const std::size_t size = 10 * 1024 * 1024;
+  for (const std::string& garbage : {std::string(size, 'x'), std::string(size, '['), "\"" + std::string(size, 'a'),
+                                     R"({"type":"run","id":"g","trace":false,"scenario":)" + std::string(size, '{')}) {
+    const std::vector<std::string> lines = serve_lines(garbage + "\n" + R"({"type":"hello","protocol":1})" + "\n");
+    ASSERT_EQ(lines.size(), 2u);
+    const json reply = json::parse(lines[0]);
+    EXPECT_EQ(reply["type"], "error");
+    EXPECT_TRUE(reply["id"].is_null());
+    EXPECT_LT(lines[0].size(), 1000u);  // the parser's message quotes its token, shortened
+    EXPECT_EQ(lines[1], kHello);
+  }
+}
+
+// One shape for a step the run refuses: the JSON path in the scenario and the rule.
+TEST(Protocol, InvalidStepNamesPathAndRule) {
+  const json reply = only_reply(run_request(
+      "v", R"({"cluster":{"nodes":3,"leader":1},"steps":[{"op":"put","key":"a","value":"31"},{"op":"crash","node":1}]})"));
+  EXPECT_EQ(reply, json::parse(R"j({"type":"error","id":"v","message":"steps[1].node: crash of node 1, the leader, is not allowed (R-CRASH-1)"})j"));
+  const json twice = only_reply(run_request("w", R"({"cluster":{"nodes":3,"leader":1},"steps":[{"op":"snapshot","nodes":[2,2]}]})"));
+  EXPECT_EQ(twice["message"], "steps[0].nodes[1]: snapshot lists node 2 twice (R-SNAP-1)");
 }
 
 TEST(Protocol, ShutdownStopsWithoutReplying) {
@@ -186,14 +250,6 @@ TEST(Protocol, LinesLongerThanSixtyFourKiB) {
                  R"("},{"op":"snapshot","nodes":[1]}]})"));
   ASSERT_EQ(reply["type"], "result");
   EXPECT_EQ(reply["snapshots"][0]["hex"].get<std::string>().size(), 2 * (32 + 4 + 1 + 4 + 70000 + 4));
-}
-
-TEST(Hex, RoundTripsAndAcceptsEitherCase) {
-  EXPECT_EQ(from_hex("00fFaB"), (Bytes{0x00, 0xFF, 0xAB}));
-  EXPECT_EQ(to_hex(Bytes{0x00, 0xFF, 0xAB}), "00ffab");
-  EXPECT_TRUE(from_hex("").empty());
-  EXPECT_THROW(from_hex("0"), BadRequest);
-  EXPECT_THROW(from_hex("0g"), BadRequest);
 }
 
 }  // namespace

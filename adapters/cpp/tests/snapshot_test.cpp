@@ -3,10 +3,16 @@
 
 #include <gtest/gtest.h>
 
-#include "protocol.h"
+#include "scenario.h"
 
 namespace rsm {
 namespace {
+
+std::string to_hex(const Bytes& bytes) {
+  std::string hex;
+  encode_hex(bytes, hex);
+  return hex;
+}
 
 TEST(Snapshot, WorkedExampleEmpty) {
   EXPECT_EQ(to_hex(encode_snapshot({1, 0, 0}, Store{})),
