@@ -306,7 +306,7 @@ describe("selection, concurrency and CI options", () => {
     expect(b!.counts).toMatchObject({ passed: 5, errored: 1 });
   });
 
-  it("pipelines requests: an adapter that answers the first only after the second arrives passes (R-PROTO-3)", async () => {
+  it("pipelines requests: an adapter that answers the second only after the third arrives passes (R-PROTO-3)", async () => {
     const r = await runFake(["--mode", "pipelined"], ["--timeout", "2"]);
     expect(r.code).toBe(0);
     expect(r.adapter.counts).toMatchObject({ passed: NAMES.length, errored: 0 });
