@@ -3,7 +3,7 @@
 // runner/session.ts, its only user, turns its lines into checked protocol outcomes.
 import type { ChildProcess } from "node:child_process";
 import { AdapterExited, AdapterTimedOut, ProtocolError, RequestAborted } from "../cli/errors.js";
-import { killGroup, spawnTracked, type Launch } from "./children.js";
+import { killGroup, killEscapees, spawnTracked, type Launch } from "./children.js";
 import { LineSplitter, MAX_LINE_CHARS } from "./line_splitter.js";
 import { SHUTDOWN_LINE, cutLine } from "./protocol.js";
 import { TailBuffer } from "./tail_buffer.js";
@@ -110,6 +110,15 @@ export class AdapterProcess {
     // A write to an adapter that just died fails with EPIPE; the exit handler reports it, so swallow it here.
     child.stdin!.on("error", () => {});
     const stdoutEnded = new Promise<void>((resolve) => child.stdout!.once("close", resolve));
+    void stdoutEnded.then(() => {
+      // stdout closes just before a normal exit too; only an adapter still running after the drain time has
+      // really closed it, and can answer nothing more.
+      setTimeout(() => {
+        if (this.exit !== null) return;
+        this.kill();
+        this.failAll(new ProtocolError("adapter closed its stdout while still running, so it can answer nothing more (R-PROTO-2); the adapter was killed"));
+      }, DRAIN_MS).unref();
+    });
     this.exited = new Promise<void>((resolve) => {
       child.once("error", (err: NodeJS.ErrnoException) => {
         this.spawnError = err;
@@ -125,8 +134,15 @@ export class AdapterProcess {
         // The timer is cleared once stdout closes: left running, it would hold the runner's exit for DRAIN_MS.
         let timer: NodeJS.Timeout | undefined;
         const drained = new Promise<void>((r) => (timer = setTimeout(r, DRAIN_MS)));
-        void Promise.race([stdoutEnded, drained]).then(() => {
+        void Promise.race([stdoutEnded.then(() => true), drained.then(() => false)]).then((ended) => {
           clearTimeout(timer);
+          // Still open after the process is gone: something it started outside its group (setsid) holds the
+          // pipe. It is killed, and the pipes are let go, so that nothing keeps the runner from exiting.
+          if (!ended) {
+            killEscapees(child);
+            child.stdout!.destroy();
+            child.stderr!.destroy();
+          }
           this.failAll(new AdapterExited(`adapter ${this.exit}`));
           resolve();
         });
@@ -215,6 +231,11 @@ export class AdapterProcess {
    */
   answeredRequest(id: string): string | undefined {
     return this.answered.get(id);
+  }
+
+  /** What a request still waiting for its reply is about, by id. */
+  pendingRequest(id: string): string | undefined {
+    return this.waiters.find((w) => w.id === id)?.label;
   }
 
   /** The head gets `err`; requests queued behind it were never answered, so they fail as aborted. */

@@ -2,6 +2,7 @@
 // not on success, not on a crash of the runner, not on Ctrl-C. Children are spawned detached, each the
 // leader of its own process group, so killing the group also kills whatever an adapter started itself.
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 
 /** How to start an adapter or a build step. */
@@ -22,7 +23,9 @@ export function executable(program: string, cwd: string): string {
 /** Starts a tracked child as the leader of its own process group, stdin piped or ignored, stdout and stderr piped. */
 export function spawnTracked(launch: Launch, stdin: "pipe" | "ignore"): ChildProcess {
   const [program, ...args] = launch.argv;
-  const child = spawn(executable(program!, launch.cwd), args, { cwd: launch.cwd, detached: true, stdio: [stdin, "pipe", "pipe"] });
+  const cookie = `${process.pid}-${++spawned}-${Math.random().toString(36).slice(2)}`;
+  const child = spawn(executable(program!, launch.cwd), args, { cwd: launch.cwd, detached: true, stdio: [stdin, "pipe", "pipe"], env: { ...process.env, [COOKIE]: cookie } });
+  cookies.set(child, cookie);
   track(child);
   return child;
 }
@@ -48,6 +51,34 @@ export function killGroup(child: ChildProcess): void {
   }
 }
 
+/**
+ * The environment variable that marks every process a child starts, whatever it does with its process
+ * group: Jenkins' ProcessTreeKiller finds a build's escaped daemons the same way.
+ */
+const COOKIE = "RSM_PROCESS_COOKIE";
+const cookies = new WeakMap<ChildProcess, string>();
+let spawned = 0;
+
+/**
+ * SIGKILL to every process that carries the child's cookie in its environment: a daemon it started in a
+ * session of its own (setsid) escapes the process group, and holding the child's stdout it would keep the
+ * runner from exiting. Linux only (it reads /proc); elsewhere a no-op. A process that cleared its
+ * environment is out of reach.
+ */
+export function killEscapees(child: ChildProcess): void {
+  const cookie = cookies.get(child);
+  if (process.platform !== "linux" || cookie === undefined) return;
+  const mark = Buffer.from(`${COOKIE}=${cookie}\0`);
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/environ`).includes(mark)) process.kill(Number(pid), "SIGKILL");
+    } catch {
+      // Gone meanwhile, or not ours to read.
+    }
+  }
+}
+
 export function killAll(): void {
   for (const child of live) killGroup(child);
 }
@@ -56,21 +87,32 @@ export function liveCount(): number {
   return live.size;
 }
 
+/** How often the runner checks that the process that started it is still there. */
+const PARENT_POLL_MS = 500;
+
 /**
  * Until the returned function is called, SIGINT and SIGTERM kill every child and exit 130 or 143 (128 + the
- * signal number, what a shell reports), and a runner exiting for any other reason still kills them.
+ * signal number, what a shell reports), and a runner exiting for any other reason still kills them. So does
+ * losing the parent: a CI cancel sends SIGTERM to npm, which exits without passing it on, and the runner
+ * would otherwise run on, orphaned, to the end.
  */
 export function guardChildren(stderr: (text: string) => void): () => void {
-  const onSignal = (signal: NodeJS.Signals) => {
+  const stop = (why: string, code: number) => {
     killAll();
-    stderr(`rsm: interrupted by ${signal}; every adapter was stopped\n`);
-    process.exit(signal === "SIGINT" ? 130 : 143);
+    stderr(`rsm: ${why}; every adapter was stopped\n`);
+    process.exit(code);
   };
+  const onSignal = (signal: NodeJS.Signals) => stop(`interrupted by ${signal}`, signal === "SIGINT" ? 130 : 143);
   const onExit = () => killAll();
+  const parent = process.ppid;
+  const watch = setInterval(() => {
+    if (process.ppid !== parent) stop("the process that started the runner has gone", 143);
+  }, PARENT_POLL_MS).unref();
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   process.on("exit", onExit);
   return () => {
+    clearInterval(watch);
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
     process.off("exit", onExit);

@@ -179,13 +179,47 @@ describe("hanging adapters", () => {
     expect(r.elapsedMs).toBeLessThan(1000 + 8000); // the timeout plus a generous margin, not a speed test
   }, 20_000);
 
-  it("an adapter stuck on everything is given up after three timeouts in a row", async () => {
+  it("an adapter that answers once and then hangs, every time it is started, is given up after three timeouts in all", async () => {
+    const r = await runFake(["--mode", "hang-after-one"], ["--timeout", "0.3"]);
+    expect(r.code).toBe(1);
+    expect(r.adapter.fatal).toMatchObject({ kind: "timeouts", optional: false });
+    expect(r.adapter.fatal!.message).toBe("gave up after 3 timeouts (the budget is 3 per adapter, each costing --timeout); the remaining scenarios were not run");
+    expect(r.adapter.counts).toMatchObject({ errored: 3 });
+    expect(r.alive).toEqual([]);
+    expect(r.elapsedMs).toBeLessThan(3 * 300 + 8000);
+  }, 20_000);
+
+  it("an adapter stuck on everything is given up after three timeouts", async () => {
     const r = await runFake(["--mode", "hang"], ["--timeout", "0.5"]);
     expect(r.code).toBe(1);
     expect(r.adapter.fatal).toMatchObject({ kind: "timeouts", optional: false });
     expect(r.adapter.counts).toMatchObject({ errored: 3, not_run: 3 });
     expect(r.alive).toEqual([]);
     expect(r.elapsedMs).toBeLessThan(3 * 500 + 8000);
+  }, 20_000);
+});
+
+describe("hostile adapters", () => {
+  it("an adapter that closes its stdout is an error at once, not a timeout", async () => {
+    const r = await runFake(["--mode", "close-stdout", "--on", VICTIM], ["--timeout", "5"]);
+    expect(r.code).toBe(1);
+    expect(result(r.adapter, VICTIM).reason).toMatch(/^adapter closed its stdout .*\(R-PROTO-2\)/);
+    expect(othersPassed(r.adapter, VICTIM)).toBe(true);
+    expect(r.alive).toEqual([]);
+    expect(r.elapsedMs).toBeLessThan(5000);
+  }, 20_000);
+
+  it("replies out of order are called that (R-PROTO-3), not a second reply", async () => {
+    const r = await runFake(["--mode", "swap", "--on", VICTIM]);
+    expect(r.code).toBe(1);
+    expect(result(r.adapter, VICTIM).reason).toMatch(/^replies out of order: the reply to request "\d+" \(.*\) came while the reply to request "\d+" \(b\/third\) was due \(R-PROTO-3\)/);
+  });
+
+  it("a daemon that escapes the process group holding stdout is killed, and the run ends", async () => {
+    const r = await runFake(["--mode", "orphan"]);
+    expect(r.code).toBe(0);
+    expect(r.pids.length).toBe(2);
+    expect(r.alive).toEqual([]);
   }, 20_000);
 });
 

@@ -11,10 +11,11 @@ import { Session, type RunOutcome, type RunRequest } from "./session.js";
 import { buildIfStale, planTargets, type PlannedTarget } from "./targets.js";
 
 /**
- * Consecutive timeouts after which an adapter is given up: each costs a whole --timeout, and an adapter
- * that is stuck on everything would otherwise hold the run for timeout x scenarios.
+ * Timeouts after which an adapter is given up, in all (not only in a row: an adapter that answers once and
+ * then hangs, every time it is started, would otherwise never reach a streak). Each costs a whole --timeout,
+ * so a run against a stuck adapter ends within three of them.
  */
-export const MAX_CONSECUTIVE_TIMEOUTS = 3;
+export const MAX_TIMEOUTS = 3;
 
 export interface FleetOptions {
   /** Registered adapters by name (empty: all), or instead these --exec command lines. */
@@ -39,7 +40,7 @@ export class FleetAdapter {
   built = false;
   /** Built (when asked) and, when asked, its first session started: null when `fatal` says why not. */
   readonly ready: Promise<Session | null>;
-  private timeoutsInARow = 0;
+  private timeouts = 0;
   /** The session `run` uses; --jobs workers open more with `open`. */
   private current: Session | null = null;
 
@@ -99,12 +100,16 @@ export class FleetAdapter {
     }
   }
 
-  /** Counts timeouts; after MAX_CONSECUTIVE_TIMEOUTS in a row the adapter is given up. */
+  /** Counts timeouts; after MAX_TIMEOUTS the adapter is given up. */
   record(outcome: RunOutcome): void {
-    if (outcome.kind === "aborted") return;
-    this.timeoutsInARow = outcome.kind === "broken" && outcome.timedOut ? this.timeoutsInARow + 1 : 0;
-    if (this.timeoutsInARow >= MAX_CONSECUTIVE_TIMEOUTS) {
-      this.fatal ??= { kind: "timeouts", message: `gave up after ${this.timeoutsInARow} timeouts in a row; the remaining scenarios were not run`, output: null, optional: false };
+    if (outcome.kind !== "broken" || !outcome.timedOut) return;
+    if (++this.timeouts >= MAX_TIMEOUTS) {
+      this.fatal ??= {
+        kind: "timeouts",
+        message: `gave up after ${this.timeouts} timeouts (the budget is ${MAX_TIMEOUTS} per adapter, each costing --timeout); the remaining scenarios were not run`,
+        output: null,
+        optional: false,
+      };
     }
   }
 

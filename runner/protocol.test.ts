@@ -43,13 +43,14 @@ describe("parseAdapterLine", () => {
 
 describe("checkRunReply and compareSnapshots", () => {
   const two: NormalizedScenario = { cluster: { nodes: 2, leader: 1 }, steps: [{ op: "put", key: "a", value: "31" }, { op: "snapshot", nodes: [1, 2] }] };
-  const asked = { id: "5", trace: false, scenario: two };
+  const asked = { id: "5", name: "a/now", trace: false, scenario: two };
   const line = (extra: object = {}) => JSON.stringify({ type: "result", id: "5", snapshots: [{ step: 1, node: 1, hex: HEX }, { step: 1, node: 2, hex: HEX }], ...extra });
-  const none = () => undefined;
+  const none = { answered: () => undefined, pending: () => undefined };
 
   it("checks the id, the type and the trace key", () => {
     expect(() => checkRunReply(line({ id: "6" }), asked, none)).toThrow(/reply id "6" does not match request id "5"/);
-    expect(() => checkRunReply(line({ id: "4" }), asked, (id) => (id === "4" ? "a/earlier" : undefined))).toThrow(/after its reply to a\/earlier \(R-PROTO-3\): a second reply/);
+    expect(() => checkRunReply(line({ id: "4" }), asked, { ...none, answered: (id) => (id === "4" ? "a/earlier" : undefined) })).toThrow(/after its reply to a\/earlier \(R-PROTO-3\): a second reply/);
+    expect(() => checkRunReply(line({ id: "6" }), asked, { ...none, pending: (id) => (id === "6" ? "a/later" : undefined) })).toThrow(/^replies out of order: the reply to request "6" \(a\/later\) came while the reply to request "5" \(a\/now\) was due \(R-PROTO-3\)/);
     expect(() => checkRunReply(line({ trace: [] }), asked, none)).toThrow(/no trace was requested \(R-PROTO-7\)/);
     expect(() => checkRunReply(line(), { ...asked, trace: true }, none)).toThrow(/a trace was requested \(R-PROTO-7\)/);
     expect(() => checkRunReply(JSON.stringify({ type: "hello", protocol: 1, name: "x", version: "1", features: [] }), asked, none)).toThrow(/with a hello message/);
@@ -85,7 +86,7 @@ describe("isCanonicalPass", () => {
 
   it("accepts exactly what JSON.stringify writes for this id and these snapshots, which the full check passes", () => {
     expect(isCanonicalPass(canonical, "7", snapshots)).toBe(true);
-    const reply = checkRunReply(canonical, { id: "7", trace: false, scenario, expected: snapshots }, () => undefined);
+    const reply = checkRunReply(canonical, { id: "7", name: "x", trace: false, scenario, expected: snapshots }, { answered: () => undefined, pending: () => undefined });
     expect(reply.type === "result" && compareSnapshots(snapshots, reply.snapshots)).toEqual({ kind: "pass" });
   });
 

@@ -132,9 +132,17 @@ export function traceProblem(trace: readonly TraceEntry[], steps: number, nodes:
   return null;
 }
 
+/** The other requests of the conversation, by id: answered ones and ones still waiting, each with what it was about. */
+export interface RequestLookup {
+  answered(id: string): string | undefined;
+  pending(id: string): string | undefined;
+}
+
 /** What a run request asked, as far as checking its reply needs. */
 export interface RunAsked {
   readonly id: string;
+  /** What it is about, for messages: the scenario's name. */
+  readonly name: string;
   readonly trace: boolean;
   readonly scenario: NormalizedScenario;
   /** The snapshots the reply must list, when the caller knows them (a golden's); else computed from the scenario. */
@@ -146,16 +154,20 @@ export type CheckedRunReply = { type: "result"; snapshots: SnapshotEntry[]; trac
 /**
  * Every check a reply to a run request goes through, in one place: JSON and the schema (R-PROTO-1, R-PROTO-4),
  * the type and id (R-PROTO-3), which snapshots in which order (R-PROTO-6), and the trace's presence and shape
- * (R-PROTO-7). `answeredRequest` names the request a repeated id belonged to, so a second reply to an earlier
- * request is called what it is. Throws ProtocolError quoting the line.
+ * (R-PROTO-7). `requests` names the request an unexpected id belongs to, so a second reply to an earlier
+ * request, or a reply that overtook the one due, is called what it is. Throws ProtocolError quoting the line.
  */
-export function checkRunReply(line: string, asked: RunAsked, answeredRequest: (id: string) => string | undefined): CheckedRunReply {
+export function checkRunReply(line: string, asked: RunAsked, requests: RequestLookup): CheckedRunReply {
   const message = parseAdapterLine(line);
   const id = asked.id;
   if (message.type === "hello") throw new ProtocolError(`answered run request ${JSON.stringify(id)} with a hello message (R-PROTO-3), line: ${cutLine(line)}`);
-  const repeated = message.id !== id && message.id !== null ? answeredRequest(message.id) : undefined;
+  const repeated = message.id !== id && message.id !== null ? requests.answered(message.id) : undefined;
   if (repeated !== undefined) {
     throw new ProtocolError(`adapter wrote a line nobody asked for, after its reply to ${repeated} (R-PROTO-3): a second reply to it, line: ${cutLine(line)}`);
+  }
+  const early = message.id !== id && message.id !== null ? requests.pending(message.id) : undefined;
+  if (early !== undefined) {
+    throw new ProtocolError(`replies out of order: the reply to request ${JSON.stringify(message.id)} (${early}) came while the reply to request ${JSON.stringify(id)} (${asked.name}) was due (R-PROTO-3), line: ${cutLine(line)}`);
   }
   if (message.id !== id) {
     throw new ProtocolError(`reply id ${JSON.stringify(message.id)} does not match request id ${JSON.stringify(id)} (R-PROTO-3, R-PROTO-6), line: ${cutLine(line)}`);

@@ -39,3 +39,24 @@ for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
     expect(await survivors(pidDir)).toEqual([]);
   }, 30_000);
 }
+
+it("when its parent dies (npm killed by a CI cancel), the runner stops every adapter and exits", async () => {
+  const pidDir = await mkdtemp(path.join(tmpdir(), "rsm-orphan-"));
+  // A parent that starts the runner and then is killed without passing anything on, as npm does.
+  const argv = ["--import", "tsx", "cli/cli.ts", "conformance", "--vectors", corpus.vectors, "--timeout", "60", "--exec", fakeExec(corpus, "--mode", "hang", "--pid-dir", pidDir)];
+  const parentScript = `const c = require("node:child_process").spawn(process.execPath, ${JSON.stringify(argv)}, { stdio: "ignore" }); console.log(c.pid); setInterval(() => {}, 1000);`;
+  const parent = spawn(process.execPath, ["-e", parentScript], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "inherit"] });
+  const runnerPid = await new Promise<number>((resolve) => parent.stdout.once("data", (c: Buffer) => resolve(Number(c.toString().trim()))));
+  await waitFor(() => recordedPids(pidDir).length === 2, 15_000);
+  parent.kill("SIGKILL");
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  await waitFor(() => !alive(runnerPid), 10_000);
+  expect(await survivors(pidDir)).toEqual([]);
+}, 30_000);
