@@ -17,8 +17,10 @@ export {
 } from "./snapshot.js";
 export { loadScenario, checkScenario, normalize, requiredFeatures, FEATURES, type Feature, type LoadResult } from "./normalize.js";
 export { formatProblem, type Problem } from "./problems.js";
+export { shown } from "./display.js";
 export { validator } from "./schemas.js";
-export { formatPath, type PathSegment } from "./json_path.js";
+export { formatPath, pointerSegments, type PathSegment } from "./json_path.js";
+export { semanticProblems } from "./validate.js";
 export type { NormalizedScenario, Step } from "./types/normalized.gen.js";
 export type { AuthoredScenario } from "./types/scenario.gen.js";
 export type { GoldenVector } from "./types/golden.gen.js";

@@ -1,7 +1,7 @@
 // Running the selected vectors through one adapter of the fleet: --jobs sessions pulling from one queue,
 // features checked against the hello, every broken outcome recorded as an `error` result and followed by a
 // new session, and every byte mismatch re-run with trace and diagnosed. Never throws for anything an adapter does.
-import type { TraceEntry } from "../reference/index.js";
+import { runScenario, type TraceEntry } from "../reference/index.js";
 import { compareSnapshots } from "./compare.js";
 import type { Vector } from "./corpus.js";
 import type { CorpusStream } from "./corpus_stream.js";
@@ -27,8 +27,11 @@ export interface RunContext {
 export const PIPELINE_DEPTH = 16;
 
 type Partial = Omit<ScenarioResult, "name" | "file" | "source" | "expectedFailure">;
-/** What became of one vector on one session; `outcome` is the run request's, for the fleet's timeout count. */
-type Attempt = { result: Partial; outcome: RunOutcome } | { result: null; outcome: { kind: "aborted" } };
+/**
+ * What became of one vector on one session; `outcome` is the run request's, for the fleet's timeout count.
+ * No result: aborted (to be sent again), or the golden itself turned out bad (`badGolden`).
+ */
+type Attempt = { result: Partial; outcome: RunOutcome } | { result: null; outcome: RunOutcome; badGolden?: string };
 
 function request(v: Vector, trace: boolean): RunRequest {
   return { name: v.name, scenario: v.golden.scenario, scenarioText: v.scenarioText, trace, expected: v.golden.snapshots };
@@ -58,6 +61,13 @@ async function attempt(session: Session, v: Vector): Promise<Attempt> {
     case "result": {
       const cmp = compareSnapshots(v.golden.snapshots, outcome.snapshots);
       if (cmp.kind === "pass") return { result: { status: "passed", reason: null, stderrTail: null, restarted: false, diagnosis: null, durationMs: outcome.durationMs }, outcome };
+      // Before blaming the port: is the golden what the reference computes? A hand-edited or stale golden is
+      // the corpus's fault, whatever the port answered.
+      const reference = compareSnapshots(runScenario(v.golden.scenario).snapshots, v.golden.snapshots);
+      if (reference.kind === "mismatch") {
+        const badGolden = `${v.file}: snapshot ${reference.index} (step ${reference.expected.step} node ${reference.expected.node}) is not what the reference computes for the golden's own scenario: the golden was edited by hand or is stale (npm run vectors -- --check)`;
+        return { result: null, outcome, badGolden };
+      }
       const traced = await traceOf(session, v);
       const diagnosis = diagnose(v.golden, cmp.index, cmp.expected, cmp.actualHex, traced.trace);
       const field = diagnosis.field === null ? "past the end of the expected snapshot" : `in ${diagnosis.field}`;
@@ -77,7 +87,7 @@ async function attempt(session: Session, v: Vector): Promise<Attempt> {
 }
 
 /** Where an adapter's vectors come from: a CorpusStream, or in tests anything that behaves like one. */
-export type VectorFeed = Pick<CorpusStream, "candidates" | "at" | "finished" | "selected">;
+export type VectorFeed = Pick<CorpusStream, "candidates" | "at" | "finished" | "selected" | "reportBad">;
 
 /** Runs the feed through an adapter whose `ready` has resolved with its first session. */
 export async function runAdapter(adapter: FleetAdapter, first: Session, feed: VectorFeed, ctx: RunContext): Promise<AdapterReport> {
@@ -126,7 +136,8 @@ export async function runAdapter(adapter: FleetAdapter, first: Session, feed: Ve
       const a = await head.attempt;
       adapter.record(a.outcome);
       if (a.result === null) {
-        retry.unshift(head.i);
+        if (a.badGolden !== undefined) feed.reportBad(head.v.name, a.badGolden);
+        else retry.unshift(head.i);
         continue;
       }
       if (a.result.restarted) {

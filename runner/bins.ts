@@ -5,13 +5,22 @@ import { hexToBytes } from "../reference/index.js";
 import { writeFileAtomic } from "../cli/fs_atomic.js";
 import type { AdapterReport } from "./model.js";
 
+/**
+ * An adapter's name as one directory name below --out: an --exec adapter names itself in its hello, and a name
+ * of "..", "." or "a/b" must not put files anywhere but below --out.
+ */
+export function pathSegment(name: string): string {
+  const s = name.replace(/[^\w.#+-]+/g, "_").slice(0, 64);
+  return /^\.*$/.test(s) ? `_${s}` : s;
+}
+
 /** Writes the files and records their paths (relative to the working directory) in the results. */
 export async function writeBins(dir: string, adapters: readonly AdapterReport[]): Promise<void> {
   for (const a of adapters) {
     for (const r of a.results) {
       const d = r.diagnosis;
       if (d === null) continue;
-      const base = path.join(dir, a.name.replace(/[^\w.#-]+/g, "_"), ...r.name.split("/"), `step${d.snapshot.step}-node${d.snapshot.node}`);
+      const base = path.join(dir, pathSegment(a.name), ...r.name.split("/"), `step${d.snapshot.step}-node${d.snapshot.node}`);
       await writeFileAtomic(`${base}.expected.bin`, hexToBytes(d.expectedHex));
       await writeFileAtomic(`${base}.actual.bin`, hexToBytes(d.actualHex));
       const rel = (f: string) => (path.relative(process.cwd(), f).startsWith("..") ? f : path.relative(process.cwd(), f));

@@ -89,6 +89,26 @@ describe("builds", () => {
     expect(await buildCommand(["lacking"], root, () => {})).toBe(1);
   });
 
+  it("a build that never ends is killed after build.timeout_s and reported as a failed build; the others run", async () => {
+    const hangs = { ...good(), name: "hangs", build: { ...good().build, argv: ["node", "-e", "console.log('compiling forever'); setInterval(() => {}, 1000)"], output: "out/hangs", timeout_s: 1 } };
+    const root = await makeRoot([good(), hangs]);
+    const r = await runConformance(["--vectors", corpus.vectors, "--reporter", "json"], root);
+    expect(r.code).toBe(1);
+    const [g, h] = (JSON.parse(r.stdout) as { adapters: { counts: { passed: number }; fatal: { kind: string; message: string; output: string | null } | null }[] }).adapters;
+    expect(g!.counts.passed).toBe(6);
+    expect(h!.fatal).toMatchObject({ kind: "build" });
+    expect(h!.fatal!.message).toMatch(/^build `node -e .*` in \. did not finish within 1 s \(build\.timeout_s\) and was killed$/);
+    expect(h!.fatal!.output).toContain("compiling forever");
+  }, 20_000);
+
+  it("a build.cwd that does not exist is a mistake in the registry (exit 2), not a missing toolchain", async () => {
+    const lost = { ...good(), name: "lost", build: { ...good().build, cwd: "adapters/nowhere" } };
+    const root = await makeRoot([good(), lost]);
+    await expect(runConformance(["--vectors", corpus.vectors], root)).rejects.toThrow(
+      'adapters/registry.json adapters[1].build.cwd: expected a directory of the repository, got "adapters/nowhere", which does not exist',
+    );
+  });
+
   it("does not rebuild a fresh adapter, and rebuilds when an input changes", async () => {
     const root = await makeRoot([good()]);
     expect((await runConformance(["--vectors", corpus.vectors], root)).stderr).toContain("building good");

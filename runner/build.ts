@@ -4,7 +4,7 @@
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { writeFileAtomic } from "../cli/fs_atomic.js";
-import { spawnTracked } from "./children.js";
+import { killEscapees, killGroup, spawnTracked } from "./children.js";
 import { BuildFailed } from "../cli/errors.js";
 import { globToRegExp, hasGlob } from "./glob.js";
 import type { BuildSpec } from "./registry.js";
@@ -64,14 +64,14 @@ export async function isStale(root: string, name: string, build: BuildSpec): Pro
 export async function runBuild(root: string, name: string, build: BuildSpec): Promise<void> {
   if (build.probe !== null) {
     try {
-      await execute(root, build.cwd, build.probe);
+      await execute(root, build.cwd, build.probe, build.timeoutS);
     } catch (err) {
       if (!(err instanceof BuildFailed)) throw err;
       // Whatever the probe found missing, or the probe's own program, is a prerequisite that is not installed.
       throw new BuildFailed(`a prerequisite is not installed (\`${build.probe.join(" ")}\` failed): ${err.output.replace(/\s+/g, " ").trim()}`, err.output, true);
     }
   }
-  await execute(root, build.cwd, build.argv);
+  await execute(root, build.cwd, build.argv, build.timeoutS);
   if ((await mtime(path.join(root, build.output))) === null) {
     throw new BuildFailed(`build \`${build.argv.join(" ")}\` succeeded but did not produce ${build.output}`, "", false);
   }
@@ -79,17 +79,26 @@ export async function runBuild(root: string, name: string, build: BuildSpec): Pr
 }
 
 /** Runs one command of a build in its own process group; throws BuildFailed with its output when it fails. */
-async function execute(root: string, cwd: string, argv: readonly string[]): Promise<void> {
+async function execute(root: string, cwd: string, argv: readonly string[], timeoutS: number): Promise<void> {
   const program = argv[0]!;
   const command = argv.join(" ");
   const output = new TailBuffer(OUTPUT_LIMIT);
   const child = spawnTracked({ argv, cwd: path.join(root, cwd) }, "ignore");
   child.stdout!.on("data", (c: Buffer) => output.push(c));
   child.stderr!.on("data", (c: Buffer) => output.push(c));
+  // A build that never ends would hold every adapter's results back for good: past its time it is killed.
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    killGroup(child);
+    killEscapees(child);
+  }, timeoutS * 1000);
   const result = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: NodeJS.ErrnoException }>((resolve) => {
     child.once("error", (error: NodeJS.ErrnoException) => resolve({ code: null, signal: null, error }));
     child.once("close", (code, signal) => resolve({ code, signal }));
   });
+  clearTimeout(timer);
+  if (timedOut) throw new BuildFailed(`build \`${command}\` in ${cwd} did not finish within ${timeoutS} s (build.timeout_s) and was killed`, output.text(), false);
   if (result.error) {
     const missing = result.error.code === "ENOENT";
     throw new BuildFailed(missing ? `${program} is not installed (not found on PATH); needed for \`${command}\`` : `cannot run \`${command}\`: ${result.error.message}`, "", missing);

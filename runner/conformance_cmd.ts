@@ -1,7 +1,7 @@
 // `rsm conformance`: every selected golden vector against every selected adapter (README, "Running the
 // conformance suite"). This file only wires the runner's parts together: options, fleet, corpus, runs, reports.
-import { writeFileAtomic } from "../cli/fs_atomic.js";
-import { InvalidInput, UsageError } from "../cli/errors.js";
+import { EXIT_FAILED, InvalidInput, UsageError } from "../cli/errors.js";
+import { checkOut, describeWriteError, writeOutput } from "./output.js";
 import { runAdapter, type RunContext } from "./adapter_run.js";
 import { binsDir, writeBins } from "./bins.js";
 import { guardChildren, killAll } from "./children.js";
@@ -51,6 +51,7 @@ export async function conformanceCommand(args: string[], root: string, io: Io = 
     io.stdout.write(USAGE);
     return 0;
   }
+  if (o.out !== null) await checkOut(o.out, o.reporter);
   const startedAt = new Date().toISOString();
   const started = performance.now();
   const note = (line: string) => io.stderr.write(`rsm: ${line}\n`);
@@ -105,7 +106,15 @@ export async function conformanceCommand(args: string[], root: string, io: Io = 
   }
 
   adapters = uniqueNames(adapters);
-  if (o.out !== null) await writeBins(binsDir(o.out, o.reporter), adapters);
+  let writeFailed = false;
+  if (o.out !== null) {
+    const dir = binsDir(o.out, o.reporter);
+    await writeBins(dir, adapters).catch((err: unknown) => {
+      // The run is done; missing .bin files are a loss the report can live with, said once.
+      note(`cannot write the .bin files below ${dir}: ${describeWriteError(err)}`);
+      writeFailed = true;
+    });
+  }
   const run: RunReport = {
     adapters,
     selected: stream.selected().length,
@@ -121,10 +130,17 @@ export async function conformanceCommand(args: string[], root: string, io: Io = 
     const text = o.reporter === "json" ? renderJson(run) : renderJunit(run);
     if (o.out === null) io.stdout.write(text);
     else {
-      await writeFileAtomic(o.out, text);
       io.stdout.write(human());
-      note(`wrote ${o.reporter} report ${o.out}`);
+      try {
+        await writeOutput(o.out, text);
+        note(`wrote ${o.reporter} report ${o.out}`);
+      } catch (err) {
+        // The environment failed, not the run: say where and why, and keep the report by printing it.
+        note(`cannot write the ${o.reporter} report to ${o.out}: ${describeWriteError(err)}; it follows on stdout`);
+        io.stdout.write(text);
+        writeFailed = true;
+      }
     }
   }
-  return run.exitCode;
+  return writeFailed ? Math.max(run.exitCode, EXIT_FAILED) : run.exitCode;
 }

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import path from "node:path";
-import type { GoldenVector } from "../reference/index.js";
+import { formatPath, pointerSegments, semanticProblems, type AuthoredScenario, type GoldenVector } from "../reference/index.js";
 import { InvalidInput, UsageError } from "../cli/errors.js";
 import { listJson, nameOf } from "../corpus/scenario_files.js";
 import { scenarioJson } from "./protocol.js";
@@ -53,10 +53,14 @@ export function readVector(entry: CorpusEntry): Vector | string {
   }
   if (!validateGolden(document)) {
     const e = [...(validateGolden.errors ?? [])].sort((a, b) => b.instancePath.length - a.instancePath.length)[0];
-    return `${file}: not a valid golden vector (schema/golden.schema.json): ${e ? `${e.instancePath || "(root)"} ${e.message}` : "invalid"}`;
+    return `${file}: not a valid golden vector (schema/golden.schema.json): ${e ? `${formatPath(pointerSegments(e.instancePath))} ${e.message}` : "invalid"}`;
   }
   const golden = document as GoldenVector;
   if (golden.name !== entry.name) return `${file}: golden name ${JSON.stringify(golden.name)} does not match its path; expected ${JSON.stringify(entry.name)}`;
+  // R-PROTO-4: the runner only ever sends valid scenarios, so a golden whose scenario breaks a rule the schema
+  // cannot express (a crash of the leader, node 9 of 3) is the corpus's fault, not the adapter's.
+  const [problem] = semanticProblems(golden.scenario as unknown as AuthoredScenario);
+  if (problem !== undefined) return `${file} scenario.${problem.path}: ${problem.message} (${problem.rule}); the runner sends only valid scenarios (R-PROTO-4)`;
   return { golden, name: golden.name, file, scenarioText: scenarioJson(golden.scenario) };
 }
 

@@ -79,6 +79,15 @@ export class CorpusStream {
     return [...this.bad].sort((a, b) => a.at - b.at).map((p) => p.line);
   }
 
+  /**
+   * A golden found bad only while it ran: its snapshots are not what the reference computes for its own
+   * scenario (edited by hand, or stale). Reported with the other bad goldens, and the run stops.
+   */
+  reportBad(name: string, line: string): void {
+    this.bad.push({ at: this.entries.findIndex((e) => e.name === name), line });
+    if (this.bad.length === 1) this.onProblem();
+  }
+
   private read(at: number): Vector | null {
     const v = readVector(this.entries[at]!);
     if (typeof v !== "string") {

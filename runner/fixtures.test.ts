@@ -1,6 +1,7 @@
 // The runner against deliberately broken adapters (runner/fixtures/fake_adapter.mjs): each misbehaviour is
 // reported as documented in README.md ("Running the conformance suite"), the rest of the run still
 // completes, and no process is left.
+import { lstatSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -221,6 +222,43 @@ describe("hostile adapters", () => {
     expect(r.pids.length).toBe(2);
     expect(r.alive).toEqual([]);
   }, 20_000);
+});
+
+describe("--out and what the adapter calls itself", () => {
+  it("a hello name of \"..\" cannot put .bin files outside --out, and is shown escaped", async () => {
+    const out = await mkdtemp(path.join(tmpdir(), "rsm-out-"));
+    const inside = path.join(out, "inside");
+    const r = await runConformance(["--vectors", corpus.vectors, "--out", inside, "--exec", fakeExec(corpus, "--mode", "wrong-byte", "--on", VICTIM, "--name", "..")]);
+    expect(r.code).toBe(1);
+    expect(readdirSync(out)).toEqual(["inside"]);
+    expect(readdirSync(inside)).toEqual(["_.."]);
+    const evil = await runConformance(["--vectors", corpus.vectors, "--exec", fakeExec(corpus, "--mode", "wrong-byte", "--on", VICTIM, "--name", "x\u001b[31my\u0007")]);
+    expect(evil.stdout).toContain("FAIL x\\x1b[31my\\x07 b/third");
+    expect(evil.stdout).not.toContain("\u001b");
+  });
+
+  it("a report file that cannot be written: one line naming the path and why, and the report on stdout", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "rsm-out-"));
+    const blocker = path.join(dir, "a-file");
+    writeFileSync(blocker, "");
+    const r = await runConformance(["--vectors", corpus.vectors, "--reporter", "json", "--out", path.join(blocker, "report.json"), "--exec", fakeExec(corpus)]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`^rsm: cannot write the json report to ${blocker}/report\\.json: .*\\((ENOTDIR|EEXIST)\\); it follows on stdout$`, "m"));
+    expect(r.stdout).toContain('"format": 1');
+  });
+
+  it("--out onto a directory for a report file is refused before the run; onto a symlink it writes through", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "rsm-out-"));
+    await expect(runConformance(["--vectors", corpus.vectors, "--reporter", "json", "--out", dir, "--exec", fakeExec(corpus)])).rejects.toThrow(`--out ${dir}: expected the json report file, got a directory`);
+    const target = path.join(dir, "target.json");
+    const link = path.join(dir, "link.json");
+    writeFileSync(target, "");
+    symlinkSync(target, link);
+    const r = await runConformance(["--vectors", corpus.vectors, "--reporter", "json", "--out", link, "--exec", fakeExec(corpus)]);
+    expect(r.code).toBe(0);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(readFileSync(target, "utf8")).exit_code).toBe(0);
+  });
 });
 
 describe("byte mismatches are diagnosed", () => {

@@ -3,7 +3,7 @@
 // fuzzing, the benchmark and `rsm build` all get their adapters here, so a port that cannot be built or
 // started is reported the same way by every command: NOT RUN with its reason when its toolchain or a
 // library is missing and it was not asked for by name, an adapter problem otherwise.
-import type { HelloReply } from "../reference/index.js";
+import { shown, type HelloReply } from "../reference/index.js";
 import { AdapterStartFailed } from "../cli/errors.js";
 import type { AdapterFatal } from "./model.js";
 import { loadRegistry } from "./registry.js";
@@ -75,7 +75,8 @@ export class FleetAdapter {
       const session = await Session.start(this.target.launch, this.o.timeoutMs);
       this.hello = session.hello;
       // An --exec adapter goes by the name in its hello; that is also what its expected-failure lines say.
-      if (this.target.fromExec) this.name = session.hello.name;
+      // Shown escaped and cut: it is the adapter's own text, and may hold anything (R-PROTO-5 fixes no form).
+      if (this.target.fromExec) this.name = shown(session.hello.name, 64);
       this.current = session;
       return session;
     } catch (err) {

@@ -4,6 +4,8 @@
 // result (isCanonicalPass).
 import type { ErrorObject } from "ajv";
 import type { AdapterMessage, NormalizedScenario, SnapshotEntry, TraceEntry } from "../reference/index.js";
+import { shown } from "../reference/display.js";
+import { formatPath, pointerSegments } from "../reference/json_path.js";
 import { ProtocolError } from "../cli/errors.js";
 import { validateAdapterMessage } from "./validators.js";
 
@@ -39,25 +41,11 @@ export function isCanonicalPass(line: string, id: string, snapshots: readonly Sn
   return next("]}") && at === line.length;
 }
 
-/**
- * A line as shown in a report: long enough to recognise, never a megabyte of hex. Control characters are
- * escaped so a binary-spewing adapter cannot scramble the terminal.
- */
-export function cutLine(line: string, max = 200): string {
-  const head = line.length > max ? line.slice(0, max) : line;
-  const shown = head.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
-  return line.length > max ? `${shown}... (${line.length} characters)` : shown;
-}
+/** A line as shown in a report: recognisable, never a megabyte of hex, never raw control characters. */
+export const cutLine = (line: string, max = 200): string => shown(line, max);
 
 /** "/snapshots/2/hex" as SPEC.md writes paths: snapshots[2].hex. */
-function jsonPath(pointer: string): string {
-  if (pointer === "") return "(root)";
-  return pointer
-    .slice(1)
-    .split("/")
-    .map((s, i) => (/^\d+$/.test(s) ? `[${s}]` : i === 0 ? s : `.${s}`))
-    .join("");
-}
+const jsonPath = (pointer: string): string => formatPath(pointerSegments(pointer));
 
 /** The one schema error worth showing: the deepest, since ajv also reports every failing oneOf branch. */
 function worstError(errors: readonly ErrorObject[]): ErrorObject | undefined {
@@ -103,9 +91,7 @@ export function emittedSnapshots(scenario: NormalizedScenario): { step: number; 
 
 const where = (e: { step: number; node: number }) => `step ${e.step} node ${e.node}`;
 
-function cutList(list: string): string {
-  return list.length > 160 ? `${list.slice(0, 160)}...` : list;
-}
+const cutList = (list: string): string => shown(list, 160);
 
 /** R-PROTO-6: one snapshot per snapshot emitted, in step order, then listed-node order. */
 function snapshotListProblem(expected: readonly { step: number; node: number }[], actual: readonly SnapshotEntry[]): string | null {

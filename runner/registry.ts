@@ -1,6 +1,7 @@
 // adapters/registry.json: every adapter the runner knows, how to build it and how to run it. Checked by
 // hand rather than by a schema file because it is the kit's own configuration, not part of the contract;
 // every problem still names the file and the JSON path.
+import { statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { InvalidInput } from "../cli/errors.js";
@@ -18,7 +19,12 @@ export interface BuildSpec {
    * the hint, so a machine without, say, the C++ JSON library still runs the other ports.
    */
   readonly probe: readonly string[] | null;
+  /** Seconds a build command may take before it is killed and reported as a failed build. */
+  readonly timeoutS: number;
 }
+
+/** The default build.timeout_s: a cold Rust or C++ build takes a few minutes here, a hung one forever. */
+export const BUILD_TIMEOUT_S = 900;
 
 export interface RegisteredAdapter {
   readonly name: string;
@@ -49,6 +55,12 @@ class Checker {
     if (typeof v === "string" && v !== "") return v;
     this.problem(where, "a non-empty string", v);
     return "";
+  }
+
+  positive(v: unknown, where: string): number {
+    if (typeof v === "number" && v > 0 && Number.isFinite(v)) return v;
+    this.problem(where, "a positive number of seconds", v);
+    return 1;
   }
 
   strings(v: unknown, where: string, nonEmpty: boolean): string[] {
@@ -90,6 +102,7 @@ export function parseRegistry(text: string, file: string): RegisteredAdapter[] {
         inputs: c.strings(b?.inputs, `${at}.build.inputs`, false),
         output: c.string(b?.output, `${at}.build.output`),
         probe: b?.probe === undefined ? null : c.strings(b.probe, `${at}.build.probe`, true),
+        timeoutS: b?.timeout_s === undefined ? BUILD_TIMEOUT_S : c.positive(b.timeout_s, `${at}.build.timeout_s`),
       };
     }
     adapters.push({ name, build, run: runSpec });
@@ -103,5 +116,17 @@ export async function loadRegistry(root: string): Promise<RegisteredAdapter[]> {
   const text = await readFile(file, "utf8").catch((err: NodeJS.ErrnoException) => {
     throw new InvalidInput([`${REGISTRY_FILE}: cannot read the adapter registry: ${err.code === "ENOENT" ? "no such file" : err.message}`]);
   });
-  return parseRegistry(text, REGISTRY_FILE);
+  const adapters = parseRegistry(text, REGISTRY_FILE);
+  // A working directory that does not exist would make every command in it "not found", and so look like a
+  // missing toolchain: it is a mistake in the registry, said as one.
+  const problems: string[] = [];
+  adapters.forEach((a, i) => {
+    for (const [where, dir] of [["run.cwd", a.run.cwd], ["build.cwd", a.build?.cwd]] as const) {
+      if (dir !== undefined && !statSync(path.join(root, dir), { throwIfNoEntry: false })?.isDirectory()) {
+        problems.push(`${REGISTRY_FILE} adapters[${i}].${where}: expected a directory of the repository, got ${JSON.stringify(dir)}, which does not exist`);
+      }
+    }
+  });
+  if (problems.length > 0) throw new InvalidInput(problems);
+  return adapters;
 }
