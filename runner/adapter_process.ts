@@ -27,6 +27,8 @@ export interface Reply {
   readonly line: string;
   readonly ms: number;
   readonly stderr: StderrWindow;
+  /** Which reply this was, counting from the hello's (1): what "before" and "after" mean for other ids. */
+  readonly number: number;
 }
 
 /** After a failure, how long stderr may still arrive (a crashing process's last words) before it is read. */
@@ -86,8 +88,8 @@ export class AdapterProcess {
   private unsolicited: string | null = null;
   /** What the last request was about, to say after which reply an unasked-for line came. */
   private lastLabel = "hello";
-  /** Ids of the last few answered requests, with what they were about. */
-  private readonly answered = new Map<string, string>();
+  /** Ids of the last few answered requests: what they were about, and the number of the reply that answered them. */
+  private readonly answered = new Map<string, { label: string; reply: number }>();
   private exit: string | null = null;
   private readonly exited: Promise<void>;
   private spawnError: NodeJS.ErrnoException | null = null;
@@ -216,26 +218,32 @@ export class AdapterProcess {
     if (w.timer !== null) clearTimeout(w.timer);
     this.lastLabel = w.label;
     if (w.id !== null) {
-      this.answered.set(w.id, w.label);
+      this.answered.set(w.id, { label: w.label, reply: this.replies + 1 });
       if (this.answered.size > PIPELINE_MEMORY) this.answered.delete(this.answered.keys().next().value!);
     }
     const now = performance.now();
     this.armHead();
     this.replies++;
-    w.resolve({ line, ms: now - w.due, stderr: this.stderrWindow() });
+    w.resolve({ line, ms: now - w.due, stderr: this.stderrWindow(), number: this.replies });
   }
 
   /**
-   * The request a recent reply id belongs to. A line that repeats an answered id is an extra line: with
-   * requests pipelined it arrives where the next reply was due, and is worth naming as what it is.
+   * The request a reply's unexpected id belongs to, as things stood when that reply came (`number`): answered
+   * before it (a second reply to it) or still waiting then (a reply that overtook the one due). Replies are
+   * checked after later ones may have arrived, so "now" would mix the two up.
    */
-  answeredRequest(id: string): string | undefined {
-    return this.answered.get(id);
-  }
-
-  /** What a request still waiting for its reply is about, by id. */
-  pendingRequest(id: string): string | undefined {
-    return this.waiters.find((w) => w.id === id)?.label;
+  requestsAsOf(number: number): { answered(id: string): string | undefined; pending(id: string): string | undefined } {
+    return {
+      answered: (id) => {
+        const a = this.answered.get(id);
+        return a !== undefined && a.reply < number ? a.label : undefined;
+      },
+      pending: (id) => {
+        const a = this.answered.get(id);
+        if (a !== undefined) return a.reply > number ? a.label : undefined;
+        return this.waiters.find((w) => w.id === id)?.label;
+      },
+    };
   }
 
   /** The head gets `err`; requests queued behind it were never answered, so they fail as aborted. */

@@ -119,8 +119,7 @@ export class Session {
     // A passing reply's stderr is nobody's concern, and waiting out its grace would slow every pass.
     if (req.expected !== undefined && !req.trace && isCanonicalPass(reply.line, id, req.expected)) return { kind: "result", snapshots: req.expected, durationMs: reply.ms, stderr: "" };
     try {
-      const requests = { answered: (other: string) => this.proc.answeredRequest(other), pending: (other: string) => this.proc.pendingRequest(other) };
-      const checked = checkRunReply(reply.line, { id, name: label, trace: req.trace, scenario: req.scenario, expected: req.expected }, requests);
+      const checked = checkRunReply(reply.line, { id, name: label, trace: req.trace, scenario: req.scenario, expected: req.expected }, this.proc.requestsAsOf(reply.number));
       const timing = { durationMs: reply.ms, stderr: await this.proc.stderrOf(reply.stderr) };
       // R-PROTO-8: a well-formed refusal; the adapter is fine and keeps running.
       if (checked.type === "error") return { kind: "refused", message: checked.message, ...timing };
