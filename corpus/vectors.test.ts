@@ -7,6 +7,7 @@ import { hexToBytes, validator, type GoldenVector } from "../reference/index.js"
 import { InvalidInput } from "../cli/errors.js";
 import { GOLDEN_DIR, listJson } from "./scenario_files.js";
 import { planVectors, vectorsCommand } from "./vectors_cmd.js";
+import { validateCommand } from "./validate_cmd.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 
@@ -109,5 +110,47 @@ describe("rsm vectors on a scratch tree", () => {
       expect.stringMatching(/^vectors\/scenarios\/t\/d\.json \(root\): not JSON: .* \(R-FILE-1\)$/),
     ]);
     expect(await listJson(path.join(root, "vectors", "golden"))).toEqual([]);
+  });
+
+  // validate and vectors read scenario files the same way: one line per bad file, exit 2, never a crash.
+  const both = async (setup: () => Promise<void>, options = {}) => {
+    await setup();
+    const fromVectors = await vectorsCommand([], root, out, options).catch((e: unknown) => e);
+    const prev = process.cwd();
+    process.chdir(root);
+    const fromValidate = await validateCommand([], root, out, options)
+      .catch((e: unknown) => e)
+      .finally(() => process.chdir(prev));
+    expect(fromVectors).toBeInstanceOf(InvalidInput);
+    expect(fromValidate).toBeInstanceOf(InvalidInput);
+    expect(await listJson(path.join(root, "vectors", "golden"))).toEqual([]);
+    return { vectors: (fromVectors as InvalidInput).lines, validate: (fromValidate as InvalidInput).lines };
+  };
+  const cPath = () => path.join(root, "vectors", "scenarios", "t", "c.json");
+
+  it("invalid UTF-8 in a key is refused by both, never replaced by U+FFFD (R-FILE-1)", async () => {
+    const r = await both(() => writeFile(cPath(), Buffer.concat([Buffer.from('{"description":"d","steps":[{"op":"put","key":"a'), Buffer.of(0xff), Buffer.from('b","value":{"hex":""}},{"op":"snapshot","nodes":"all"}]}')])));
+    expect(r.vectors).toEqual(["vectors/scenarios/t/c.json: not UTF-8 at byte 48 (R-FILE-1)"]);
+    expect(r.validate).toEqual(["vectors/scenarios/t/c.json: not UTF-8 at byte 48 (R-FILE-1)", "3 file(s) checked, invalid scenarios found"]);
+  });
+
+  it("a byte-order mark is refused by both alike (R-FILE-1)", async () => {
+    const r = await both(() => writeFile(cPath(), Buffer.concat([Buffer.of(0xef, 0xbb, 0xbf), Buffer.from(scenario(1))])));
+    const line = "vectors/scenarios/t/c.json: starts with a byte-order mark (ef bb bf); expected UTF-8 JSON text without one (R-FILE-1)";
+    expect(r.vectors).toEqual([line]);
+    expect(r.validate[0]).toBe(line);
+  });
+
+  it("a file past the size cap is one line, checked before it is read", async () => {
+    const r = await both(() => writeFile(cPath(), scenario(1) + " ".repeat(2000)), { maxScenarioBytes: 1024 });
+    const line = `vectors/scenarios/t/c.json: ${scenario(1).length + 2000} bytes; expected a scenario file of at most 1024 bytes (0.001 MiB)`;
+    expect(r.vectors).toEqual([line]);
+    expect(r.validate[0]).toBe(line);
+  });
+
+  it("a value nested 5,000 levels deep is one line naming its path", async () => {
+    const deep = "[".repeat(5000) + "]".repeat(5000);
+    const r = await both(() => writeFile(cPath(), `{"description":"d","steps":[{"op":"put","key":"k","value":${deep}},{"op":"snapshot","nodes":"all"}]}`));
+    expect(r.vectors).toEqual([`vectors/scenarios/t/c.json steps[0].value: expected exactly one of {"utf8": string} or {"hex": string}, got ${"[".repeat(57)}... (R-BYTES-1)`]);
   });
 });

@@ -7,7 +7,7 @@ import { EXIT_FAILED, EXIT_OK, InvalidInput } from "../cli/errors.js";
 import { parseFlags } from "../cli/args.js";
 import { writeFileAtomic } from "../cli/fs_atomic.js";
 import { buildGolden, formatGolden } from "./golden.js";
-import { GOLDEN_DIR, SCENARIOS_DIR, goldenPath, listJson, nameOf, scenarioPath } from "./scenario_files.js";
+import { GOLDEN_DIR, SCENARIOS_DIR, goldenPath, listJson, nameOf, readScenarioFile, scenarioPath, type ReadOptions } from "./scenario_files.js";
 
 export interface VectorsPlan {
   created: string[];
@@ -18,14 +18,19 @@ export interface VectorsPlan {
   texts: Map<string, string>;
 }
 
-export async function planVectors(root: string): Promise<VectorsPlan> {
+export async function planVectors(root: string, options: ReadOptions = {}): Promise<VectorsPlan> {
   const scenarioNames = (await listJson(path.join(root, SCENARIOS_DIR))).map(nameOf);
   const goldenNames = new Set((await listJson(path.join(root, GOLDEN_DIR))).map(nameOf));
   const plan: VectorsPlan = { created: [], updated: [], orphaned: [], unchanged: 0, texts: new Map() };
   const invalid: string[] = [];
   for (const name of scenarioNames) {
     const source = `${SCENARIOS_DIR.split(path.sep).join("/")}/${name}.json`;
-    const outcome = buildGolden(name, source, await readFile(scenarioPath(root, name)));
+    const read = await readScenarioFile(scenarioPath(root, name), source, options);
+    if (!read.ok) {
+      invalid.push(read.line);
+      continue;
+    }
+    const outcome = buildGolden(name, source, read.bytes);
     if (!outcome.ok) {
       invalid.push(...outcome.lines);
       continue;
@@ -55,14 +60,14 @@ scenario is invalid.
 exit codes: 0 done (or fresh), 1 stale goldens (--check), 2 usage or invalid input
 `;
 
-export async function vectorsCommand(args: string[], root: string, out: (line: string) => void): Promise<number> {
+export async function vectorsCommand(args: string[], root: string, out: (line: string) => void, options: ReadOptions = {}): Promise<number> {
   const { values } = parseFlags("vectors", args, { check: { type: "boolean" } }, "expected only --check");
   if (values.help) {
     out(VECTORS_USAGE.trimEnd());
     return EXIT_OK;
   }
   const check = values.check === true;
-  const plan = await planVectors(root);
+  const plan = await planVectors(root, options);
   const rel = (name: string) => path.join(GOLDEN_DIR, `${name}.json`);
   if (check) {
     for (const n of plan.created) out(`missing  ${rel(n)} (run npm run vectors)`);
