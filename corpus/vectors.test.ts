@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, mkdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -152,5 +152,37 @@ describe("rsm vectors on a scratch tree", () => {
     const deep = "[".repeat(5000) + "]".repeat(5000);
     const r = await both(() => writeFile(cPath(), `{"description":"d","steps":[{"op":"put","key":"k","value":${deep}},{"op":"snapshot","nodes":"all"}]}`));
     expect(r.vectors).toEqual([`vectors/scenarios/t/c.json steps[0].value: expected exactly one of {"utf8": string} or {"hex": string}, got ${"[".repeat(57)}... (R-BYTES-1)`]);
+  });
+
+  it("follows symbolic links to scenario files and directories; the name is the link's path", async () => {
+    const elsewhere = path.join(root, "elsewhere");
+    await mkdir(path.join(elsewhere, "dir"), { recursive: true });
+    await writeFile(path.join(elsewhere, "one.json"), scenario(1));
+    await writeFile(path.join(elsewhere, "dir", "two.json"), scenario(2));
+    await symlink(path.join(elsewhere, "one.json"), path.join(root, "vectors", "scenarios", "t", "linked.json"));
+    await symlink(path.join(elsewhere, "dir"), path.join(root, "vectors", "scenarios", "linkdir"));
+    expect(await listJson(path.join(root, "vectors", "scenarios"))).toEqual(["linkdir/two.json", "t/a.json", "t/b.json", "t/linked.json"]);
+    expect(await vectorsCommand([], root, out)).toBe(0);
+    expect(lines).toContain("created  vectors/golden/t/linked.json");
+    expect(lines).toContain("created  vectors/golden/linkdir/two.json");
+  });
+
+  it("a dangling link, a link loop and a link back to an enclosing directory are one line each", async () => {
+    const t = path.join(root, "vectors", "scenarios", "t");
+    await symlink("missing.json", path.join(t, "dangling.json"));
+    await symlink("loop.json", path.join(t, "loop.json"));
+    await symlink("..", path.join(t, "up"));
+    const prev = process.cwd();
+    process.chdir(root);
+    const err = await listJson(path.join(root, "vectors", "scenarios"))
+      .catch((e: unknown) => e)
+      .finally(() => process.chdir(prev));
+    expect(err).toBeInstanceOf(InvalidInput);
+    expect((err as InvalidInput).lines).toEqual([
+      "vectors/scenarios/t/dangling.json: a symbolic link to missing.json, which does not exist; expected a link to a file or directory",
+      "vectors/scenarios/t/loop.json: a symbolic link loop (loop.json leads back to itself); expected a link to a file or directory",
+      "vectors/scenarios/t/up: a symbolic link to vectors/scenarios, a directory it is inside, which would be listed forever; expected a link that leads elsewhere",
+    ]);
+    expect(await vectorsCommand([], root, out).catch((e: unknown) => e)).toBeInstanceOf(InvalidInput);
   });
 });
