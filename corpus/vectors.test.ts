@@ -185,4 +185,18 @@ describe("rsm vectors on a scratch tree", () => {
     ]);
     expect(await vectorsCommand([], root, out).catch((e: unknown) => e)).toBeInstanceOf(InvalidInput);
   });
+
+  it("never reads *.tmp files, and removes those of a run that is gone", async () => {
+    await vectorsCommand([], root, out);
+    const golden = path.join(root, "vectors", "golden", "t");
+    const { spawnSync } = await import("node:child_process");
+    const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout;
+    await writeFile(path.join(golden, `a.json.${dead}.0.tmp`), "{ half a gold");
+    await writeFile(path.join(golden, `b.json.${process.pid}.ffff.tmp`), "{ another run's, still writing");
+    lines.length = 0;
+    expect(await vectorsCommand(["--check"], root, out)).toBe(0);
+    expect(await vectorsCommand([], root, out)).toBe(0);
+    expect(lines.slice(1)).toEqual([`removed  vectors/golden/t/a.json.${dead}.0.tmp (a temporary of an interrupted run)`, "0 created, 0 updated, 0 removed, 2 unchanged"]);
+    expect((await import("node:fs")).readdirSync(golden).sort()).toEqual(["a.json", "b.json", `b.json.${process.pid}.ffff.tmp`]);
+  });
 });

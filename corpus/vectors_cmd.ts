@@ -5,7 +5,7 @@ import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { EXIT_FAILED, EXIT_OK, InvalidInput } from "../cli/errors.js";
 import { parseFlags } from "../cli/args.js";
-import { writeFileAtomic } from "../cli/fs_atomic.js";
+import { removeStaleTemporaries, writeFileAtomic } from "../cli/fs_atomic.js";
 import { buildGolden, formatGolden } from "./golden.js";
 import { GOLDEN_DIR, SCENARIOS_DIR, goldenPath, listJson, nameOf, readScenarioFile, scenarioPath, type ReadOptions } from "./scenario_files.js";
 
@@ -16,6 +16,13 @@ export interface VectorsPlan {
   unchanged: number;
   /** name -> new golden text, for created and updated. */
   texts: Map<string, string>;
+}
+
+function ifMissing<T>(value: T): (err: NodeJS.ErrnoException) => T {
+  return (err) => {
+    if (err.code === "ENOENT") return value;
+    throw err;
+  };
 }
 
 export async function planVectors(root: string, options: ReadOptions = {}): Promise<VectorsPlan> {
@@ -36,7 +43,8 @@ export async function planVectors(root: string, options: ReadOptions = {}): Prom
       continue;
     }
     const text = formatGolden(outcome.golden);
-    const existing = goldenNames.has(name) ? await readFile(goldenPath(root, name), "utf8") : null;
+    // Another `vectors` running beside this one may have removed it meanwhile.
+    const existing = goldenNames.has(name) ? await readFile(goldenPath(root, name), "utf8").catch(ifMissing(null)) : null;
     if (existing === text) plan.unchanged++;
     else {
       (existing === null ? plan.created : plan.updated).push(name);
@@ -77,8 +85,10 @@ export async function vectorsCommand(args: string[], root: string, out: (line: s
     out(bad === 0 ? `goldens are fresh (${plan.unchanged} checked)` : `${bad} golden file(s) out of date`);
     return bad === 0 ? EXIT_OK : EXIT_FAILED;
   }
+  // Temporaries (*.tmp) are never listed as goldens; those of a run killed mid-write are removed here.
+  for (const t of await removeStaleTemporaries(path.join(root, GOLDEN_DIR))) out(`removed  ${path.join(GOLDEN_DIR, t)} (a temporary of an interrupted run)`);
   for (const [name, text] of plan.texts) await writeFileAtomic(goldenPath(root, name), text);
-  for (const n of plan.orphaned) await rm(goldenPath(root, n));
+  for (const n of plan.orphaned) await rm(goldenPath(root, n), { force: true });
   for (const n of plan.created) out(`created  ${rel(n)}`);
   for (const n of plan.updated) out(`updated  ${rel(n)}`);
   for (const n of plan.orphaned) out(`removed  ${rel(n)}`);
