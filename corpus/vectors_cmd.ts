@@ -39,7 +39,7 @@ export async function planVectors(root: string, options: ReadOptions = {}): Prom
     }
     const outcome = buildGolden(name, source, read.bytes);
     if (!outcome.ok) {
-      invalid.push(...outcome.lines);
+      for (const line of outcome.lines) invalid.push(line);
       continue;
     }
     const text = formatGolden(outcome.golden);
