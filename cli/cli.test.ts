@@ -60,6 +60,50 @@ describe("rsm CLI", () => {
   });
 });
 
+describe("rsm decode on hostile input", () => {
+  it("refuses a file past the documented cap (a sparse 1 GB file) with one line, exit 2, without reading it", async () => {
+    const { mkdtempSync, rmSync } = await import("node:fs");
+    const { truncate } = await import("node:fs/promises");
+    const dir = mkdtempSync(path.join((await import("node:os")).tmpdir(), "rsm-decode-"));
+    try {
+      const file = path.join(dir, "huge.hex");
+      await (await import("node:fs/promises")).writeFile(file, "");
+      await truncate(file, 1024 * 1024 * 1024);
+      const r = rsm("decode", file);
+      expect(r.stderr).toBe(`decode: ${JSON.stringify(file.slice(0, 60))}: 1073741824 bytes; expected a file of at most 268435456 bytes (256 MiB), the largest decode reads\n`);
+      expect(r.code).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("prints a snapshot of 200,000 pairs from a hex file in blocks, letting the output drain between them", async () => {
+    const { encodeSnapshot, bytesToHex } = await import("../reference/index.js");
+    const { decodeCommand } = await import("../corpus/decode_cmd.js");
+    const { mkdtempSync, rmSync, writeFileSync } = await import("node:fs");
+    const pairs = Array.from({ length: 200_000 }, (_, i) => ({ keyBytes: new TextEncoder().encode(`k${i}`), value: Uint8Array.of(i & 255) }));
+    const dir = mkdtempSync(path.join((await import("node:os")).tmpdir(), "rsm-decode-"));
+    try {
+      const file = path.join(dir, "s.hex");
+      writeFileSync(file, `\n ${bytesToHex(encodeSnapshot({ currentTerm: 1n, lastIncludedIndex: 2n, lastIncludedTerm: 1n, pairs }))}\r\n`);
+      const chunks: string[] = [];
+      let drains = 0;
+      expect(await decodeCommand([file], (c) => chunks.push(c), { drain: async () => void drains++ })).toBe(0);
+      const lines = chunks.join("\n").split("\n");
+      expect(lines).toHaveLength(5 + 200_000 + 1);
+      expect(lines[4]).toBe("pair count 200000");
+      expect(lines[5 + 199_999]).toBe('[199999] "k199999" = 3f "?"');
+      expect(lines.at(-1)).toMatch(/^crc [0-9a-f]{8} \(correct\)$/);
+      expect(drains).toBeGreaterThan(10);
+      // And a cap, when smaller, is checked before reading.
+      const err = await decodeCommand([file], () => {}, { maxFileBytes: 1000 }).catch((e: unknown) => e);
+      expect((err as Error).message).toMatch(/^decode: ".*": \d+ bytes; expected a file of at most 1000 bytes/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("generated files are fresh", () => {
   it("reference/types/*.gen.ts match schema/ (rsm types --check)", () => {
     const r = rsm("types", "--check");

@@ -37,6 +37,19 @@ function fuzzProgress(): (line: string) => void {
   };
 }
 
+/** Resolves once stdout can take more (or is gone: a reader that quit must not leave us waiting). */
+function stdoutDrained(): Promise<void> {
+  const stdout = process.stdout;
+  if (!stdout.writableNeedDrain) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      for (const e of ["drain", "close", "error"]) stdout.off(e, done);
+      resolve();
+    };
+    for (const e of ["drain", "close", "error"]) stdout.once(e, done);
+  });
+}
+
 const COMMANDS: Record<string, Command> = {
   conformance: async (args) => (await import("../runner/conformance_cmd.js")).conformanceCommand(args, ROOT),
   build: async (args, out) => (await import("../runner/build_cmd.js")).buildCommand(args, ROOT, out),
@@ -45,7 +58,7 @@ const COMMANDS: Record<string, Command> = {
     (await import("../selftest/fuzz/fuzz_cmd.js")).fuzzCommand(args, ROOT, { out, progress: fuzzProgress() }),
   mutation: async (args, out) => (await import("../selftest/mutation/mutation_cmd.js")).mutationCommand(args, ROOT, out),
   validate: async (args, out) => (await import("../corpus/validate_cmd.js")).validateCommand(args, ROOT, out),
-  decode: async (args, out) => (await import("../corpus/decode_cmd.js")).decodeCommand(args, out),
+  decode: async (args, out) => (await import("../corpus/decode_cmd.js")).decodeCommand(args, out, { drain: stdoutDrained }),
   types: async (args, out) => {
     const { values } = (await import("./args.js")).parseFlags("types", args, { check: { type: "boolean" } }, "expected only --check");
     if (values.help) {
@@ -87,9 +100,25 @@ function report(err: unknown): number {
   return EXIT_FAILED;
 }
 
+let stdoutWatched = false;
+
+/**
+ * A reader that quits early (`rsm decode big.bin | head`) is not an error of ours: stop quietly, as other
+ * tools do, rather than die of an unhandled EPIPE with a stack trace. Any other write failure is one line.
+ */
+function watchStdout(): void {
+  if (stdoutWatched) return;
+  stdoutWatched = true;
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EPIPE") process.stderr.write(`rsm: cannot write to standard output: ${err.code ?? err.message}\n`);
+    process.exit(err.code === "EPIPE" ? (typeof process.exitCode === "number" ? process.exitCode : 0) : EXIT_FAILED);
+  });
+}
+
 /** Runs one command line and sets the exit code; `root` is the repository the kit works in. */
 export async function cli(argv: string[], root = ROOT): Promise<void> {
   ROOT = root;
+  watchStdout();
   try {
     process.exitCode = await main(argv);
   } catch (err) {

@@ -1,48 +1,114 @@
 // `rsm decode <hex | file>`: a snapshot's fields and pairs, readably, and whether its CRC is right.
-import { readFile } from "node:fs/promises";
-import { SnapshotDecodeError, decodeSnapshot, fieldAt, hexToBytes } from "../reference/index.js";
+// Lines are printed as the snapshot is walked, from views into its bytes: a 40 MB snapshot of millions of
+// pairs is decoded in about the memory of its bytes, never an object per pair.
+import { readFile, stat } from "node:fs/promises";
+import { SnapshotDecodeError, snapshotPairs, walkSnapshot, type SnapshotWalk } from "../reference/index.js";
 import { parseFlags } from "../cli/args.js";
 import { EXIT_FAILED, EXIT_OK, InvalidInput, UsageError } from "../cli/errors.js";
-import { snapshotLines } from "./snapshot_text.js";
+import { crcLine, headerLines, pairLine } from "./snapshot_text.js";
 
-const HEX = /^(?:[0-9a-fA-F]{2})+$/;
+/** The largest file decode reads (README "Limits"): the hex of a 128 MiB snapshot, or 256 MiB raw. */
+export const MAX_DECODE_FILE_BYTES = 256 * 1024 * 1024;
 
-/** A hex argument, or a file holding raw snapshot bytes or hex text. */
-async function readInput(arg: string): Promise<Uint8Array> {
-  if (HEX.test(arg)) return hexToBytes(arg);
+export interface DecodeOptions {
+  /** MAX_DECODE_FILE_BYTES unless a test says otherwise. */
+  readonly maxFileBytes?: number;
+  /**
+   * Resolves when the output can take more. A pipe to a slow reader is not written synchronously, and
+   * without waiting the lines of a 40 MB snapshot piled up in memory (860 MB through `| cat`).
+   */
+  readonly drain?: () => Promise<void>;
+}
+
+/** Lines are handed to `out` in blocks of about this many characters. */
+const BLOCK = 1 << 16;
+
+const NIBBLE = new Int8Array(256).fill(-1);
+for (const [i, c] of [..."0123456789abcdef"].entries()) {
+  NIBBLE[c.charCodeAt(0)] = i;
+  NIBBLE[c.toUpperCase().charCodeAt(0)] = i;
+}
+
+/**
+ * Even-length, non-empty hex of either case, decoded; null when it is not. A loop, not a regex: V8 runs
+ * ^(?:[0-9a-fA-F]{2})+$ recursively and overflowed on a large hex file.
+ */
+function hexOrNull(at: (i: number) => number, start: number, end: number): Uint8Array | null {
+  const n = end - start;
+  if (n === 0 || n % 2 !== 0) return null;
+  const out = new Uint8Array(n / 2);
+  for (let i = 0; i < out.length; i++) {
+    const hi = NIBBLE[at(start + 2 * i)] ?? -1;
+    const lo = NIBBLE[at(start + 2 * i + 1)] ?? -1;
+    if (hi < 0 || lo < 0) return null;
+    out[i] = (hi << 4) | lo;
+  }
+  return out;
+}
+
+const isSpace = (c: number) => c === 0x20 || (c >= 0x09 && c <= 0x0d);
+
+/** A hex argument, or a file holding raw snapshot bytes or hex text (surrounding whitespace ignored). */
+async function readInput(arg: string, maxFileBytes: number): Promise<Uint8Array> {
+  const fromArg = hexOrNull((i) => arg.charCodeAt(i), 0, arg.length);
+  if (fromArg) return fromArg;
+  const shown = JSON.stringify(arg.slice(0, 60));
+  const info = await stat(arg).catch(() => null);
+  if (info?.isFile() && info.size > maxFileBytes) {
+    throw new InvalidInput([`decode: ${shown}: ${info.size} bytes; expected a file of at most ${maxFileBytes} bytes (${maxFileBytes / 1024 / 1024} MiB), the largest decode reads`]);
+  }
   const data = await readFile(arg).catch(() => {
-    throw new UsageError(`decode: ${JSON.stringify(arg.slice(0, 60))} is neither even-length hex nor a readable file`);
+    throw new UsageError(`decode: ${shown} is neither even-length hex nor a readable file`);
   });
-  const text = data.toString("latin1").trim();
-  return HEX.test(text) ? hexToBytes(text) : new Uint8Array(data);
+  let start = 0;
+  let end = data.length;
+  while (start < end && isSpace(data[start]!)) start++;
+  while (end > start && isSpace(data[end - 1]!)) end--;
+  return hexOrNull((i) => data[i]!, start, end) ?? data;
 }
 
 export const DECODE_USAGE = `usage: rsm decode [--full] HEX-OR-FILE
 
 Prints a snapshot's header fields and pairs (keys escaped, values in hex and printable form) and whether its
-CRC-32C is right. The argument is the snapshot as hex, or a file holding its raw bytes or its hex.
+CRC-32C is right. The argument is the snapshot as hex, or a file holding its raw bytes or its hex (at most
+${MAX_DECODE_FILE_BYTES / 1024 / 1024} MiB).
 
   --full    show long keys and values uncut (they are cut at 48 bytes otherwise)
 
 exit codes: 0 a snapshot with a correct CRC, 1 a wrong CRC, 2 not a snapshot or a usage error
 `;
 
-export async function decodeCommand(args: string[], out: (line: string) => void): Promise<number> {
+export async function decodeCommand(args: string[], out: (line: string) => void, options: DecodeOptions = {}): Promise<number> {
   const { values, positionals } = parseFlags("decode", args, { full: { type: "boolean" } }, true);
   if (values.help) {
     out(DECODE_USAGE.trimEnd());
     return EXIT_OK;
   }
   if (positionals.length !== 1) throw new UsageError("decode: expected exactly one argument, a snapshot as hex or a file (and optionally --full)");
-  const full = values.full === true;
-  const bytes = await readInput(positionals[0]!);
+  const limit = values.full === true ? Infinity : 48;
+  const bytes = await readInput(positionals[0]!, options.maxFileBytes ?? MAX_DECODE_FILE_BYTES);
+  // A first walk checks the whole snapshot, so a bad one prints nothing but its error line.
+  let s: SnapshotWalk;
   try {
-    const s = decodeSnapshot(bytes);
-    for (const line of snapshotLines(s, { limit: full ? Infinity : 48 })) out(line);
-    return s.crcOk ? EXIT_OK : EXIT_FAILED;
+    s = walkSnapshot(bytes);
   } catch (err) {
     if (!(err instanceof SnapshotDecodeError)) throw err;
-    const where = fieldAt(err.spans, err.offset);
-    throw new InvalidInput([`decode: not a snapshot: ${err.message}${where ? `, in ${where.field} (${where.rule})` : ""}`]);
+    throw new InvalidInput([`decode: not a snapshot: ${err.message}`]);
   }
+  for (const line of headerLines(s)) out(line);
+  let block: string[] = [];
+  let size = 0;
+  for (const [i, keyBytes, value] of snapshotPairs(bytes)) {
+    const line = pairLine(i, { keyBytes, value }, { limit });
+    block.push(line);
+    size += line.length;
+    if (size < BLOCK) continue;
+    out(block.join("\n"));
+    block = [];
+    size = 0;
+    await options.drain?.();
+  }
+  if (block.length > 0) out(block.join("\n"));
+  out(crcLine(s));
+  return s.crcOk ? EXIT_OK : EXIT_FAILED;
 }

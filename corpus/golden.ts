@@ -1,13 +1,14 @@
 // Building golden vectors from the reference (SPEC.md section 8) and writing them in a layout whose diffs
 // a maintainer can review: one step per line, one snapshot per line.
 import { createHash } from "node:crypto";
-import { formatProblem, loadScenario, requiredFeatures, runScenario, type GoldenVector, type NormalizedScenario } from "../reference/index.js";
+import { formatProblem, loadScenarioBytes, requiredFeatures, runScenario, type GoldenVector, type NormalizedScenario } from "../reference/index.js";
 
 export type GoldenOutcome = { ok: true; golden: GoldenVector } | { ok: false; lines: string[] };
 
 /** `source` is the scenario's path relative to the repository root, with "/" separators. */
 export function buildGolden(name: string, source: string, bytes: Uint8Array): GoldenOutcome {
-  const loaded = loadScenario(new TextDecoder().decode(bytes));
+  // Strict UTF-8 (R-FILE-1): a replacing decoder turned a bad byte in a key into U+FFFD, silently.
+  const loaded = loadScenarioBytes(bytes);
   if (!loaded.ok) return { ok: false, lines: loaded.problems.map((p) => formatProblem(source, p)) };
   const { authored, scenario } = loaded;
   const golden: GoldenVector = {

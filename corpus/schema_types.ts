@@ -6,7 +6,7 @@ import path from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import * as standaloneModule from "ajv/dist/standalone/index.js";
 import { compile } from "json-schema-to-typescript";
-import { SCHEMA_DOCUMENTS } from "../reference/schemas.js";
+import { SCHEMA_DOCUMENTS, addKitKeywords } from "../reference/schemas.js";
 import { writeFileAtomic } from "../cli/fs_atomic.js";
 
 export const SCHEMAS = ["scenario", "normalized", "protocol", "golden", "report"] as const;
@@ -43,7 +43,7 @@ export function validatorsPath(root: string): string {
 function generateValidators(): string {
   // The same options as reference/schemas.ts, minus `verbose`, which only the scenario validator needs.
   const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, discriminator: true, code: { source: true, esm: true } });
-  ajv.addVocabulary(["x-rule", "x-expected"]);
+  addKitKeywords(ajv);
   for (const doc of Object.values(SCHEMA_DOCUMENTS)) ajv.addSchema(doc);
   // A CommonJS module whose export is the function; depending on the loader it arrives as the default export.
   type Standalone = (ajv: Ajv2020, refs: Record<string, string>) => string;

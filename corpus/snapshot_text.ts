@@ -1,6 +1,6 @@
 // Snapshots as text a person can read: header fields, then one line per pair with the key escaped and the
 // value in hex and printable form. `decode` prints it; failure reports diff it line by line.
-import { bytesToHex, type DecodedSnapshot } from "../reference/index.js";
+import { bytesToHex, type DecodedSnapshot, type SnapshotWalk } from "../reference/index.js";
 import { HIDDEN } from "./authored_format.js";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -11,7 +11,9 @@ export function escapeKey(bytes: Uint8Array): string {
   try {
     text = utf8.decode(bytes);
   } catch {
-    return `b"${[...bytes].map((b) => (b >= 0x20 && b < 0x7f && b !== 0x22 && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, "0")}`)).join("")}"`;
+    const parts: string[] = [];
+    for (const b of bytes) parts.push(b >= 0x20 && b < 0x7f && b !== 0x22 && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, "0")}`);
+    return `b"${parts.join("")}"`;
   }
   return JSON.stringify(text).replace(HIDDEN, (c) => {
     const cp = c.codePointAt(0)!;
@@ -21,8 +23,14 @@ export function escapeKey(bytes: Uint8Array): string {
 
 /** Printable ASCII as is, everything else as "."; the hex beside it is the truth. */
 export function printable(bytes: Uint8Array): string {
-  return [...bytes].map((b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : ".")).join("");
+  // One byte per character, built as bytes and decoded once: a --full line of a 40 MB value must not
+  // become an array of 40 million one-character strings.
+  const out = new Uint8Array(bytes.length);
+  for (let i = 0; i < bytes.length; i++) out[i] = bytes[i]! >= 0x20 && bytes[i]! < 0x7f ? bytes[i]! : 0x2e;
+  return ascii.decode(out);
 }
+
+const ascii = new TextDecoder("ascii");
 
 function shown(bytes: Uint8Array, limit: number): { hex: string; text: string; more: string } {
   const cut = bytes.length > limit ? bytes.subarray(0, limit) : bytes;
@@ -38,13 +46,14 @@ export interface TextOptions {
   readonly limit?: number;
 }
 
-export function headerLines(s: DecodedSnapshot): string[] {
+/** The header as `decode` and a diff show it; `count` is the pair count field. */
+export function headerLines(s: Pick<SnapshotWalk, "magic" | "currentTerm" | "lastIncludedIndex" | "lastIncludedTerm" | "count">): string[] {
   return [
     `magic ${bytesToHex(s.magic)} ${JSON.stringify(printable(s.magic))}`,
     `current_term ${s.currentTerm}`,
     `last_included_index ${s.lastIncludedIndex}`,
     `last_included_term ${s.lastIncludedTerm}`,
-    `pair count ${s.pairs.length}`,
+    `pair count ${s.count}`,
   ];
 }
 
@@ -55,12 +64,15 @@ export function pairLine(i: number, p: { keyBytes: Uint8Array; value: Uint8Array
   return `[${i}] ${key} = ${v.hex} ${JSON.stringify(v.text)}${v.more}`;
 }
 
-export function crcLine(s: DecodedSnapshot): string {
+export function crcLine(s: Pick<SnapshotWalk, "crc" | "computedCrc" | "crcOk">): string {
   const hex = (n: number) => n.toString(16).padStart(8, "0");
   return s.crcOk ? `crc ${hex(s.crc)} (correct)` : `crc ${hex(s.crc)} (WRONG: the bytes before it give ${hex(s.computedCrc)})`;
 }
 
 /** Every line of a snapshot's text form. */
 export function snapshotLines(s: DecodedSnapshot, options: TextOptions = {}): string[] {
-  return [...headerLines(s), ...s.pairs.map((p, i) => pairLine(i, p, options)), crcLine(s)];
+  const lines = headerLines({ ...s, count: s.pairs.length });
+  s.pairs.forEach((p, i) => lines.push(pairLine(i, p, options)));
+  lines.push(crcLine(s));
+  return lines;
 }

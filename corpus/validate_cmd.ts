@@ -1,10 +1,10 @@
 // `rsm validate [paths]`: check authored scenarios, reporting every problem of every bad file.
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import path from "node:path";
-import { formatProblem, loadScenario } from "../reference/index.js";
+import { formatProblem, loadScenarioBytes } from "../reference/index.js";
 import { parseFlags } from "../cli/args.js";
 import { EXIT_OK, InvalidInput, UsageError } from "../cli/errors.js";
-import { SCENARIOS_DIR, listJson } from "./scenario_files.js";
+import { SCENARIOS_DIR, listJson, readScenarioFile, type ReadOptions } from "./scenario_files.js";
 
 async function expand(p: string): Promise<string[]> {
   const info = await stat(p).catch(() => null);
@@ -22,7 +22,7 @@ file, JSON path, what was expected, rule id.
 exit codes: 0 all valid, 2 an invalid scenario or a usage error
 `;
 
-export async function validateCommand(args: string[], root: string, out: (line: string) => void): Promise<number> {
+export async function validateCommand(args: string[], root: string, out: (line: string) => void, options: ReadOptions = {}): Promise<number> {
   const { values, positionals } = parseFlags("validate", args, {}, true);
   if (values.help) {
     out(VALIDATE_USAGE.trimEnd());
@@ -33,8 +33,14 @@ export async function validateCommand(args: string[], root: string, out: (line: 
   const problems: string[] = [];
   for (const file of files) {
     const shown = path.relative(process.cwd(), file) || file;
-    const result = loadScenario(await readFile(file, "utf8"));
-    if (!result.ok) problems.push(...result.problems.map((p) => formatProblem(shown, p)));
+    const read = await readScenarioFile(file, shown, options);
+    if (!read.ok) {
+      problems.push(read.line);
+      continue;
+    }
+    const result = loadScenarioBytes(read.bytes);
+    // A loop, not push(...): a scenario of 200,000 bad steps would overflow the stack as arguments.
+    if (!result.ok) for (const p of result.problems) problems.push(formatProblem(shown, p));
   }
   if (problems.length > 0) throw new InvalidInput([...problems, `${files.length} file(s) checked, invalid scenarios found`]);
   out(`${files.length} scenario(s) valid`);

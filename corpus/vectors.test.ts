@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, mkdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -7,6 +7,7 @@ import { hexToBytes, validator, type GoldenVector } from "../reference/index.js"
 import { InvalidInput } from "../cli/errors.js";
 import { GOLDEN_DIR, listJson } from "./scenario_files.js";
 import { planVectors, vectorsCommand } from "./vectors_cmd.js";
+import { validateCommand } from "./validate_cmd.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 
@@ -109,5 +110,93 @@ describe("rsm vectors on a scratch tree", () => {
       expect.stringMatching(/^vectors\/scenarios\/t\/d\.json \(root\): not JSON: .* \(R-FILE-1\)$/),
     ]);
     expect(await listJson(path.join(root, "vectors", "golden"))).toEqual([]);
+  });
+
+  // validate and vectors read scenario files the same way: one line per bad file, exit 2, never a crash.
+  const both = async (setup: () => Promise<void>, options = {}) => {
+    await setup();
+    const fromVectors = await vectorsCommand([], root, out, options).catch((e: unknown) => e);
+    const prev = process.cwd();
+    process.chdir(root);
+    const fromValidate = await validateCommand([], root, out, options)
+      .catch((e: unknown) => e)
+      .finally(() => process.chdir(prev));
+    expect(fromVectors).toBeInstanceOf(InvalidInput);
+    expect(fromValidate).toBeInstanceOf(InvalidInput);
+    expect(await listJson(path.join(root, "vectors", "golden"))).toEqual([]);
+    return { vectors: (fromVectors as InvalidInput).lines, validate: (fromValidate as InvalidInput).lines };
+  };
+  const cPath = () => path.join(root, "vectors", "scenarios", "t", "c.json");
+
+  it("invalid UTF-8 in a key is refused by both, never replaced by U+FFFD (R-FILE-1)", async () => {
+    const r = await both(() => writeFile(cPath(), Buffer.concat([Buffer.from('{"description":"d","steps":[{"op":"put","key":"a'), Buffer.of(0xff), Buffer.from('b","value":{"hex":""}},{"op":"snapshot","nodes":"all"}]}')])));
+    expect(r.vectors).toEqual(["vectors/scenarios/t/c.json: not UTF-8 at byte 48 (R-FILE-1)"]);
+    expect(r.validate).toEqual(["vectors/scenarios/t/c.json: not UTF-8 at byte 48 (R-FILE-1)", "3 file(s) checked, invalid scenarios found"]);
+  });
+
+  it("a byte-order mark is refused by both alike (R-FILE-1)", async () => {
+    const r = await both(() => writeFile(cPath(), Buffer.concat([Buffer.of(0xef, 0xbb, 0xbf), Buffer.from(scenario(1))])));
+    const line = "vectors/scenarios/t/c.json: starts with a byte-order mark (ef bb bf); expected UTF-8 JSON text without one (R-FILE-1)";
+    expect(r.vectors).toEqual([line]);
+    expect(r.validate[0]).toBe(line);
+  });
+
+  it("a file past the size cap is one line, checked before it is read", async () => {
+    const r = await both(() => writeFile(cPath(), scenario(1) + " ".repeat(2000)), { maxScenarioBytes: 1024 });
+    const line = `vectors/scenarios/t/c.json: ${scenario(1).length + 2000} bytes; expected a scenario file of at most 1024 bytes (0.001 MiB)`;
+    expect(r.vectors).toEqual([line]);
+    expect(r.validate[0]).toBe(line);
+  });
+
+  it("a value nested 5,000 levels deep is one line naming its path", async () => {
+    const deep = "[".repeat(5000) + "]".repeat(5000);
+    const r = await both(() => writeFile(cPath(), `{"description":"d","steps":[{"op":"put","key":"k","value":${deep}},{"op":"snapshot","nodes":"all"}]}`));
+    expect(r.vectors).toEqual([`vectors/scenarios/t/c.json steps[0].value: expected exactly one of {"utf8": string} or {"hex": string}, got ${"[".repeat(57)}... (R-BYTES-1)`]);
+  });
+
+  it("follows symbolic links to scenario files and directories; the name is the link's path", async () => {
+    const elsewhere = path.join(root, "elsewhere");
+    await mkdir(path.join(elsewhere, "dir"), { recursive: true });
+    await writeFile(path.join(elsewhere, "one.json"), scenario(1));
+    await writeFile(path.join(elsewhere, "dir", "two.json"), scenario(2));
+    await symlink(path.join(elsewhere, "one.json"), path.join(root, "vectors", "scenarios", "t", "linked.json"));
+    await symlink(path.join(elsewhere, "dir"), path.join(root, "vectors", "scenarios", "linkdir"));
+    expect(await listJson(path.join(root, "vectors", "scenarios"))).toEqual(["linkdir/two.json", "t/a.json", "t/b.json", "t/linked.json"]);
+    expect(await vectorsCommand([], root, out)).toBe(0);
+    expect(lines).toContain("created  vectors/golden/t/linked.json");
+    expect(lines).toContain("created  vectors/golden/linkdir/two.json");
+  });
+
+  it("a dangling link, a link loop and a link back to an enclosing directory are one line each", async () => {
+    const t = path.join(root, "vectors", "scenarios", "t");
+    await symlink("missing.json", path.join(t, "dangling.json"));
+    await symlink("loop.json", path.join(t, "loop.json"));
+    await symlink("..", path.join(t, "up"));
+    const prev = process.cwd();
+    process.chdir(root);
+    const err = await listJson(path.join(root, "vectors", "scenarios"))
+      .catch((e: unknown) => e)
+      .finally(() => process.chdir(prev));
+    expect(err).toBeInstanceOf(InvalidInput);
+    expect((err as InvalidInput).lines).toEqual([
+      "vectors/scenarios/t/dangling.json: a symbolic link to missing.json, which does not exist; expected a link to a file or directory",
+      "vectors/scenarios/t/loop.json: a symbolic link loop (loop.json leads back to itself); expected a link to a file or directory",
+      "vectors/scenarios/t/up: a symbolic link to vectors/scenarios, a directory it is inside, which would be listed forever; expected a link that leads elsewhere",
+    ]);
+    expect(await vectorsCommand([], root, out).catch((e: unknown) => e)).toBeInstanceOf(InvalidInput);
+  });
+
+  it("never reads *.tmp files, and removes those of a run that is gone", async () => {
+    await vectorsCommand([], root, out);
+    const golden = path.join(root, "vectors", "golden", "t");
+    const { spawnSync } = await import("node:child_process");
+    const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout;
+    await writeFile(path.join(golden, `a.json.${dead}.0.tmp`), "{ half a gold");
+    await writeFile(path.join(golden, `b.json.${process.pid}.ffff.tmp`), "{ another run's, still writing");
+    lines.length = 0;
+    expect(await vectorsCommand(["--check"], root, out)).toBe(0);
+    expect(await vectorsCommand([], root, out)).toBe(0);
+    expect(lines.slice(1)).toEqual([`removed  vectors/golden/t/a.json.${dead}.0.tmp (a temporary of an interrupted run)`, "0 created, 0 updated, 0 removed, 2 unchanged"]);
+    expect((await import("node:fs")).readdirSync(golden).sort()).toEqual(["a.json", "b.json", `b.json.${process.pid}.ffff.tmp`]);
   });
 });

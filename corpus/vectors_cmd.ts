@@ -5,9 +5,9 @@ import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { EXIT_FAILED, EXIT_OK, InvalidInput } from "../cli/errors.js";
 import { parseFlags } from "../cli/args.js";
-import { writeFileAtomic } from "../cli/fs_atomic.js";
+import { removeStaleTemporaries, writeFileAtomic } from "../cli/fs_atomic.js";
 import { buildGolden, formatGolden } from "./golden.js";
-import { GOLDEN_DIR, SCENARIOS_DIR, goldenPath, listJson, nameOf, scenarioPath } from "./scenario_files.js";
+import { GOLDEN_DIR, SCENARIOS_DIR, goldenPath, listJson, nameOf, readScenarioFile, scenarioPath, type ReadOptions } from "./scenario_files.js";
 
 export interface VectorsPlan {
   created: string[];
@@ -18,20 +18,33 @@ export interface VectorsPlan {
   texts: Map<string, string>;
 }
 
-export async function planVectors(root: string): Promise<VectorsPlan> {
+function ifMissing<T>(value: T): (err: NodeJS.ErrnoException) => T {
+  return (err) => {
+    if (err.code === "ENOENT") return value;
+    throw err;
+  };
+}
+
+export async function planVectors(root: string, options: ReadOptions = {}): Promise<VectorsPlan> {
   const scenarioNames = (await listJson(path.join(root, SCENARIOS_DIR))).map(nameOf);
   const goldenNames = new Set((await listJson(path.join(root, GOLDEN_DIR))).map(nameOf));
   const plan: VectorsPlan = { created: [], updated: [], orphaned: [], unchanged: 0, texts: new Map() };
   const invalid: string[] = [];
   for (const name of scenarioNames) {
     const source = `${SCENARIOS_DIR.split(path.sep).join("/")}/${name}.json`;
-    const outcome = buildGolden(name, source, await readFile(scenarioPath(root, name)));
+    const read = await readScenarioFile(scenarioPath(root, name), source, options);
+    if (!read.ok) {
+      invalid.push(read.line);
+      continue;
+    }
+    const outcome = buildGolden(name, source, read.bytes);
     if (!outcome.ok) {
-      invalid.push(...outcome.lines);
+      for (const line of outcome.lines) invalid.push(line);
       continue;
     }
     const text = formatGolden(outcome.golden);
-    const existing = goldenNames.has(name) ? await readFile(goldenPath(root, name), "utf8") : null;
+    // Another `vectors` running beside this one may have removed it meanwhile.
+    const existing = goldenNames.has(name) ? await readFile(goldenPath(root, name), "utf8").catch(ifMissing(null)) : null;
     if (existing === text) plan.unchanged++;
     else {
       (existing === null ? plan.created : plan.updated).push(name);
@@ -55,14 +68,14 @@ scenario is invalid.
 exit codes: 0 done (or fresh), 1 stale goldens (--check), 2 usage or invalid input
 `;
 
-export async function vectorsCommand(args: string[], root: string, out: (line: string) => void): Promise<number> {
+export async function vectorsCommand(args: string[], root: string, out: (line: string) => void, options: ReadOptions = {}): Promise<number> {
   const { values } = parseFlags("vectors", args, { check: { type: "boolean" } }, "expected only --check");
   if (values.help) {
     out(VECTORS_USAGE.trimEnd());
     return EXIT_OK;
   }
   const check = values.check === true;
-  const plan = await planVectors(root);
+  const plan = await planVectors(root, options);
   const rel = (name: string) => path.join(GOLDEN_DIR, `${name}.json`);
   if (check) {
     for (const n of plan.created) out(`missing  ${rel(n)} (run npm run vectors)`);
@@ -72,8 +85,10 @@ export async function vectorsCommand(args: string[], root: string, out: (line: s
     out(bad === 0 ? `goldens are fresh (${plan.unchanged} checked)` : `${bad} golden file(s) out of date`);
     return bad === 0 ? EXIT_OK : EXIT_FAILED;
   }
+  // Temporaries (*.tmp) are never listed as goldens; those of a run killed mid-write are removed here.
+  for (const t of await removeStaleTemporaries(path.join(root, GOLDEN_DIR))) out(`removed  ${path.join(GOLDEN_DIR, t)} (a temporary of an interrupted run)`);
   for (const [name, text] of plan.texts) await writeFileAtomic(goldenPath(root, name), text);
-  for (const n of plan.orphaned) await rm(goldenPath(root, n));
+  for (const n of plan.orphaned) await rm(goldenPath(root, n), { force: true });
   for (const n of plan.created) out(`created  ${rel(n)}`);
   for (const n of plan.updated) out(`updated  ${rel(n)}`);
   for (const n of plan.orphaned) out(`removed  ${rel(n)}`);

@@ -1,5 +1,5 @@
 // The executable reference: pure and deterministic, no I/O. Everything the runner and the CLI need.
-export { bytesToHex, hexToBytes, utf8Bytes } from "./bytes.js";
+export { bytesToHex, hexToBytes, invalidUtf8At, utf8Bytes } from "./bytes.js";
 export { crc32c } from "./crc32c.js";
 export { Store } from "./store.js";
 export { applyCommand } from "./state_machine.js";
@@ -8,14 +8,17 @@ export { runScenario, nodeSnapshot, type RunResult } from "./run.js";
 export {
   encodeSnapshot,
   decodeSnapshot,
+  walkSnapshot,
+  snapshotPairs,
   fieldAt,
   snapshotFields,
   SnapshotDecodeError,
   type DecodedSnapshot,
   type FieldSpan,
   type SnapshotFields,
+  type SnapshotWalk,
 } from "./snapshot.js";
-export { loadScenario, checkScenario, normalize, requiredFeatures, FEATURES, type Feature, type LoadResult } from "./normalize.js";
+export { loadScenario, loadScenarioBytes, scenarioText, checkScenario, normalize, requiredFeatures, FEATURES, type Feature, type LoadResult } from "./normalize.js";
 export { formatProblem, type Problem } from "./problems.js";
 export { shown } from "./display.js";
 export { validator } from "./schemas.js";

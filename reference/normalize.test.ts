@@ -64,3 +64,55 @@ describe("rejection rules: one fixture per rule in vectors/invalid", () => {
     expect(rules.size).toBeGreaterThanOrEqual(17);
   });
 });
+
+describe("hex values of any length (R-BYTES-2)", () => {
+  const scenario = (hex: string) => JSON.stringify({ description: "d", steps: [{ op: "put", key: "k", value: { hex } }, { op: "snapshot", nodes: "all" }] });
+  it("accepts a 20 MB value without overflowing the regex stack", () => {
+    // V8 interprets a regex on its first short subjects and then compiles it to native code, which recursed.
+    for (let i = 0; i < 3; i++) expect(loadScenario(scenario("00ff")).ok).toBe(true);
+    expect(loadScenario(scenario("aB".repeat(10_000_000))).ok).toBe(true);
+  });
+  it("rejects odd length and non-hex digits, naming the JSON path and the rule, however long", () => {
+    for (const hex of ["abc", `${"ab".repeat(10_000_000)}c`, `${"ab".repeat(10_000_000)}gg`]) {
+      const r = loadScenario(scenario(hex));
+      expect(r.ok).toBe(false);
+      if (r.ok) continue;
+      expect(r.problems.map((p) => `${p.path} ${p.rule}`)).toEqual(["steps[0].value.hex R-BYTES-2"]);
+      expect(r.problems[0]!.message).toMatch(/^expected an even-length string of hex digits, got "/);
+    }
+  });
+});
+
+describe("hostile scenario files", () => {
+  it("a value nested 5,000 levels deep is one problem, not a stack overflow", () => {
+    const deep = "[".repeat(5000) + "]".repeat(5000);
+    const r = loadScenario(`{"description":"d","steps":[{"op":"put","key":"k","value":${deep}},{"op":"snapshot","nodes":"all"}]}`);
+    expect(r.ok ? [] : r.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([`steps[0].value: expected exactly one of {"utf8": string} or {"hex": string}, got ${"[".repeat(57)}...`]);
+  });
+
+  it("preview is JSON.stringify cut at 60 characters", async () => {
+    const { preview } = await import("./problems.js");
+    for (const v of [null, 1, "x", "y".repeat(100), [1, [2, { a: "b" }]], { a: [], b: {}, c: "d".repeat(70) }, Array.from({ length: 50 }, (_, i) => i)]) {
+      const text = JSON.stringify(v);
+      expect(preview(v)).toBe(text.length > 60 ? `${text.slice(0, 57)}...` : text);
+    }
+    expect(preview(undefined)).toBe("nothing");
+  });
+
+  it("bytes: a byte-order mark and invalid UTF-8 are R-FILE-1 problems of the file, never U+FFFD", async () => {
+    const { loadScenarioBytes } = await import("./normalize.js");
+    const { invalidUtf8At } = await import("./bytes.js");
+    const ok = new TextEncoder().encode('{"description":"d","steps":[{"op":"put","key":"\u00e9","value":{"hex":""}},{"op":"snapshot","nodes":"all"}]}');
+    expect(loadScenarioBytes(ok).ok).toBe(true);
+    const bom = loadScenarioBytes(Uint8Array.of(0xef, 0xbb, 0xbf, ...ok));
+    expect(bom.ok ? null : bom.problems).toEqual([{ path: "", rule: "R-FILE-1", message: "starts with a byte-order mark (ef bb bf); expected UTF-8 JSON text without one" }]);
+    const at = ok.indexOf(0xc3);
+    const bad = Uint8Array.from(ok);
+    bad[at + 1] = 0x41;
+    const r = loadScenarioBytes(bad);
+    expect(r.ok ? null : r.problems).toEqual([{ path: "", rule: "R-FILE-1", message: `not UTF-8 at byte ${at}` }]);
+    // Overlong, surrogate, above U+10FFFF, truncated, stray continuation; and well-formed 2-, 3- and 4-byte forms.
+    for (const b of [[0xc0, 0x80], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82], [0x80]]) expect(invalidUtf8At(Uint8Array.of(0x61, ...b))).toBe(1);
+    expect(invalidUtf8At(new TextEncoder().encode("a\u00e9\u20ac\u{1f600}"))).toBe(-1);
+  });
+});

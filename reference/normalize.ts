@@ -1,5 +1,5 @@
 // Load, validate and normalize an authored scenario (SPEC.md sections 5 and 6).
-import { bytesToHex, utf8Bytes } from "./bytes.js";
+import { bytesToHex, invalidUtf8At, utf8Bytes } from "./bytes.js";
 import type { Problem } from "./problems.js";
 import { schemaProblems } from "./schema_problems.js";
 import { validator } from "./schemas.js";
@@ -13,6 +13,31 @@ export type Feature = (typeof FEATURES)[number];
 export type LoadResult =
   | { ok: true; authored: AuthoredScenario; scenario: NormalizedScenario; features: Feature[] }
   | { ok: false; problems: Problem[] };
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/**
+ * A scenario file's bytes as text (R-FILE-1: UTF-8), or the one problem with them. A byte-order mark is
+ * refused rather than skipped: SPEC.md section 5 asks for UTF-8 JSON text, which has none (RFC 8259 8.1),
+ * and `validate` and `vectors` must agree on it. Invalid UTF-8 is never replaced by U+FFFD, which would
+ * silently change a key.
+ */
+export function scenarioText(bytes: Uint8Array): { ok: true; text: string } | { ok: false; problem: Problem } {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+    return { ok: false, problem: { path: "", rule: "R-FILE-1", message: "starts with a byte-order mark (ef bb bf); expected UTF-8 JSON text without one" } };
+  }
+  try {
+    return { ok: true, text: strictUtf8.decode(bytes) };
+  } catch {
+    return { ok: false, problem: { path: "", rule: "R-FILE-1", message: `not UTF-8 at byte ${invalidUtf8At(bytes)}` } };
+  }
+}
+
+/** Checks a scenario file's bytes: UTF-8 (R-FILE-1), then as loadScenario. */
+export function loadScenarioBytes(bytes: Uint8Array): LoadResult {
+  const decoded = scenarioText(bytes);
+  return decoded.ok ? loadScenario(decoded.text) : { ok: false, problems: [decoded.problem] };
+}
 
 /** Parses and checks scenario text: R-FILE-1, then the schema, then the semantic rules. */
 export function loadScenario(text: string): LoadResult {

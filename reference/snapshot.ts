@@ -82,47 +82,91 @@ export class SnapshotDecodeError extends Error {
   }
 }
 
-/** Decodes a snapshot, checking every length against the bytes that are there. */
-export function decodeSnapshot(bytes: Uint8Array): DecodedSnapshot {
+/** What a walk over a snapshot finds besides its pairs. */
+export interface SnapshotWalk {
+  readonly magic: Uint8Array;
+  readonly currentTerm: bigint;
+  readonly lastIncludedIndex: bigint;
+  readonly lastIncludedTerm: bigint;
+  readonly count: number;
+  readonly crc: number;
+  readonly computedCrc: number;
+  readonly crcOk: boolean;
+}
+
+const PAIR_FIELDS = [
+  ["key length", "R-WIRE-8"],
+  ["key bytes", "R-WIRE-6"],
+  ["value length", "R-WIRE-8"],
+  ["value bytes", "R-WIRE-6"],
+] as const;
+
+/**
+ * Checks every length of a snapshot against the bytes that are there, and hands each pair to `visit` as
+ * views into `bytes` (no copies), without building anything per pair itself: `decode` walks a 40 MB
+ * snapshot of millions of pairs in the memory of its bytes. Each field's span is pushed to `spans` when
+ * given; a SnapshotDecodeError carries the spans pushed so far.
+ */
+export function walkSnapshot(bytes: Uint8Array, visit?: (i: number, key: Uint8Array, value: Uint8Array) => void, spans?: FieldSpan[]): SnapshotWalk {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const spans: FieldSpan[] = [];
   let at = 0;
-  const take = (field: string, size: number, rule: string): number => {
+  // `pair` >= 0 names a field of that pair, PAIR_FIELDS[kind]; otherwise `kind` is the field's own name.
+  const take = (size: number, kind: string | number, rule: string, pair = -1): number => {
+    const field = () => (pair >= 0 ? `${PAIR_FIELDS[kind as number]![0]} of pair ${pair}` : (kind as string));
     if (at + size > bytes.length) {
-      throw new SnapshotDecodeError(
-        `snapshot ends at byte ${bytes.length} inside ${field} (bytes ${at}..${at + size - 1})`,
-        bytes.length,
-        spans,
-      );
+      throw new SnapshotDecodeError(`snapshot ends at byte ${bytes.length} inside ${field()} (bytes ${at}..${at + size - 1})`, bytes.length, spans ?? []);
     }
-    spans.push({ field, start: at, end: at + size, rule });
+    spans?.push({ field: field(), start: at, end: at + size, rule });
     const start = at;
     at += size;
     return start;
   };
-  const magic = bytes.slice(take("magic", 4, "R-WIRE-1"), 4);
-  const currentTerm = view.getBigUint64(take("current_term", 8, "R-WIRE-2"));
-  const lastIncludedIndex = view.getBigUint64(take("last_included_index", 8, "R-WIRE-3"));
-  const lastIncludedTerm = view.getBigUint64(take("last_included_term", 8, "R-WIRE-4"));
-  const count = view.getUint32(take("pair count", 4, "R-WIRE-5"));
-  const pairs: SnapshotPair[] = [];
+  const magic = bytes.slice(take(4, "magic", "R-WIRE-1"), 4);
+  const currentTerm = view.getBigUint64(take(8, "current_term", "R-WIRE-2"));
+  const lastIncludedIndex = view.getBigUint64(take(8, "last_included_index", "R-WIRE-3"));
+  const lastIncludedTerm = view.getBigUint64(take(8, "last_included_term", "R-WIRE-4"));
+  const count = view.getUint32(take(4, "pair count", "R-WIRE-5"));
   for (let i = 0; i < count; i++) {
-    const keyLength = view.getUint32(take(`key length of pair ${i}`, 4, "R-WIRE-8"));
-    const keyStart = take(`key bytes of pair ${i}`, keyLength, "R-WIRE-6");
-    const valueLength = view.getUint32(take(`value length of pair ${i}`, 4, "R-WIRE-8"));
-    const valueStart = take(`value bytes of pair ${i}`, valueLength, "R-WIRE-6");
-    pairs.push({
-      keyBytes: bytes.slice(keyStart, keyStart + keyLength),
-      value: bytes.slice(valueStart, valueStart + valueLength),
-    });
+    const keyLength = view.getUint32(take(4, 0, PAIR_FIELDS[0][1], i));
+    const keyStart = take(keyLength, 1, PAIR_FIELDS[1][1], i);
+    const valueLength = view.getUint32(take(4, 2, PAIR_FIELDS[2][1], i));
+    const valueStart = take(valueLength, 3, PAIR_FIELDS[3][1], i);
+    visit?.(i, bytes.subarray(keyStart, keyStart + keyLength), bytes.subarray(valueStart, valueStart + valueLength));
   }
-  const crcAt = take("crc", 4, "R-WIRE-7");
+  const crcAt = take(4, "crc", "R-WIRE-7");
   const crc = view.getUint32(crcAt);
   if (at !== bytes.length) {
-    throw new SnapshotDecodeError(`${bytes.length - at} trailing bytes after the crc`, at, spans);
+    throw new SnapshotDecodeError(`${bytes.length - at} trailing bytes after the crc`, at, spans ?? []);
   }
   const computedCrc = crc32c(bytes, 0, crcAt);
-  return { magic, currentTerm, lastIncludedIndex, lastIncludedTerm, pairs, crc, computedCrc, crcOk: crc === computedCrc, spans };
+  return { magic, currentTerm, lastIncludedIndex, lastIncludedTerm, count, crc, computedCrc, crcOk: crc === computedCrc };
+}
+
+/**
+ * The pairs of a snapshot walkSnapshot has accepted, one at a time as views into `bytes`, so a caller can
+ * stop between pairs (to let output drain) without anything being built for the pairs still to come.
+ */
+export function* snapshotPairs(bytes: Uint8Array): Generator<[number, Uint8Array, Uint8Array]> {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const count = view.getUint32(HEADER_SIZE - 4);
+  let at = HEADER_SIZE;
+  for (let i = 0; i < count; i++) {
+    const keyLength = view.getUint32(at);
+    const key = bytes.subarray(at + 4, at + 4 + keyLength);
+    at += 4 + keyLength;
+    const valueLength = view.getUint32(at);
+    const value = bytes.subarray(at + 4, at + 4 + valueLength);
+    at += 4 + valueLength;
+    yield [i, key, value];
+  }
+}
+
+/** Decodes a snapshot, checking every length against the bytes that are there. */
+export function decodeSnapshot(bytes: Uint8Array): DecodedSnapshot {
+  const spans: FieldSpan[] = [];
+  const pairs: SnapshotPair[] = [];
+  const w = walkSnapshot(bytes, (_, key, value) => pairs.push({ keyBytes: key.slice(), value: value.slice() }), spans);
+  return { magic: w.magic, currentTerm: w.currentTerm, lastIncludedIndex: w.lastIncludedIndex, lastIncludedTerm: w.lastIncludedTerm, pairs, crc: w.crc, computedCrc: w.computedCrc, crcOk: w.crcOk, spans };
 }
 
 /** The field a byte offset falls in, e.g. for the first byte at which two snapshots differ. */

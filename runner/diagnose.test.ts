@@ -82,3 +82,43 @@ describe("helpers", () => {
     expect(lineDiff(a, b)).toEqual(["  ...", "  h4", "  h5", "- p0", "- crc", "+ p1", "+ crc2"]);
   });
 });
+
+describe("diagnose on a snapshot of 120,000 pairs", () => {
+  it("finds the one differing value, and the human report prints it, without overflowing the stack", async () => {
+    const { diagnosisLines } = await import("./reporters/human.js");
+    const pairs = Array.from({ length: 120_000 }, (_, i) => ({ keyBytes: utf8Bytes(`k${String(i).padStart(6, "0")}`), value: Uint8Array.of(i & 255) }));
+    const fields = { currentTerm: 1n, lastIncludedIndex: 120_000n, lastIncludedTerm: 1n, pairs };
+    const expectedHex = bytesToHex(encodeSnapshot(fields));
+    const actualHex = bytesToHex(encodeSnapshot({ ...fields, pairs: pairs.map((p, i) => (i === 60_000 ? { ...p, value: Uint8Array.of(7) } : p)) }));
+    const g = golden({ cluster: { nodes: 1, leader: 1 }, steps: [{ op: "put", key: "k", value: "01" }, { op: "snapshot", nodes: [1] }] });
+    const d = diagnose(g, 0, { step: 1, node: 1, hex: expectedHex }, actualHex, "no trace in this test");
+    expect(d.field).toBe("value bytes of pair 60000");
+    expect(d.diff).toEqual([
+      "  ...",
+      '  [59998] "k059998" = 5e "^"',
+      '  [59999] "k059999" = 5f "_"',
+      '- [60000] "k060000" = 60 "`"',
+      '+ [60000] "k060000" = 07 "."',
+      '  [60001] "k060001" = 61 "a"',
+      '  [60002] "k060002" = 62 "b"',
+      "  ...",
+      '  [119998] "k119998" = be "."',
+      '  [119999] "k119999" = bf "."',
+      expect.stringMatching(/^- crc /),
+      expect.stringMatching(/^\+ crc /),
+    ]);
+    const plain = { red: (s: string) => s, green: (s: string) => s, dim: (s: string) => s, bold: (s: string) => s, yellow: (s: string) => s };
+    expect(diagnosisLines(d, plain as never)).toContain('+ [60000] "k060000" = 07 "."');
+  });
+
+  it("lineDiff trims what the lists share and caps a middle too long to diff", () => {
+    const a = Array.from({ length: 200_000 }, (_, i) => `a${i}`);
+    const b = Array.from({ length: 150_000 }, (_, i) => `b${i}`);
+    const d = lineDiff(["h", ...a, "t"], ["h", ...b, "t"]);
+    expect(d.length).toBeLessThan(100);
+    expect(d).toContain("- a0");
+    expect(d).toContain("+ b0");
+    expect(d.some((l) => /199\d+ more/.test(l))).toBe(true);
+    expect(lineDiff(["x", "y"], ["x", "y"])).toEqual(["  ..."]);
+  });
+});

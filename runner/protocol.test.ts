@@ -32,6 +32,10 @@ describe("parseAdapterLine", () => {
     expect(error('{"type":"bye"}')).toMatch(/not a protocol message: unknown message type; expected "hello", "result" or "error"/);
     expect(error(`{"type":"result","id":"1","snapshots":[{"step":0,"node":1,"hex":"${HEX.toUpperCase()}"}]}`)).toMatch(/malformed hex at snapshots\[0\]\.hex/);
     expect(error(`{"type":"result","id":"1","snapshots":[{"step":0,"node":1,"hex":"${HEX}0"}]}`)).toMatch(/malformed hex at snapshots\[0\]\.hex/);
+    expect(error(`{"type":"result","id":"1","snapshots":[{"step":0,"node":1,"hex":"${"0".repeat(16_000_001)}"}]}`)).toMatch(
+      /^adapter wrote a line that is not a protocol message: malformed hex at snapshots\[0\]\.hex: a snapshot is lowercase hex with an even number of digits, at least 72 \(R-PROTO-4\)/,
+    );
+    expect(error(`{"type":"result","id":"1","snapshots":[{"step":0,"node":1,"hex":"${HEX.slice(0, 70)}"}]}`)).toMatch(/malformed hex at snapshots\[0\]\.hex/);
     expect(error('{"type":"result","id":"1","snapshots":[],"extra":1}')).toMatch(/\(root\) has unknown property "extra"/);
   });
 

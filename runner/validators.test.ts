@@ -36,3 +36,32 @@ describe("precompiled validators agree with ajv compiling the schemas at run tim
     expect(messages.map((m) => validateAdapterMessage(m))).toEqual([true, true, true, true, false, false, false, false, false]);
   });
 });
+
+// Values of any length are allowed (SPEC.md R-BYTES-2); V8 runs a regex like ^(?:[0-9a-f]{2})*$ recursively
+// and overflowed its stack at 12 MB, so a 6 MiB value killed every later run with "internal error".
+describe("hex of any length", () => {
+  it("a golden with a 6 MiB value and a 16 MB snapshot reply validate, precompiled and at run time", async () => {
+    const { buildGolden } = await import("../corpus/golden.js");
+    const value = "ab".repeat(3 * 1024 * 1024);
+    const scenario = { description: "big", cluster: { nodes: 1 }, steps: [{ op: "put", key: "k", value: { hex: value } }, { op: "snapshot", nodes: "all" }] };
+    const outcome = buildGolden("big/six", "vectors/scenarios/big/six.json", new TextEncoder().encode(JSON.stringify(scenario)));
+    expect(outcome.ok).toBe(true);
+    if (!outcome.ok) return;
+    const golden = JSON.parse(JSON.stringify(outcome.golden)) as unknown;
+    expect(validateGolden(golden)).toBe(true);
+    expect(validator("golden.schema.json")(golden)).toBe(true);
+    const hex = `524b5631${"0".repeat(16 * 1024 * 1024)}`;
+    const reply = { type: "result", id: "1", snapshots: [{ step: 0, node: 1, hex }] };
+    expect(validateAdapterMessage(reply)).toBe(true);
+    expect(validator("protocol.schema.json#/$defs/adapterMessage")(reply)).toBe(true);
+  });
+
+  it("still rejects odd-length, short and non-hex strings, long or not", () => {
+    const dynamic = validator("protocol.schema.json#/$defs/adapterMessage");
+    const reply = (hex: string) => ({ type: "result", id: "1", snapshots: [{ step: 0, node: 1, hex }] });
+    for (const hex of ["0".repeat(70), "0".repeat(73), `${"0".repeat(20_000_000)}0`, `${"0".repeat(20_000_000)}g0`, "0".repeat(72).toUpperCase().replace(/^0/, "A")]) {
+      expect(validateAdapterMessage(reply(hex))).toBe(false);
+      expect(dynamic(reply(hex))).toBe(false);
+    }
+  });
+});

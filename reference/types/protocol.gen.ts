@@ -22,7 +22,7 @@ export type Step =
   | SnapshotStep;
 export type AdapterMessage = HelloReply | ResultMessage | ErrorMessage;
 /**
- * A snapshot in lowercase hex; the shortest possible snapshot is 36 bytes. The length is checked by the pattern rather than minLength, which validators compute by counting code points one by one over strings that are megabytes long.
+ * A snapshot in lowercase hex; the shortest possible snapshot is 36 bytes. The pattern is one character class, which validators run in a loop (a group repeated per pair, ^(?:[0-9a-f]{2}){36,}$, overflows V8's regex stack on a 12 MB snapshot). The even length and the minimum of 72 digits are the kit's x-hex-bytes keyword (reference/schemas.ts), not minLength, which validators compute by counting code points one by one over strings that are megabytes long.
  */
 export type SnapshotHex = string;
 
@@ -64,6 +64,8 @@ export interface PutStep {
   op: "put";
   key: string;
   /**
+   * Lowercase hex with an even number of digits. The pattern is one character class, which validators run in a loop; a group repeated per pair, ^(?:[0-9a-f]{2})*$, overflows V8's regex stack on a 12 MB value. The even length is the kit's x-hex-bytes keyword (reference/schemas.ts).
+   *
    * This interface was referenced by `NormalizedScenario`'s JSON-Schema
    * via the `definition` "hex".
    */
@@ -85,6 +87,8 @@ export interface AppendStep {
   op: "append";
   key: string;
   /**
+   * Lowercase hex with an even number of digits. The pattern is one character class, which validators run in a loop; a group repeated per pair, ^(?:[0-9a-f]{2})*$, overflows V8's regex stack on a 12 MB value. The even length is the kit's x-hex-bytes keyword (reference/schemas.ts).
+   *
    * This interface was referenced by `NormalizedScenario`'s JSON-Schema
    * via the `definition` "hex".
    */
@@ -108,6 +112,8 @@ export interface CasStep {
   key: string;
   expected: null | string;
   /**
+   * Lowercase hex with an even number of digits. The pattern is one character class, which validators run in a loop; a group repeated per pair, ^(?:[0-9a-f]{2})*$, overflows V8's regex stack on a 12 MB value. The even length is the kit's x-hex-bytes keyword (reference/schemas.ts).
+   *
    * This interface was referenced by `NormalizedScenario`'s JSON-Schema
    * via the `definition` "hex".
    */

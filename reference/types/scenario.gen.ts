@@ -61,6 +61,9 @@ export interface AuthoredPutStep {
  */
 export interface Bytes {
   utf8?: string;
+  /**
+   * Hex digits, either case, an even number of them. One character class in the pattern, which cannot overflow a regex stack however long the value; the even length is the kit's x-hex-bytes keyword (reference/schemas.ts).
+   */
   hex?: string;
 }
 /**

@@ -13,6 +13,11 @@ export function stepJson(step: Step, max = 160): string {
   return text.length > max ? `${text.slice(0, max)}... (${text.length} characters)` : text;
 }
 
+/** Appends without spreading into arguments, which overflows the stack for a list of some 100,000 lines. */
+function append(to: string[], lines: readonly string[]): void {
+  for (const l of lines) to.push(l);
+}
+
 function indent(text: string, prefix: string): string[] {
   return text.split("\n").map((l) => `${prefix}${l}`);
 }
@@ -51,9 +56,12 @@ function resultLines(adapter: string, r: ScenarioResult, style: Style): string[]
   const label = r.status === "failed" ? style.red(style.bold("FAIL")) : style.red(style.bold("ERROR"));
   const lines = [`${label} ${adapter} ${r.name}  (${r.source})`];
   const body: string[] = [];
-  if (r.diagnosis) body.push(...diagnosisLines(r.diagnosis, style));
+  if (r.diagnosis) append(body, diagnosisLines(r.diagnosis, style));
   else if (r.reason) body.push(r.reason);
-  if (r.stderrTail) body.push("adapter stderr (tail):", ...indent(r.stderrTail, "  | "));
+  if (r.stderrTail) {
+    body.push("adapter stderr (tail):");
+    append(body, indent(r.stderrTail, "  | "));
+  }
   if (r.restarted) body.push(style.dim("the adapter was restarted for the next scenario"));
   if (r.bins) body.push(`bytes: ${r.bins.expected}`, `       ${r.bins.actual}`);
   return [...lines, ...body.map((l) => `  ${l}`)];
@@ -67,7 +75,7 @@ function table(adapters: readonly AdapterReport[]): string[] {
     if (a.fatal && a.results.length === 0) return [a.name, "-", "-", "-", "-", "-", seconds(a.durationMs), note];
     return [a.name, ...[c.passed, c.failed, c.errored, c.skipped, c.expected].map(String), seconds(a.durationMs), note];
   });
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const widths = header.map((h, i) => rows.reduce((w, r) => Math.max(w, r[i]!.length), h.length));
   const fmt = (r: string[]) => r.map((cell, i) => (i === 0 || i === r.length - 1 ? cell.padEnd(i === r.length - 1 ? 0 : widths[i]!) : cell.padStart(widths[i]!))).join("  ").trimEnd();
   return [fmt(header), ...rows.map(fmt)];
 }
@@ -85,18 +93,21 @@ function skippedLines(a: AdapterReport, style: Style): string[] {
 export function fatalLines(name: string, command: string, f: AdapterFatal, style: Style): string[] {
   const head = f.optional ? style.yellow("NOT RUN") : style.red(style.bold("ADAPTER"));
   const lines = [`${head} ${name}: ${f.message}`, `  command: ${command}`];
-  if (f.output) lines.push(`  ${f.kind === "build" || f.kind === "toolchain" ? "build output" : "adapter stderr"} (tail):`, ...indent(f.output, "    | "));
+  if (f.output) {
+    lines.push(`  ${f.kind === "build" || f.kind === "toolchain" ? "build output" : "adapter stderr"} (tail):`);
+    append(lines, indent(f.output, "    | "));
+  }
   return lines;
 }
 
 export function renderHuman(run: RunReport, style: Style): string {
   const out: string[] = [...table(run.adapters), ""];
   for (const a of run.adapters) {
-    if (a.fatal) out.push(...fatalLines(a.name, a.command, a.fatal, style), "");
+    if (a.fatal) append(out, [...fatalLines(a.name, a.command, a.fatal, style), ""]);
     for (const r of a.results) {
-      if ((r.status === "failed" || r.status === "error") && !r.expectedFailure) out.push(...resultLines(a.name, r, style), "");
+      if ((r.status === "failed" || r.status === "error") && !r.expectedFailure) append(out, [...resultLines(a.name, r, style), ""]);
     }
-    out.push(...skippedLines(a, style));
+    append(out, skippedLines(a, style));
     for (const r of a.results) {
       if (r.expectedFailure && r.status !== "passed" && r.status !== "skipped") out.push(`${style.dim("EXPECTED")} ${a.name} ${r.name}: ${r.status} as listed in --expected-failures (${r.reason ?? ""})`);
       if (r.expectedFailure && r.status === "passed") {
