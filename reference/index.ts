@@ -19,7 +19,7 @@ export {
   type SnapshotWalk,
 } from "./snapshot.js";
 export { loadScenario, loadScenarioBytes, scenarioText, checkScenario, normalize, requiredFeatures, FEATURES, type Feature, type LoadResult } from "./normalize.js";
-export { formatProblem, type Problem } from "./problems.js";
+export { formatProblem, preview, type Problem } from "./problems.js";
 export { shown } from "./display.js";
 export { validator } from "./schemas.js";
 export { formatPath, pointerSegments, type PathSegment } from "./json_path.js";

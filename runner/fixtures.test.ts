@@ -8,7 +8,7 @@ import path from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { hexToBytes, validator } from "../reference/index.js";
-import { SCHEMA_DOCUMENTS } from "../reference/schemas.js";
+import { SCHEMA_DOCUMENTS, addKitKeywords } from "../reference/schemas.js";
 import { UsageError } from "../cli/errors.js";
 import { NAMES, makeCorpus, type TestCorpus } from "./fixtures/corpus.js";
 import { fakeExec, recordedPids, runConformance, survivors } from "./fixtures/harness.js";
@@ -55,7 +55,7 @@ let validateReport: (data: unknown) => boolean;
 beforeAll(async () => {
   corpus = await makeCorpus();
   const ajv = new Ajv2020({ strict: true, strictRequired: false, discriminator: true, allErrors: true });
-  ajv.addVocabulary(["x-rule", "x-expected"]);
+  addKitKeywords(ajv);
   for (const doc of Object.values(SCHEMA_DOCUMENTS)) ajv.addSchema(doc);
   const compiled = ajv.compile(report);
   validateReport = (data) => {

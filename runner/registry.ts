@@ -4,6 +4,7 @@
 import { statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { preview } from "../reference/index.js";
 import { InvalidInput } from "../cli/errors.js";
 
 export interface BuildSpec {
@@ -41,8 +42,7 @@ class Checker {
   constructor(private readonly file: string) {}
 
   problem(where: string, expected: string, got: unknown): void {
-    const shown = got === undefined ? "nothing" : JSON.stringify(got);
-    this.problems.push(`${this.file} ${where}: expected ${expected}, got ${shown.length > 60 ? `${shown.slice(0, 57)}...` : shown}`);
+    this.problems.push(`${this.file} ${where}: expected ${expected}, got ${preview(got)}`);
   }
 
   object(v: unknown, where: string): Json | null {

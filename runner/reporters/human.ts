@@ -1,6 +1,6 @@
 // The default report: a per-adapter summary table, then every failure and error in detail (where, why,
 // the decoded diff), then one verdict line. Written for a porter who wants the bug, not a hex dump.
-import type { Step } from "../../reference/index.js";
+import { shown, type Step } from "../../reference/index.js";
 import { ruleSummary } from "../spec_rules.js";
 import type { Diagnosis } from "../diagnose.js";
 import { countsOf, type AdapterFatal, type AdapterReport, type ScenarioResult } from "../model.js";
@@ -9,8 +9,10 @@ import { seconds, type Style } from "./style.js";
 
 /** A step as one line of JSON with everything but printable ASCII escaped, cut if a value is huge. */
 export function stepJson(step: Step, max = 160): string {
-  const text = JSON.stringify(step).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-  return text.length > max ? `${text.slice(0, max)}... (${text.length} characters)` : text;
+  return shown(
+    JSON.stringify(step).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`),
+    max,
+  );
 }
 
 /** Appends without spreading into arguments, which overflows the stack for a list of some 100,000 lines. */
