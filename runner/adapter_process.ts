@@ -180,7 +180,7 @@ export class AdapterProcess {
    * Sends one line and resolves with the adapter's reply to it; earlier requests still in flight are answered
    * first. Rejects when the reply is not there `timeoutMs` after it became due.
    */
-  request(line: string, timeoutMs: number, label = "hello", id: string | null = null): Promise<Reply> {
+  request(line: string | Buffer, timeoutMs: number, label = "hello", id: string | null = null): Promise<Reply> {
     if (this.unsolicited !== null) {
       const extra = this.unsolicited;
       return Promise.reject(new ProtocolError(`adapter wrote a line nobody asked for, after its reply to ${this.lastLabel} (R-PROTO-3), line: ${cutLine(extra)}`));
@@ -189,7 +189,7 @@ export class AdapterProcess {
     return new Promise<Reply>((resolve, reject) => {
       this.waiters.push({ label, id, resolve, reject, timeoutMs, timer: null, due: 0 });
       if (this.waiters.length === 1) this.armHead();
-      this.child.stdin!.write(`${line}\n`);
+      this.child.stdin!.write(typeof line === "string" ? `${line}\n` : Buffer.concat([line, Buffer.from("\n")]));
     });
   }
 

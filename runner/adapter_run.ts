@@ -9,6 +9,7 @@ import { diagnose } from "./diagnose.js";
 import type { ExpectedFailures } from "./expected_failures.js";
 import type { FleetAdapter } from "./fleet.js";
 import { isUnexpectedProblem, type AdapterReport, type ScenarioResult } from "./model.js";
+import { malformedChecks } from "./malformed.js";
 import type { RunOutcome, RunRequest, Session } from "./session.js";
 
 export interface RunContext {
@@ -17,6 +18,8 @@ export interface RunContext {
   readonly bail: boolean;
   /** Shared by every adapter of the run: set by --bail at the first unexpected problem. */
   readonly stop: { stopped: boolean };
+  /** Run the malformed-input check (R-PROTO-10) before the corpus. */
+  readonly malformed: boolean;
   onResult(adapter: FleetAdapter, result: ScenarioResult): void;
 }
 
@@ -90,8 +93,16 @@ async function attempt(session: Session, v: Vector): Promise<Attempt> {
 export type VectorFeed = Pick<CorpusStream, "candidates" | "at" | "finished" | "selected" | "reportBad">;
 
 /** Runs the feed through an adapter whose `ready` has resolved with its first session. */
-export async function runAdapter(adapter: FleetAdapter, first: Session, feed: VectorFeed, ctx: RunContext): Promise<AdapterReport> {
+export async function runAdapter(adapter: FleetAdapter, started: Session, feed: VectorFeed, ctx: RunContext): Promise<AdapterReport> {
   const t0 = performance.now();
+  let first: Session | null = started;
+  let checks: ScenarioResult[] = [];
+  if (ctx.malformed) {
+    const m = await malformedChecks(adapter, started, (name) => ctx.expected.has(adapter.name, name));
+    checks = m.results;
+    first = m.session;
+    for (const r of checks) if (ctx.bail && isUnexpectedProblem(r)) ctx.stop.stopped = true;
+  }
   const features = adapter.features;
   const candidates = feed.candidates.length;
   // Slot i is candidate i; a slot stays empty when --tag leaves its vector out or it was not run.
@@ -155,5 +166,14 @@ export async function runAdapter(adapter: FleetAdapter, first: Session, feed: Ve
   const done = results.filter((r): r is ScenarioResult => r !== undefined);
   // Only the whole corpus says how many of the candidates --tag keeps, and so how many were not run.
   await feed.finished;
-  return { name: adapter.name, command: adapter.command, hello: adapter.hello, fatal: adapter.fatal, results: done, notRun: feed.selected().length - done.length, durationMs: performance.now() - t0, built: adapter.built };
+  return {
+    name: adapter.name,
+    command: adapter.command,
+    hello: adapter.hello,
+    fatal: adapter.fatal,
+    results: [...checks, ...done],
+    notRun: feed.selected().length - done.length,
+    durationMs: performance.now() - t0,
+    built: adapter.built,
+  };
 }

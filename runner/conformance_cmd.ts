@@ -2,6 +2,7 @@
 // conformance suite"). This file only wires the runner's parts together: options, fleet, corpus, runs, reports.
 import { EXIT_FAILED, InvalidInput, UsageError } from "../cli/errors.js";
 import { checkOut, describeWriteError, writeOutput } from "./output.js";
+import { PROBES } from "./malformed.js";
 import { runAdapter, type RunContext } from "./adapter_run.js";
 import { binsDir, writeBins } from "./bins.js";
 import { guardChildren, killAll } from "./children.js";
@@ -31,6 +32,9 @@ export interface Io {
   readonly stderr: Stream;
   readonly env: NodeJS.ProcessEnv;
 }
+
+/** The names the checks beyond the corpus report under, which an expected-failures list may name too. */
+const CHECK_NAMES = PROBES.map((p) => `protocol/${p.name}`);
 
 const PROCESS_IO: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env };
 
@@ -66,7 +70,7 @@ export async function conformanceCommand(args: string[], root: string, io: Io = 
     const fleet = await openFleet(root, { adapters: o.adapters, execs: o.execs, build: o.build, start: true, timeoutMs: o.timeoutMs, note });
     for (const a of fleet) a.ready.catch(() => {}); // awaited below; this only keeps an early usage error from leaving them unobserved
     const entries = await listCorpus(o.vectors);
-    const expected = o.expectedFailures.length > 0 ? await loadExpectedFailures(o.expectedFailures, new Set(entries.map((e) => e.name))) : NO_EXPECTED_FAILURES;
+    const expected = o.expectedFailures.length > 0 ? await loadExpectedFailures(o.expectedFailures, new Set([...entries.map((e) => e.name), ...CHECK_NAMES])) : NO_EXPECTED_FAILURES;
     const stop = { stopped: false };
     // A bad golden stops the sending of further work at once; the run then ends with the list of bad files.
     const corpus = new CorpusStream(entries, streamSelection(o), () => (stop.stopped = true));
@@ -80,6 +84,7 @@ export async function conformanceCommand(args: string[], root: string, io: Io = 
     const bar = new Progress(io.stderr, () => corpus.expectedCount);
     progress = bar;
     const ctx: RunContext = {
+      malformed: o.malformed,
       jobs: o.jobs,
       expected,
       bail: o.bail,

@@ -224,6 +224,40 @@ describe("hostile adapters", () => {
   }, 20_000);
 });
 
+describe("checks beyond the corpus", () => {
+  it("malformed input (R-PROTO-10): a port that crashes on a line that is not JSON fails, naming the line", async () => {
+    // The fake adapter JSON.parses every line it gets, so any malformed line kills it.
+    const r = await runFake(["--mode", "ok"], ["--malformed", "on"]);
+    expect(r.code).toBe(1);
+    const probes = r.adapter.results.filter((x) => x.name.startsWith("protocol/"));
+    expect(probes.map((x) => x.name)).toEqual([
+      "protocol/blank-line",
+      "protocol/not-json",
+      "protocol/invalid-utf8",
+      "protocol/not-an-object",
+      "protocol/unknown-type",
+      "protocol/run-without-scenario",
+      "protocol/trace-not-boolean",
+      "protocol/numeric-id",
+      "protocol/10mb-garbage",
+    ]);
+    const notJson = probes.find((x) => x.name === "protocol/not-json")!;
+    expect(notJson.status).toBe("error");
+    expect(notJson.reason).toMatch(/^the line not-json broke the adapter: adapter exited with code 1 mid-scenario/);
+    expect(notJson.stderr_tail).toMatch(/SyntaxError/);
+    // The corpus still runs, on a new process.
+    expect(othersPassed({ ...r.adapter, results: r.adapter.results.filter((x) => !x.name.startsWith("protocol/")) }, "")).toBe(true);
+    expect(r.alive).toEqual([]);
+  }, 30_000);
+
+  it("every port of the kit answers every malformed line as R-PROTO-10 says", async () => {
+    const r = await runConformance(["--vectors", corpus.vectors, "--malformed", "on", "--adapter", "ts", "--reporter", "json", "--no-build"]);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as JsonReport;
+    expect(report.adapters[0]!.results.filter((x) => x.name.startsWith("protocol/") && x.status === "passed")).toHaveLength(9);
+  }, 30_000);
+});
+
 describe("--out and what the adapter calls itself", () => {
   it("a hello name of \"..\" cannot put .bin files outside --out, and is shown escaped", async () => {
     const out = await mkdtemp(path.join(tmpdir(), "rsm-out-"));

@@ -25,6 +25,10 @@ export interface Options {
   readonly reporter: ReporterName;
   readonly out: string | null;
   readonly vectors: string;
+  /** The checks beyond the corpus (README, "Checks beyond the corpus"). */
+  readonly malformed: boolean;
+  readonly scale: "off" | "quick" | "full";
+  readonly env: "off" | "sample" | "all";
   readonly help: boolean;
 }
 
@@ -71,7 +75,15 @@ const FLAGS = {
   bail: { type: "boolean" },
   "no-build": { type: "boolean" },
   strict: { type: "boolean" },
+  malformed: { type: "string" },
+  scale: { type: "string" },
+  env: { type: "string" },
 } as const;
+
+function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${flag}: expected ${allowed.join(", ")}, got ${JSON.stringify(value)}`);
+  return value as T;
+}
 
 function parseShard(text: string): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(text);
@@ -116,7 +128,13 @@ export function parseOptions(args: readonly string[], root: string): Options {
   if (execs.length > 0 && (v.adapter ?? []).length > 0) {
     throw new UsageError("--exec runs a command instead of the registered adapters; it cannot be combined with --adapter");
   }
+  // The checks beyond the corpus run by default on a run of the kit's whole corpus (in a CI matrix, on its
+  // first shard); a run narrowed to some scenarios, or of another corpus, asks for them by name.
+  const whole = v.filter === undefined && v.tag === undefined && v.vectors === undefined && (v.shard === undefined || parseShard(v.shard).index === 1);
   return {
+    malformed: v.malformed === undefined ? whole : oneOf("--malformed", v.malformed, ["on", "off"]) === "on",
+    scale: v.scale === undefined ? (whole ? "quick" : "off") : oneOf("--scale", v.scale, ["off", "quick", "full"]),
+    env: v.env === undefined ? (whole ? "sample" : "off") : oneOf("--env", v.env, ["off", "sample", "all"]),
     adapters: v.adapter ?? [],
     execs,
     filters: v.filter ?? [],

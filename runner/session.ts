@@ -4,7 +4,7 @@
 // broken adapter (timeout, exit, a line that is not JSON or not a protocol message, a wrong id or shape;
 // the process is then killed), or an abort (queued behind a request that broke it: never answered, so it
 // is to be sent again). Every reply line goes through runner/protocol.ts's checks here and nowhere else.
-import type { HelloReply, NormalizedScenario, SnapshotEntry, TraceEntry } from "../reference/index.js";
+import type { AdapterMessage, HelloReply, NormalizedScenario, SnapshotEntry, TraceEntry } from "../reference/index.js";
 import { AdapterExited, AdapterStartFailed, AdapterTimedOut, ProtocolError, RequestAborted } from "../cli/errors.js";
 import { AdapterProcess, type StderrWindow } from "./adapter_process.js";
 import type { Launch } from "./children.js";
@@ -36,6 +36,13 @@ interface Timing {
   /** The adapter's stderr to show beside this outcome. */
   readonly stderr: string;
 }
+
+/** How an adapter answered a line that is not a valid request: `refused` is the right answer (R-PROTO-10). */
+export type ProbeOutcome =
+  | ({ kind: "refused"; message: string } & Timing)
+  | ({ kind: "wrong"; reason: string } & Timing)
+  | ({ kind: "broken"; reason: string; timedOut: boolean } & Timing)
+  | { kind: "aborted" };
 
 export type RunOutcome =
   | ({ kind: "result"; snapshots: readonly SnapshotEntry[]; trace?: TraceEntry[] } & Timing)
@@ -127,6 +134,30 @@ export class Session {
     } catch (err) {
       return this.broken(err, reply.ms, reply.stderr);
     }
+  }
+
+  /**
+   * Sends a line that is not a valid request (R-PROTO-10) and checks that the one reply is an `error` with
+   * the id `expectedId`. Never throws for anything the adapter does.
+   */
+  async probe(line: string | Buffer, label: string, expectedId: string | null): Promise<ProbeOutcome> {
+    const sent = performance.now();
+    let reply;
+    try {
+      reply = await this.proc.request(line, this.timeoutMs, label, expectedId);
+    } catch (err) {
+      return (await this.broken(err, performance.now() - sent)) as ProbeOutcome;
+    }
+    const timing = { durationMs: reply.ms, stderr: await this.proc.stderrOf(reply.stderr) };
+    let message: AdapterMessage;
+    try {
+      message = parseAdapterLine(reply.line);
+    } catch (err) {
+      return this.broken(err, reply.ms, reply.stderr) as Promise<ProbeOutcome>;
+    }
+    if (message.type !== "error") return { kind: "wrong", reason: `answered with a ${message.type} message instead of an error (R-PROTO-10), line: ${cutLine(reply.line)}`, ...timing };
+    if (message.id !== expectedId) return { kind: "wrong", reason: `answered with an error whose id is ${JSON.stringify(message.id)}, expected ${JSON.stringify(expectedId)} (R-PROTO-10)`, ...timing };
+    return { kind: "refused", message: message.message, ...timing };
   }
 
   /** A request that broke the adapter: the process is killed, so the owner starts another for what comes next. */

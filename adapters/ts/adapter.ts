@@ -67,8 +67,8 @@ export async function serve(input: Readable, output: Writable): Promise<void> {
   // crlfDelay and no line cap: R-PROTO-1 lines can be many megabytes.
   const lines = createInterface({ input, crlfDelay: Infinity });
   for await (const line of lines) {
-    if (line.trim() === "") continue;
-    const reply = handleLine(line);
+    // R-PROTO-10: a blank line is not a message, and is answered as one that is not understood.
+    const reply = line.trim() === "" ? JSON.stringify(errorReply(null, "a blank line is not a message")) : handleLine(line);
     if (reply === null) break;
     output.write(`${reply}\n`);
   }
