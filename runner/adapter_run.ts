@@ -74,10 +74,13 @@ async function attempt(session: Session, v: Vector): Promise<Attempt> {
       const traced = await traceOf(session, v);
       const diagnosis = diagnose(v.golden, cmp.index, cmp.expected, cmp.actualHex, traced.trace);
       const field = diagnosis.field === null ? "past the end of the expected snapshot" : `in ${diagnosis.field}`;
+      const differs = `snapshot of step ${cmp.expected.step} node ${cmp.expected.node} differs at byte ${diagnosis.offset}, ${field}`;
+      // A re-run with trace that broke the protocol (a trace that lies about who is down, a state that is
+      // no snapshot) is the adapter's error, named as such, not a divergence to be trusted.
       return {
         result: {
-          status: "failed",
-          reason: `snapshot of step ${cmp.expected.step} node ${cmp.expected.node} differs at byte ${diagnosis.offset}, ${field}`,
+          status: traced.broken ? "error" : "failed",
+          reason: traced.broken ? `${differs}; ${traced.trace as string}` : differs,
           stderrTail: null,
           restarted: traced.broken,
           diagnosis,

@@ -250,6 +250,14 @@ describe("checks beyond the corpus", () => {
     expect(r.alive).toEqual([]);
   }, 30_000);
 
+  it("a trace that gives a down node a state is an error naming the step and node (R-PROTO-7), not a divergence", async () => {
+    const r = await runFake(["--mode", "lying-trace", "--on", "c/crash"]);
+    expect(r.code).toBe(1);
+    const x = result(r.adapter, "c/crash");
+    expect(x.status).toBe("error");
+    expect(x.reason).toMatch(/; the re-run with trace failed: the trace is malformed: trace entry 0 has a state for node 2, which is down after step 0 \(R-PROTO-7: null while a node is down\)$/);
+  });
+
   it("every port of the kit answers every malformed line as R-PROTO-10 says", async () => {
     const r = await runConformance(["--vectors", corpus.vectors, "--malformed", "on", "--adapter", "ts", "--reporter", "json", "--no-build"]);
     expect(r.code).toBe(0);

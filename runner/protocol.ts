@@ -3,7 +3,7 @@
 // precompiled ajv validation per line, unless the line is character for character the canonical passing
 // result (isCanonicalPass).
 import type { ErrorObject } from "ajv";
-import type { AdapterMessage, NormalizedScenario, SnapshotEntry, TraceEntry } from "../reference/index.js";
+import { SnapshotDecodeError, decodeSnapshot, hexToBytes, type AdapterMessage, type NormalizedScenario, type SnapshotEntry, type TraceEntry } from "../reference/index.js";
 import { shown } from "../reference/display.js";
 import { formatPath, pointerSegments } from "../reference/json_path.js";
 import { ProtocolError } from "../cli/errors.js";
@@ -107,15 +107,45 @@ function snapshotListProblem(expected: readonly { step: number; node: number }[]
   return null;
 }
 
-/** R-PROTO-7 shape checks the schema cannot make: one entry per step, in order, one state per node. */
-export function traceProblem(trace: readonly TraceEntry[], steps: number, nodes: number): string | null {
+/**
+ * R-PROTO-7 checks the schema cannot make: one entry per step, in order, one state per node; null exactly
+ * while a node is down, which the scenario alone decides; every other state a well-formed snapshot with a
+ * correct CRC. A trace that lies would otherwise move the "first divergence" somewhere misleading.
+ */
+export function traceProblem(trace: readonly TraceEntry[], scenario: NormalizedScenario): string | null {
+  const steps = scenario.steps.length;
+  const nodes = scenario.cluster.nodes;
   if (trace.length !== steps) return `the trace has ${trace.length} entries for ${steps} steps (R-PROTO-7)`;
+  const down = new Array<boolean>(nodes + 1).fill(false);
   for (let i = 0; i < trace.length; i++) {
     const t = trace[i]!;
+    const step = scenario.steps[i]!;
+    if (step.op === "crash") down[step.node] = true;
+    else if (step.op === "restart") down[step.node] = false;
+    else if (step.op === "heal") down.fill(false);
     if (t.step !== i) return `trace entry ${i} is for step ${t.step} (R-PROTO-7: one entry per step, in step order)`;
     if (t.states.length !== nodes) return `trace entry ${i} has ${t.states.length} states for ${nodes} nodes (R-PROTO-7)`;
+    for (let k = 0; k < nodes; k++) {
+      const state = t.states[k];
+      const node = k + 1;
+      if (down[node] && state !== null) return `trace entry ${i} has a state for node ${node}, which is down after step ${i} (R-PROTO-7: null while a node is down)`;
+      if (!down[node] && state === null) return `trace entry ${i} has null for node ${node}, which is up after step ${i} (R-PROTO-7: null only while a node is down)`;
+      if (state === null || state === undefined) continue;
+      const problem = snapshotProblem(state);
+      if (problem !== null) return `trace entry ${i}, node ${node}: not a well-formed snapshot: ${problem} (R-PROTO-7)`;
+    }
   }
   return null;
+}
+
+/** Why hex is not a snapshot the wire format allows, or null. */
+function snapshotProblem(hex: string): string | null {
+  try {
+    return decodeSnapshot(hexToBytes(hex)).crcOk ? null : "its CRC-32C does not match its bytes (R-WIRE-7)";
+  } catch (err) {
+    if (err instanceof SnapshotDecodeError) return err.message;
+    throw err;
+  }
 }
 
 /** The other requests of the conversation, by id: answered ones and ones still waiting, each with what it was about. */
@@ -164,7 +194,7 @@ export function checkRunReply(line: string, asked: RunAsked, requests: RequestLo
   const listProblem = snapshotListProblem(asked.expected ?? emittedSnapshots(asked.scenario), message.snapshots);
   if (listProblem !== null) throw new ProtocolError(listProblem);
   if (message.trace !== undefined) {
-    const problem = traceProblem(message.trace, asked.scenario.steps.length, asked.scenario.cluster.nodes);
+    const problem = traceProblem(message.trace, asked.scenario);
     if (problem !== null) throw new ProtocolError(`the trace is malformed: ${problem}`);
   }
   return message.trace === undefined ? { type: "result", snapshots: message.snapshots } : { type: "result", snapshots: message.snapshots, trace: message.trace };
