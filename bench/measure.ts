@@ -11,7 +11,7 @@ import type { ConformanceReport } from "../reference/types/report.gen.js";
 import { spawnTracked, type Launch } from "../runner/children.js";
 import { HELLO_LINE, SHUTDOWN_LINE, runLine, scenarioJson } from "../runner/protocol.js";
 import { Session, type RunRequest } from "../runner/session.js";
-import { scalingScenario } from "../selftest/scaling.js";
+import { scalingScenario } from "../corpus/scaling.js";
 
 export type { Launch };
 

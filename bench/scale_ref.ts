@@ -2,7 +2,7 @@
 // scaling scenario of N steps, the process's peak RSS, and a digest of the snapshots to check ports against.
 import { createHash } from "node:crypto";
 import { runScenario } from "../reference/index.js";
-import { scalingScenario } from "../selftest/scaling.js";
+import { scalingScenario } from "../corpus/scaling.js";
 
 const steps = Number(process.argv[2]);
 const scenario = scalingScenario(steps);

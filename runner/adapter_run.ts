@@ -10,6 +10,7 @@ import type { ExpectedFailures } from "./expected_failures.js";
 import type { FleetAdapter } from "./fleet.js";
 import { isUnexpectedProblem, type AdapterReport, type ScenarioResult } from "./model.js";
 import { malformedChecks } from "./malformed.js";
+import { scaleChecks, type ScaleCase } from "./scale_check.js";
 import type { RunOutcome, RunRequest, Session } from "./session.js";
 
 export interface RunContext {
@@ -20,6 +21,9 @@ export interface RunContext {
   readonly stop: { stopped: boolean };
   /** Run the malformed-input check (R-PROTO-10) before the corpus. */
   readonly malformed: boolean;
+  /** The scale check's cases (R-PROTO-12), run after the corpus; null when it is off. */
+  readonly scale: Promise<ScaleCase[]> | null;
+  readonly timeoutMs: number;
   onResult(adapter: FleetAdapter, result: ScenarioResult): void;
 }
 
@@ -167,6 +171,12 @@ export async function runAdapter(adapter: FleetAdapter, started: Session, feed: 
 
   await Promise.all(Array.from({ length: Math.min(ctx.jobs, Math.max(1, candidates)) }, (_, k) => worker(k === 0 ? first : null)));
   const done = results.filter((r): r is ScenarioResult => r !== undefined);
+  if (ctx.scale !== null && adapter.fatal === null && !ctx.stop.stopped) {
+    for (const r of await scaleChecks(adapter, await ctx.scale, ctx.timeoutMs, (name) => ctx.expected.has(adapter.name, name))) {
+      checks.push(r);
+      if (ctx.bail && isUnexpectedProblem(r)) ctx.stop.stopped = true;
+    }
+  }
   // Only the whole corpus says how many of the candidates --tag keeps, and so how many were not run.
   await feed.finished;
   return {

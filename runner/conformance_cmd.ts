@@ -3,6 +3,7 @@
 import { EXIT_FAILED, InvalidInput, UsageError } from "../cli/errors.js";
 import { checkOut, describeWriteError, writeOutput } from "./output.js";
 import { PROBES } from "./malformed.js";
+import { SCALE_SIZES, scaleCases } from "./scale_check.js";
 import { runAdapter, type RunContext } from "./adapter_run.js";
 import { binsDir, writeBins } from "./bins.js";
 import { guardChildren, killAll } from "./children.js";
@@ -34,7 +35,11 @@ export interface Io {
 }
 
 /** The names the checks beyond the corpus report under, which an expected-failures list may name too. */
-const CHECK_NAMES = PROBES.map((p) => `protocol/${p.name}`);
+const CHECK_NAMES = [
+  ...PROBES.map((p) => `protocol/${p.name}`),
+  ...SCALE_SIZES.full.map((n) => `scale/${n}`),
+  ...SCALE_SIZES.full.slice(1).map((n, i) => `scale/growth-${SCALE_SIZES.full[i]}-${n}`),
+];
 
 const PROCESS_IO: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env };
 
@@ -83,8 +88,12 @@ export async function conformanceCommand(args: string[], root: string, io: Io = 
     }
     const bar = new Progress(io.stderr, () => corpus.expectedCount);
     progress = bar;
+    const scale = o.scale === "off" ? null : scaleCases(root, SCALE_SIZES[o.scale]);
+    scale?.catch(() => {}); // awaited by each adapter's run; this only keeps it from being unobserved meanwhile
     const ctx: RunContext = {
       malformed: o.malformed,
+      scale,
+      timeoutMs: o.timeoutMs,
       jobs: o.jobs,
       expected,
       bail: o.bail,

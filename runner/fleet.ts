@@ -90,10 +90,10 @@ export class FleetAdapter {
    * Another session, after one broke or for another --jobs process; null, with `fatal` set, when the adapter
    * cannot be started again. `before` names what it was needed for.
    */
-  async open(before: string): Promise<Session | null> {
+  async open(before: string, timeoutMs = this.o.timeoutMs): Promise<Session | null> {
     if (this.fatal !== null) return null;
     try {
-      return await Session.start(this.target.launch, this.o.timeoutMs);
+      return await Session.start(this.target.launch, timeoutMs);
     } catch (err) {
       if (!(err instanceof AdapterStartFailed)) throw err;
       this.fatal ??= { kind: "restart", message: `could not start the adapter again, before ${before}: ${err.message}`, output: err.stderrTail || null, optional: false };

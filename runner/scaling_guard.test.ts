@@ -8,7 +8,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ConformanceReport } from "../reference/types/report.gen.js";
 import { formatGolden, goldenFor } from "../corpus/golden.js";
-import { scalingScenario } from "../selftest/scaling.js";
+import { scalingScenario } from "../corpus/scaling.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const STEPS = 1_000_000;

@@ -9,7 +9,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { formatAuthored } from "../corpus/authored_format.js";
 import { writeFileAtomic } from "../cli/fs_atomic.js";
-import { xorshift32 } from "../selftest/xorshift.js";
+import { xorshift32 } from "../corpus/xorshift.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 

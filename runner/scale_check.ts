@@ -1,0 +1,128 @@
+// The scale check (R-PROTO-12): after the corpus, each adapter runs generated scenarios of growing length
+// (corpus/scaling.ts: mixed ops over 10^4 keys, partitions, crashes and rejoins throughout). Their bytes are
+// checked like any vector, and the adapter's own time at each size gives a growth verdict. The corpus's
+// longest vector has 5,001 steps, at which a quadratic port still looks fast; at 10^5 it does not.
+import { mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { runScenario, type NormalizedScenario, type SnapshotEntry } from "../reference/index.js";
+import { writeFileAtomic } from "../cli/fs_atomic.js";
+import { scalingScenario } from "../corpus/scaling.js";
+import { compareSnapshots } from "./compare.js";
+import type { FleetAdapter } from "./fleet.js";
+import type { ScenarioResult } from "./model.js";
+import { scenarioJson } from "./protocol.js";
+import type { Session } from "./session.js";
+
+export const SCALE_SIZES = { quick: [10_000, 100_000], full: [10_000, 100_000, 1_000_000] } as const;
+
+/** Growth per 10x steps past which a port is not linear: linear ports measure about 10x; 30x leaves room for noise. */
+export const MAX_GROWTH = 30;
+/** Below this the larger size is fast enough whatever the ratio: start-up and timer noise dominate tiny times. */
+const FLOOR_MS = 1000;
+
+export interface ScaleCase {
+  readonly steps: number;
+  readonly name: string;
+  readonly scenario: NormalizedScenario;
+  readonly scenarioText: string;
+  readonly snapshots: readonly SnapshotEntry[];
+}
+
+/** Every file whose change can change the expected bytes: the reference and the generator. */
+function newestSource(root: string): number {
+  let newest = 0;
+  for (const dir of ["reference", "corpus"]) {
+    for (const e of readdirSync(path.join(root, dir), { recursive: true, withFileTypes: true })) {
+      if (e.isFile() && e.name.endsWith(".ts")) newest = Math.max(newest, statSync(path.join(e.parentPath, e.name)).mtimeMs);
+    }
+  }
+  return newest;
+}
+
+/**
+ * The scaling scenarios and their expected snapshots, computed by the reference once and cached under
+ * .build/scale/ (not committed: they are derived, and regenerated whenever the reference changes).
+ */
+export async function scaleCases(root: string, sizes: readonly number[]): Promise<ScaleCase[]> {
+  const dir = path.join(root, ".build", "scale");
+  mkdirSync(dir, { recursive: true });
+  const newest = newestSource(root);
+  const cases: ScaleCase[] = [];
+  for (const steps of sizes) {
+    const scenario = scalingScenario(steps);
+    const file = path.join(dir, `${steps}.json`);
+    let snapshots: SnapshotEntry[] | null = null;
+    if ((statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0) > newest) {
+      try {
+        snapshots = JSON.parse(readFileSync(file, "utf8")) as SnapshotEntry[];
+      } catch {
+        snapshots = null; // A damaged cache is computed again.
+      }
+    }
+    if (snapshots === null) {
+      snapshots = runScenario(scenario).snapshots as SnapshotEntry[];
+      await writeFileAtomic(file, JSON.stringify(snapshots));
+    }
+    cases.push({ steps, name: `scale/${steps}`, scenario, scenarioText: scenarioJson(scenario), snapshots });
+  }
+  return cases;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+}
+
+function result(name: string, partial: Omit<ScenarioResult, "name" | "file" | "source" | "expectedFailure" | "diagnosis">): ScenarioResult {
+  return { name, file: "corpus/scaling.ts", source: "corpus/scaling.ts (SPEC.md R-PROTO-12)", expectedFailure: false, diagnosis: null, ...partial };
+}
+
+const LITERAL = "R-PROTO-12; most likely R-REJOIN-2 read literally, replaying the leader's log at every rejoin, where copying the leader's store gives the same bytes";
+
+/**
+ * Runs the cases in order of size on a session of their own; one result per case and one for the growth
+ * between each pair. A size is given at most MAX_GROWTH times the previous one's time (and at least
+ * `timeoutMs`): past that the port is not linear, whatever it would have answered.
+ */
+export async function scaleChecks(adapter: FleetAdapter, cases: readonly ScaleCase[], timeoutMs: number, isExpected: (name: string) => boolean): Promise<ScenarioResult[]> {
+  const results: ScenarioResult[] = [];
+  let previous: { steps: number; ms: number } | null = null;
+  for (const c of cases) {
+    const limit = previous === null ? timeoutMs : Math.max(timeoutMs, previous.ms * MAX_GROWTH, FLOOR_MS);
+    const session: Session | null = await adapter.open(c.name, limit);
+    if (session === null) break;
+    const outcome = await session.run({ name: c.name, scenario: c.scenario, scenarioText: c.scenarioText, trace: false, expected: c.snapshots });
+    await session.close();
+    let r: ScenarioResult;
+    let ms: number | null = null;
+    if (outcome.kind === "result") {
+      ms = outcome.durationMs;
+      const cmp = compareSnapshots(c.snapshots, outcome.snapshots);
+      r =
+        cmp.kind === "pass"
+          ? result(c.name, { status: "passed", reason: null, stderrTail: null, restarted: false, durationMs: ms })
+          : result(c.name, { status: "failed", reason: `snapshot of step ${cmp.expected.step} node ${cmp.expected.node} differs from the reference's`, stderrTail: null, restarted: false, durationMs: ms });
+    } else if (outcome.kind === "broken" && outcome.timedOut && previous !== null) {
+      r = result(c.name, {
+        status: "failed",
+        reason: `not linear: 10x more steps took more than ${MAX_GROWTH}x longer (${seconds(previous.ms)} at ${previous.steps} steps -> no answer within ${seconds(limit)} at ${c.steps}) (${LITERAL})`,
+        stderrTail: outcome.stderr || null,
+        restarted: true,
+        durationMs: outcome.durationMs,
+      });
+    } else {
+      const why = outcome.kind === "refused" ? `the adapter answered with an error (R-PROTO-8): ${outcome.message}` : outcome.kind === "broken" ? outcome.reason : "never answered";
+      r = result(c.name, { status: "error", reason: why, stderrTail: outcome.kind === "aborted" ? null : outcome.stderr || null, restarted: outcome.kind === "broken", durationMs: outcome.kind === "aborted" ? 0 : outcome.durationMs });
+    }
+    results.push({ ...r, expectedFailure: isExpected(r.name) });
+    if (ms !== null && previous !== null) {
+      const growth = ms / previous.ms;
+      const name = `scale/growth-${previous.steps}-${c.steps}`;
+      const slow = growth > MAX_GROWTH && ms > FLOOR_MS;
+      const reason = `${slow ? "not linear: " : ""}10x more steps took ${growth.toFixed(1)}x longer (${seconds(previous.ms)} -> ${seconds(ms)})${slow ? ` (${LITERAL})` : ""}`;
+      results.push({ ...result(name, { status: slow ? "failed" : "passed", reason, stderrTail: null, restarted: false, durationMs: 0 }), expectedFailure: isExpected(name) });
+    }
+    if (ms === null) break;
+    previous = { steps: c.steps, ms };
+  }
+  return results;
+}
