@@ -1,21 +1,22 @@
-// Scenarios of any length for the scaling benchmark and the linear-time guard: mixed ops over 10^4 keys,
-// a partition change or crash/restart every ~1,000 steps and a snapshot every ~10,000. Deterministic.
+// Scenarios of any length for the scaling benchmark, the linear-time guard and the scale check: mixed ops
+// over 10^4 keys, a partition change or crash/restart every `eventEvery` steps (1,000 by default) and a
+// snapshot every 10,000. Deterministic.
 import type { NormalizedScenario, Step } from "../reference/index.js";
 import { xorshift32 } from "./xorshift.js";
 
-export function scalingScenario(steps: number, seed = 1): NormalizedScenario {
+export function scalingScenario(steps: number, seed = 1, eventEvery = 1000, keys = 10_000): NormalizedScenario {
   const r = xorshift32(seed);
   const nodes = 5;
   const leader = 1;
   let crashed = 0; // the follower that is down, or 0
   const out: Step[] = [];
   for (let i = 0; out.length < steps - 1; i++) {
-    const key = `key-${r(10_000)}`;
+    const key = `key-${r(keys)}`;
     if (i % 10_000 === 9_999) {
       out.push({ op: "snapshot", nodes: [leader] });
-    } else if (i % 1000 === 999) {
+    } else if (i % eventEvery === eventEvery - 1) {
       // Alternate partition changes and crash/restart, so rejoins happen throughout the run.
-      if (Math.floor(i / 1000) % 2 === 0) out.push({ op: "partition", nodes: r(2) === 0 ? [] : [2 + r(4)] });
+      if (Math.floor(i / eventEvery) % 2 === 0) out.push({ op: "partition", nodes: r(2) === 0 ? [] : [2 + r(4)] });
       else if (crashed === 0) out.push({ op: "crash", node: (crashed = 2 + r(4)) });
       else {
         out.push({ op: "restart", node: crashed });

@@ -154,7 +154,26 @@ export class AdapterProcess {
 
   /** Spawns the adapter; a failure to spawn shows as `spawnProblem` once the process has exited. */
   static spawn(launch: Launch): AdapterProcess {
-    return new AdapterProcess(spawnTracked(launch, "pipe"), launch.argv[0] ?? "");
+    const p = new AdapterProcess(spawnTracked(launch, "pipe"), launch.argv[0] ?? "");
+    p.chunked = launch.chunked === true;
+    return p;
+  }
+
+  private chunked = false;
+
+  /**
+   * Writes a line as a reader must be ready for it to arrive: in pieces of 1, 2, 3, 5, 8, ... bytes at first,
+   * then in 65,521-byte ones (a prime, so pieces never line up with a buffer size), each its own write.
+   */
+  private writeChunked(data: Buffer): void {
+    let at = 0;
+    let [a, b] = [1, 2];
+    while (at < data.length) {
+      const size = at < 4096 ? a : 65_521;
+      this.child.stdin!.write(data.subarray(at, at + size));
+      at += size;
+      [a, b] = [b, a + b];
+    }
   }
 
   /** Why the program could not be started at all (no such file, not executable), or null. */
@@ -189,7 +208,9 @@ export class AdapterProcess {
     return new Promise<Reply>((resolve, reject) => {
       this.waiters.push({ label, id, resolve, reject, timeoutMs, timer: null, due: 0 });
       if (this.waiters.length === 1) this.armHead();
-      this.child.stdin!.write(typeof line === "string" ? `${line}\n` : Buffer.concat([line, Buffer.from("\n")]));
+      const data = typeof line === "string" ? `${line}\n` : Buffer.concat([line, Buffer.from("\n")]);
+      if (this.chunked) this.writeChunked(typeof data === "string" ? Buffer.from(data) : data);
+      else this.child.stdin!.write(data);
     });
   }
 

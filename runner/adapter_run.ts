@@ -9,6 +9,7 @@ import { diagnose } from "./diagnose.js";
 import type { ExpectedFailures } from "./expected_failures.js";
 import type { FleetAdapter } from "./fleet.js";
 import { isUnexpectedProblem, type AdapterReport, type ScenarioResult } from "./model.js";
+import { envChecks, envSample } from "./env_check.js";
 import { malformedChecks } from "./malformed.js";
 import { scaleChecks, type ScaleCase } from "./scale_check.js";
 import type { RunOutcome, RunRequest, Session } from "./session.js";
@@ -21,6 +22,8 @@ export interface RunContext {
   readonly stop: { stopped: boolean };
   /** Run the malformed-input check (R-PROTO-10) before the corpus. */
   readonly malformed: boolean;
+  /** The environment check (R-PROTO-11) after the corpus: a sample of the vectors, all of them, or none. */
+  readonly env: "off" | "sample" | "all";
   /** The scale check's cases (R-PROTO-12), run after the corpus; null when it is off. */
   readonly scale: Promise<ScaleCase[]> | null;
   readonly timeoutMs: number;
@@ -115,10 +118,13 @@ export async function runAdapter(adapter: FleetAdapter, started: Session, feed: 
   // Slot i is candidate i; a slot stays empty when --tag leaves its vector out or it was not run.
   const results: (ScenarioResult | undefined)[] = new Array(candidates);
   let next = 0;
+  // The vectors that passed, by slot: the environment check runs (some of) them again.
+  const passed: (Vector | undefined)[] = new Array(candidates);
 
   const record = (i: number, v: Vector, partial: Partial) => {
     const result: ScenarioResult = { name: v.name, file: v.file, source: v.golden.source, expectedFailure: ctx.expected.has(adapter.name, v.name), ...partial };
     results[i] = result;
+    if (result.status === "passed") passed[i] = v;
     if (ctx.bail && isUnexpectedProblem(result)) ctx.stop.stopped = true;
     ctx.onResult(adapter, result);
   };
@@ -171,6 +177,13 @@ export async function runAdapter(adapter: FleetAdapter, started: Session, feed: 
 
   await Promise.all(Array.from({ length: Math.min(ctx.jobs, Math.max(1, candidates)) }, (_, k) => worker(k === 0 ? first : null)));
   const done = results.filter((r): r is ScenarioResult => r !== undefined);
+  if (ctx.env !== "off" && adapter.fatal === null && !ctx.stop.stopped) {
+    const ok = passed.filter((v): v is Vector => v !== undefined);
+    for (const r of await envChecks(adapter, ctx.env === "all" ? ok : envSample(ok), (name) => ctx.expected.has(adapter.name, name))) {
+      checks.push(r);
+      if (ctx.bail && isUnexpectedProblem(r)) ctx.stop.stopped = true;
+    }
+  }
   if (ctx.scale !== null && adapter.fatal === null && !ctx.stop.stopped) {
     for (const r of await scaleChecks(adapter, await ctx.scale, ctx.timeoutMs, (name) => ctx.expected.has(adapter.name, name))) {
       checks.push(r);

@@ -10,6 +10,10 @@ export interface Launch {
   /** Run without a shell. "node" means the Node running the runner, so PATH cannot pick another. */
   readonly argv: readonly string[];
   readonly cwd: string;
+  /** Variables set on top of the runner's environment (the environment check's). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Write each request to stdin in odd-sized pieces (the environment check's). */
+  readonly chunked?: boolean;
 }
 
 /**
@@ -24,7 +28,7 @@ export function executable(program: string, cwd: string): string {
 export function spawnTracked(launch: Launch, stdin: "pipe" | "ignore"): ChildProcess {
   const [program, ...args] = launch.argv;
   const cookie = `${process.pid}-${++spawned}-${Math.random().toString(36).slice(2)}`;
-  const child = spawn(executable(program!, launch.cwd), args, { cwd: launch.cwd, detached: true, stdio: [stdin, "pipe", "pipe"], env: { ...process.env, [COOKIE]: cookie } });
+  const child = spawn(executable(program!, launch.cwd), args, { cwd: launch.cwd, detached: true, stdio: [stdin, "pipe", "pipe"], env: { ...process.env, ...launch.env, [COOKIE]: cookie } });
   cookies.set(child, cookie);
   track(child);
   return child;

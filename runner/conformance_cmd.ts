@@ -37,6 +37,7 @@ export interface Io {
 /** The names the checks beyond the corpus report under, which an expected-failures list may name too. */
 const CHECK_NAMES = [
   ...PROBES.map((p) => `protocol/${p.name}`),
+  "env/sample",
   ...SCALE_SIZES.full.map((n) => `scale/${n}`),
   ...SCALE_SIZES.full.slice(1).map((n, i) => `scale/growth-${SCALE_SIZES.full[i]}-${n}`),
 ];
@@ -92,6 +93,7 @@ export async function conformanceCommand(args: string[], root: string, io: Io = 
     scale?.catch(() => {}); // awaited by each adapter's run; this only keeps it from being unobserved meanwhile
     const ctx: RunContext = {
       malformed: o.malformed,
+      env: o.env,
       scale,
       timeoutMs: o.timeoutMs,
       jobs: o.jobs,

@@ -6,6 +6,7 @@
 import { shown, type HelloReply } from "../reference/index.js";
 import { AdapterStartFailed } from "../cli/errors.js";
 import type { AdapterFatal } from "./model.js";
+import type { Launch } from "./children.js";
 import { loadRegistry } from "./registry.js";
 import { Session, type RunOutcome, type RunRequest } from "./session.js";
 import { buildIfStale, planTargets, type PlannedTarget } from "./targets.js";
@@ -90,10 +91,10 @@ export class FleetAdapter {
    * Another session, after one broke or for another --jobs process; null, with `fatal` set, when the adapter
    * cannot be started again. `before` names what it was needed for.
    */
-  async open(before: string, timeoutMs = this.o.timeoutMs): Promise<Session | null> {
+  async open(before: string, timeoutMs = this.o.timeoutMs, variant: Pick<Launch, "env" | "chunked"> = {}): Promise<Session | null> {
     if (this.fatal !== null) return null;
     try {
-      return await Session.start(this.target.launch, timeoutMs);
+      return await Session.start({ ...this.target.launch, ...variant }, timeoutMs);
     } catch (err) {
       if (!(err instanceof AdapterStartFailed)) throw err;
       this.fatal ??= { kind: "restart", message: `could not start the adapter again, before ${before}: ${err.message}`, output: err.stderrTail || null, optional: false };

@@ -15,6 +15,15 @@ import type { Session } from "./session.js";
 
 export const SCALE_SIZES = { quick: [10_000, 100_000], full: [10_000, 100_000, 1_000_000] } as const;
 
+/**
+ * A partition change or a crash/restart every 20 steps: a rejoin every 40 or so. Frequent rejoins are what make
+ * a port that replays the log at each one (R-REJOIN-2 read literally) show its quadratic cost already
+ * between 10^4 and 10^5 steps, where at the benchmark's one per 2,000 the constant costs still hide it.
+ */
+const EVENT_EVERY = 20;
+/** Keys: few enough that every size has them all live, so that only the number of steps grows. */
+const KEYS = 1000;
+
 /** Growth per 10x steps past which a port is not linear: linear ports measure about 10x; 30x leaves room for noise. */
 export const MAX_GROWTH = 30;
 /** Below this the larger size is fast enough whatever the ratio: start-up and timer noise dominate tiny times. */
@@ -49,7 +58,7 @@ export async function scaleCases(root: string, sizes: readonly number[]): Promis
   const newest = newestSource(root);
   const cases: ScaleCase[] = [];
   for (const steps of sizes) {
-    const scenario = scalingScenario(steps);
+    const scenario = scalingScenario(steps, 1, EVENT_EVERY, KEYS);
     const file = path.join(dir, `${steps}.json`);
     let snapshots: SnapshotEntry[] | null = null;
     if ((statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0) > newest) {
@@ -90,7 +99,15 @@ export async function scaleChecks(adapter: FleetAdapter, cases: readonly ScaleCa
     const limit = previous === null ? timeoutMs : Math.max(timeoutMs, previous.ms * MAX_GROWTH, FLOOR_MS);
     const session: Session | null = await adapter.open(c.name, limit);
     if (session === null) break;
-    const outcome = await session.run({ name: c.name, scenario: c.scenario, scenarioText: c.scenarioText, trace: false, expected: c.snapshots });
+    const request = { name: c.name, scenario: c.scenario, scenarioText: c.scenarioText, trace: false, expected: c.snapshots };
+    let outcome = await session.run(request);
+    // Each size runs twice and the faster run counts: a JIT (JavaScript, Java) spends most of a first
+    // 10^4-step run warming up, which would make any growth after it look small, and a busy machine can
+    // stretch either run.
+    if (outcome.kind === "result") {
+      const again = await session.run(request);
+      if (again.kind !== "result" || again.durationMs < outcome.durationMs) outcome = again;
+    }
     await session.close();
     let r: ScenarioResult;
     let ms: number | null = null;
@@ -100,7 +117,13 @@ export async function scaleChecks(adapter: FleetAdapter, cases: readonly ScaleCa
       r =
         cmp.kind === "pass"
           ? result(c.name, { status: "passed", reason: null, stderrTail: null, restarted: false, durationMs: ms })
-          : result(c.name, { status: "failed", reason: `snapshot of step ${cmp.expected.step} node ${cmp.expected.node} differs from the reference's`, stderrTail: null, restarted: false, durationMs: ms });
+          : result(c.name, {
+              status: "failed",
+              reason: `at scale: at ${c.steps} steps over 10^4 keys, the snapshot of step ${cmp.expected.step} node ${cmp.expected.node} differs from the reference's (a bug the corpus's small scenarios do not reach, such as a code path for big stores)`,
+              stderrTail: null,
+              restarted: false,
+              durationMs: ms,
+            });
     } else if (outcome.kind === "broken" && outcome.timedOut && previous !== null) {
       r = result(c.name, {
         status: "failed",
