@@ -22,7 +22,7 @@ export const SCALE_SIZES = { quick: [10_000, 100_000], full: [10_000, 100_000, 1
  */
 const EVENT_EVERY = 20;
 /** Keys: few enough that every size has them all live, so that only the number of steps grows. */
-const KEYS = 1000;
+const KEYS = 2000;
 
 /** Growth per 10x steps past which a port is not linear: linear ports measure about 10x; 30x leaves room for noise. */
 export const MAX_GROWTH = 30;
@@ -59,7 +59,8 @@ export async function scaleCases(root: string, sizes: readonly number[]): Promis
   const cases: ScaleCase[] = [];
   for (const steps of sizes) {
     const scenario = scalingScenario(steps, 1, EVENT_EVERY, KEYS);
-    const file = path.join(dir, `${steps}.json`);
+    // Named by everything that shapes the scenario, so a change of parameters never reads a stale answer.
+    const file = path.join(dir, `${steps}-every${EVENT_EVERY}-keys${KEYS}.json`);
     let snapshots: SnapshotEntry[] | null = null;
     if ((statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0) > newest) {
       try {
@@ -119,7 +120,7 @@ export async function scaleChecks(adapter: FleetAdapter, cases: readonly ScaleCa
           ? result(c.name, { status: "passed", reason: null, stderrTail: null, restarted: false, durationMs: ms })
           : result(c.name, {
               status: "failed",
-              reason: `at scale: at ${c.steps} steps over 10^4 keys, the snapshot of step ${cmp.expected.step} node ${cmp.expected.node} differs from the reference's (a bug the corpus's small scenarios do not reach, such as a code path for big stores)`,
+              reason: `at scale: at ${c.steps} steps over ${KEYS} keys, the snapshot of step ${cmp.expected.step} node ${cmp.expected.node} differs from the reference's (a bug the corpus's small scenarios do not reach, such as a code path for big stores)`,
               stderrTail: null,
               restarted: false,
               durationMs: ms,
