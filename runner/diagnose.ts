@@ -1,8 +1,8 @@
 // Explaining a byte mismatch: saying exactly where and why a port went wrong. Given the port's trace of the
 // failing scenario and the reference's, it finds the first step and node at which the port's state
 // diverged, the first differing byte of the mismatching snapshot and the wire-format field it falls in, a
-// line diff of both snapshots decoded, whether the port's CRC agrees with its own bytes, and the rules
-// likely involved.
+// line diff of both snapshots decoded, whether the port's CRC agrees with its own bytes, the rules likely
+// involved, and hints naming the cause when the bytes show a common port mistake unambiguously (hints.ts).
 import { diffArrays } from "diff";
 import {
   SnapshotDecodeError,
@@ -12,12 +12,15 @@ import {
   hexToBytes,
   runScenario,
   type DecodedSnapshot,
+  type FieldSpan,
   type GoldenVector,
+  type SnapshotFields,
   type SnapshotEntry,
   type Step,
   type TraceEntry,
 } from "../reference/index.js";
-import { snapshotLines } from "../corpus/snapshot_text.js";
+import { escapeKey, headerLines, pairLine, snapshotLines } from "../corpus/snapshot_text.js";
+import { diagnosisHints } from "./hints.js";
 import { likelyRules } from "./rules.js";
 
 export interface Divergence {
@@ -38,10 +41,18 @@ export interface Diagnosis {
   /** Why there is no divergence: the trace re-run failed, or the trace agrees with the reference. */
   readonly traceNote: string | null;
   readonly rules: string[];
+  /**
+   * One line each, naming the likely cause and its rule, only when the bytes leave no doubt (a key length
+   * that is the key's UTF-16 length, a CRC that is zlib's crc32, ...); usually empty.
+   */
+  readonly hints: string[];
   /** Null when the actual bytes do not decode as a snapshot. */
   readonly crcSelfConsistent: boolean | null;
   readonly decodeError: string | null;
-  /** Lines "  ...", "- ...", "+ ...": expected against actual, decoded. */
+  /**
+   * Lines "  ...", "- ...", "+ ...": expected against actual, decoded. Actual bytes that do not decode show
+   * the fields read before decoding stopped, then the bytes around the point where it stopped.
+   */
   readonly diff: string[];
   readonly expectedHex: string;
   readonly actualHex: string;
@@ -68,14 +79,66 @@ export function firstDivergence(steps: readonly Step[], expected: readonly Trace
   return null;
 }
 
-function decodeOrNull(bytes: Uint8Array): { snapshot: DecodedSnapshot | null; error: string | null } {
+type Pair = SnapshotFields["pairs"][number];
+
+interface Decoded {
+  readonly snapshot: DecodedSnapshot | null;
+  readonly error: string | null;
+  /** When the bytes do not decode: the byte at which decoding stopped (the end of the last field read). */
+  readonly stop: number | null;
+  /** And the pairs read before it, and the lines of every field read (the last pair perhaps in part). */
+  readonly pairsRead: Pair[];
+  readonly lines: string[];
+}
+
+function decodeOrNull(bytes: Uint8Array): Decoded {
   try {
-    return { snapshot: decodeSnapshot(bytes), error: null };
+    const snapshot = decodeSnapshot(bytes);
+    return { snapshot, error: null, stop: null, pairsRead: [], lines: snapshotLines(snapshot) };
   } catch (err) {
     if (!(err instanceof SnapshotDecodeError)) throw err;
     const where = fieldAt(err.spans, err.offset);
-    return { snapshot: null, error: `${err.message}${where ? `, in ${where.field}` : ""}` };
+    const error = `${err.message}${where ? `, in ${where.field}` : ""}`;
+    const { pairsRead, lines } = partialLines(bytes, err.spans);
+    lines.push(`(does not decode: ${error})`);
+    return { snapshot: null, error, stop: err.spans.at(-1)?.end ?? 0, pairsRead, lines };
   }
+}
+
+const HEADER_FIELDS = 5;
+
+/**
+ * The fields of bytes that do not decode, from the spans the decoder read before it stopped (in order: the
+ * five header fields, then four per pair): the header lines as a decoded snapshot has them, one line per
+ * whole pair, and the fields of a pair read in part one by one, so a bogus length shows.
+ */
+function partialLines(bytes: Uint8Array, spans: readonly FieldSpan[]): { pairsRead: Pair[]; lines: string[] } {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const at = (i: number) => spans[i]!.start;
+  const header = spans.length;
+  const lines = headerLines({
+    magic: header > 0 ? bytes.subarray(0, 4) : new Uint8Array(),
+    currentTerm: header > 1 ? view.getBigUint64(at(1)) : 0n,
+    lastIncludedIndex: header > 2 ? view.getBigUint64(at(2)) : 0n,
+    lastIncludedTerm: header > 3 ? view.getBigUint64(at(3)) : 0n,
+    count: header > 4 ? view.getUint32(at(4)) : 0,
+  }).slice(0, Math.min(HEADER_FIELDS, spans.length));
+  const pairsRead: Pair[] = [];
+  let i = HEADER_FIELDS;
+  for (; i + 3 < spans.length; i += 4) {
+    const key = spans[i + 1]!;
+    const value = spans[i + 3]!;
+    const pair = { keyBytes: bytes.subarray(key.start, key.end), value: bytes.subarray(value.start, value.end) };
+    lines.push(pairLine(pairsRead.length, pair));
+    pairsRead.push(pair);
+  }
+  for (; i < spans.length; i++) {
+    const s = spans[i]!;
+    // Only a key length, key bytes or value length can be read without the rest of its pair.
+    const shownField = s.field.startsWith("key bytes") ? escapeKey(bytes.subarray(s.start, Math.min(s.end, s.start + 48))) : String(view.getUint32(s.start));
+    lines.push(`${s.field}: ${shownField}${s.end - s.start > 48 && s.field.startsWith("key bytes") ? ` ... (${s.end - s.start} bytes)` : ""}`);
+  }
+  return { pairsRead, lines };
 }
 
 /**
@@ -167,6 +230,17 @@ function byteWindow(expected: Uint8Array, actual: Uint8Array, offset: number): s
   return [`- bytes ${start}..${end}: ${show(expected)}`, `+ bytes ${start}..${end}: ${show(actual)}`];
 }
 
+/** Bytes shown on each side of the point where decoding stopped. */
+const STOP_WINDOW = 16;
+
+/** The bytes around the point where the actual bytes stopped decoding, "|" there, and the expected's beside. */
+function stopWindow(expected: Uint8Array, actual: Uint8Array, stop: number): string[] {
+  const start = Math.max(0, stop - STOP_WINDOW);
+  const end = stop + STOP_WINDOW - 1;
+  const show = (b: Uint8Array) => `${bytesToHex(b.subarray(start, stop)) || "(nothing)"} | ${bytesToHex(b.subarray(stop, end + 1)) || "(nothing)"}`;
+  return [`- bytes ${start}..${end}: ${show(expected)}`, `+ bytes ${start}..${end}, decoding stopped at ${stop}: ${show(actual)}`];
+}
+
 /**
  * `adapterTrace` is the port's trace of the same scenario, or a string saying why there is none (the re-run
  * with trace failed). The reference's trace is computed here, from the golden's normalized scenario.
@@ -188,11 +262,11 @@ export function diagnose(vector: GoldenVector, index: number, expected: Snapshot
   const exp = decodeSnapshot(expectedBytes);
   const act = decodeOrNull(actualBytes);
   const span = fieldAt(exp.spans, offset);
-  const actualLines = act.snapshot ? snapshotLines(act.snapshot) : [`(does not decode: ${act.error})`];
-  let diff = lineDiff(snapshotLines(exp), actualLines);
+  let diff = lineDiff(snapshotLines(exp), act.lines);
   // Any other change moves the CRC, so a diff whose only changed lines are the CRC's has hidden the cause.
   const shown = diff.some((l) => /^[-+] /.test(l) && !/^[-+] crc /.test(l));
   if (!shown && span?.field !== "crc") diff = [...diff, ...byteWindow(expectedBytes, actualBytes, offset)];
+  if (act.stop !== null) diff = [...diff, ...stopWindow(expectedBytes, actualBytes, act.stop)];
   return {
     snapshot: { index, step: expected.step, node: expected.node },
     offset,
@@ -201,6 +275,7 @@ export function diagnose(vector: GoldenVector, index: number, expected: Snapshot
     divergence,
     traceNote,
     rules: likelyRules({ field: span?.field ?? null, divergence: divergence?.op ?? null, scenario: vector.scenario, expected: exp, actual: act.snapshot }),
+    hints: diagnosisHints({ scenario: vector.scenario, expected: exp, actualBytes, actual: act.snapshot, pairsRead: act.pairsRead, span }),
     crcSelfConsistent: act.snapshot ? act.snapshot.crcOk : null,
     decodeError: act.error,
     diff,

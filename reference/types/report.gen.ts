@@ -213,12 +213,16 @@ export interface Diagnosis {
    */
   rules: string[];
   /**
+   * One line each naming the likely cause and its rule, given only when the bytes show a common port mistake unambiguously (runner/hints.ts); usually empty. Optional: reports written before hints existed lack it.
+   */
+  hints?: string[];
+  /**
    * Whether the actual snapshot's CRC matches its own bytes; null when it does not decode.
    */
   crc_self_consistent: boolean | null;
   decode_error: string | null;
   /**
-   * Decoded snapshots, expected against actual: lines starting "- ", "+ " or "  ".
+   * Decoded snapshots, expected against actual: lines starting "- ", "+ " or "  ". Actual bytes that do not decode show the fields read before decoding stopped, then the bytes around that point.
    */
   diff: string[];
   expected_hex: string;

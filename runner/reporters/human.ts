@@ -45,6 +45,7 @@ export function diagnosisLines(d: Diagnosis, style: Style): string[] {
   const field = d.field === null ? "past the end of the expected snapshot" : `in ${d.field}${d.fieldRule ? ` (${d.fieldRule})` : ""}`;
   lines.push(`snapshot of step ${d.snapshot.step} node ${d.snapshot.node} differs at byte ${d.offset}, ${field}`);
   lines.push(`likely rules: ${ruleList(d.rules)}`);
+  for (const h of d.hints) lines.push(`hint: ${h}`);
   lines.push(
     d.crcSelfConsistent === null
       ? `actual snapshot does not decode: ${d.decodeError}`

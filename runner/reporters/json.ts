@@ -18,6 +18,7 @@ function diagnosisJson(d: Diagnosis) {
     divergence: d.divergence && { step: d.divergence.step, op: d.divergence.op, nodes: d.divergence.nodes },
     trace_note: d.traceNote,
     rules: d.rules,
+    hints: d.hints,
     crc_self_consistent: d.crcSelfConsistent,
     decode_error: d.decodeError,
     diff: d.diff,

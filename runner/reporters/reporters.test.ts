@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { AdapterReport } from "../model.js";
 import type { RunReport } from "../run_report.js";
+import type { Diagnosis } from "../diagnose.js";
 import { renderHuman } from "./human.js";
+import { reportJson } from "./json.js";
 import { renderJunit, xmlEscape } from "./junit.js";
 import { COLOUR, PLAIN, useColour } from "./style.js";
 
@@ -57,5 +59,37 @@ describe("junit", () => {
     expect(xml).toContain('<testsuite name="go" tests="3" failures="0" errors="1" skipped="1"');
     expect(xml).toContain('<error message="adapter exited with code 2 mid-scenario" type="AdapterError">adapter exited with code 2 mid-scenario\nadapter stderr (tail):\npanic: \ufffdbell &lt;&amp;&gt;');
     expect(xml).toContain('<skipped message="needs feature cas, which the adapter does not list in its hello"/>');
+  });
+});
+
+describe("hints", () => {
+  const diagnosis: Diagnosis = {
+    snapshot: { index: 0, step: 1, node: 1 },
+    offset: 70,
+    field: "crc",
+    fieldRule: "R-WIRE-7",
+    divergence: null,
+    traceNote: "no trace",
+    rules: ["R-WIRE-7"],
+    hints: ["first hint (R-WIRE-7)", "second hint (R-STORE-1)"],
+    crcSelfConsistent: false,
+    decodeError: null,
+    diff: [],
+    expectedHex: "00",
+    actualHex: "01",
+  };
+  const failed: RunReport = {
+    ...run,
+    adapters: [{ ...adapter, results: [{ ...adapter.results[0]!, name: "a/bad", status: "failed", diagnosis }] }],
+  };
+
+  it("are one `hint:` line each, right after the likely rules, in the human report", () => {
+    const lines = renderHuman(failed, PLAIN).split("\n");
+    const at = lines.findIndex((l) => l.startsWith("  likely rules: R-WIRE-7"));
+    expect(lines.slice(at + 1, at + 3)).toEqual(["  hint: first hint (R-WIRE-7)", "  hint: second hint (R-STORE-1)"]);
+  });
+
+  it("are an array of strings on the JSON report's diagnosis", () => {
+    expect(reportJson(failed).adapters[0]!.results[0]!.diagnosis?.hints).toEqual(diagnosis.hints);
   });
 });
