@@ -139,6 +139,11 @@ export async function conformanceCommand(args: string[], root: string, io: Io = 
     strict: o.strict,
     exitCode: exitCode(adapters, o.strict),
     startedAt,
+    checks: [
+      ...(o.malformed ? ["malformed input"] : []),
+      ...(o.env !== "off" ? [`environment${o.env === "all" ? ", every vector" : ""}`] : []),
+      ...(o.scale !== "off" ? [`scale to ${o.scale === "full" ? "10^6" : "10^5"} steps`] : []),
+    ],
   };
   const human = () => renderHuman(run, useColour(io.stdout, io.env) ? COLOUR : PLAIN);
   if (o.reporter === "human") io.stdout.write(human());

@@ -10,4 +10,6 @@ export interface RunReport {
   readonly strict: boolean;
   readonly exitCode: 0 | 1;
   readonly startedAt: string;
+  /** The checks beyond the corpus that ran, as the summary names them: "malformed input", "scale to 10^5 steps", ... */
+  readonly checks?: readonly string[];
 }

@@ -133,6 +133,7 @@ function verdict(run: RunReport, style: Style): string {
   if (totals.notRun) parts.push(`${totals.notRun} not run`);
   const broken = run.adapters.filter((a) => a.fatal && !a.fatal.optional).map((a) => a.name);
   if (broken.length) parts.push(`adapter problem: ${broken.join(", ")}`);
-  const summary = `${parts.join(", ")}; ${run.selected} scenarios x ${run.adapters.length} adapter${run.adapters.length === 1 ? "" : "s"} in ${seconds(run.durationMs)}`;
+  const checks = run.checks?.length ? ` and the checks (${run.checks.join(", ")})` : "";
+  const summary = `${parts.join(", ")}; ${run.selected} scenarios${checks} x ${run.adapters.length} adapter${run.adapters.length === 1 ? "" : "s"} in ${seconds(run.durationMs)}`;
   return run.exitCode === 0 ? `${style.green(style.bold("OK"))} ${summary}` : `${style.red(style.bold("FAILED"))} ${summary}`;
 }
