@@ -10,6 +10,7 @@ import type { ExpectedFailures } from "./expected_failures.js";
 import type { FleetAdapter } from "./fleet.js";
 import { isUnexpectedProblem, type AdapterReport, type ScenarioResult } from "./model.js";
 import { envChecks, envSample } from "./env_check.js";
+import { bisectDivergence, type Bisection } from "./bisect.js";
 import { malformedChecks } from "./malformed.js";
 import { scaleChecks, type ScaleCase } from "./scale_check.js";
 import type { RunOutcome, RunRequest, Session } from "./session.js";
@@ -48,7 +49,25 @@ function request(v: Vector, trace: boolean): RunRequest {
 }
 
 /** The port's trace of a scenario, or why it could not be had; `broken` when the session died getting it. */
-async function traceOf(session: Session, v: Vector): Promise<{ trace: TraceEntry[] | string; broken: boolean }> {
+/**
+ * Characters of trace past which a failure is diagnosed by bisection instead (runner/bisect.ts): a trace is
+ * every node's snapshot after every step, and past this it costs more than re-running prefixes does.
+ */
+export const TRACE_BUDGET = 32 * 1024 * 1024;
+
+/** What a full trace of the vector would weigh: steps x nodes x its largest snapshot. */
+function traceSize(v: Vector): number {
+  let largest = 0;
+  for (const s of v.golden.snapshots) largest = Math.max(largest, s.hex.length);
+  return v.golden.scenario.steps.length * v.golden.scenario.cluster.nodes * largest;
+}
+
+/** The port's trace of a scenario, its first divergence found by bisection, or why neither could be had. */
+async function traceOf(session: Session, v: Vector, mismatchStep: number): Promise<{ trace: TraceEntry[] | string | Bisection; broken: boolean }> {
+  if (traceSize(v) > TRACE_BUDGET) {
+    const b = await bisectDivergence(session, v.name, v.golden.scenario, mismatchStep);
+    return { trace: b, broken: b.broken };
+  }
   const o = await session.run(request(v, true));
   if (o.kind === "result") return { trace: o.trace ?? [], broken: false };
   if (o.kind === "refused") return { trace: `the re-run with trace was answered with an error: ${o.message}`, broken: false };
@@ -78,7 +97,7 @@ async function attempt(session: Session, v: Vector): Promise<Attempt> {
         const badGolden = `${v.file}: snapshot ${reference.index} (step ${reference.expected.step} node ${reference.expected.node}) is not what the reference computes for the golden's own scenario: the golden was edited by hand or is stale (npm run vectors -- --check)`;
         return { result: null, outcome, badGolden };
       }
-      const traced = await traceOf(session, v);
+      const traced = await traceOf(session, v, cmp.expected.step);
       const diagnosis = diagnose(v.golden, cmp.index, cmp.expected, cmp.actualHex, traced.trace);
       const field = diagnosis.field === null ? "past the end of the expected snapshot" : `in ${diagnosis.field}`;
       const differs = `snapshot of step ${cmp.expected.step} node ${cmp.expected.node} differs at byte ${diagnosis.offset}, ${field}`;
@@ -87,7 +106,7 @@ async function attempt(session: Session, v: Vector): Promise<Attempt> {
       return {
         result: {
           status: traced.broken ? "error" : "failed",
-          reason: traced.broken ? `${differs}; ${traced.trace as string}` : differs,
+          reason: traced.broken ? `${differs}; ${typeof traced.trace === "string" ? traced.trace : "note" in traced.trace ? traced.trace.note : ""}` : differs,
           stderrTail: null,
           restarted: traced.broken,
           diagnosis,

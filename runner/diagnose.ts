@@ -245,12 +245,22 @@ function stopWindow(expected: Uint8Array, actual: Uint8Array, stop: number): str
  * `adapterTrace` is the port's trace of the same scenario, or a string saying why there is none (the re-run
  * with trace failed). The reference's trace is computed here, from the golden's normalized scenario.
  */
-export function diagnose(vector: GoldenVector, index: number, expected: SnapshotEntry, actualHex: string, adapterTrace: readonly TraceEntry[] | string): Diagnosis {
+export function diagnose(
+  vector: GoldenVector,
+  index: number,
+  expected: SnapshotEntry,
+  actualHex: string,
+  adapterTrace: readonly TraceEntry[] | string | { readonly divergence: Divergence | null; readonly note: string | null },
+): Diagnosis {
   const steps = vector.scenario.steps;
   let divergence: Divergence | null = null;
   let traceNote: string | null = null;
   if (typeof adapterTrace === "string") traceNote = adapterTrace;
-  else {
+  else if ("divergence" in adapterTrace) {
+    // Found by bisecting prefixes (runner/bisect.ts), for a scenario whose trace would be too big to ask for.
+    divergence = adapterTrace.divergence;
+    traceNote = adapterTrace.note;
+  } else {
     // The trace's shape was checked with the reply (R-PROTO-7, runner/protocol.ts).
     divergence = firstDivergence(steps, runScenario(vector.scenario, { trace: true }).trace ?? [], adapterTrace);
     // The trace agrees but the emitted snapshot does not: the port's snapshot step itself is at fault.
