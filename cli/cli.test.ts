@@ -135,3 +135,15 @@ describe("imports point one way (STYLE.md)", () => {
     }
   });
 });
+
+describe("the bundled CLI (cli/launch.mjs, what npm scripts run)", () => {
+  it("reports a failure with SPEC.md's rule summaries, which it finds from the bundle's own place", async () => {
+    const { makeCorpus } = await import("../runner/fixtures/corpus.js");
+    const { fakeExec } = await import("../runner/fixtures/harness.js");
+    const corpus = await makeCorpus();
+    const r = spawnSync(process.execPath, [path.join(ROOT, "cli", "launch.mjs"), "conformance", "--vectors", corpus.vectors, "--exec", fakeExec(corpus, "--mode", "wrong-byte", "--on", "b/third")], { cwd: ROOT, encoding: "utf8" });
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/likely rules: R-\S+ \(/);
+  }, 60_000);
+});

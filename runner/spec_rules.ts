@@ -1,10 +1,23 @@
 // SPEC.md's rule index (section 9) as data: rule id -> one-line summary. Read from SPEC.md itself, once and
 // only when first asked for, so the summaries a failure report prints are the ones the contract states.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** SPEC.md at the repository root, found from this module's own location. */
-export const SPEC_PATH = fileURLToPath(new URL("../SPEC.md", import.meta.url));
+/**
+ * SPEC.md at the repository root, found by walking up from this module's own location: from runner/ in the
+ * sources, from .build/rsm/ in the bundle that cli/launch.mjs runs.
+ */
+export const SPEC_PATH = ((): string => {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = path.join(dir, "SPEC.md");
+    if (existsSync(candidate)) return candidate;
+    const parent = path.dirname(dir);
+    if (parent === dir) return fileURLToPath(new URL("../SPEC.md", import.meta.url));
+    dir = parent;
+  }
+})();
 
 const INDEX_HEADING = /^## 9\. Rule index\s*$/;
 const ROW = /^\|\s*(R-[A-Z]+-\d+)\s*\|\s*([^|]+?)\s*\|\s*([^|]+?)\s*\|\s*$/;
