@@ -10,4 +10,6 @@ export interface RunReport {
   readonly strict: boolean;
   readonly exitCode: 0 | 1;
   readonly startedAt: string;
+  /** Authored scenarios without a golden (so not run), when the default golden directory was run. */
+  readonly withoutGolden?: readonly string[];
 }
