@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -72,6 +72,18 @@ describe("rsm fuzz", () => {
       expect(loaded.ok && loaded.scenario.steps.length).toBeLessThanOrEqual(maxShrunk);
     });
   }
+
+  it("reports an adapter that crashes as an ERROR with the tail of its stderr, not as a divergence", async () => {
+    const replay = path.join(found, "replay.json");
+    await writeFile(replay, "{}");
+    const fake = `node ${path.join(ROOT, "runner", "fixtures", "fake_adapter.mjs")} --replay ${replay} --mode crash`;
+    const dir = path.join(found, "out");
+    expect(await fuzzCommand(["--exec", fake, "--seed", "5", "--found", dir], ROOT, io)).toBe(1);
+    expect(lines.find((l) => l.startsWith("fuzz: fake "))).toMatch(/^fuzz: fake fails with an error after 1 scenarios .*; shrunk \d+ times to 1 steps; reproduce with --seed 5 /);
+    const [file] = await readdir(dir);
+    expect(lines.at(-2)).toBe(`ERROR fake ${path.relative(process.cwd(), path.join(dir, file!))}`);
+    expect(lines.at(-1)).toMatch(/^  adapter exited with code 101 mid-scenario .*; stderr: thread 'main' panicked at src\/cluster.rs:42:9: \| index out of bounds/);
+  });
 
   it("is reproducible from its seed: the same seed finds the same counterexample", async () => {
     const argv = quoted(await mutantAdapter(ROOT, variant("cas-null-matches-empty")));
