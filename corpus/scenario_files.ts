@@ -67,6 +67,17 @@ export function nameOf(relativeJson: string): string {
   return relativeJson.replace(/\.json$/, "");
 }
 
+/**
+ * Names of the authored scenarios under root's vectors/scenarios that have no golden under vectors/golden
+ * (a found scenario before `npm run vectors`, say), sorted. The runner reads goldens only, so without this
+ * such a scenario would be left out of every run without a word.
+ */
+export async function scenariosWithoutGolden(root: string): Promise<string[]> {
+  const [scenarios, goldens] = await Promise.all([listJson(path.join(root, SCENARIOS_DIR)), listJson(path.join(root, GOLDEN_DIR))]);
+  const golden = new Set(goldens.map(nameOf));
+  return scenarios.map(nameOf).filter((name) => !golden.has(name));
+}
+
 export function goldenPath(root: string, name: string): string {
   return path.join(root, GOLDEN_DIR, `${name}.json`);
 }

@@ -1,5 +1,6 @@
 // `rsm conformance`: every selected golden vector against every selected adapter (README, "Running the
 // conformance suite"). This file only wires the runner's parts together: options, fleet, corpus, runs, reports.
+import path from "node:path";
 import { EXIT_FAILED, InvalidInput, UsageError } from "../cli/errors.js";
 import { checkOut, describeWriteError, writeOutput } from "./output.js";
 import { PROBES } from "./malformed.js";
@@ -20,6 +21,7 @@ import { Progress } from "./reporters/progress.js";
 import { COLOUR, PLAIN, useColour } from "./reporters/style.js";
 import type { RunReport } from "./run_report.js";
 import { streamSelection } from "./select.js";
+import { GOLDEN_DIR, scenariosWithoutGolden } from "../corpus/scenario_files.js";
 
 interface Stream {
   isTTY?: boolean;
@@ -144,6 +146,7 @@ export async function conformanceCommand(args: string[], root: string, io: Io = 
       ...(o.env !== "off" ? [`environment${o.env === "all" ? ", every vector" : ""}`] : []),
       ...(o.scale !== "off" ? [`scale to ${o.scale === "full" ? "10^6" : "10^5"} steps`] : []),
     ],
+    ...(path.resolve(o.vectors) === path.resolve(root, GOLDEN_DIR) && { withoutGolden: await scenariosWithoutGolden(root) }),
   };
   const human = () => renderHuman(run, useColour(io.stdout, io.env) ? COLOUR : PLAIN);
   if (o.reporter === "human") io.stdout.write(human());

@@ -12,4 +12,6 @@ export interface RunReport {
   readonly startedAt: string;
   /** The checks beyond the corpus that ran, as the summary names them: "malformed input", "scale to 10^5 steps", ... */
   readonly checks?: readonly string[];
+  /** Authored scenarios without a golden (so not run), when the default golden directory was run. */
+  readonly withoutGolden?: readonly string[];
 }

@@ -17,21 +17,30 @@ type Raw =
   | { kind: "delete"; key: string }
   | { kind: "incr"; key: string; delta: string }
   | { kind: "cas"; key: string; expected: string | null; value: string }
-  | { kind: "partition"; mask: number }
+  | { kind: "partition"; mask: bigint }
   | { kind: "crash" | "restart"; pick: number }
   | { kind: "heal" }
-  | { kind: "snapshot"; mask: number };
+  | { kind: "snapshot"; mask: number; offset: number };
 
-const raw: fc.Arbitrary<Raw> = fc.oneof(
-  fc.record({ kind: fc.constantFrom("put" as const, "append" as const), key, value: edgeHex }),
-  fc.record({ kind: fc.constant("delete" as const), key }),
-  fc.record({ kind: fc.constant("incr" as const), key, delta }),
-  fc.record({ kind: fc.constant("cas" as const), key, expected: fc.option(edgeHex, { nil: null }), value: edgeHex }),
-  fc.record({ kind: fc.constant("partition" as const), mask: fc.nat() }),
-  fc.record({ kind: fc.constantFrom("crash" as const, "restart" as const), pick: fc.nat() }),
-  fc.record({ kind: fc.constant("heal" as const) }),
-  fc.record({ kind: fc.constant("snapshot" as const), mask: fc.nat() }),
-);
+/**
+ * Raw choices for clusters of at most maxNodes nodes. Every number is drawn only as wide as the cluster can
+ * use, so shrinking does not spend hundreds of steps narrowing bits that select nothing.
+ */
+function rawArbitrary(maxNodes: number): fc.Arbitrary<Raw> {
+  const followers = maxNodes - 1;
+  return fc.oneof(
+    fc.record({ kind: fc.constantFrom("put" as const, "append" as const), key, value: edgeHex }),
+    fc.record({ kind: fc.constant("delete" as const), key }),
+    fc.record({ kind: fc.constant("incr" as const), key, delta }),
+    fc.record({ kind: fc.constant("cas" as const), key, expected: fc.option(edgeHex, { nil: null }), value: edgeHex }),
+    // One bit per follower, so a wide cluster can lose its majority.
+    fc.record({ kind: fc.constant("partition" as const), mask: fc.bigInt({ min: 0n, max: (1n << BigInt(followers)) - 1n }) }),
+    fc.record({ kind: fc.constantFrom("crash" as const, "restart" as const), pick: fc.nat({ max: Math.max(followers - 1, 0) }) }),
+    fc.record({ kind: fc.constant("heal" as const) }),
+    // At most 31 nodes a snapshot step (the mask), starting anywhere among the live ones (the offset).
+    fc.record({ kind: fc.constant("snapshot" as const), mask: fc.nat({ max: 2 ** Math.min(maxNodes, 31) - 1 }), offset: fc.nat({ max: maxNodes - 1 }) }),
+  );
+}
 
 /** Turns raw choices into valid steps: crash picks an up follower, restart a down node, and so on. */
 export function repair(nodes: number, leader: number, raws: readonly Raw[]): Step[] {
@@ -55,7 +64,7 @@ export function repair(nodes: number, leader: number, raws: readonly Raw[]): Ste
         steps.push({ op: "cas", key: r.key, expected: r.expected, value: r.value });
         break;
       case "partition":
-        steps.push({ op: "partition", nodes: followers.filter((_, i) => (r.mask >> i) & 1) });
+        steps.push({ op: "partition", nodes: followers.filter((_, i) => (r.mask >> BigInt(i)) & 1n) });
         break;
       case "crash":
       case "restart": {
@@ -72,7 +81,8 @@ export function repair(nodes: number, leader: number, raws: readonly Raw[]): Ste
         break;
       case "snapshot": {
         const live = ids.filter((id) => up[id]);
-        const chosen = live.filter((_, i) => (r.mask >> i) & 1);
+        const from = r.offset % live.length;
+        const chosen = [...live.slice(from), ...live.slice(0, from)].filter((_, i) => i < 31 && (r.mask >> i) & 1);
         steps.push({ op: "snapshot", nodes: (chosen.length > 0 ? chosen : [leader]) as [number, ...number[]] });
         break;
       }
@@ -82,22 +92,64 @@ export function repair(nodes: number, leader: number, raws: readonly Raw[]): Ste
 }
 
 export interface ScenarioOptions {
+  /** Steps per scenario at most, the final snapshot included (default 30). */
   maxSteps?: number;
+  /** Nodes per cluster at most, 1..255 (default 7). */
   maxNodes?: number;
+  /**
+   * fast-check's size for the length of the step list (default "max": lengths spread evenly over
+   * 1..maxSteps). fast-check's own default, "small", never goes past about 10 steps whatever maxSteps says.
+   */
+  size?: fc.SizeForArbitrary;
 }
 
 /**
  * A valid normalized scenario that always ends with a snapshot of the leader (R-SCEN-2). Cluster size, leader
  * and steps are drawn independently (the leader as a choice among the nodes), so shrinking can make the
  * cluster smaller without throwing the steps away. Even sizes are drawn as often as odd ones: the majority
- * rule is where they differ.
+ * rule is where they differ. The step list shrinks like any fast-check array, so a long scenario still
+ * shrinks to the few steps that matter.
  */
 export function scenarioArbitrary(options: ScenarioOptions = {}): fc.Arbitrary<NormalizedScenario> {
   const maxNodes = options.maxNodes ?? 7;
-  return fc.tuple(fc.integer({ min: 1, max: maxNodes }), fc.nat(), fc.array(raw, { maxLength: options.maxSteps ?? 30 })).map(([nodes, pick, raws]) => {
+  const maxSteps = options.maxSteps ?? 30;
+  const raws = fc.array(rawArbitrary(maxNodes), { maxLength: maxSteps - 1, size: options.size ?? "max" });
+  return fc.tuple(fc.integer({ min: 1, max: maxNodes }), fc.nat({ max: maxNodes - 1 }), raws).map(([nodes, pick, raws]) => {
     const leader = 1 + (pick % nodes);
     const steps = repair(nodes, leader, raws);
     steps.push({ op: "snapshot", nodes: [leader] });
     return { cluster: { nodes, leader }, steps: steps as [Step, ...Step[]] };
   });
+}
+
+/**
+ * What `rsm fuzz --mode` generates. normal: 1 to 7 nodes, up to maxSteps (default 50) steps. long: 1 to 7
+ * nodes, up to maxSteps (default 2000) steps. wide: 1 to 255 nodes, up to maxSteps (default 50) steps.
+ * mixed: normal, long and wide scenarios in turn (see fuzzArbitrary).
+ */
+export const FUZZ_MODES = ["mixed", "normal", "long", "wide"] as const;
+export type FuzzMode = (typeof FUZZ_MODES)[number];
+
+export const DEFAULT_MAX_STEPS: Record<FuzzMode, number> = { mixed: 1000, normal: 50, long: 2000, wide: 50 };
+
+/**
+ * The fuzzer's scenarios. mixed draws, out of 8: 5 normal scenarios (up to min(maxSteps, 50) steps), 2
+ * long ones (up to maxSteps) and 1 wide one (up to 255 nodes, up to min(maxSteps, 50) steps); maxSteps is
+ * never exceeded.
+ */
+export function fuzzArbitrary(mode: FuzzMode, maxSteps: number): fc.Arbitrary<NormalizedScenario> {
+  const short = Math.min(maxSteps, DEFAULT_MAX_STEPS.normal);
+  switch (mode) {
+    case "normal":
+    case "long":
+      return scenarioArbitrary({ maxSteps });
+    case "wide":
+      return scenarioArbitrary({ maxSteps, maxNodes: 255 });
+    case "mixed":
+      return fc.oneof(
+        { weight: 5, arbitrary: scenarioArbitrary({ maxSteps: short }) },
+        { weight: 2, arbitrary: scenarioArbitrary({ maxSteps }) },
+        { weight: 1, arbitrary: scenarioArbitrary({ maxSteps: short, maxNodes: 255 }) },
+      );
+  }
 }

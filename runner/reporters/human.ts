@@ -134,6 +134,8 @@ function verdict(run: RunReport, style: Style): string {
   const broken = run.adapters.filter((a) => a.fatal && !a.fatal.optional).map((a) => a.name);
   if (broken.length) parts.push(`adapter problem: ${broken.join(", ")}`);
   const checks = run.checks?.length ? ` and the checks (${run.checks.join(", ")})` : "";
-  const summary = `${parts.join(", ")}; ${run.selected} scenarios${checks} x ${run.adapters.length} adapter${run.adapters.length === 1 ? "" : "s"} in ${seconds(run.durationMs)}`;
+  const missing = run.withoutGolden ?? [];
+  const note = missing.length === 0 ? "" : `; ${missing.length} scenario${missing.length === 1 ? "" : "s"} without a golden (${missing[0]}${missing.length > 1 ? ", ..." : ""}; run npm run vectors)`;
+  const summary = `${parts.join(", ")}; ${run.selected} scenarios${checks} x ${run.adapters.length} adapter${run.adapters.length === 1 ? "" : "s"} in ${seconds(run.durationMs)}${note}`;
   return run.exitCode === 0 ? `${style.green(style.bold("OK"))} ${summary}` : `${style.red(style.bold("FAILED"))} ${summary}`;
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -7,6 +7,7 @@ import { UsageError } from "../../cli/errors.js";
 import { mutantAdapter } from "../mutation/mutants.js";
 import { VARIANTS } from "../mutation/variants.js";
 import { fuzzCommand } from "./fuzz_cmd.js";
+import { parseFuzzOptions } from "./options.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const variant = (id: string) => VARIANTS.find((v) => v.id === id)!;
@@ -29,7 +30,7 @@ describe("rsm fuzz", () => {
     // is missing here is reported NOT RUN, as conformance reports it, and the others are fuzzed.
     const notRun = lines.filter((l) => l.startsWith("NOT RUN ")).map((l) => l.split(" ")[2]!.replace(/:$/, ""));
     const ran = ["ts", "rust", "go", "cpp"].filter((n) => !notRun.includes(n)).join(", ");
-    expect(lines.filter((l) => l.startsWith("fuzz: seed"))).toEqual([`fuzz: seed 11 (reproduce with --seed 11 --runs 300 --max-steps 50); adapters ${ran}`]);
+    expect(lines.filter((l) => l.startsWith("fuzz: seed"))).toEqual([`fuzz: seed 11 (reproduce with --seed 11 --mode mixed --max-steps 1000 --runs 300); stops after 300 scenarios; adapters ${ran}`]);
     expect(lines.at(-1)).toMatch(new RegExp(`^fuzz: no divergence in 300 scenarios across the reference and ${ran} in .* s \\(\\d+ scenarios/s\\); seed 11$`));
     expect(await readdir(found)).toEqual([]);
   });
@@ -45,11 +46,44 @@ describe("rsm fuzz", () => {
       expect(loaded.ok).toBe(true);
       if (!loaded.ok) return;
       expect(loaded.scenario.steps.length).toBeLessThanOrEqual(5);
-      expect(loaded.authored.description).toMatch(/^Found by npm run fuzz \(seed 3, max 50 steps\) and shrunk by fast-check: adapter ts diverges at step \d+ /);
+      expect(loaded.authored.description).toMatch(/^Found by npm run fuzz \(seed 3, max 1000 steps\) and shrunk by fast-check: adapter ts diverges at step \d+ /);
       expect(lines.join("\n")).toMatch(/first divergence: step \d+/);
       expect(lines.join("\n")).toMatch(/likely rules: R-/);
     });
   }
+
+  // The two bugs fast-check's default sizes (scenarios of at most 11 steps) missed in 1,000 runs: both need
+  // several steps in the right order. With the default mode and budget (no --runs, no --time-limit) every
+  // seed measured found them in under 2 s (README "Fuzzing"); these seeds also shrink quickly.
+  for (const [id, seed, maxShrunk] of [
+    ["cas-null-matches-empty", "1", 3],
+    ["crash-keeps-volatile-state", "12", 6],
+  ] as const) {
+    it(`finds ${id} within the default time budget and shrinks it to ${maxShrunk} steps`, async () => {
+      const argv = await mutantAdapter(ROOT, variant(id));
+      const code = await fuzzCommand(["--exec", quoted(argv), "--seed", seed, "--found", found], ROOT, io);
+      expect(code).toBe(1);
+      expect(lines.find((l) => l.startsWith("fuzz: seed"))).toMatch(/; stops after 30 s;/);
+      const diverges = lines.find((l) => l.startsWith("fuzz: ts diverges"))!;
+      expect(diverges).toMatch(new RegExp(`^fuzz: ts diverges from the reference after (\\d+) scenarios \\(([\\d.]+) s, then [\\d.]+ s shrinking\\); shrunk \\d+ times to \\d+ steps; reproduce with --seed ${seed} --mode mixed --max-steps 1000 --runs \\1$`));
+      expect(Number(/\(([\d.]+) s,/.exec(diverges)![1])).toBeLessThan(30);
+      const [file] = await readdir(found);
+      const loaded = loadScenario(await readFile(path.join(found, file!), "utf8"));
+      expect(loaded.ok && loaded.scenario.steps.length).toBeLessThanOrEqual(maxShrunk);
+    });
+  }
+
+  it("reports an adapter that crashes as an ERROR with the tail of its stderr, not as a divergence", async () => {
+    const replay = path.join(found, "replay.json");
+    await writeFile(replay, "{}");
+    const fake = `node ${path.join(ROOT, "runner", "fixtures", "fake_adapter.mjs")} --replay ${replay} --mode crash`;
+    const dir = path.join(found, "out");
+    expect(await fuzzCommand(["--exec", fake, "--seed", "5", "--found", dir], ROOT, io)).toBe(1);
+    expect(lines.find((l) => l.startsWith("fuzz: fake "))).toMatch(/^fuzz: fake fails with an error after 1 scenarios .*; shrunk \d+ times to 1 steps; reproduce with --seed 5 /);
+    const [file] = await readdir(dir);
+    expect(lines.at(-2)).toBe(`ERROR fake ${path.relative(process.cwd(), path.join(dir, file!))}`);
+    expect(lines.at(-1)).toMatch(/^  adapter exited with code 101 mid-scenario .*; stderr: thread 'main' panicked at src\/cluster.rs:42:9: \| index out of bounds/);
+  });
 
   it("is reproducible from its seed: the same seed finds the same counterexample", async () => {
     const argv = quoted(await mutantAdapter(ROOT, variant("cas-null-matches-empty")));
@@ -63,10 +97,22 @@ describe("rsm fuzz", () => {
     expect(texts[1]).toBe(texts[0]);
   });
 
+  it("stops at the time limit by default, after --runs alone when given, and takes each mode's own --max-steps", () => {
+    const parse = (...args: string[]) => parseFuzzOptions(args, ROOT, () => 7);
+    expect(parse()).toMatchObject({ mode: "mixed", maxSteps: 1000, runs: null, timeLimitMs: 30_000, seed: 7 });
+    expect(parse("--runs", "50")).toMatchObject({ runs: 50, timeLimitMs: null });
+    expect(parse("--runs", "50", "--time-limit", "5")).toMatchObject({ runs: 50, timeLimitMs: 5000 });
+    expect(parse("--mode", "long")).toMatchObject({ mode: "long", maxSteps: 2000 });
+    expect(parse("--mode", "wide")).toMatchObject({ mode: "wide", maxSteps: 50 });
+    expect(parse("--mode", "normal", "--max-steps", "80")).toMatchObject({ mode: "normal", maxSteps: 80 });
+  });
+
   it("rejects bad flags with a UsageError naming the flag", async () => {
     await expect(fuzzCommand(["--runs", "0"], ROOT, io)).rejects.toThrow(UsageError);
     await expect(fuzzCommand(["--runs", "0"], ROOT, io)).rejects.toThrow(/^--runs: expected a whole number of at least 1/);
     await expect(fuzzCommand(["--time-limit", "soon"], ROOT, io)).rejects.toThrow(/^--time-limit:/);
+    await expect(fuzzCommand(["--mode", "deep"], ROOT, io)).rejects.toThrow(/^--mode: expected one of mixed, normal, long, wide, got "deep"$/);
+    await expect(fuzzCommand(["--max-steps", "0"], ROOT, io)).rejects.toThrow(/^--max-steps: expected a whole number of at least 1/);
     await expect(fuzzCommand(["--frobnicate"], ROOT, io)).rejects.toThrow(/unknown flag "--frobnicate"/);
   });
 });

@@ -12,7 +12,7 @@ import { diagnosisLines, fatalLines, stepJson } from "../../runner/reporters/hum
 import { PLAIN } from "../../runner/reporters/style.js";
 import { scenarioJson } from "../../runner/protocol.js";
 import type { RunOutcome } from "../../runner/session.js";
-import { scenarioArbitrary } from "../arbitraries.js";
+import { fuzzArbitrary } from "../arbitraries.js";
 import { toAuthored, writeFound } from "./found.js";
 import { FUZZ_USAGE, parseFuzzOptions } from "./options.js";
 
@@ -75,12 +75,14 @@ export async function fuzzCommand(args: string[], root: string, io: FuzzIo): Pro
     return EXIT_FAILED;
   }
   const names = fleet.map((a) => a.name);
-  io.out(`fuzz: seed ${o.seed} (reproduce with --seed ${o.seed} --runs ${o.runs} --max-steps ${o.maxSteps}); adapters ${names.join(", ") || "none"}`);
+  const reproduce = `--seed ${o.seed} --mode ${o.mode} --max-steps ${o.maxSteps}`;
+  const budget = [o.runs !== null ? `${o.runs} scenarios` : null, o.timeLimitMs !== null ? `${o.timeLimitMs / 1000} s` : null].filter((x) => x !== null).join(" or ");
+  io.out(`fuzz: seed ${o.seed} (reproduce with ${reproduce}${o.runs !== null ? ` --runs ${o.runs}` : ""}); stops after ${budget}; adapters ${names.join(", ") || "none"}`);
 
   const started = performance.now();
   let count = 0;
   let lastReport = started;
-  const property = fc.asyncProperty(scenarioArbitrary({ maxSteps: o.maxSteps }), async (scenario) => {
+  const property = fc.asyncProperty(fuzzArbitrary(o.mode, o.maxSteps), async (scenario) => {
     count++;
     const now = performance.now();
     if (now - lastReport > 1000) {
@@ -92,26 +94,33 @@ export async function fuzzCommand(args: string[], root: string, io: FuzzIo): Pro
   });
 
   try {
-    const details = await fc.check(property, {
+    // The search stops at the time limit, which would also cut shrinking short; so it ends on the first
+    // failure, and fast-check then replays that failure from its seed and path and shrinks it with no limit.
+    const search = await fc.check(property, {
       seed: o.seed,
-      numRuns: o.runs,
+      numRuns: o.runs ?? Number.POSITIVE_INFINITY,
       interruptAfterTimeLimit: o.timeLimitMs ?? undefined,
       markInterruptAsFailure: false,
+      endOnFailure: true,
     });
     const elapsed = (performance.now() - started) / 1000;
     if (process.stderr.isTTY) process.stderr.write("\r\x1b[K");
-    if (!details.failed) {
-      const tried = details.numRuns;
-      io.out(`fuzz: no divergence in ${tried} scenarios across the reference and ${names.join(", ")} in ${elapsed.toFixed(1)} s (${Math.round(tried / elapsed)} scenarios/s); seed ${o.seed}${details.interrupted ? " (stopped by --time-limit)" : ""}`);
+    if (!search.failed) {
+      const tried = search.numRuns;
+      io.out(`fuzz: no divergence in ${tried} scenarios across the reference and ${names.join(", ")} in ${elapsed.toFixed(1)} s (${Math.round(tried / elapsed)} scenarios/s); seed ${o.seed}${search.interrupted ? " (stopped by the time limit)" : ""}`);
       return EXIT_OK;
     }
-    const scenario = details.counterexample![0];
-    return await report(scenario, details.numShrinks, elapsed);
+    const shrunk = await fc.check(property, { seed: o.seed, path: search.counterexamplePath! });
+    if (process.stderr.isTTY) process.stderr.write("\r\x1b[K");
+    const scenario = shrunk.failed ? shrunk.counterexample![0] : search.counterexample![0];
+    return await report(scenario, search.numRuns, shrunk.numShrinks, elapsed);
   } finally {
     await Promise.all(fleet.map((a) => a.close()));
   }
 
-  async function report(scenario: NormalizedScenario, shrinks: number, elapsed: number): Promise<number> {
+  /** found: the scenarios generated up to and including the first that diverged (shrinking runs more). */
+  async function report(scenario: NormalizedScenario, found: number, shrinks: number, searched: number): Promise<number> {
+    const elapsed = `${searched.toFixed(1)} s, then ${((performance.now() - started) / 1000 - searched).toFixed(1)} s shrinking`;
     const expected = runScenario(scenario).snapshots as GoldenVector["snapshots"];
     const d = divergenceOf(fleet, expected, await runAll(fleet, scenario));
     if (d === null) {
@@ -123,7 +132,7 @@ export async function fuzzCommand(args: string[], root: string, io: FuzzIo): Pro
     let diagnosis: Diagnosis | null = null;
     let where: string;
     if (d.error === null && d.answer !== null && d.answer !== "skipped" && d.answer.kind === "result") {
-      io.out(`fuzz: ${name} diverges from the reference after ${count} scenarios (${elapsed.toFixed(1)} s); shrunk ${shrinks} times to ${scenario.steps.length} steps`);
+      io.out(`fuzz: ${name} diverges from the reference after ${found} scenarios (${elapsed}); shrunk ${shrinks} times to ${scenario.steps.length} steps; reproduce with ${reproduce} --runs ${found}`);
       const mismatch = compareSnapshots(expected, d.answer.snapshots);
       where = "diverges";
       if (mismatch.kind === "mismatch") {
@@ -135,7 +144,7 @@ export async function fuzzCommand(args: string[], root: string, io: FuzzIo): Pro
       }
     } else {
       // An adapter error is not a divergence of the state machine: say so, with the adapter's own words.
-      io.out(`fuzz: ${name} fails with an error after ${count} scenarios (${elapsed.toFixed(1)} s); shrunk ${shrinks} times to ${scenario.steps.length} steps`);
+      io.out(`fuzz: ${name} fails with an error after ${found} scenarios (${elapsed}); shrunk ${shrinks} times to ${scenario.steps.length} steps; reproduce with ${reproduce} --runs ${found}`);
       where = `fails with an error: ${(d.error ?? "").slice(0, 200)}`;
     }
     const description = `Found by npm run fuzz (seed ${o.seed}, max ${o.maxSteps} steps) and shrunk by fast-check: adapter ${name} ${where}. Catches that divergence in any port.`;

@@ -4,13 +4,20 @@ import { UsageError } from "../../cli/errors.js";
 import { parseFlags } from "../../cli/args.js";
 import { parsePath, parseSeconds } from "../../runner/options.js";
 import { splitCommandLine } from "../../runner/shell_words.js";
+import { DEFAULT_MAX_STEPS, FUZZ_MODES, type FuzzMode } from "../arbitraries.js";
+
+/** The default time budget; see README "Fuzzing" for the measurements behind it. */
+export const DEFAULT_TIME_LIMIT_S = 30;
 
 export interface FuzzOptions {
   readonly adapters: readonly string[];
   readonly execs: readonly (readonly string[])[];
   readonly seed: number;
-  readonly runs: number;
+  /** Scenarios to try at most; null: as many as the time limit allows. */
+  readonly runs: number | null;
+  readonly mode: FuzzMode;
   readonly maxSteps: number;
+  /** null only when --runs is given without --time-limit. */
   readonly timeLimitMs: number | null;
   readonly timeoutMs: number;
   readonly build: boolean;
@@ -28,9 +35,13 @@ it shrinks the scenario, writes it to vectors/scenarios/found/ and prints the ru
   --adapter NAME        fuzz this registered adapter (repeatable; default: all registered)
   --exec "COMMAND"      fuzz this command as an adapter instead (repeatable)
   --seed N              the seed (default: random); always printed, and a run is reproducible from it
-  --runs N              scenarios to try (default 1000)
-  --max-steps N         steps per scenario at most (default 50)
-  --time-limit SECONDS  stop generating after this long (default: none)
+  --time-limit SECONDS  stop generating after this long (default ${DEFAULT_TIME_LIMIT_S}; with --runs alone, none)
+  --runs N              stop after N scenarios (default: as many as the time limit allows)
+  --mode MODE           mixed (default): mostly normal scenarios, some long and some wide ones;
+                        normal: 1 to 7 nodes, up to ${DEFAULT_MAX_STEPS.normal} steps; long: 1 to 7 nodes, up to ${DEFAULT_MAX_STEPS.long} steps;
+                        wide: 1 to 255 nodes, up to ${DEFAULT_MAX_STEPS.wide} steps
+  --max-steps N         steps per scenario at most, the final snapshot included (default: ${DEFAULT_MAX_STEPS.mixed} in mixed,
+                        where normal and wide scenarios keep to ${DEFAULT_MAX_STEPS.normal}; ${DEFAULT_MAX_STEPS.normal} normal, ${DEFAULT_MAX_STEPS.long} long, ${DEFAULT_MAX_STEPS.wide} wide)
   --timeout SECONDS     deadline for each reply (default 10)
   --no-build            do not build stale adapters first
   --found DIR           where a counterexample goes (default vectors/scenarios/found)
@@ -50,6 +61,7 @@ const FLAGS = {
   exec: { type: "string", multiple: true },
   seed: { type: "string" },
   runs: { type: "string" },
+  mode: { type: "string" },
   "max-steps": { type: "string" },
   "time-limit": { type: "string" },
   timeout: { type: "string" },
@@ -62,13 +74,16 @@ export function parseFuzzOptions(args: readonly string[], root: string, randomSe
   const adapters = v.adapter ?? [];
   const execs = (v.exec ?? []).map(splitCommandLine);
   if (adapters.length > 0 && execs.length > 0) throw new UsageError("--adapter and --exec do not combine: --exec replaces the registered adapters");
+  const mode = (v.mode ?? "mixed") as FuzzMode;
+  if (!FUZZ_MODES.includes(mode)) throw new UsageError(`--mode: expected one of ${FUZZ_MODES.join(", ")}, got ${JSON.stringify(v.mode)}`);
   return {
     adapters,
     execs,
     seed: v.seed === undefined ? randomSeed() : positiveInt("--seed", v.seed, 0) | 0,
-    runs: v.runs === undefined ? 1000 : positiveInt("--runs", v.runs),
-    maxSteps: v["max-steps"] === undefined ? 50 : positiveInt("--max-steps", v["max-steps"]),
-    timeLimitMs: v["time-limit"] === undefined ? null : parseSeconds("--time-limit", v["time-limit"]),
+    runs: v.runs === undefined ? null : positiveInt("--runs", v.runs),
+    mode,
+    maxSteps: v["max-steps"] === undefined ? DEFAULT_MAX_STEPS[mode] : positiveInt("--max-steps", v["max-steps"]),
+    timeLimitMs: v["time-limit"] !== undefined ? parseSeconds("--time-limit", v["time-limit"]) : v.runs !== undefined ? null : DEFAULT_TIME_LIMIT_S * 1000,
     timeoutMs: v.timeout === undefined ? 10_000 : parseSeconds("--timeout", v.timeout),
     build: v["no-build"] !== true,
     found: v.found === undefined ? path.join(root, "vectors", "scenarios", "found") : parsePath("--found", v.found),

@@ -1,0 +1,64 @@
+// The fuzzer's scenarios: --max-steps and --mode take effect (lengths really reach the maximum, clusters
+// really reach 255 nodes), and a long scenario still shrinks to the few steps that matter.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { validator, type NormalizedScenario } from "../reference/index.js";
+import { DEFAULT_MAX_STEPS, FUZZ_MODES, fuzzArbitrary, scenarioArbitrary } from "./arbitraries.js";
+
+const lengths = (xs: NormalizedScenario[]) => xs.map((s) => s.steps.length);
+const share = (xs: number[], pred: (x: number) => boolean) => xs.filter(pred).length / xs.length;
+
+describe("scenario arbitraries", () => {
+  it("spread lengths over the whole range up to maxSteps, not fast-check's default of about 10", () => {
+    for (const maxSteps of [50, 1000]) {
+      const ls = lengths(fc.sample(scenarioArbitrary({ maxSteps }), { seed: 1, numRuns: 1000 }));
+      expect(Math.max(...ls)).toBeLessThanOrEqual(maxSteps);
+      // A crash or restart with no follower to pick is left out, so the very longest can fall a few short.
+      expect(Math.max(...ls)).toBeGreaterThanOrEqual(Math.floor(maxSteps * 0.9));
+      expect(share(ls, (l) => l > maxSteps / 2)).toBeGreaterThan(0.3);
+      expect(share(ls, (l) => l <= 10)).toBeGreaterThan(0.05);
+    }
+    expect(Math.max(...lengths(fc.sample(scenarioArbitrary({ maxSteps: 1 }), { seed: 1, numRuns: 50 })))).toBe(1);
+  });
+
+  it("in every mode, keep to --max-steps, reach it, and make clusters as wide as the mode says", () => {
+    for (const mode of FUZZ_MODES) {
+      const max = DEFAULT_MAX_STEPS[mode];
+      const xs = fc.sample(fuzzArbitrary(mode, max), { seed: 2, numRuns: mode === "long" ? 300 : 2000 });
+      const ls = lengths(xs);
+      const nodes = xs.map((s) => s.cluster.nodes);
+      expect(Math.max(...ls), mode).toBeLessThanOrEqual(max);
+      expect(Math.max(...ls), mode).toBeGreaterThanOrEqual(Math.floor(max * 0.9));
+      expect(Math.max(...nodes), mode).toBe(mode === "normal" || mode === "long" ? 7 : 255);
+    }
+    // mixed with a small --max-steps: its long scenarios keep to it too.
+    expect(Math.max(...lengths(fc.sample(fuzzArbitrary("mixed", 20), { seed: 3, numRuns: 500 })))).toBe(20);
+  });
+
+  it("generate valid scenarios in every mode, wide partitions that cost the leader its majority included", () => {
+    const validate = validator("normalized.schema.json");
+    let lostMajority = false;
+    for (const mode of FUZZ_MODES) {
+      for (const s of fc.sample(fuzzArbitrary(mode, 200), { seed: 4, numRuns: 100 })) {
+        expect(validate(s), JSON.stringify(validate.errors)).toBe(true);
+        for (const step of s.steps) if (step.op === "partition" && s.cluster.nodes > 100 && step.nodes.length >= s.cluster.nodes / 2) lostMajority = true;
+      }
+    }
+    expect(lostMajority).toBe(true);
+  });
+
+  it("shrink a long failing scenario to the few steps that fail it", () => {
+    // A stand-in for a port bug: cas with expected null on a key that holds the empty value.
+    const fails = (s: NormalizedScenario) => {
+      const empty = new Set<string>();
+      for (const step of s.steps) {
+        if (step.op === "put") (step.value === "" ? empty.add(step.key) : empty.delete(step.key));
+        if (step.op === "cas" && step.expected === null && empty.has(step.key)) return true;
+      }
+      return false;
+    };
+    const details = fc.check(fc.property(fuzzArbitrary("long", 2000), (s) => !fails(s)), { seed: 5, numRuns: 1000 });
+    expect(details.failed).toBe(true);
+    expect(details.counterexample![0].steps.length).toBeLessThanOrEqual(3);
+  });
+});
