@@ -2,7 +2,7 @@
 // (corpus/scaling.ts: mixed ops over 10^4 keys, partitions, crashes and rejoins throughout). Their bytes are
 // checked like any vector, and the adapter's own time at each size gives a growth verdict. The corpus's
 // longest vector has 5,001 steps, at which a quadratic port still looks fast; at 10^5 it does not.
-import { mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { runScenario, type NormalizedScenario, type SnapshotEntry } from "../reference/index.js";
 import { writeFileAtomic } from "../cli/fs_atomic.js";
@@ -41,7 +41,9 @@ export interface ScaleCase {
 function newestSource(root: string): number {
   let newest = 0;
   for (const dir of ["reference", "corpus"]) {
-    for (const e of readdirSync(path.join(root, dir), { recursive: true, withFileTypes: true })) {
+    // A root that is not the kit's own (a test's) has neither: then only an absent cache is computed.
+    const entries = existsSync(path.join(root, dir)) ? readdirSync(path.join(root, dir), { recursive: true, withFileTypes: true }) : [];
+    for (const e of entries) {
       if (e.isFile() && e.name.endsWith(".ts")) newest = Math.max(newest, statSync(path.join(e.parentPath, e.name)).mtimeMs);
     }
   }

@@ -46,13 +46,14 @@ describe("handleLine", () => {
 });
 
 describe("serve", () => {
-  it("answers each line in order and stops at shutdown", async () => {
+  it("answers each line in order, a blank one with an error (R-PROTO-10), and stops at shutdown", async () => {
     const input = new PassThrough();
     const output = new PassThrough();
     const done = serve(input, output);
     input.end(['{"type":"hello","protocol":1}', run(), "", '{"type":"shutdown"}', run()].join("\n") + "\n");
     await done;
     const lines = output.read()?.toString().trim().split("\n") ?? [];
-    expect(lines.map((l: string) => JSON.parse(l).type)).toEqual(["hello", "result"]);
+    expect(lines.map((l: string) => JSON.parse(l).type)).toEqual(["hello", "result", "error"]);
+    expect(JSON.parse(lines[2]!).id).toBeNull();
   });
 });
