@@ -37,18 +37,13 @@ interface Timing {
   readonly stderr: string;
 }
 
-/** How an adapter answered a line that is not a valid request: `refused` is the right answer (R-PROTO-10). */
-export type ProbeOutcome =
-  | ({ kind: "refused"; message: string } & Timing)
-  | ({ kind: "wrong"; reason: string } & Timing)
-  | ({ kind: "broken"; reason: string; timedOut: boolean } & Timing)
-  | { kind: "aborted" };
+/** A request that broke the adapter (it is killed), or one queued behind such a request (to be sent again). */
+type Broken = ({ kind: "broken"; reason: string; timedOut: boolean } & Timing) | { kind: "aborted" };
 
-export type RunOutcome =
-  | ({ kind: "result"; snapshots: readonly SnapshotEntry[]; trace?: TraceEntry[] } & Timing)
-  | ({ kind: "refused"; message: string } & Timing)
-  | ({ kind: "broken"; reason: string; timedOut: boolean } & Timing)
-  | { kind: "aborted" };
+/** How an adapter answered a line that is not a valid request: `refused` is the right answer (R-PROTO-10). */
+export type ProbeOutcome = ({ kind: "refused"; message: string } & Timing) | ({ kind: "wrong"; reason: string } & Timing) | Broken;
+
+export type RunOutcome = ({ kind: "result"; snapshots: readonly SnapshotEntry[]; trace?: TraceEntry[] } & Timing) | ({ kind: "refused"; message: string } & Timing) | Broken;
 
 let requestCounter = 0;
 /** Unique per request across the whole process, so a reply can never be mistaken for another's. */
@@ -123,7 +118,7 @@ export class Session {
     } catch (err) {
       return this.broken(err, performance.now() - sent);
     }
-    // A passing reply's stderr is nobody's concern, and waiting out its grace would slow every pass.
+    // A passing reply's stderr is nobody's concern, and waiting for the end of its turn would slow every pass.
     if (req.expected !== undefined && !req.trace && isCanonicalPass(reply.line, id, req.expected)) return { kind: "result", snapshots: req.expected, durationMs: reply.ms, stderr: "" };
     try {
       const checked = checkRunReply(reply.line, { id, name: label, trace: req.trace, scenario: req.scenario, expected: req.expected }, this.proc.requestsAsOf(reply.number));
@@ -146,14 +141,14 @@ export class Session {
     try {
       reply = await this.proc.request(line, this.timeoutMs, label, expectedId);
     } catch (err) {
-      return (await this.broken(err, performance.now() - sent)) as ProbeOutcome;
+      return this.broken(err, performance.now() - sent);
     }
     const timing = { durationMs: reply.ms, stderr: await this.proc.stderrOf(reply.stderr) };
     let message: AdapterMessage;
     try {
       message = parseAdapterLine(reply.line);
     } catch (err) {
-      return this.broken(err, reply.ms, reply.stderr) as Promise<ProbeOutcome>;
+      return this.broken(err, reply.ms, reply.stderr);
     }
     if (message.type !== "error") return { kind: "wrong", reason: `answered with a ${message.type} message instead of an error (R-PROTO-10), line: ${cutLine(reply.line)}`, ...timing };
     if (message.id !== expectedId) return { kind: "wrong", reason: `answered with an error whose id is ${JSON.stringify(message.id)}, expected ${JSON.stringify(expectedId)} (R-PROTO-10)`, ...timing };
@@ -161,7 +156,7 @@ export class Session {
   }
 
   /** A request that broke the adapter: the process is killed, so the owner starts another for what comes next. */
-  private async broken(err: unknown, durationMs = 0, window?: StderrWindow): Promise<RunOutcome> {
+  private async broken(err: unknown, durationMs = 0, window?: StderrWindow): Promise<Broken> {
     if (err instanceof RequestAborted) return { kind: "aborted" };
     if (!(err instanceof AdapterTimedOut || err instanceof AdapterExited || err instanceof ProtocolError)) throw err;
     this.proc.kill();

@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 
 /**
  * SPEC.md at the repository root, found by walking up from this module's own location: from runner/ in the
- * sources, from .build/rsm/ in the bundle that cli/launch.mjs runs.
+ * sources, from .build/rsm-STAMP/ in the bundle that cli/launch.mjs runs.
  */
 export const SPEC_PATH = ((): string => {
   let dir = path.dirname(fileURLToPath(import.meta.url));
