@@ -27,7 +27,7 @@ const KEYS = 2000;
 /** Growth per 10x steps past which a port is not linear: linear ports measure about 10x; 30x leaves room for noise. */
 export const MAX_GROWTH = 30;
 /** Below this the larger size is fast enough whatever the ratio: start-up and timer noise dominate tiny times. */
-const FLOOR_MS = 1000;
+const FLOOR_MS = 2000;
 
 export interface ScaleCase {
   readonly steps: number;
