@@ -38,7 +38,7 @@ export function diagnosisLines(d: Diagnosis, style: Style): string[] {
   const lines: string[] = [];
   if (d.divergence) {
     const nodes = d.divergence.nodes;
-    lines.push(`first divergence: step ${d.divergence.step} ${stepJson(d.divergence.op)} on node${nodes.length > 1 ? "s" : ""} ${nodes.join(", ")}`);
+    lines.push(`first divergence: step ${d.divergence.step} ${stepJson(d.divergence.op)} on node${nodes.length > 1 ? "s" : ""} ${nodeRanges(nodes)}`);
   } else {
     lines.push(`first divergence: not found; ${d.traceNote ?? "no trace"}`);
   }
@@ -70,13 +70,25 @@ function resultLines(adapter: string, r: ScenarioResult, style: Style): string[]
   return [...lines, ...body.map((l) => `  ${l}`)];
 }
 
+/** Ascending node ids with runs written as ranges: "1-3, 5" (a divergence on 255 nodes is one short line). */
+export function nodeRanges(nodes: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < nodes.length; i++) {
+    let j = i;
+    while (j + 1 < nodes.length && nodes[j + 1] === nodes[j]! + 1) j++;
+    parts.push(j - i >= 2 ? `${nodes[i]}-${nodes[j]}` : j > i ? `${nodes[i]}, ${nodes[j]}` : `${nodes[i]}`);
+    i = j;
+  }
+  return parts.join(", ");
+}
+
 function table(adapters: readonly AdapterReport[]): string[] {
-  const header = ["adapter", "passed", "failed", "errored", "skipped", "expected", "time", ""];
+  const header = ["adapter", "passed", "failed", "errored", "skipped", "expected", "not run", "time", ""];
   const rows = adapters.map((a) => {
     const c = countsOf(a);
-    const note = a.fatal ? `${a.fatal.optional ? "not run" : "FATAL"}: ${a.fatal.message.split("\n")[0]}` : c.notRun > 0 ? `${c.notRun} not run` : "";
-    if (a.fatal && a.results.length === 0) return [a.name, "-", "-", "-", "-", "-", seconds(a.durationMs), note];
-    return [a.name, ...[c.passed, c.failed, c.errored, c.skipped, c.expected].map(String), seconds(a.durationMs), note];
+    const note = a.fatal ? `${a.fatal.optional ? "not run" : "FATAL"}: ${a.fatal.message.split("\n")[0]}` : "";
+    if (a.fatal && a.results.length === 0) return [a.name, "-", "-", "-", "-", "-", String(c.notRun), seconds(a.durationMs), note];
+    return [a.name, ...[c.passed, c.failed, c.errored, c.skipped, c.expected, c.notRun].map(String), seconds(a.durationMs), note];
   });
   const widths = header.map((h, i) => rows.reduce((w, r) => Math.max(w, r[i]!.length), h.length));
   const fmt = (r: string[]) => r.map((cell, i) => (i === 0 || i === r.length - 1 ? cell.padEnd(i === r.length - 1 ? 0 : widths[i]!) : cell.padStart(widths[i]!))).join("  ").trimEnd();
@@ -136,6 +148,6 @@ function verdict(run: RunReport, style: Style): string {
   const checks = run.checks?.length ? ` and the checks (${run.checks.join(", ")})` : "";
   const missing = run.withoutGolden ?? [];
   const note = missing.length === 0 ? "" : `; ${missing.length} scenario${missing.length === 1 ? "" : "s"} without a golden (${missing[0]}${missing.length > 1 ? ", ..." : ""}; run npm run vectors)`;
-  const summary = `${parts.join(", ")}; ${run.selected} scenarios${checks} x ${run.adapters.length} adapter${run.adapters.length === 1 ? "" : "s"} in ${seconds(run.durationMs)}${note}`;
+  const summary = `${parts.join(", ")}; ${run.selected} scenario${run.selected === 1 ? "" : "s"}${checks} x ${run.adapters.length} adapter${run.adapters.length === 1 ? "" : "s"} in ${seconds(run.durationMs)}${note}`;
   return run.exitCode === 0 ? `${style.green(style.bold("OK"))} ${summary}` : `${style.red(style.bold("FAILED"))} ${summary}`;
 }

@@ -22,6 +22,8 @@ function body(r: ScenarioResult): string {
   const lines = r.diagnosis ? diagnosisLines(r.diagnosis, PLAIN) : [r.reason ?? ""];
   if (r.stderrTail) lines.push("adapter stderr (tail):", r.stderrTail);
   lines.push(`golden: ${r.file}`, `scenario: ${r.source}`);
+  // With --out the mismatching snapshots were written as files: where a CI artifact upload finds them.
+  if (r.bins) lines.push(`expected bytes: ${r.bins.expected}`, `actual bytes: ${r.bins.actual}`);
   return xmlEscape(lines.join("\n"));
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { AdapterReport } from "../model.js";
 import type { RunReport } from "../run_report.js";
 import type { Diagnosis } from "../diagnose.js";
-import { renderHuman } from "./human.js";
+import { nodeRanges, renderHuman } from "./human.js";
 import { reportJson } from "./json.js";
 import { renderJunit, xmlEscape } from "./junit.js";
 import { COLOUR, PLAIN, useColour } from "./style.js";
@@ -27,8 +27,8 @@ describe("human", () => {
   it("prints the table, then the errors with stderr, skips grouped, then the verdict", () => {
     expect(renderHuman(run, PLAIN)).toBe(
       [
-        "adapter  passed  failed  errored  skipped  expected   time",
-        "go            1       0        1        1         0  1.23s",
+        "adapter  passed  failed  errored  skipped  expected  not run   time",
+        "go            1       0        1        1         0        0  1.23s",
         "",
         "ERROR go a/boom  (s/a/boom.json)",
         "  adapter exited with code 2 mid-scenario",
@@ -42,6 +42,12 @@ describe("human", () => {
         "",
       ].join("\n"),
     );
+  });
+
+  it("writes runs of node ids as ranges, and one scenario in the singular", () => {
+    expect(nodeRanges([1, 2, 3, 5, 7, 8])).toBe("1-3, 5, 7, 8");
+    expect(nodeRanges(Array.from({ length: 255 }, (_, i) => i + 1))).toBe("1-255");
+    expect(renderHuman({ ...run, selected: 1 }, PLAIN)).toMatch(/; 1 scenario x 1 adapter in /);
   });
 
   it("uses colour only on a TTY and not under NO_COLOR", () => {
