@@ -16,6 +16,8 @@ import { scaleChecks, type ScaleCase } from "./scale_check.js";
 import type { RunOutcome, RunRequest, Session } from "./session.js";
 
 export interface RunContext {
+  /** Features whose absence fails a scenario instead of skipping it (--require-features). */
+  readonly requireFeatures: "all" | readonly string[];
   readonly jobs: number;
   readonly expected: ExpectedFailures;
   readonly bail: boolean;
@@ -167,7 +169,9 @@ export async function runAdapter(adapter: FleetAdapter, started: Session, feed: 
         if (adapter.fatal !== null || ctx.stop.stopped) break;
         const missing = v.golden.features.filter((f) => !features.has(f));
         if (missing.length > 0) {
-          record(i, v, { status: "skipped", reason: `needs feature ${missing.join(", ")}, which the adapter does not list in its hello`, stderrTail: null, restarted: false, diagnosis: null, durationMs: 0 });
+          const required = missing.filter((f) => ctx.requireFeatures === "all" || ctx.requireFeatures.includes(f));
+          const reason = `needs feature ${missing.join(", ")}, which the adapter does not list in its hello`;
+          record(i, v, { status: required.length > 0 ? "failed" : "skipped", reason: required.length > 0 ? `${reason}; --require-features asks for ${required.join(", ")}` : reason, stderrTail: null, restarted: false, diagnosis: null, durationMs: 0 });
           continue;
         }
         if (session === null || !session.alive) session = await adapter.open(v.name);

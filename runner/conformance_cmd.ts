@@ -8,11 +8,11 @@ import { SCALE_SIZES, scaleCases } from "./scale_check.js";
 import { runAdapter, type RunContext } from "./adapter_run.js";
 import { binsDir, writeBins } from "./bins.js";
 import { guardChildren, killAll } from "./children.js";
-import { listCorpus } from "./corpus.js";
+import { listCorpus, readVector, type CorpusEntry } from "./corpus.js";
 import { CorpusStream } from "./corpus_stream.js";
 import { NO_EXPECTED_FAILURES, loadExpectedFailures } from "./expected_failures.js";
 import { exitCode, isUnexpectedProblem, type AdapterReport } from "./model.js";
-import { USAGE, parseOptions } from "./options.js";
+import { USAGE, parseOptions, type Options } from "./options.js";
 import { openFleet, type FleetAdapter } from "./fleet.js";
 import { renderHuman } from "./reporters/human.js";
 import { renderJson } from "./reporters/json.js";
@@ -20,7 +20,7 @@ import { renderJunit } from "./reporters/junit.js";
 import { Progress } from "./reporters/progress.js";
 import { COLOUR, PLAIN, useColour } from "./reporters/style.js";
 import type { RunReport } from "./run_report.js";
-import { streamSelection } from "./select.js";
+import { nearestNames, streamSelection } from "./select.js";
 import { GOLDEN_DIR, scenariosWithoutGolden } from "../corpus/scenario_files.js";
 
 interface Stream {
@@ -34,6 +34,45 @@ export interface Io {
   readonly stdout: Stream;
   readonly stderr: Stream;
   readonly env: NodeJS.ProcessEnv;
+}
+
+/** Every --name must name a golden: a typo would otherwise select nothing, or (with others) silently less. */
+function checkNames(names: readonly string[], known: readonly string[]): void {
+  for (const n of names) {
+    if (!known.includes(n)) throw new UsageError(`--name: no golden vector is named ${JSON.stringify(n)}; nearest: ${nearestNames(n, known).join(", ")}`);
+  }
+}
+
+/** The tags of every golden, read for an error message only. */
+function allTags(entries: readonly CorpusEntry[]): string[] {
+  const tags = new Set<string>();
+  for (const e of entries) {
+    const v = readVector(e);
+    if (typeof v !== "string") for (const t of v.golden.tags) tags.add(t);
+  }
+  return [...tags];
+}
+
+/** --list: the selection's names, tags, features and steps, one per line (or as JSON); nothing runs. */
+async function listSelection(o: Options, io: Io): Promise<number> {
+  const entries = await listCorpus(o.vectors);
+  checkNames(o.names, entries.map((e) => e.name));
+  const select = streamSelection(o);
+  const rows: { name: string; tags: string[]; features: string[]; steps: number }[] = [];
+  const problems: string[] = [];
+  for (const e of entries) {
+    if (!select.byName(e.name)) continue;
+    const v = readVector(e);
+    if (typeof v === "string") problems.push(v);
+    else if (select.byContent(v)) rows.push({ name: v.name, tags: [...v.golden.tags], features: [...v.golden.features], steps: v.golden.scenario.steps.length });
+  }
+  if (problems.length > 0) throw new InvalidInput(problems);
+  if (o.reporter === "json") io.stdout.write(`${JSON.stringify(rows, null, 1)}\n`);
+  else {
+    for (const r of rows) io.stdout.write(`${r.name}  tags: ${r.tags.join(",") || "-"}  features: ${r.features.join(",") || "-"}  steps: ${r.steps}\n`);
+    io.stdout.write(`${rows.length} scenario${rows.length === 1 ? "" : "s"} of ${entries.length}\n`);
+  }
+  return 0;
 }
 
 /** The names the checks beyond the corpus report under, which an expected-failures list may name too. */
@@ -64,6 +103,7 @@ export async function conformanceCommand(args: string[], root: string, io: Io = 
     return 0;
   }
   if (o.out !== null) await checkOut(o.out, o.reporter);
+  if (o.list) return listSelection(o, io);
   const startedAt = new Date().toISOString();
   const started = performance.now();
   const note = (line: string) => io.stderr.write(`rsm: ${line}\n`);
@@ -78,13 +118,19 @@ export async function conformanceCommand(args: string[], root: string, io: Io = 
     const fleet = await openFleet(root, { adapters: o.adapters, execs: o.execs, build: o.build, start: true, timeoutMs: o.timeoutMs, note });
     for (const a of fleet) a.ready.catch(() => {}); // awaited below; this only keeps an early usage error from leaving them unobserved
     const entries = await listCorpus(o.vectors);
+    checkNames(o.names, entries.map((e) => e.name));
     const expected = o.expectedFailures.length > 0 ? await loadExpectedFailures(o.expectedFailures, new Set([...entries.map((e) => e.name), ...CHECK_NAMES])) : NO_EXPECTED_FAILURES;
     const stop = { stopped: false };
     // A bad golden stops the sending of further work at once; the run then ends with the list of bad files.
     const corpus = new CorpusStream(entries, streamSelection(o), () => (stop.stopped = true));
     stream = corpus;
-    const noMatch = () => new UsageError(`no scenario matches ${[...o.filters.map((f) => `--filter ${f}`), ...o.tags.map((t) => `--tag ${t}`)].join(" ")} among ${corpus.corpusSize} golden vectors`);
-    if (corpus.candidates.length === 0 && (o.filters.length > 0 || o.tags.length > 0)) {
+    const noMatch = () => {
+      const asked = [...o.names.map((n) => `--name ${n}`), ...o.filters.map((f) => `--filter ${f}`), ...o.skips.map((f) => `--skip ${f}`), ...o.tags.map((t) => `--tag ${t}`)].join(" ");
+      const tags = [...new Set(corpus.selected().length === 0 ? allTags(entries) : [])].sort();
+      const hint = o.tags.length > 0 ? `; the tags that exist: ${tags.join(", ")}` : o.filters.length > 0 ? `; nearest names: ${nearestNames(o.filters[0]!, entries.map((e) => e.name)).join(", ")}` : "";
+      return new UsageError(`no scenario matches ${asked} among ${corpus.corpusSize} golden vectors${hint}`);
+    };
+    if (corpus.candidates.length === 0 && (o.filters.length > 0 || o.tags.length > 0 || o.names.length > 0 || o.skips.length > 0)) {
       await corpus.finished;
       if (corpus.problems.length > 0) throw new InvalidInput(corpus.problems);
       throw noMatch();
@@ -94,6 +140,7 @@ export async function conformanceCommand(args: string[], root: string, io: Io = 
     const scale = o.scale === "off" ? null : scaleCases(root, SCALE_SIZES[o.scale]);
     scale?.catch(() => {}); // awaited by each adapter's run; this only keeps it from being unobserved meanwhile
     const ctx: RunContext = {
+      requireFeatures: o.requireFeatures,
       malformed: o.malformed,
       env: o.env,
       scale,

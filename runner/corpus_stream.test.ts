@@ -13,7 +13,7 @@ import { listCorpus } from "./corpus.js";
 import { CorpusStream } from "./corpus_stream.js";
 import { streamSelection } from "./select.js";
 
-const ALL = streamSelection({ filters: [], tags: [], shard: null });
+const ALL = streamSelection({ names: [], skips: [], filters: [], tags: [], shard: null });
 
 it("hands out the first vector before the rest of the corpus is read", async () => {
   const { vectors } = await writeCorpus(await mkdtemp(path.join(tmpdir(), "rsm-stream-")));
@@ -33,7 +33,7 @@ it("reads candidates first, yet names every bad golden of the corpus in name ord
   await writeFile(path.join(vectors, "a", "zz-broken.json"), "{ not json");
   await writeFile(path.join(vectors, "0-first-broken.json"), "[]");
   let calls = 0;
-  const stream = new CorpusStream(await listCorpus(vectors), streamSelection({ filters: ["b/"], tags: [], shard: null }), () => calls++);
+  const stream = new CorpusStream(await listCorpus(vectors), streamSelection({ names: [], skips: [], filters: ["b/"], tags: [], shard: null }), () => calls++);
   expect(stream.candidates.map((e) => e.name)).toEqual(NAMES.filter((n) => n.includes("b/")));
   await stream.finished;
   expect(calls).toBe(1);

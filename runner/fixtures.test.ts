@@ -376,6 +376,15 @@ describe("adapters that cannot run are reported once", () => {
     expect(r.adapter.counts).toMatchObject({ passed: 5, skipped: 1 });
   });
 
+  it("with skips the verdict is PARTIAL, naming what is lacking; --require-features makes the skip a failure", async () => {
+    const human = await runConformance(["--vectors", corpus.vectors, "--exec", fakeExec(corpus, "--features", "append,incr,cas")]);
+    expect(human.code).toBe(0);
+    expect(human.stdout.trimEnd().split("\n").at(-1)).toMatch(/^PARTIAL 5 passed, 0 failed, 0 errored, 1 skipped; 6 scenarios x 1 adapter in .* \(fake lacks crash; --require-features makes a skip a failure\)$/);
+    const r = await runFake(["--features", "append,incr,cas"], ["--require-features", "all"]);
+    expect(r.code).toBe(1);
+    expect(result(r.adapter, "c/crash")).toMatchObject({ status: "failed", reason: "needs feature crash, which the adapter does not list in its hello; --require-features asks for crash" });
+  });
+
   it("refusing to start: one adapter-level error with its stderr, no per-scenario noise", async () => {
     const r = await runFake(["--mode", "refuse"]);
     expect(r.code).toBe(1);
@@ -439,6 +448,18 @@ describe("selection, concurrency and CI options", () => {
     expect(r.code).toBe(1);
     expect(r.adapter.results.map((x) => x.name)).toEqual(NAMES.slice(0, 3));
     expect(r.adapter.counts.not_run).toBe(3);
+  });
+
+  it("--name, --skip and --list choose and show scenarios; an unknown name or a selection of nothing says what exists", async () => {
+    const list = await runConformance(["--vectors", corpus.vectors, "--skip", "a/", "--list", "--reporter", "json"]);
+    expect(list.code).toBe(0);
+    const rows = JSON.parse(list.stdout) as { name: string; tags: string[]; features: string[]; steps: number }[];
+    expect(rows.map((x) => x.name)).toEqual(NAMES.filter((n) => !n.startsWith("a/")));
+    expect(rows.find((x) => x.name === "c/crash")).toMatchObject({ tags: ["crash"], features: ["crash"], steps: 4 });
+    const one = await runFake(["--mode", "ok"], ["--name", "b/third"]);
+    expect(one.adapter.results.map((x) => x.name)).toEqual(["b/third"]);
+    await expect(runConformance(["--vectors", corpus.vectors, "--name", "b/thrid", "--exec", fakeExec(corpus)])).rejects.toThrow(/^--name: no golden vector is named "b\/thrid"; nearest: b\/third/);
+    await expect(runConformance(["--vectors", corpus.vectors, "--tag", "utf16", "--exec", fakeExec(corpus)])).rejects.toThrow(/no scenario matches --tag utf16 among 6 golden vectors; the tags that exist: .*basic/);
   });
 
   it("--filter, --tag and --shard choose scenarios", async () => {

@@ -13,8 +13,14 @@ export interface Options {
   readonly adapters: readonly string[];
   /** Each --exec, split into argv. */
   readonly execs: readonly (readonly string[])[];
+  readonly names: readonly string[];
+  readonly skips: readonly string[];
   readonly filters: readonly string[];
   readonly tags: readonly string[];
+  /** Print the selection instead of running it. */
+  readonly list: boolean;
+  /** Features whose absence is a failure instead of a skip: "all" or a list. */
+  readonly requireFeatures: "all" | readonly string[];
   readonly shard: Shard | null;
   readonly jobs: number;
   readonly timeoutMs: number;
@@ -42,6 +48,11 @@ selection
                             split like a shell would, but run without one)
   --filter PATTERN          scenario names containing PATTERN, or matching it as a glob with * and ? (repeatable)
   --tag TAG                 scenarios with this tag (repeatable: any of them)
+  --name NAME               exactly this scenario (repeatable); an unknown name is an error
+  --skip PATTERN            leave out scenarios matching PATTERN, as --filter matches (repeatable)
+  --list                    print the selected scenarios (name, tags, features, steps; JSON with
+                            --reporter json) and run nothing
+  --require-features all|LIST   a scenario skipped for lacking one of these features fails instead
   --shard I/N               the I-th of N stable parts of the selection, for a CI matrix (1 <= I <= N)
   --vectors DIR             the golden vectors to run (default: vectors/golden)
 running
@@ -64,6 +75,10 @@ const FLAGS = {
   adapter: { type: "string", multiple: true },
   exec: { type: "string", multiple: true },
   filter: { type: "string", multiple: true },
+  name: { type: "string", multiple: true },
+  skip: { type: "string", multiple: true },
+  list: { type: "boolean" },
+  "require-features": { type: "string" },
   tag: { type: "string", multiple: true },
   shard: { type: "string" },
   jobs: { type: "string" },
@@ -79,6 +94,17 @@ const FLAGS = {
   scale: { type: "string" },
   env: { type: "string" },
 } as const;
+
+const FEATURE_NAMES = ["append", "incr", "cas", "crash"];
+
+function parseFeatures(text: string | undefined): "all" | readonly string[] {
+  if (text === undefined) return [];
+  if (text === "all") return "all";
+  const list = text.split(",").map((f) => f.trim());
+  const bad = list.find((f) => !FEATURE_NAMES.includes(f));
+  if (bad !== undefined) throw new UsageError(`--require-features: expected all or a comma-separated list of ${FEATURE_NAMES.join(", ")}, got ${JSON.stringify(bad)}`);
+  return list;
+}
 
 function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${flag}: expected ${allowed.join(", ")}, got ${JSON.stringify(value)}`);
@@ -130,13 +156,17 @@ export function parseOptions(args: readonly string[], root: string): Options {
   }
   // The checks beyond the corpus run by default on a run of the kit's whole corpus (in a CI matrix, on its
   // first shard); a run narrowed to some scenarios, or of another corpus, asks for them by name.
-  const whole = v.filter === undefined && v.tag === undefined && v.vectors === undefined && (v.shard === undefined || parseShard(v.shard).index === 1);
+  const whole = v.filter === undefined && v.tag === undefined && v.name === undefined && v.skip === undefined && v.vectors === undefined && (v.shard === undefined || parseShard(v.shard).index === 1);
   return {
     malformed: v.malformed === undefined ? whole : oneOf("--malformed", v.malformed, ["on", "off"]) === "on",
     scale: v.scale === undefined ? (whole ? "quick" : "off") : oneOf("--scale", v.scale, ["off", "quick", "full"]),
     env: v.env === undefined ? (whole ? "sample" : "off") : oneOf("--env", v.env, ["off", "sample", "all"]),
     adapters: v.adapter ?? [],
     execs,
+    names: v.name ?? [],
+    skips: v.skip ?? [],
+    list: v.list === true,
+    requireFeatures: parseFeatures(v["require-features"]),
     filters: v.filter ?? [],
     tags: v.tag ?? [],
     shard: v.shard === undefined ? null : parseShard(v.shard),

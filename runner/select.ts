@@ -10,9 +10,30 @@ export interface Shard {
 }
 
 export interface Selection {
+  /** Exact names (--name); empty: any. */
+  readonly names: readonly string[];
+  /** Patterns as --filter's that leave a scenario out (--skip). */
+  readonly skips: readonly string[];
   readonly filters: readonly string[];
   readonly tags: readonly string[];
   readonly shard: Shard | null;
+}
+
+/** Levenshtein distance, for "did you mean": names are short, so the quadratic table is nothing. */
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row.push(Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+/** The names nearest to `wanted`: those containing it or it them first, then by edit distance; at most `count`. */
+export function nearestNames(wanted: string, names: readonly string[], count = 3): string[] {
+  const score = (n: string) => (n.includes(wanted) || wanted.includes(n) ? 0 : 1) * 1000 + distance(wanted, n);
+  return [...names].sort((a, b) => score(a) - score(b) || a.localeCompare(b)).slice(0, count);
 }
 
 /** FNV-1a over the name's UTF-8 bytes: tiny, stable everywhere, and spreads similar names well. */
@@ -36,8 +57,10 @@ export function nameMatcher(filters: readonly string[]): (name: string) => boole
 /** --filter and --shard go by name alone; --tag needs the golden. */
 export function streamSelection(s: Selection): StreamSelection {
   const matches = nameMatcher(s.filters);
+  const skipped = s.skips.length === 0 ? () => false : nameMatcher(s.skips);
   return {
-    byName: (name) => matches(name) && (s.shard === null || shardOf(name, s.shard.count) === s.shard.index),
+    byName: (name) =>
+      (s.names.length === 0 || s.names.includes(name)) && matches(name) && !skipped(name) && (s.shard === null || shardOf(name, s.shard.count) === s.shard.index),
     byContent: (v) => s.tags.length === 0 || v.golden.tags.some((t) => s.tags.includes(t)),
   };
 }

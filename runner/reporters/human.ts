@@ -149,5 +149,13 @@ function verdict(run: RunReport, style: Style): string {
   const missing = run.withoutGolden ?? [];
   const note = missing.length === 0 ? "" : `; ${missing.length} scenario${missing.length === 1 ? "" : "s"} without a golden (${missing[0]}${missing.length > 1 ? ", ..." : ""}; run npm run vectors)`;
   const summary = `${parts.join(", ")}; ${run.selected} scenario${run.selected === 1 ? "" : "s"}${checks} x ${run.adapters.length} adapter${run.adapters.length === 1 ? "" : "s"} in ${seconds(run.durationMs)}${note}`;
-  return run.exitCode === 0 ? `${style.green(style.bold("OK"))} ${summary}` : `${style.red(style.bold("FAILED"))} ${summary}`;
+  if (run.exitCode !== 0) return `${style.red(style.bold("FAILED"))} ${summary}`;
+  // Skips pass a run, but a port that lacks features is not the whole of SPEC.md: say which it lacks.
+  const lacking = run.adapters.flatMap((a) => {
+    const features = new Set<string>();
+    for (const r of a.results) if (r.status === "skipped") for (const f of /needs feature ([\w, ]+?), which/.exec(r.reason ?? "")?.[1]?.split(", ") ?? []) features.add(f);
+    return features.size > 0 ? [`${a.name} lacks ${[...features].join(", ")}`] : [];
+  });
+  if (lacking.length > 0) return `${style.yellow(style.bold("PARTIAL"))} ${summary} (${lacking.join("; ")}; --require-features makes a skip a failure)`;
+  return `${style.green(style.bold("OK"))} ${summary}`;
 }
