@@ -26,7 +26,9 @@ describe("writeFileAtomic's temporaries", () => {
 import { writeFileAtomic } from ${JSON.stringify(path.join(ROOT, "cli", "fs_atomic.ts"))};
 const out = ${JSON.stringify(path.join(dir, "out"))};
 void writeFileAtomic(out + "/g.json", new Uint8Array(128 * 1024 * 1024));
-const poll = () => (readdirSync(out, { withFileTypes: true }).some((e) => e.name.endsWith(".tmp")) ? process.kill(process.pid, "SIGTERM") : setImmediate(poll));
+// writeFileAtomic creates the directory first, asynchronously: until it exists there is nothing to see yet.
+const entries = () => { try { return readdirSync(out, { withFileTypes: true }); } catch { return []; } };
+const poll = () => (entries().some((e) => e.name.endsWith(".tmp")) ? process.kill(process.pid, "SIGTERM") : setImmediate(poll));
 setImmediate(poll);
 `,
       );
