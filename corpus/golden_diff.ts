@@ -75,7 +75,8 @@ function changedFields(before: LooseGolden, after: LooseGolden): string[] {
 /**
  * What changed between two texts of one golden: the fields other than snapshots that differ, and for each
  * snapshot (step, node) whose hex differs, was added or was removed, a header and a decoded diff (lineDiff of
- * snapshotLines, old against new; an added or removed snapshot shows its lines whole as + or -).
+ * snapshotLines, old against new; an added or removed snapshot shows its lines whole as + or -). A snapshot
+ * that changed exactly as an earlier one did is one line naming that one.
  */
 export function goldenChanges(before: string, after: string): GoldenChanges {
   const b = parseGolden(before);
@@ -91,11 +92,20 @@ export function goldenChanges(before: string, after: string): GoldenChanges {
   // In the order of the newer golden, with removed snapshots where they were.
   const order = [...a.snapshots, ...b.snapshots.filter((s) => !now.has(keyOf(s)))].sort((x, y) => x.step - y.step || x.node - y.node);
   let snapshots = 0;
+  // A change already shown for another node (replicas usually change alike) is named, not repeated.
+  const shown = new Map<string, string>();
   for (const s of order) {
     const was = old.get(keyOf(s));
     const is = now.get(keyOf(s));
     if (was && is && was.hex === is.hex) continue;
     snapshots++;
+    const change = `${was?.hex ?? "-"}>${is?.hex ?? "-"}`;
+    const first = shown.get(change);
+    if (first !== undefined) {
+      lines.push(`${label(s)}: ${was && is ? "changed" : is ? "added" : "removed"} as ${first}`);
+      continue;
+    }
+    shown.set(change, `step ${s.step} node ${s.node}`);
     if (was && is) {
       lines.push(`${label(s)}:`);
       for (const l of lineDiff(decodedLines(was.hex), decodedLines(is.hex))) lines.push(`  ${l}`);
