@@ -6,7 +6,9 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ATTRIBUTE, DRIVER_KEY, TEXTCONV, setupGitCommand } from "../cli/setup_git_cmd.js";
+import { UsageError } from "../cli/errors.js";
 import { goldenTextLines } from "./golden_diff.js";
+import { goldenTextCommand } from "./golden_text_cmd.js";
 import { vectorsCommand } from "./vectors_cmd.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -76,6 +78,25 @@ describe.skipIf(!hasGit)("the rsm-golden diff driver in a real git repository", 
 });
 
 describe("golden-text", () => {
+  it("takes --help, and exactly one file", async () => {
+    const lines: string[] = [];
+    expect(await goldenTextCommand(["--help"], (l) => lines.push(l))).toBe(0);
+    expect(lines[0]!.split("\n")[0]).toBe("usage: rsm golden-text FILE");
+    await expect(goldenTextCommand([], () => {})).rejects.toThrow(UsageError);
+    await expect(goldenTextCommand(["a", "b"], () => {})).rejects.toThrow("golden-text: expected exactly one argument, a golden vector file");
+    await expect(goldenTextCommand(["--full", "a"], () => {})).rejects.toThrow('golden-text: unknown flag "--full"');
+    await expect(setupGitCommand(["x"], ROOT, () => {})).rejects.toThrow('setup-git: unexpected argument "x"; it takes no arguments');
+  });
+
+  it("prints a committed golden with each snapshot decoded", async () => {
+    const lines: string[] = [];
+    expect(await goldenTextCommand([path.join(ROOT, "vectors", "golden", "put", "overwrite-with-empty.json")], (l) => lines.push(...l.split("\n")))).toBe(0);
+    expect(lines.slice(0, 2)).toEqual(["format 1", "name put/overwrite-with-empty"]);
+    expect(lines).toContain("snapshot step 2 node 3:");
+    expect(lines).toContain('  [0] "k" = (empty) ""');
+    expect(lines.at(-1)).toBe("  crc 8008432a (correct)");
+  });
+
   it("prints a text that is not a golden unchanged, so a textconv never fails a diff", () => {
     expect(goldenTextLines("{ not json")).toEqual(["{ not json"]);
     expect(goldenTextLines('{"snapshots": 3}\n')).toEqual(['{"snapshots": 3}', ""]);
