@@ -93,6 +93,60 @@ describe("rsm vectors on a scratch tree", () => {
     expect(await readFile(path.join(root, "vectors", "golden", "t", "a.json"), "utf8")).toBe(before);
   });
 
+  it("shows each changed golden's snapshots decoded, old against new, a replica changed alike named once", async () => {
+    const three = (v: string) =>
+      JSON.stringify({ description: "d", cluster: { nodes: 3, leader: 1 }, steps: [{ op: "put", key: "a", value: { utf8: v } }, { op: "put", key: "b", value: { utf8: "x" } }, { op: "snapshot", nodes: "all" }] });
+    await writeFile(path.join(root, "vectors", "scenarios", "t", "a.json"), three("1"));
+    await vectorsCommand([], root, out);
+    await writeFile(path.join(root, "vectors", "scenarios", "t", "a.json"), three("2"));
+    await rm(path.join(root, "vectors", "scenarios", "t", "b.json"));
+    const expected = [
+      "  changed: source_sha256, scenario.steps",
+      "  snapshot step 2 node 1:",
+      "      ...",
+      "      last_included_term 1",
+      "      pair count 2",
+      '    - [0] "a" = 31 "1"',
+      '    + [0] "a" = 32 "2"',
+      '      [1] "b" = 78 "x"',
+      "    - crc 90886e65 (correct)",
+      "    + crc 2cf600d7 (correct)",
+      "  snapshot step 2 node 2: changed as step 2 node 1",
+      "  snapshot step 2 node 3: changed as step 2 node 1",
+    ];
+    lines.length = 0;
+    expect(await vectorsCommand(["--check"], root, out)).toBe(1);
+    expect(lines).toEqual([
+      "stale    vectors/golden/t/a.json (the reference now gives other bytes or its scenario changed)",
+      ...expected,
+      "orphaned vectors/golden/t/b.json (no scenario vectors/scenarios/t/b.json)",
+      "2 golden file(s) out of date; 3 snapshot(s) changed in 1 updated golden(s)",
+    ]);
+    lines.length = 0;
+    expect(await vectorsCommand([], root, out)).toBe(0);
+    expect(lines).toEqual(["updated  vectors/golden/t/a.json", ...expected, "removed  vectors/golden/t/b.json", "0 created, 1 updated, 1 removed, 0 unchanged; 3 snapshot(s) changed in 1 updated golden(s)"]);
+  });
+
+  it("caps each golden's decoded diff at 40 lines, then counts the rest", async () => {
+    const many = (v: string) =>
+      JSON.stringify({
+        description: "d",
+        cluster: { nodes: 1, leader: 1 },
+        steps: [...Array.from({ length: 30 }, (_, i) => ({ op: "put", key: `k${i}`, value: { utf8: `${v}${i}` } })), { op: "snapshot", nodes: "all" }],
+      });
+    await writeFile(path.join(root, "vectors", "scenarios", "t", "a.json"), many("x"));
+    await vectorsCommand([], root, out);
+    await writeFile(path.join(root, "vectors", "scenarios", "t", "a.json"), many("y"));
+    lines.length = 0;
+    expect(await vectorsCommand([], root, out)).toBe(0);
+    const shown = lines.slice(1, -1);
+    // 40 lines, then "... N more lines": 2 header lines, "..." and 2 context lines, 2 x 30 pairs, 2 CRC lines = 67.
+    expect(shown).toHaveLength(41);
+    expect(shown.at(-1)).toBe("  ... 27 more lines");
+    expect(shown.slice(0, 2)).toEqual(["  changed: source_sha256, scenario.steps", "  snapshot step 30 node 1:"]);
+    expect(lines.at(-1)).toBe("0 created, 1 updated, 0 removed, 1 unchanged; 1 snapshot(s) changed in 1 updated golden(s)");
+  });
+
   it("records the scenario file's SHA-256 in the golden", async () => {
     await vectorsCommand([], root, out);
     const g = JSON.parse(await readFile(path.join(root, "vectors", "golden", "t", "a.json"), "utf8")) as GoldenVector;

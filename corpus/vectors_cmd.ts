@@ -7,6 +7,7 @@ import { EXIT_FAILED, EXIT_OK, InvalidInput } from "../cli/errors.js";
 import { parseFlags } from "../cli/args.js";
 import { removeStaleTemporaries, writeFileAtomic } from "../cli/fs_atomic.js";
 import { buildGolden, formatGolden } from "./golden.js";
+import { LINES_PER_GOLDEN, capped, goldenChanges } from "./golden_diff.js";
 import { GOLDEN_DIR, SCENARIOS_DIR, goldenPath, listJson, nameOf, readScenarioFile, scenarioPath, type ReadOptions } from "./scenario_files.js";
 
 export interface VectorsPlan {
@@ -16,6 +17,8 @@ export interface VectorsPlan {
   unchanged: number;
   /** name -> new golden text, for created and updated. */
   texts: Map<string, string>;
+  /** name -> the golden text on disk, for updated. */
+  previous: Map<string, string>;
 }
 
 function ifMissing<T>(value: T): (err: NodeJS.ErrnoException) => T {
@@ -28,7 +31,7 @@ function ifMissing<T>(value: T): (err: NodeJS.ErrnoException) => T {
 export async function planVectors(root: string, options: ReadOptions = {}): Promise<VectorsPlan> {
   const scenarioNames = (await listJson(path.join(root, SCENARIOS_DIR))).map(nameOf);
   const goldenNames = new Set((await listJson(path.join(root, GOLDEN_DIR))).map(nameOf));
-  const plan: VectorsPlan = { created: [], updated: [], orphaned: [], unchanged: 0, texts: new Map() };
+  const plan: VectorsPlan = { created: [], updated: [], orphaned: [], unchanged: 0, texts: new Map(), previous: new Map() };
   const invalid: string[] = [];
   for (const name of scenarioNames) {
     const source = `${SCENARIOS_DIR.split(path.sep).join("/")}/${name}.json`;
@@ -49,6 +52,7 @@ export async function planVectors(root: string, options: ReadOptions = {}): Prom
     else {
       (existing === null ? plan.created : plan.updated).push(name);
       plan.texts.set(name, text);
+      if (existing !== null) plan.previous.set(name, existing);
     }
   }
   if (invalid.length > 0) throw new InvalidInput(invalid);
@@ -61,9 +65,10 @@ export const VECTORS_USAGE = `usage: rsm vectors [--check]
 
 Regenerates every golden vector (vectors/golden) from its authored scenario (vectors/scenarios) with the
 reference. Writes only files that change, atomically, and prints what changed; writes nothing while any
-scenario is invalid.
+scenario is invalid. For each changed golden it names the snapshots (step, node) that changed and shows each
+as a decoded diff, old against new (at most ${LINES_PER_GOLDEN} lines per golden); new and removed goldens are named.
 
-  --check   write nothing; exit 1 naming every stale, missing or orphaned golden
+  --check   write nothing; exit 1 naming every stale, missing or orphaned golden (stale ones with their diff)
 
 exit codes: 0 done (or fresh), 1 stale goldens (--check), 2 usage or invalid input
 `;
@@ -77,12 +82,23 @@ export async function vectorsCommand(args: string[], root: string, out: (line: s
   const check = values.check === true;
   const plan = await planVectors(root, options);
   const rel = (name: string) => path.join(GOLDEN_DIR, `${name}.json`);
+  // Each updated golden's decoded changes, indented under its line, capped; the count of snapshots is totalled.
+  let snapshotsChanged = 0;
+  const changes = (name: string) => {
+    const c = goldenChanges(plan.previous.get(name)!, plan.texts.get(name)!);
+    snapshotsChanged += c.snapshots;
+    for (const l of capped(c.lines)) out(`  ${l}`);
+  };
+  const total = () => (plan.updated.length > 0 ? `; ${snapshotsChanged} snapshot(s) changed in ${plan.updated.length} updated golden(s)` : "");
   if (check) {
     for (const n of plan.created) out(`missing  ${rel(n)} (run npm run vectors)`);
-    for (const n of plan.updated) out(`stale    ${rel(n)} (the reference now gives other bytes or its scenario changed)`);
+    for (const n of plan.updated) {
+      out(`stale    ${rel(n)} (the reference now gives other bytes or its scenario changed)`);
+      changes(n);
+    }
     for (const n of plan.orphaned) out(`orphaned ${rel(n)} (no scenario ${path.join(SCENARIOS_DIR, `${n}.json`)})`);
     const bad = plan.created.length + plan.updated.length + plan.orphaned.length;
-    out(bad === 0 ? `goldens are fresh (${plan.unchanged} checked)` : `${bad} golden file(s) out of date`);
+    out(bad === 0 ? `goldens are fresh (${plan.unchanged} checked)` : `${bad} golden file(s) out of date${total()}`);
     return bad === 0 ? EXIT_OK : EXIT_FAILED;
   }
   // Temporaries (*.tmp) are never listed as goldens; those of a run killed mid-write are removed here.
@@ -90,9 +106,12 @@ export async function vectorsCommand(args: string[], root: string, out: (line: s
   for (const [name, text] of plan.texts) await writeFileAtomic(goldenPath(root, name), text);
   for (const n of plan.orphaned) await rm(goldenPath(root, n), { force: true });
   for (const n of plan.created) out(`created  ${rel(n)}`);
-  for (const n of plan.updated) out(`updated  ${rel(n)}`);
+  for (const n of plan.updated) {
+    out(`updated  ${rel(n)}`);
+    changes(n);
+  }
   for (const n of plan.orphaned) out(`removed  ${rel(n)}`);
-  out(`${plan.created.length} created, ${plan.updated.length} updated, ${plan.orphaned.length} removed, ${plan.unchanged} unchanged`);
+  out(`${plan.created.length} created, ${plan.updated.length} updated, ${plan.orphaned.length} removed, ${plan.unchanged} unchanged${total()}`);
   return EXIT_OK;
 }
 

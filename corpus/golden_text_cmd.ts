@@ -1,0 +1,35 @@
+// `rsm golden-text FILE`: a golden with every snapshot decoded, the textconv of git's rsm-golden diff driver
+// (README "Reviewing golden changes"), so `git diff` and `git log -p` on vectors/golden show decoded pairs,
+// not changed hex. A file that is not a golden is printed as it is: a textconv must never fail a diff.
+import { readFile } from "node:fs/promises";
+import { parseFlags } from "../cli/args.js";
+import { EXIT_OK, UsageError } from "../cli/errors.js";
+import { goldenTextLines } from "./golden_diff.js";
+
+export const GOLDEN_TEXT_USAGE = `usage: rsm golden-text FILE
+
+Prints a golden vector with every snapshot decoded: its fields (the scenario's steps one per line), then for
+each snapshot "snapshot step S node N:" and its header fields, pairs and CRC as \`rsm decode\` shows them. A
+file that is not a golden is printed unchanged. Git runs it as the textconv of the rsm-golden diff driver
+(.gitattributes; \`npm run setup-git\` configures it).
+
+exit codes: 0 printed, 2 usage error or unreadable file
+`;
+
+export async function goldenTextCommand(args: string[], out: (line: string) => void): Promise<number> {
+  const { values, positionals } = parseFlags("golden-text", args, {}, true);
+  if (values.help) {
+    out(GOLDEN_TEXT_USAGE.trimEnd());
+    return EXIT_OK;
+  }
+  if (positionals.length !== 1) throw new UsageError("golden-text: expected exactly one argument, a golden vector file");
+  const file = positionals[0]!;
+  const text = await readFile(file, "utf8").catch((err: NodeJS.ErrnoException) => {
+    throw new UsageError(`golden-text: cannot read ${JSON.stringify(file)}: ${err.code ?? err.message}`);
+  });
+  const lines = goldenTextLines(text);
+  // A file without a final newline is given back without one: its text, not ours.
+  if (lines.length > 0 && lines.at(-1) === "") lines.pop();
+  out(lines.join("\n"));
+  return EXIT_OK;
+}
