@@ -136,6 +136,18 @@ describe("imports point one way (STYLE.md)", () => {
   });
 });
 
+describe("decode of bytes that are no snapshot", () => {
+  it("prints the fields it could read and the bytes around where it stopped, then the error, exit 2", () => {
+    // The second worked example cut inside the value length of its first pair.
+    const hex = "524b56310000000000000001000000000000000500000000000000010000000100000001610000";
+    const r = rsm("decode", hex);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('key bytes of pair 0: "a"\n');
+    expect(r.stdout).toMatch(/^bytes \d+\.\.\d+, decoding stopped at 37: [0-9a-f]+ \| 0000$/m);
+    expect(r.stderr).toMatch(/^decode: not a snapshot: snapshot ends at byte 40 inside value length of pair 0/);
+  });
+});
+
 describe("the bundled CLI (cli/launch.mjs, what npm scripts run)", () => {
   it("reports a failure with SPEC.md's rule summaries, which it finds from the bundle's own place", async () => {
     const { makeCorpus } = await import("../runner/fixtures/corpus.js");

@@ -2,7 +2,8 @@
 // Lines are printed as the snapshot is walked, from views into its bytes: a 40 MB snapshot of millions of
 // pairs is decoded in about the memory of its bytes, never an object per pair.
 import { readFile, stat } from "node:fs/promises";
-import { SnapshotDecodeError, snapshotPairs, walkSnapshot, type SnapshotWalk } from "../reference/index.js";
+import { SnapshotDecodeError, bytesToHex, decodeSnapshot, snapshotPairs, walkSnapshot, type SnapshotWalk } from "../reference/index.js";
+import { partialLines } from "../runner/diagnose.js";
 import { parseFlags } from "../cli/args.js";
 import { EXIT_FAILED, EXIT_OK, InvalidInput, UsageError } from "../cli/errors.js";
 import { crcLine, headerLines, pairLine } from "./snapshot_text.js";
@@ -93,6 +94,21 @@ export async function decodeCommand(args: string[], out: (line: string) => void,
     s = walkSnapshot(bytes);
   } catch (err) {
     if (!(err instanceof SnapshotDecodeError)) throw err;
+    // What could be read, and the bytes around where reading stopped, show a bogus length at a glance. The
+    // walk keeps no spans; the decoder does, at an object per pair, so only for inputs of up to 1 MiB.
+    let spans = err.spans;
+    if (bytes.length <= 1024 * 1024) {
+      try {
+        decodeSnapshot(bytes);
+      } catch (again) {
+        if (again instanceof SnapshotDecodeError) spans = again.spans;
+      }
+    }
+    for (const line of partialLines(bytes, spans).lines) out(line);
+    const stop = spans.at(-1)?.end ?? 0;
+    const from = Math.max(0, stop - 16);
+    const to = Math.min(bytes.length, stop + 16);
+    out(`bytes ${from}..${to - 1}, decoding stopped at ${stop}: ${bytesToHex(bytes.subarray(from, stop)) || "(nothing)"} | ${bytesToHex(bytes.subarray(stop, to)) || "(nothing)"}`);
     throw new InvalidInput([`decode: not a snapshot: ${err.message}`]);
   }
   for (const line of headerLines(s)) out(line);

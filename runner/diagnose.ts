@@ -112,7 +112,7 @@ const HEADER_FIELDS = 5;
  * five header fields, then four per pair): the header lines as a decoded snapshot has them, one line per
  * whole pair, and the fields of a pair read in part one by one, so a bogus length shows.
  */
-function partialLines(bytes: Uint8Array, spans: readonly FieldSpan[]): { pairsRead: Pair[]; lines: string[] } {
+export function partialLines(bytes: Uint8Array, spans: readonly FieldSpan[]): { pairsRead: Pair[]; lines: string[] } {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const at = (i: number) => spans[i]!.start;
   const header = spans.length;
