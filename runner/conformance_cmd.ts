@@ -3,6 +3,7 @@
 import path from "node:path";
 import { EXIT_FAILED, InvalidInput, UsageError } from "../cli/errors.js";
 import { checkOut, describeWriteError, writeOutput } from "./output.js";
+import { goldensOf } from "./scenario_files_run.js";
 import { PROBES } from "./malformed.js";
 import { SCALE_SIZES, scaleCases } from "./scale_check.js";
 import { runAdapter, type RunContext } from "./adapter_run.js";
@@ -97,11 +98,21 @@ function uniqueNames(adapters: AdapterReport[]): AdapterReport[] {
 }
 
 export async function conformanceCommand(args: string[], root: string, io: Io = PROCESS_IO): Promise<number> {
-  const o = parseOptions(args, root);
-  if (o.help) {
+  const parsed = parseOptions(args, root);
+  if (parsed.help) {
     io.stdout.write(USAGE);
     return 0;
   }
+  if (parsed.scenarios.length === 0) return run(parsed, root, io);
+  const goldens = await goldensOf(parsed.scenarios);
+  try {
+    return await run({ ...parsed, vectors: goldens.dir }, root, io);
+  } finally {
+    await goldens.remove();
+  }
+}
+
+async function run(o: Options, root: string, io: Io): Promise<number> {
   if (o.out !== null) await checkOut(o.out, o.reporter);
   if (o.list) return listSelection(o, io);
   const startedAt = new Date().toISOString();

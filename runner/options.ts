@@ -31,6 +31,8 @@ export interface Options {
   readonly reporter: ReporterName;
   readonly out: string | null;
   readonly vectors: string;
+  /** --scenario: authored scenario files or folders, run without goldens instead of --vectors. */
+  readonly scenarios: readonly string[];
   /** The checks beyond the corpus (README, "Checks beyond the corpus"). */
   readonly malformed: boolean;
   readonly scale: "off" | "quick" | "full";
@@ -55,6 +57,8 @@ selection
   --require-features all|LIST   a scenario skipped for lacking one of these features fails instead
   --shard I/N               the I-th of N stable parts of the selection, for a CI matrix (1 <= I <= N)
   --vectors DIR             the golden vectors to run (default: vectors/golden)
+  --scenario PATH           run authored scenario files (or every *.json below a folder) without goldens:
+                            the reference computes the expected bytes (repeatable; instead of --vectors)
 running
   --jobs N                  adapter processes per adapter (default 1); adapters always run concurrently
   --timeout SECONDS         deadline for each reply (default 10); a silent adapter is killed and restarted
@@ -87,6 +91,7 @@ const FLAGS = {
   reporter: { type: "string" },
   out: { type: "string" },
   vectors: { type: "string" },
+  scenario: { type: "string", multiple: true },
   bail: { type: "boolean" },
   "no-build": { type: "boolean" },
   strict: { type: "boolean" },
@@ -156,7 +161,8 @@ export function parseOptions(args: readonly string[], root: string): Options {
   }
   // The checks beyond the corpus run by default on a run of the kit's whole corpus (in a CI matrix, on its
   // first shard); a run narrowed to some scenarios, or of another corpus, asks for them by name.
-  const whole = v.filter === undefined && v.tag === undefined && v.name === undefined && v.skip === undefined && v.vectors === undefined && (v.shard === undefined || parseShard(v.shard).index === 1);
+  if (v.scenario !== undefined && v.vectors !== undefined) throw new UsageError("--scenario runs scenario files instead of golden vectors; it cannot be combined with --vectors");
+  const whole = v.filter === undefined && v.tag === undefined && v.name === undefined && v.skip === undefined && v.vectors === undefined && v.scenario === undefined && (v.shard === undefined || parseShard(v.shard).index === 1);
   return {
     malformed: v.malformed === undefined ? whole : oneOf("--malformed", v.malformed, ["on", "off"]) === "on",
     scale: v.scale === undefined ? (whole ? "quick" : "off") : oneOf("--scale", v.scale, ["off", "quick", "full"]),
@@ -179,6 +185,7 @@ export function parseOptions(args: readonly string[], root: string): Options {
     reporter,
     out,
     vectors: v.vectors === undefined ? path.join(root, GOLDEN_DIR) : parsePath("--vectors", v.vectors),
+    scenarios: (v.scenario ?? []).map((p) => parsePath("--scenario", p)),
     help: v.help,
   };
 }
