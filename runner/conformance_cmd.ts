@@ -1,5 +1,6 @@
 // `rsm conformance`: every selected golden vector against every selected adapter (README, "Running the
 // conformance suite"). This file only wires the runner's parts together: options, fleet, corpus, runs, reports.
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { EXIT_FAILED, InvalidInput, UsageError } from "../cli/errors.js";
 import { checkOut, describeWriteError, writeOutput } from "./output.js";
@@ -11,7 +12,7 @@ import { binsDir, writeBins } from "./bins.js";
 import { guardChildren, killAll } from "./children.js";
 import { listCorpus, readVector, type CorpusEntry } from "./corpus.js";
 import { CorpusStream } from "./corpus_stream.js";
-import { NO_EXPECTED_FAILURES, loadExpectedFailures } from "./expected_failures.js";
+import { NO_EXPECTED_FAILURES, checkExpectedReason, loadExpectedFailures, updatedList, type ExpectedFailures } from "./expected_failures.js";
 import { exitCode, isUnexpectedProblem, type AdapterReport } from "./model.js";
 import { USAGE, parseOptions, type Options } from "./options.js";
 import { openFleet, type FleetAdapter } from "./fleet.js";
@@ -121,6 +122,7 @@ async function run(o: Options, root: string, io: Io): Promise<number> {
 
   const release = guardChildren((text) => io.stderr.write(text));
   let adapters: AdapterReport[];
+  let expected: ExpectedFailures = NO_EXPECTED_FAILURES;
   let stream: CorpusStream | null = null;
   let progress: Progress | null = null;
   try {
@@ -130,7 +132,7 @@ async function run(o: Options, root: string, io: Io): Promise<number> {
     for (const a of fleet) a.ready.catch(() => {}); // awaited below; this only keeps an early usage error from leaving them unobserved
     const entries = await listCorpus(o.vectors);
     checkNames(o.names, entries.map((e) => e.name));
-    const expected = o.expectedFailures.length > 0 ? await loadExpectedFailures(o.expectedFailures, new Set([...entries.map((e) => e.name), ...CHECK_NAMES])) : NO_EXPECTED_FAILURES;
+    expected = o.expectedFailures.length > 0 ? await loadExpectedFailures(o.expectedFailures, new Set([...entries.map((e) => e.name), ...CHECK_NAMES])) : NO_EXPECTED_FAILURES;
     const stop = { stopped: false };
     // A bad golden stops the sending of further work at once; the run then ends with the list of bad files.
     const corpus = new CorpusStream(entries, streamSelection(o), () => (stop.stopped = true));
@@ -181,7 +183,14 @@ async function run(o: Options, root: string, io: Io): Promise<number> {
     progress?.clear();
   }
 
-  adapters = uniqueNames(adapters);
+  adapters = uniqueNames(adapters).map((a) => ({ ...a, results: a.results.map((r) => checkExpectedReason(expected, a.name, r)) }));
+  if (o.updateExpectedFailures !== null) {
+    const file = o.updateExpectedFailures;
+    const previous = await readFile(file, "utf8").catch(() => "");
+    const u = updatedList(previous, adapters);
+    await writeOutput(file, u.text);
+    note(`updated ${file}: ${u.added.length} added${u.added.length ? ` (${u.added.slice(0, 3).join(", ")}${u.added.length > 3 ? ", ..." : ""})` : ""}, ${u.removed.length} removed${u.removed.length ? ` (${u.removed.slice(0, 3).join(", ")}${u.removed.length > 3 ? ", ..." : ""})` : ""}`);
+  }
   let writeFailed = false;
   if (o.out !== null) {
     const dir = binsDir(o.out, o.reporter);

@@ -473,7 +473,7 @@ describe("selection, concurrency and CI options", () => {
     expect(one.filter((n) => two.includes(n))).toEqual([]);
   });
 
-  it("--expected-failures: a listed failure passes the run; a listed pass fails it under --strict", async () => {
+  it("--expected-failures: a listed failure passes the run; a listed pass fails it unless --no-strict", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), "rsm-xfail-"));
     const list = path.join(dir, "fake.txt");
     await writeFile(list, "# known divergences of the fake port\nb/third   # flips a byte of x\n\n");
@@ -484,9 +484,25 @@ describe("selection, concurrency and CI options", () => {
 
     await writeFile(list, "a/first\n");
     const stale = await runFake(["--mode", "ok"], ["--expected-failures", list]);
-    expect(stale.code).toBe(0);
+    expect(stale.code).toBe(1);
     expect(stale.adapter.counts.unexpected_passes).toBe(1);
-    expect((await runFake(["--mode", "ok"], ["--expected-failures", list, "--strict"])).code).toBe(1);
+    expect((await runFake(["--mode", "ok"], ["--expected-failures", list, "--no-strict"])).code).toBe(0);
+
+    // A rule after the name is the reason the entry expects: failing for another is a new failure.
+    await writeFile(list, "b/third  # R-WIRE-6\n");
+    expect((await runFake(["--mode", "wrong-byte", "--on", VICTIM], ["--expected-failures", list])).code).toBe(0);
+    await writeFile(list, "b/third  # R-CAS-2\n");
+    const other = await runFake(["--mode", "wrong-byte", "--on", VICTIM], ["--expected-failures", list]);
+    expect(other.code).toBe(1);
+    expect(result(other.adapter, VICTIM).reason).toMatch(/listed in --expected-failures as failing for R-CAS-2, but this is another failure\)$/);
+
+    // --update-expected-failures writes the run's failures, each with its likely rule, and drops what passes.
+    await writeFile(list, "a/first  # fixed meanwhile\n");
+    await runFake(["--mode", "wrong-byte", "--on", VICTIM], ["--update-expected-failures", list]);
+    const updated = await readFile(list, "utf8");
+    expect(updated).toMatch(/^b\/third {2}# R-[A-Z]+-\d+$/m);
+    expect(updated).not.toMatch(/^a\/first/m);
+    expect((await runFake(["--mode", "wrong-byte", "--on", VICTIM], ["--expected-failures", list])).code).toBe(0);
 
     await writeFile(list, "other-port b/third\n");
     expect((await runFake(["--mode", "wrong-byte", "--on", VICTIM], ["--expected-failures", list])).code).toBe(1);

@@ -9,7 +9,8 @@ const parse = (...args: string[]) => parseOptions(args, "/repo");
 describe("parseOptions", () => {
   it("has defaults and reads both --flag value and --flag=value", () => {
     const o = parse();
-    expect(o).toMatchObject({ jobs: 1, timeoutMs: 10_000, reporter: "human", build: true, bail: false, strict: false, shard: null, out: null });
+    expect(o).toMatchObject({ jobs: 1, timeoutMs: 10_000, reporter: "human", build: true, bail: false, strict: true, shard: null, out: null });
+    expect(parse("--no-strict").strict).toBe(false);
     expect(o.vectors).toBe(path.join("/repo", "vectors", "golden"));
     expect(parse("--timeout", ".5").timeoutMs).toBe(500);
     expect(parse("--help").help).toBe(true);

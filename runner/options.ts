@@ -27,6 +27,8 @@ export interface Options {
   readonly bail: boolean;
   readonly build: boolean;
   readonly expectedFailures: readonly string[];
+  /** --update-expected-failures: the list to rewrite from this run's failures. */
+  readonly updateExpectedFailures: string | null;
   readonly strict: boolean;
   readonly reporter: ReporterName;
   readonly out: string | null;
@@ -65,7 +67,10 @@ running
   --no-build                do not build stale adapters first
   --bail                    stop at the first unexpected failure or error
   --expected-failures FILE  known failures, one "[ADAPTER] SCENARIO" per line, # comments (repeatable)
-  --strict                  fail the run when a listed expected failure passes
+  --no-strict               a listed expected failure that passes is reported but does not fail the run
+                            (by default it does: --strict is the default)
+  --update-expected-failures FILE   rewrite FILE from this run: its failures, each with its likely rule;
+                            scenarios that pass are dropped
 reporting
   --reporter human|json|junit   default human; json goes to stdout unless --out; junit needs --out
   --out PATH                human: a directory for expected/actual .bin files of every mismatch;
@@ -95,6 +100,8 @@ const FLAGS = {
   bail: { type: "boolean" },
   "no-build": { type: "boolean" },
   strict: { type: "boolean" },
+  "no-strict": { type: "boolean" },
+  "update-expected-failures": { type: "string" },
   malformed: { type: "string" },
   scale: { type: "string" },
   env: { type: "string" },
@@ -181,7 +188,9 @@ export function parseOptions(args: readonly string[], root: string): Options {
     bail: v.bail === true,
     build: v["no-build"] !== true,
     expectedFailures: (v["expected-failures"] ?? []).map((f) => parsePath("--expected-failures", f)),
-    strict: v.strict === true,
+    // Strict by default: a listed failure that passes fails the run, so a stale list cannot hide a regression.
+    strict: v["no-strict"] !== true,
+    updateExpectedFailures: v["update-expected-failures"] === undefined ? null : parsePath("--update-expected-failures", v["update-expected-failures"]),
     reporter,
     out,
     vectors: v.vectors === undefined ? path.join(root, GOLDEN_DIR) : parsePath("--vectors", v.vectors),
