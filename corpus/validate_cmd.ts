@@ -2,6 +2,7 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import { formatProblem, loadScenarioBytes } from "../reference/index.js";
+import { tagProblems, tagVocabulary } from "./tags.js";
 import { parseFlags } from "../cli/args.js";
 import { EXIT_OK, InvalidInput, UsageError } from "../cli/errors.js";
 import { SCENARIOS_DIR, listJson, readScenarioFile, type ReadOptions } from "./scenario_files.js";
@@ -31,6 +32,7 @@ export async function validateCommand(args: string[], root: string, out: (line: 
   const targets = positionals.length > 0 ? positionals : [path.join(root, SCENARIOS_DIR)];
   const files = (await Promise.all(targets.map(expand))).flat();
   const problems: string[] = [];
+  const vocabulary = tagVocabulary(root);
   for (const file of files) {
     const shown = path.relative(process.cwd(), file) || file;
     const read = await readScenarioFile(file, shown, options);
@@ -41,6 +43,7 @@ export async function validateCommand(args: string[], root: string, out: (line: 
     const result = loadScenarioBytes(read.bytes);
     // A loop, not push(...): a scenario of 200,000 bad steps would overflow the stack as arguments.
     if (!result.ok) for (const p of result.problems) problems.push(formatProblem(shown, p));
+    else for (const line of tagProblems(shown, result.authored.tags, vocabulary)) problems.push(line);
   }
   if (problems.length > 0) throw new InvalidInput([...problems, `${files.length} file(s) checked, invalid scenarios found`]);
   out(`${files.length} scenario(s) valid`);

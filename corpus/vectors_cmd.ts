@@ -7,6 +7,7 @@ import { EXIT_FAILED, EXIT_OK, InvalidInput } from "../cli/errors.js";
 import { parseFlags } from "../cli/args.js";
 import { removeStaleTemporaries, writeFileAtomic } from "../cli/fs_atomic.js";
 import { buildGolden, formatGolden } from "./golden.js";
+import { tagProblems, tagVocabulary } from "./tags.js";
 import { LINES_PER_GOLDEN, capped, goldenChanges } from "./golden_diff.js";
 import { GOLDEN_DIR, SCENARIOS_DIR, goldenPath, listJson, nameOf, readScenarioFile, scenarioPath, type ReadOptions } from "./scenario_files.js";
 
@@ -33,6 +34,7 @@ export async function planVectors(root: string, options: ReadOptions = {}): Prom
   const goldenNames = new Set((await listJson(path.join(root, GOLDEN_DIR))).map(nameOf));
   const plan: VectorsPlan = { created: [], updated: [], orphaned: [], unchanged: 0, texts: new Map(), previous: new Map() };
   const invalid: string[] = [];
+  const vocabulary = tagVocabulary(root);
   for (const name of scenarioNames) {
     const source = `${SCENARIOS_DIR.split(path.sep).join("/")}/${name}.json`;
     const read = await readScenarioFile(scenarioPath(root, name), source, options);
@@ -43,6 +45,11 @@ export async function planVectors(root: string, options: ReadOptions = {}): Prom
     const outcome = buildGolden(name, source, read.bytes);
     if (!outcome.ok) {
       for (const line of outcome.lines) invalid.push(line);
+      continue;
+    }
+    const unknown = tagProblems(source, outcome.golden.tags, vocabulary);
+    if (unknown.length > 0) {
+      for (const line of unknown) invalid.push(line);
       continue;
     }
     const text = formatGolden(outcome.golden);
