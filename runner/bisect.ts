@@ -21,7 +21,7 @@ function upAfter(scenario: NormalizedScenario, k: number): number[] {
 }
 
 /** Steps 0..k, then a snapshot of every up node: the state after step k, as bytes (R-SNAP-3: it changes nothing). */
-function prefix(scenario: NormalizedScenario, k: number): { scenario: NormalizedScenario; up: number[] } {
+export function prefixScenario(scenario: NormalizedScenario, k: number): { scenario: NormalizedScenario; up: number[] } {
   const up = upAfter(scenario, k);
   const steps = [...scenario.steps.slice(0, k + 1), { op: "snapshot", nodes: up } as Step] as unknown as NormalizedScenario["steps"];
   return { scenario: { cluster: scenario.cluster, steps }, up };
@@ -42,7 +42,7 @@ export interface Bisection {
 export async function bisectDivergence(session: Session, name: string, scenario: NormalizedScenario, upTo: number): Promise<Bisection> {
   /** The nodes whose state after step k differs, or a string saying why the adapter could not tell. */
   const differing = async (k: number): Promise<number[] | string> => {
-    const p = prefix(scenario, k);
+    const p = prefixScenario(scenario, k);
     const expected = runScenario(p.scenario).snapshots.slice(-p.up.length) as SnapshotEntry[];
     const o = await session.run({ name: `${name} (steps 0..${k}, then a snapshot)`, scenario: p.scenario, scenarioText: scenarioJson(p.scenario), trace: false });
     if (o.kind === "refused") return `the adapter answered a prefix of the scenario with an error: ${o.message}`;

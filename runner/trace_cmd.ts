@@ -1,0 +1,335 @@
+// `rsm trace FILE-or-NAME`: the reference's state of every node after every step, readably; with --exec, a
+// port's states beside it, the nodes that differ marked, stopping after the first step where they differ.
+// A scenario whose trace would be too big to hold (steps x nodes x snapshot size) is not traced: its first
+// divergence is bisected (runner/bisect.ts) and only a window around it is shown, each step's state read from
+// a re-run of the scenario's prefix ending in a snapshot.
+import { stat } from "node:fs/promises";
+import path from "node:path";
+import {
+  Cluster,
+  SnapshotDecodeError,
+  bytesToHex,
+  decodeSnapshot,
+  formatProblem,
+  hexToBytes,
+  loadScenarioBytes,
+  nodeSnapshot,
+  runScenario,
+  type NormalizedScenario,
+  type Step,
+  type TraceEntry,
+} from "../reference/index.js";
+import { parseFlags } from "../cli/args.js";
+import { AdapterStartFailed, EXIT_FAILED, EXIT_OK, InvalidInput, UsageError } from "../cli/errors.js";
+import { snapshotLines } from "../corpus/snapshot_text.js";
+import { goldenPath, readScenarioFile } from "../corpus/scenario_files.js";
+import { bisectDivergence, prefixScenario } from "./bisect.js";
+import { readVector } from "./corpus.js";
+import { lineDiff } from "./diagnose.js";
+import { scenarioJson } from "./protocol.js";
+import { Session } from "./session.js";
+import { splitCommandLine } from "./shell_words.js";
+
+export const TRACE_USAGE = `usage: rsm trace [options] FILE-OR-NAME
+
+Prints the reference's state of every node after every step of a scenario: the step as one line of JSON,
+then for each node whether it is up, down or isolated (in the partition set P, SPEC.md 2.2), its
+commit_index and last_applied, and its snapshot decoded as \`rsm decode\` shows it. The argument is an
+authored scenario file, or a corpus name such as keys/nine-vs-ten (vectors/golden/NAME.json).
+
+  --steps A..B         show only steps A to B (inclusive, 0-based); --steps N shows step N alone
+  --node N             show only node N (repeatable)
+  --exec "COMMAND"     also ask this adapter for its trace and show its states beside the reference's:
+                       "  " a node that agrees, "-" the reference and "+" the port for one that differs,
+                       with a diff of the two snapshots; stops after the first step that differs
+  --all                with --exec, go on past the first step that differs
+  --timeout SECONDS    with --exec, how long the adapter has per request (default 60)
+
+A scenario whose whole trace would exceed 32 Mi characters is not traced with --exec: the first
+divergence is bisected over prefixes of the scenario and only the steps around it are shown (or --steps).
+
+exit codes: 0 no divergence (or no --exec), 1 a divergence shown or the adapter failed, 2 usage or invalid input
+`;
+
+/** Steps x nodes x snapshot hex above which the port is not asked for a whole trace. */
+export const MAX_TRACE_CHARS = 32 * 1024 * 1024;
+
+export interface TraceOptions {
+  /** MAX_TRACE_CHARS unless a test says otherwise. */
+  readonly maxTraceChars?: number;
+}
+
+type Status = "up" | "down" | "isolated";
+
+/** Each node's status after each step, from the steps alone (SPEC.md 2.2): index [step][node - 1]. */
+export function statusesAfter(scenario: NormalizedScenario): Status[][] {
+  const n = scenario.cluster.nodes;
+  let isolated = new Set<number>();
+  const down = new Set<number>();
+  return scenario.steps.map((s) => {
+    if (s.op === "partition") isolated = new Set(s.nodes);
+    else if (s.op === "crash") down.add(s.node);
+    else if (s.op === "restart") down.delete(s.node);
+    else if (s.op === "heal") {
+      isolated = new Set();
+      down.clear();
+    }
+    return Array.from({ length: n }, (_, i) => (down.has(i + 1) ? "down" : isolated.has(i + 1) ? "isolated" : "up"));
+  });
+}
+
+interface NodeState {
+  readonly hex: string | null;
+  /** Known for the reference only. */
+  readonly commitIndex: number | null;
+}
+
+/** Runs the reference step by step, handing each step's states to `each`; stops after step `last`. */
+function referenceSteps(scenario: NormalizedScenario, last: number, each: (step: number, states: NodeState[]) => boolean | void): void {
+  const cluster = new Cluster(scenario.cluster);
+  for (let i = 0; i <= last; i++) {
+    const step = scenario.steps[i]!;
+    if (step.op !== "snapshot") cluster.apply(step);
+    const states = cluster.nodes.map((n) => ({ hex: n.up ? bytesToHex(nodeSnapshot(n)) : null, commitIndex: n.up ? n.commitIndex : null }));
+    if (each(i, states) === false) return;
+  }
+}
+
+/** The decoded lines of a snapshot, or what is wrong with its bytes. */
+function decodedLines(hex: string): { lines: string[]; lastApplied: string } {
+  try {
+    const d = decodeSnapshot(hexToBytes(hex));
+    return { lines: snapshotLines(d), lastApplied: String(d.lastIncludedIndex) };
+  } catch (err) {
+    if (!(err instanceof SnapshotDecodeError)) throw err;
+    return { lines: [`does not decode: ${err.message}`, `hex ${hex.length > 96 ? `${hex.slice(0, 96)}... (${hex.length / 2} bytes)` : hex}`], lastApplied: "?" };
+  }
+}
+
+function summary(node: number, status: Status, s: NodeState): string {
+  if (s.hex === null) return `node ${node}: ${status === "down" ? "down" : `${status}, but no state (null)`}`;
+  const d = decodedLines(s.hex);
+  const ci = s.commitIndex === null ? "" : `commit_index ${s.commitIndex}, `;
+  return `node ${node}: ${status === "down" ? "down, but has a state" : status}, ${ci}last_applied ${d.lastApplied}`;
+}
+
+function stepLine(i: number, step: Step): string {
+  return `step ${i}: ${JSON.stringify(step)}`;
+}
+
+/** One node's full text: the summary line, then its snapshot decoded, indented. */
+function nodeLines(node: number, status: Status, s: NodeState): string[] {
+  const lines = [summary(node, status, s)];
+  if (s.hex !== null) for (const l of decodedLines(s.hex).lines) lines.push(`  ${l}`);
+  return lines;
+}
+
+/** Parses --steps: "A..B" or "N", within the scenario's steps. */
+export function parseSteps(text: string | undefined, count: number): { from: number; to: number } | null {
+  if (text === undefined) return null;
+  const m = /^(\d+)(?:\.\.(\d+))?$/.exec(text.trim());
+  if (!m) throw new UsageError(`--steps: expected A..B or N (0-based step numbers), got ${JSON.stringify(text)}`);
+  const from = Number(m[1]);
+  const to = m[2] === undefined ? from : Number(m[2]);
+  if (from > to) throw new UsageError(`--steps: ${text} is an empty range; expected A..B with A <= B`);
+  if (to >= count) throw new UsageError(`--steps: ${text} goes past the scenario's last step, ${count - 1}`);
+  return { from, to };
+}
+
+function parseNodes(texts: string[], n: number): number[] | null {
+  if (texts.length === 0) return null;
+  const nodes = texts.map((t) => {
+    if (!/^\d+$/.test(t) || Number(t) < 1 || Number(t) > n) throw new UsageError(`--node: expected a node id in 1..${n}, got ${JSON.stringify(t)}`);
+    return Number(t);
+  });
+  return [...new Set(nodes)].sort((a, b) => a - b);
+}
+
+/** An authored scenario file, or a corpus name (vectors/golden/NAME.json): its name and normalized scenario. */
+export async function loadTraceTarget(arg: string, root: string): Promise<{ name: string; scenario: NormalizedScenario }> {
+  const info = await stat(arg).catch(() => null);
+  if (info?.isFile()) {
+    const read = await readScenarioFile(arg, arg);
+    if (!read.ok) throw new InvalidInput([read.line]);
+    const loaded = loadScenarioBytes(read.bytes);
+    if (!loaded.ok) throw new InvalidInput([formatProblem(arg, loaded.problems[0]!)]);
+    return { name: arg, scenario: loaded.scenario };
+  }
+  const file = goldenPath(root, arg);
+  if (!(await stat(file).catch(() => null))?.isFile()) {
+    throw new UsageError(`trace: ${JSON.stringify(arg)} is neither a scenario file nor a corpus name (no ${path.relative(process.cwd(), file) || file})`);
+  }
+  const v = readVector({ name: arg, path: file });
+  if (typeof v === "string") throw new InvalidInput([v]);
+  return { name: arg, scenario: v.golden.scenario };
+}
+
+export async function traceCommand(args: string[], root: string, out: (line: string) => void, options: TraceOptions = {}): Promise<number> {
+  const { values, positionals } = parseFlags(
+    "trace",
+    args,
+    { steps: { type: "string" }, node: { type: "string", multiple: true }, exec: { type: "string" }, all: { type: "boolean" }, timeout: { type: "string" } },
+    true,
+  );
+  if (values.help) {
+    out(TRACE_USAGE.trimEnd());
+    return EXIT_OK;
+  }
+  if (positionals.length !== 1) throw new UsageError("trace: expected exactly one argument, a scenario file or a corpus name");
+  if (values.all && values.exec === undefined) throw new UsageError("--all: only means something with --exec");
+  let timeoutMs = 60_000;
+  if (values.timeout !== undefined) {
+    if (!/^\d+(\.\d+)?$/.test(values.timeout) || Number(values.timeout) <= 0) throw new UsageError(`--timeout: expected a number of seconds, got ${JSON.stringify(values.timeout)}`);
+    timeoutMs = Number(values.timeout) * 1000;
+  }
+  const argv = values.exec === undefined ? null : splitCommandLine(values.exec);
+  if (argv !== null && (argv.length === 0 || argv[0] === "")) throw new UsageError("--exec: expected a command line, got one without a program");
+  const { name, scenario } = await loadTraceTarget(positionals[0]!, root);
+  const window = parseSteps(values.steps, scenario.steps.length);
+  const nodes = parseNodes(values.node ?? [], scenario.cluster.nodes) ?? Array.from({ length: scenario.cluster.nodes }, (_, i) => i + 1);
+  const statuses = statusesAfter(scenario);
+  const from = window?.from ?? 0;
+  const to = window?.to ?? scenario.steps.length - 1;
+
+  if (argv === null) {
+    out(`trace of ${name}: ${scenario.cluster.nodes} node(s), leader ${scenario.cluster.leader}, ${scenario.steps.length} step(s), the reference's states`);
+    referenceSteps(scenario, to, (i, states) => {
+      if (i < from) return;
+      out(stepLine(i, scenario.steps[i]!));
+      for (const n of nodes) for (const l of nodeLines(n, statuses[i]![n - 1]!, states[n - 1]!)) out(`  ${l}`);
+    });
+    return EXIT_OK;
+  }
+
+  let session: Session;
+  try {
+    session = await Session.start({ argv, cwd: process.cwd() }, timeoutMs);
+  } catch (err) {
+    if (!(err instanceof AdapterStartFailed)) throw err;
+    out(`trace: the adapter did not start: ${err.message}`);
+    if (err.stderrTail) out(err.stderrTail.trimEnd());
+    return EXIT_FAILED;
+  }
+  try {
+    out(`trace of ${name}: ${scenario.cluster.nodes} node(s), leader ${scenario.cluster.leader}, ${scenario.steps.length} step(s), the reference ("-") against ${session.hello.name} ("+")`);
+    const big = estimateTraceChars(scenario) > (options.maxTraceChars ?? MAX_TRACE_CHARS);
+    return big
+      ? await bisected(session, name, scenario, { window, nodes, statuses, all: values.all === true }, out)
+      : await traced(session, name, scenario, { from, to, nodes, statuses, all: values.all === true }, out);
+  } finally {
+    await session.close();
+  }
+}
+
+/** Steps x nodes x the largest snapshot the reference ends with or emits, in hex characters. */
+function estimateTraceChars(scenario: NormalizedScenario): number {
+  const run = runScenario(scenario);
+  let largest = Math.max(0, ...run.snapshots.map((s) => s.hex.length));
+  const cluster = new Cluster(scenario.cluster);
+  for (const step of scenario.steps) if (step.op !== "snapshot") cluster.apply(step);
+  for (const n of cluster.nodes) largest = Math.max(largest, nodeSnapshot(n).length * 2);
+  return scenario.steps.length * scenario.cluster.nodes * largest;
+}
+
+interface Shown {
+  readonly nodes: number[];
+  readonly statuses: Status[][];
+  readonly all: boolean;
+}
+
+/** One step, reference against port; returns whether any shown node differs. */
+function compareStep(i: number, step: Step, expected: NodeState[], actual: (string | null)[], o: Shown, out: (line: string) => void): number[] {
+  const differing = o.nodes.filter((n) => expected[n - 1]!.hex !== actual[n - 1]);
+  out(`${differing.length > 0 ? "!" : " "} ${stepLine(i, step)}${differing.length > 0 ? `  <- differs at node${differing.length > 1 ? "s" : ""} ${differing.join(", ")}` : ""}`);
+  for (const n of o.nodes) {
+    const status = o.statuses[i]![n - 1]!;
+    const e = expected[n - 1]!;
+    const a = { hex: actual[n - 1] ?? null, commitIndex: null };
+    if (!differing.includes(n)) {
+      out(`    ${summary(n, status, e)} (port agrees)`);
+      continue;
+    }
+    out(`  - ${summary(n, status, e)}`);
+    out(`  + ${summary(n, status, a)}`);
+    const el = e.hex === null ? [] : decodedLines(e.hex).lines;
+    const al = a.hex === null ? [] : decodedLines(a.hex).lines;
+    for (const l of lineDiff(el, al)) out(`    ${l}`);
+  }
+  return differing;
+}
+
+/** The port's whole trace at once; every step compared, the window shown. */
+async function traced(session: Session, name: string, scenario: NormalizedScenario, o: Shown & { from: number; to: number }, out: (line: string) => void): Promise<number> {
+  const outcome = await session.run({ name, scenario, scenarioText: scenarioJson(scenario), trace: true });
+  if (outcome.kind !== "result") return adapterFailed(outcome, out);
+  const trace = outcome.trace as TraceEntry[];
+  let first: { step: number; nodes: number[] } | null = null;
+  let shownDivergence = false;
+  referenceSteps(scenario, scenario.steps.length - 1, (i, states) => {
+    const actual = trace[i]!.states;
+    const all = states.map((_, k) => k + 1).filter((n) => states[n - 1]!.hex !== actual[n - 1]);
+    if (all.length > 0 && first === null) first = { step: i, nodes: all };
+    if (i < o.from || i > o.to) return;
+    const d = compareStep(i, scenario.steps[i]!, states, actual, o, out);
+    if (d.length > 0) {
+      shownDivergence = true;
+      if (!o.all) return false;
+    }
+  });
+  const f = first as { step: number; nodes: number[] } | null;
+  out(f === null ? "the port's trace agrees with the reference at every step" : `first divergence: after step ${f.step}, node${f.nodes.length > 1 ? "s" : ""} ${f.nodes.join(", ")}`);
+  return shownDivergence ? EXIT_FAILED : EXIT_OK;
+}
+
+/** Too big to trace: bisect for the first divergence, then show a window from re-runs of prefixes. */
+async function bisected(
+  session: Session,
+  name: string,
+  scenario: NormalizedScenario,
+  o: Shown & { window: { from: number; to: number } | null },
+  out: (line: string) => void,
+): Promise<number> {
+  const expected = runScenario(scenario).snapshots;
+  const outcome = await session.run({ name, scenario, scenarioText: scenarioJson(scenario), trace: false, expected });
+  if (outcome.kind !== "result") return adapterFailed(outcome, out);
+  const mismatch = expected.find((e, i) => outcome.snapshots[i]?.hex !== e.hex);
+  const upTo = mismatch?.step ?? scenario.steps.length - 1;
+  out(`(the whole trace would be too big: bisecting for the first divergence over prefixes of the scenario)`);
+  const b = await bisectDivergence(session, name, scenario, upTo);
+  if (b.divergence === null && o.window === null) {
+    out(`no divergence found: ${b.note ?? "none"}`);
+    return EXIT_OK;
+  }
+  const k = b.divergence?.step;
+  const from = o.window?.from ?? Math.max(0, k! - 2);
+  const to = o.window?.to ?? Math.min(scenario.steps.length - 1, k! + (o.all ? 2 : 0));
+  let shownDivergence = false;
+  const states: NodeState[][] = [];
+  referenceSteps(scenario, to, (i, s) => {
+    if (i >= from) states[i] = s;
+  });
+  for (let i = from; i <= to; i++) {
+    const p = prefixScenario(scenario, i);
+    const run = await session.run({ name: `${name} (steps 0..${i}, then a snapshot)`, scenario: p.scenario, scenarioText: scenarioJson(p.scenario), trace: false });
+    if (run.kind !== "result") return adapterFailed(run, out);
+    const actual: (string | null)[] = new Array(scenario.cluster.nodes).fill(null);
+    const got = run.snapshots.slice(-p.up.length);
+    p.up.forEach((n, j) => (actual[n - 1] = got[j]?.hex ?? null));
+    const d = compareStep(i, scenario.steps[i]!, states[i]!, actual, o, out);
+    if (d.length > 0) {
+      shownDivergence = true;
+      if (!o.all) break;
+    }
+  }
+  out(b.divergence === null ? `no divergence found: ${b.note ?? "none"}` : `first divergence: after step ${b.divergence.step}, node${b.divergence.nodes.length > 1 ? "s" : ""} ${b.divergence.nodes.join(", ")}`);
+  return shownDivergence ? EXIT_FAILED : EXIT_OK;
+}
+
+function adapterFailed(outcome: Exclude<Awaited<ReturnType<Session["run"]>>, { kind: "result" }>, out: (line: string) => void): number {
+  if (outcome.kind === "refused") out(`trace: the adapter refused the scenario: ${outcome.message}`);
+  else if (outcome.kind === "broken") {
+    out(`trace: the adapter broke: ${outcome.reason}`);
+    if (outcome.stderr) out(outcome.stderr.trimEnd());
+  } else out("trace: the request was never answered");
+  return EXIT_FAILED;
+}
