@@ -21,6 +21,16 @@ describe("rsm CLI", () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it("validate: a tag the vocabulary (vectors/tags.json) does not document is a problem, named with its path", async () => {
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const dir = mkdtempSync(path.join((await import("node:os")).tmpdir(), "rsm-tags-"));
+    const file = path.join(dir, "x.json");
+    writeFileSync(file, JSON.stringify({ description: "d", tags: ["keys", "utf16"], steps: [{ op: "snapshot", nodes: [1] }] }));
+    const r = rsm("validate", file);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/x\.json tags\[1\]: unknown tag "utf16"; expected one of the tags vectors\/tags\.json documents/);
+  });
+
   it("validate: the corpus is valid", () => {
     const r = rsm("validate");
     expect(r.stderr).toBe("");
