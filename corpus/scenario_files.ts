@@ -6,6 +6,8 @@ import { InvalidInput } from "../cli/errors.js";
 
 export const SCENARIOS_DIR = path.join("vectors", "scenarios");
 export const GOLDEN_DIR = path.join("vectors", "golden");
+/** Decode vectors, authored (SPEC.md section 8); their goldens are GOLDEN_DIR/decode. */
+export const DECODE_DIR = path.join("vectors", "decode");
 
 /**
  * Every *.json below dir, as paths relative to dir with "/" separators, sorted for a stable order. Symbolic

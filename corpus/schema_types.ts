@@ -9,7 +9,7 @@ import { compile } from "json-schema-to-typescript";
 import { SCHEMA_DOCUMENTS, addKitKeywords } from "../reference/schemas.js";
 import { writeFileAtomic } from "../cli/fs_atomic.js";
 
-export const SCHEMAS = ["scenario", "normalized", "protocol", "golden", "report"] as const;
+export const SCHEMAS = ["scenario", "normalized", "protocol", "golden", "report", "decode", "decode_golden"] as const;
 
 const BANNER = "// Generated from schema/NAME.schema.json by `npm run cli -- types`. Do not edit by hand.\n";
 
@@ -33,6 +33,7 @@ export function typesPath(root: string, name: string): string {
 /** The runner's hot validators, compiled ahead of time: see runner/validators.ts. */
 export const STANDALONE = {
   golden: "golden.schema.json",
+  decodeGolden: "decode_golden.schema.json",
   adapterMessage: "protocol.schema.json#/$defs/adapterMessage",
 } as const;
 

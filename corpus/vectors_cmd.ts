@@ -9,7 +9,8 @@ import { removeStaleTemporaries, writeFileAtomic } from "../cli/fs_atomic.js";
 import { buildGolden, formatGolden } from "./golden.js";
 import { tagProblems, tagVocabulary } from "./tags.js";
 import { LINES_PER_GOLDEN, capped, goldenChanges } from "./golden_diff.js";
-import { GOLDEN_DIR, SCENARIOS_DIR, goldenPath, listJson, nameOf, readScenarioFile, scenarioPath, type ReadOptions } from "./scenario_files.js";
+import { DECODE_TOPIC, buildDecodeGolden, formatDecodeGolden } from "./decode_vectors.js";
+import { DECODE_DIR, GOLDEN_DIR, SCENARIOS_DIR, goldenPath, listJson, nameOf, readScenarioFile, scenarioPath, type ReadOptions } from "./scenario_files.js";
 
 export interface VectorsPlan {
   created: string[];
@@ -35,24 +36,35 @@ export async function planVectors(root: string, options: ReadOptions = {}): Prom
   const plan: VectorsPlan = { created: [], updated: [], orphaned: [], unchanged: 0, texts: new Map(), previous: new Map() };
   const invalid: string[] = [];
   const vocabulary = tagVocabulary(root);
-  for (const name of scenarioNames) {
-    const source = `${SCENARIOS_DIR.split(path.sep).join("/")}/${name}.json`;
-    const read = await readScenarioFile(scenarioPath(root, name), source, options);
+  const decodeNames = (await listJson(path.join(root, DECODE_DIR))).map(nameOf);
+  // Scenarios first, then decode vectors (SPEC.md section 8), each golden built by the reference.
+  const sources = [
+    ...scenarioNames.map((name) => ({ name, source: `${SCENARIOS_DIR.split(path.sep).join("/")}/${name}.json`, file: scenarioPath(root, name), decode: false })),
+    ...decodeNames.map((n) => ({ name: `${DECODE_TOPIC}/${n}`, source: `${DECODE_DIR.split(path.sep).join("/")}/${n}.json`, file: path.join(root, DECODE_DIR, `${n}.json`), decode: true })),
+  ];
+  for (const { name, source, file, decode } of sources) {
+    if (!decode && name.split("/")[0] === DECODE_TOPIC) {
+      invalid.push(`${source}: the topic "${DECODE_TOPIC}" is reserved for decode vectors (vectors/decode, SPEC.md section 8); expected another folder`);
+      continue;
+    }
+    const read = await readScenarioFile(file, source, options);
     if (!read.ok) {
       invalid.push(read.line);
       continue;
     }
-    const outcome = buildGolden(name, source, read.bytes);
-    if (!outcome.ok) {
-      for (const line of outcome.lines) invalid.push(line);
+    const built = decode
+      ? ((o) => (o.ok ? { ok: true as const, tags: o.golden.tags, text: formatDecodeGolden(o.golden) } : o))(buildDecodeGolden(name.slice(DECODE_TOPIC.length + 1), source, read.bytes))
+      : ((o) => (o.ok ? { ok: true as const, tags: o.golden.tags, text: formatGolden(o.golden) } : o))(buildGolden(name, source, read.bytes));
+    if (!built.ok) {
+      for (const line of built.lines) invalid.push(line);
       continue;
     }
-    const unknown = tagProblems(source, outcome.golden.tags, vocabulary);
+    const unknown = tagProblems(source, built.tags, vocabulary);
     if (unknown.length > 0) {
       for (const line of unknown) invalid.push(line);
       continue;
     }
-    const text = formatGolden(outcome.golden);
+    const text = built.text;
     // Another `vectors` running beside this one may have removed it meanwhile.
     const existing = goldenNames.has(name) ? await readFile(goldenPath(root, name), "utf8").catch(ifMissing(null)) : null;
     if (existing === text) plan.unchanged++;
@@ -63,7 +75,7 @@ export async function planVectors(root: string, options: ReadOptions = {}): Prom
     }
   }
   if (invalid.length > 0) throw new InvalidInput(invalid);
-  const known = new Set(scenarioNames);
+  const known = new Set(sources.map((s) => s.name));
   plan.orphaned = [...goldenNames].filter((n) => !known.has(n));
   return plan;
 }
@@ -103,7 +115,7 @@ export async function vectorsCommand(args: string[], root: string, out: (line: s
       out(`stale    ${rel(n)} (the reference now gives other bytes or its scenario changed)`);
       changes(n);
     }
-    for (const n of plan.orphaned) out(`orphaned ${rel(n)} (no scenario ${path.join(SCENARIOS_DIR, `${n}.json`)})`);
+    for (const n of plan.orphaned) out(`orphaned ${rel(n)} (no ${n.startsWith(`${DECODE_TOPIC}/`) ? `decode vector ${path.join(DECODE_DIR, `${n.slice(DECODE_TOPIC.length + 1)}.json`)}` : `scenario ${path.join(SCENARIOS_DIR, `${n}.json`)}`})`);
     const bad = plan.created.length + plan.updated.length + plan.orphaned.length;
     out(bad === 0 ? `goldens are fresh (${plan.unchanged} checked)` : `${bad} golden file(s) out of date${total()}`);
     return bad === 0 ? EXIT_OK : EXIT_FAILED;

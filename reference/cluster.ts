@@ -2,6 +2,9 @@
 // rejoin by one-shot snapshot push, and one replication round after every step but snapshot.
 import { invariant } from "./assert.js";
 import type { Command, LogEntry } from "./log.js";
+import { bytesToHex } from "./bytes.js";
+import { decodeVerdict, keyString } from "./decode.js";
+import { encodeSnapshot, snapshotFields } from "./snapshot.js";
 import { applyCommand } from "./state_machine.js";
 import { KeyTable, Store } from "./store.js";
 import type { NormalizedScenario, Step } from "./types/normalized.gen.js";
@@ -19,6 +22,18 @@ export interface Node {
   commitIndex: number;
   lastApplied: number;
   store: Store;
+  /**
+   * R-SAVED-1: the saved snapshot's bytes, or null. Installs share the leader's bytes (R-INSTALL-1), which
+   * are never mutated, so an install copies a reference, not the snapshot.
+   */
+  saved: Uint8Array | null;
+  /** R-SAVED-1: saved_index, the length of the discarded prefix of this node's log (0 with no saved snapshot). */
+  savedIndex: number;
+}
+
+/** A node's snapshot of its current state (section 4; R-SAVED-4: never its saved bytes). */
+export function nodeSnapshot(node: Node): Uint8Array {
+  return encodeSnapshot(snapshotFields(node.currentTerm, node.lastApplied, node.store.sorted()));
 }
 
 export class Cluster {
@@ -41,6 +56,8 @@ export class Cluster {
       commitIndex: 0,
       lastApplied: 0,
       store: new Store(this.keys),
+      saved: null,
+      savedIndex: 0,
     }));
     this.leader = this.node(cluster.leader);
     this.followers = this.nodes.filter((n) => n !== this.leader);
@@ -98,6 +115,9 @@ export class Cluster {
         this.isolated = new Set();
         for (const n of this.nodes) if (!n.up) this.restart(n);
         break;
+      case "compact":
+        this.compact(this.node(step.node));
+        break;
     }
     // R-PART-1, R-RESTART-2, R-HEAL-1, R-REJOIN-1: followers that became reachable rejoin, ascending id.
     for (const f of this.followers) {
@@ -114,13 +134,32 @@ export class Cluster {
     f.lastApplied = 0;
   }
 
-  /** R-RESTART-2: up again, empty, indices 0; it rejoins (in `apply`) only if it is not isolated. */
+  /**
+   * R-RESTART-2: up again, empty, indices 0; R-SAVED-3: or restored from its saved snapshot, decoded once.
+   * It rejoins (in `apply`) only if it is not isolated.
+   */
   private restart(f: Node): void {
     invariant(!f.up, `restart of node ${f.id}, which is up, should have been rejected`);
     f.up = true;
     f.store = new Store(this.keys);
     f.commitIndex = 0;
     f.lastApplied = 0;
+    if (f.saved === null) return;
+    const verdict = decodeVerdict(f.saved);
+    invariant(verdict.ok, `node ${f.id}'s saved snapshot does not decode`);
+    for (const { key, value } of verdict.snapshot.pairs) f.store.set(keyString(key), bytesToHex(value));
+    f.commitIndex = f.lastApplied = f.savedIndex;
+  }
+
+  /**
+   * R-COMPACT-2: saved := the bytes a snapshot step would emit now; entries 1..last_applied are discarded.
+   * The reference keeps one leader log that every node's log is a prefix of, so discarding is the index
+   * alone: no entry at or below savedIndex is ever read for this node again (checkInvariants).
+   */
+  private compact(n: Node): void {
+    invariant(n.up, `compact of node ${n.id}, which is down, should have been rejected`);
+    n.saved = nodeSnapshot(n);
+    n.savedIndex = n.lastApplied;
   }
 
   /**
@@ -131,6 +170,11 @@ export class Cluster {
    */
   private rejoin(f: Node): void {
     invariant(this.leader.lastApplied === this.leader.commitIndex, "the leader has unapplied committed entries");
+    // R-INSTALL-1..3: decided now, on f's log length, before anything is copied and before the round.
+    if (f.logLength < this.leader.savedIndex) {
+      f.saved = this.leader.saved;
+      f.savedIndex = this.leader.savedIndex;
+    }
     f.logLength = this.log.length;
     f.store = this.leader.store.clone();
     f.commitIndex = this.leader.commitIndex;
@@ -171,6 +215,8 @@ export class Cluster {
     for (const n of this.nodes) {
       invariant(n.logLength <= this.log.length, `node ${n.id}'s log is not a prefix of the leader's`);
       invariant(n.lastApplied <= n.commitIndex, `node ${n.id} applied past its commit index`);
+      invariant(n.savedIndex <= n.logLength, `node ${n.id} discarded entries it does not hold`);
+      invariant(!n.up || n.lastApplied >= n.savedIndex, `node ${n.id} would apply entries it discarded`);
     }
   }
 }

@@ -37,4 +37,9 @@ export type {
   RunnerMessage,
   SnapshotEntry,
   TraceEntry,
+  DecodeRequest,
+  DecodedMessage,
+  DecodedSnapshot as DecodedSnapshotJson,
+  RejectedMessage,
 } from "./types/protocol.gen.js";
+export { decodeVerdict, decodedJson, keyString, compareBytes, type DecodeVerdict, type DecodeRule, type AcceptedSnapshot, type DecodedJson } from "./decode.js";

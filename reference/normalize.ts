@@ -7,7 +7,7 @@ import type { NormalizedScenario, Step } from "./types/normalized.gen.js";
 import type { AuthoredScenario, AuthoredStep, Bytes } from "./types/scenario.gen.js";
 import { semanticProblems } from "./validate.js";
 
-export const FEATURES = ["append", "incr", "cas", "crash"] as const;
+export const FEATURES = ["append", "incr", "cas", "crash", "compact"] as const;
 export type Feature = (typeof FEATURES)[number];
 
 export type LoadResult =
@@ -89,6 +89,7 @@ export function normalize(s: AuthoredScenario): NormalizedScenario {
         return { op: "partition", nodes: [...step.nodes] };
       case "crash":
       case "restart":
+      case "compact":
         return { op: step.op, node: step.node };
       case "heal":
         return { op: "heal" };
@@ -101,7 +102,7 @@ export function normalize(s: AuthoredScenario): NormalizedScenario {
   return { cluster: { nodes, leader }, steps: steps as [Step, ...Step[]] };
 }
 
-/** SPEC.md section 6: the optional features a scenario needs, in the fixed order append, incr, cas, crash. */
+/** SPEC.md section 6: the optional features a scenario needs, in the fixed order append, incr, cas, crash, compact. */
 export function requiredFeatures(s: NormalizedScenario): Feature[] {
   const ops = new Set<string>(s.steps.map((st) => st.op));
   return FEATURES.filter((f) => ops.has(f) || (f === "crash" && ops.has("restart")));

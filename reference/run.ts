@@ -1,8 +1,7 @@
 // Running a normalized scenario (SPEC.md section 2): the snapshots it emits and, on request, the trace of
 // every node's snapshot after every step (R-PROTO-7).
 import { bytesToHex } from "./bytes.js";
-import { Cluster, type Node } from "./cluster.js";
-import { encodeSnapshot, snapshotFields } from "./snapshot.js";
+import { Cluster, nodeSnapshot } from "./cluster.js";
 import type { NormalizedScenario } from "./types/normalized.gen.js";
 import type { SnapshotEntry, TraceEntry } from "./types/protocol.gen.js";
 
@@ -11,9 +10,7 @@ export interface RunResult {
   trace?: TraceEntry[];
 }
 
-export function nodeSnapshot(node: Node): Uint8Array {
-  return encodeSnapshot(snapshotFields(node.currentTerm, node.lastApplied, node.store.sorted()));
-}
+export { nodeSnapshot };
 
 export function runScenario(scenario: NormalizedScenario, options: { trace?: boolean } = {}): RunResult {
   const cluster = new Cluster(scenario.cluster);

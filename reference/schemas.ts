@@ -2,6 +2,8 @@
 // The schemas are data in ../schema, the language-neutral contract; x-rule and x-expected are our own
 // annotation keywords, which JSON Schema 2020-12 allows and other validators ignore.
 import { Ajv2020, _, str, type CodeKeywordDefinition, type KeywordCxt, type ValidateFunction } from "ajv/dist/2020.js";
+import decode from "../schema/decode.schema.json" with { type: "json" };
+import decodeGolden from "../schema/decode_golden.schema.json" with { type: "json" };
 import golden from "../schema/golden.schema.json" with { type: "json" };
 import normalized from "../schema/normalized.schema.json" with { type: "json" };
 import protocol from "../schema/protocol.schema.json" with { type: "json" };
@@ -12,6 +14,8 @@ export const SCHEMA_DOCUMENTS: Record<string, object> = {
   "normalized.schema.json": normalized,
   "protocol.schema.json": protocol,
   "golden.schema.json": golden,
+  "decode.schema.json": decode,
+  "decode_golden.schema.json": decodeGolden,
 };
 
 /**

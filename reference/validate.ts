@@ -28,7 +28,7 @@ export function semanticProblems(s: AuthoredScenario): Problem[] {
     if (b?.utf8 !== undefined) checkText(b.utf8, [...path, "utf8"], "R-BYTES-3", "utf8 text");
   };
 
-  // Whether each node is up, step by step: R-CRASH-2, R-RESTART-1 and R-SNAP-2 depend on it.
+  // Whether each node is up, step by step: R-CRASH-2, R-RESTART-1, R-SNAP-2 and R-COMPACT-1 depend on it.
   const up = new Array<boolean>(n + 1).fill(true);
   let snapshots = 0;
   s.steps.forEach((step, i) => {
@@ -69,6 +69,10 @@ export function semanticProblems(s: AuthoredScenario): Problem[] {
         break;
       case "heal":
         up.fill(true);
+        break;
+      case "compact":
+        if (!exists(step.node, at("node"))) break;
+        if (!up[step.node]) report(at("node"), "R-COMPACT-1", `compact of node ${step.node}, which is down`);
         break;
       case "snapshot": {
         snapshots++;

@@ -1,7 +1,7 @@
 // Running the selected vectors through one adapter of the fleet: --jobs sessions pulling from one queue,
 // features checked against the hello, every broken outcome recorded as an `error` result and followed by a
 // new session, and every byte mismatch re-run with trace and diagnosed. Never throws for anything an adapter does.
-import { runScenario, type TraceEntry } from "../reference/index.js";
+import { runScenario, type SnapshotEntry, type TraceEntry } from "../reference/index.js";
 import { compareSnapshots } from "./compare.js";
 import type { Vector } from "./corpus.js";
 import type { CorpusStream } from "./corpus_stream.js";
@@ -31,6 +31,8 @@ export interface RunContext {
   readonly scale: Promise<ScaleCase[]> | null;
   readonly timeoutMs: number;
   onResult(adapter: FleetAdapter, result: ScenarioResult): void;
+  /** The snapshots an adapter answered for a vector, passing or not: the decode matrix's inputs (runner/decode_check.ts). */
+  onProduced?(adapter: FleetAdapter, v: Vector, snapshots: readonly SnapshotEntry[]): void;
 }
 
 /**
@@ -187,6 +189,7 @@ export async function runAdapter(adapter: FleetAdapter, started: Session, feed: 
         else retry.unshift(head.i);
         continue;
       }
+      if (a.outcome.kind === "result") ctx.onProduced?.(adapter, head.v, a.outcome.snapshots);
       if (a.result.restarted) {
         session?.kill();
         session = null;

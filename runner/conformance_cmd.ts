@@ -8,6 +8,7 @@ import { goldensOf } from "./scenario_files_run.js";
 import { PROBES } from "./malformed.js";
 import { SCALE_SIZES, scaleCases } from "./scale_check.js";
 import { runAdapter, type RunContext } from "./adapter_run.js";
+import { PRODUCED_BY, REFERENCE_PRODUCER, addProduced, decodeResults, loadDecodeVectors, type DecodeVector, type Produced } from "./decode_check.js";
 import { binsDir, writeBins } from "./bins.js";
 import { guardChildren, killAll } from "./children.js";
 import { listCorpus, readVector, type CorpusEntry } from "./corpus.js";
@@ -85,6 +86,34 @@ const CHECK_NAMES = [
   ...SCALE_SIZES.full.slice(1).map((n, i) => `scale/growth-${SCALE_SIZES.full[i]}-${n}`),
 ];
 
+/**
+ * The decode check (runner/decode_check.ts) after every adapter's corpus, so each consumer can decode what
+ * every producer wrote: its results are appended to each adapter's report. Cells are selected by name like
+ * any scenario, and only producers that produced something have one.
+ */
+async function withDecodeResults(
+  fleet: readonly FleetAdapter[],
+  adapters: AdapterReport[],
+  vectors: readonly DecodeVector[],
+  producers: ReadonlyMap<string, Produced>,
+  byName: (name: string) => boolean,
+  o: Options,
+  expected: ExpectedFailures,
+): Promise<AdapterReport[]> {
+  const cells = new Map([...producers].filter(([p, produced]) => produced.size > 0 && byName(`${PRODUCED_BY}${p}`)));
+  if (vectors.length === 0 && cells.size === 0) return adapters;
+  const requireDecode = o.requireFeatures === "all" || o.requireFeatures.includes("decode");
+  return Promise.all(
+    adapters.map(async (report, i) => {
+      const a = fleet[i]!;
+      if (report.fatal !== null || a.hello === null) return report;
+      const t0 = performance.now();
+      const more = await decodeResults(a, vectors, cells, requireDecode);
+      return { ...report, results: [...report.results, ...more.map((r) => ({ ...r, expectedFailure: expected.has(a.name, r.name) }))], durationMs: report.durationMs + (performance.now() - t0) };
+    }),
+  );
+}
+
 const PROCESS_IO: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env };
 
 /** Two --exec ports may say the same name in their hello; the later ones get #2, #3 in command-line order. */
@@ -131,11 +160,17 @@ async function run(o: Options, root: string, io: Io): Promise<number> {
     const fleet = await openFleet(root, { adapters: o.adapters, execs: o.execs, build: o.build, start: true, timeoutMs: o.timeoutMs, note });
     for (const a of fleet) a.ready.catch(() => {}); // awaited below; this only keeps an early usage error from leaving them unobserved
     const entries = await listCorpus(o.vectors);
-    checkNames(o.names, entries.map((e) => e.name));
-    expected = o.expectedFailures.length > 0 ? await loadExpectedFailures(o.expectedFailures, new Set([...entries.map((e) => e.name), ...CHECK_NAMES])) : NO_EXPECTED_FAILURES;
+    const allDecode = await loadDecodeVectors(o.vectors);
+    checkNames(o.names, [...entries.map((e) => e.name), ...allDecode.map((v) => v.name)]);
+    const cells = [REFERENCE_PRODUCER, ...fleet.map((a) => a.name)].map((p) => `${PRODUCED_BY}${p}`);
+    expected = o.expectedFailures.length > 0 ? await loadExpectedFailures(o.expectedFailures, new Set([...entries.map((e) => e.name), ...allDecode.map((v) => v.name), ...cells, ...CHECK_NAMES])) : NO_EXPECTED_FAILURES;
     const stop = { stopped: false };
+    const selection = streamSelection(o);
+    const decodeVectors = allDecode.filter((v) => selection.byName(v.name) && (o.tags.length === 0 || v.golden.tags.some((t) => o.tags.includes(t))));
+    // The decode matrix's producers: the reference (the goldens' snapshots) and every adapter, in fleet order.
+    const producers = new Map<string, Produced>([[REFERENCE_PRODUCER, new Map()], ...fleet.map((a): [string, Produced] => [a.name, new Map()])]);
     // A bad golden stops the sending of further work at once; the run then ends with the list of bad files.
-    const corpus = new CorpusStream(entries, streamSelection(o), () => (stop.stopped = true));
+    const corpus = new CorpusStream(entries, selection, () => (stop.stopped = true));
     stream = corpus;
     const noMatch = () => {
       const asked = [...o.names.map((n) => `--name ${n}`), ...o.filters.map((f) => `--filter ${f}`), ...o.skips.map((f) => `--skip ${f}`), ...o.tags.map((t) => `--tag ${t}`)].join(" ");
@@ -143,7 +178,7 @@ async function run(o: Options, root: string, io: Io): Promise<number> {
       const hint = o.tags.length > 0 ? `; the tags that exist: ${tags.join(", ")}` : o.filters.length > 0 ? `; nearest names: ${nearestNames(o.filters[0]!, entries.map((e) => e.name)).join(", ")}` : "";
       return new UsageError(`no scenario matches ${asked} among ${corpus.corpusSize} golden vectors${hint}`);
     };
-    if (corpus.candidates.length === 0 && (o.filters.length > 0 || o.tags.length > 0 || o.names.length > 0 || o.skips.length > 0)) {
+    if (corpus.candidates.length === 0 && decodeVectors.length === 0 && (o.filters.length > 0 || o.tags.length > 0 || o.names.length > 0 || o.skips.length > 0)) {
       await corpus.finished;
       if (corpus.problems.length > 0) throw new InvalidInput(corpus.problems);
       throw noMatch();
@@ -163,6 +198,10 @@ async function run(o: Options, root: string, io: Io): Promise<number> {
       bail: o.bail,
       stop,
       onResult: (a: FleetAdapter, r) => bar.tick(a.name, isUnexpectedProblem(r)),
+      onProduced: (a, v, snapshots) => {
+        addProduced(producers.get(a.name)!, v.name, snapshots);
+        addProduced(producers.get(REFERENCE_PRODUCER)!, v.name, v.golden.snapshots);
+      },
     };
     adapters = await Promise.all(
       fleet.map(async (a): Promise<AdapterReport> => {
@@ -176,7 +215,8 @@ async function run(o: Options, root: string, io: Io): Promise<number> {
     );
     await corpus.finished;
     if (corpus.problems.length > 0) throw new InvalidInput(corpus.problems);
-    if (corpus.selected().length === 0 && o.tags.length > 0) throw noMatch();
+    if (corpus.selected().length === 0 && decodeVectors.length === 0 && o.tags.length > 0) throw noMatch();
+    if (!stop.stopped) adapters = await withDecodeResults(fleet, adapters, decodeVectors, producers, selection.byName, o, expected);
   } finally {
     killAll();
     release();

@@ -7,6 +7,7 @@ import path from "node:path";
 import { formatPath, pointerSegments, semanticProblems, type AuthoredScenario, type GoldenVector } from "../reference/index.js";
 import { InvalidInput, UsageError } from "../cli/errors.js";
 import { listJson, nameOf } from "../corpus/scenario_files.js";
+import { DECODE_TOPIC } from "../corpus/decode_vectors.js";
 import { scenarioJson } from "./protocol.js";
 import { validateGolden } from "./validators.js";
 
@@ -34,7 +35,8 @@ function shown(file: string): string {
 export async function listCorpus(dir: string): Promise<CorpusEntry[]> {
   const info = await stat(dir).catch(() => null);
   if (info === null || !info.isDirectory()) throw new UsageError(`--vectors: ${shown(dir)} is not a directory of golden vectors`);
-  const entries = (await listJson(dir)).map((rel) => ({ name: nameOf(rel), path: path.join(dir, rel) }));
+  // decode/ holds decode goldens (SPEC.md section 8), read by runner/decode_check.ts.
+  const entries = (await listJson(dir)).filter((rel) => !rel.startsWith(`${DECODE_TOPIC}/`)).map((rel) => ({ name: nameOf(rel), path: path.join(dir, rel) }));
   if (entries.length === 0) throw new InvalidInput([`${shown(dir)}: no golden vectors (*.json) found; run npm run vectors`]);
   return entries;
 }

@@ -8,7 +8,7 @@ import { AdapterStartFailed } from "../cli/errors.js";
 import type { AdapterFatal } from "./model.js";
 import type { Launch } from "./children.js";
 import { loadRegistry } from "./registry.js";
-import { Session, type RunOutcome, type RunRequest } from "./session.js";
+import { Session, type DecodeOutcome, type RunOutcome, type RunRequest } from "./session.js";
 import { buildIfStale, planTargets, type PlannedTarget } from "./targets.js";
 
 /**
@@ -103,7 +103,7 @@ export class FleetAdapter {
   }
 
   /** Counts timeouts; after MAX_TIMEOUTS the adapter is given up. */
-  record(outcome: RunOutcome): void {
+  record(outcome: RunOutcome | DecodeOutcome): void {
     if (outcome.kind !== "broken" || !outcome.timedOut) return;
     if (++this.timeouts >= MAX_TIMEOUTS) {
       this.fatal ??= {
@@ -119,12 +119,21 @@ export class FleetAdapter {
    * One request on the adapter's own session, started again when the last one broke: for callers that send
    * one request at a time (fuzzing, the benchmark). Null once the adapter is given up.
    */
-  async run(req: RunRequest): Promise<RunOutcome | null> {
+  run(req: RunRequest): Promise<RunOutcome | null> {
+    return this.one(req.name, (s) => s.run(req));
+  }
+
+  /** One decode request (R-PROTO-13) on the adapter's own session, as `run`. */
+  decode(name: string, hex: string): Promise<DecodeOutcome | null> {
+    return this.one(name, (s) => s.decode(name, hex));
+  }
+
+  private async one<T extends RunOutcome | DecodeOutcome>(name: string, send: (s: Session) => Promise<T>): Promise<T | null> {
     await this.ready;
     for (;;) {
-      if (this.current === null || !this.current.alive) this.current = await this.open(req.name);
+      if (this.current === null || !this.current.alive) this.current = await this.open(name);
       if (this.current === null) return null;
-      const outcome = await this.current.run(req);
+      const outcome = await send(this.current);
       this.record(outcome);
       if (outcome.kind !== "aborted") return outcome;
     }

@@ -3,7 +3,7 @@
 // precompiled ajv validation per line, unless the line is character for character the canonical passing
 // result (isCanonicalPass).
 import type { ErrorObject } from "ajv";
-import { SnapshotDecodeError, decodeSnapshot, hexToBytes, type AdapterMessage, type NormalizedScenario, type SnapshotEntry, type TraceEntry } from "../reference/index.js";
+import { SnapshotDecodeError, decodeSnapshot, hexToBytes, type AdapterMessage, type DecodedSnapshotJson, type NormalizedScenario, type SnapshotEntry, type TraceEntry } from "../reference/index.js";
 import { shown } from "../reference/display.js";
 import { formatPath, pointerSegments } from "../reference/json_path.js";
 import { ProtocolError } from "../cli/errors.js";
@@ -61,7 +61,7 @@ function describeSchemaError(e: ErrorObject | undefined): string {
   if (e.keyword === "additionalProperties") return `${where} has unknown property ${JSON.stringify(e.params.additionalProperty)}`;
   if (e.keyword === "required") return `${where} lacks required property ${JSON.stringify(e.params.missingProperty)}`;
   if (e.keyword === "discriminator" || (e.keyword === "const" && e.instancePath === "/type")) {
-    return `unknown message type; expected "hello", "result" or "error"`;
+    return `unknown message type; expected "hello", "result", "decoded", "rejected" or "error"`;
   }
   return `${where} ${e.message ?? "is invalid"}`;
 }
@@ -174,21 +174,9 @@ export type CheckedRunReply = { type: "result"; snapshots: SnapshotEntry[]; trac
  * request, or a reply that overtook the one due, is called what it is. Throws ProtocolError quoting the line.
  */
 export function checkRunReply(line: string, asked: RunAsked, requests: RequestLookup): CheckedRunReply {
-  const message = parseAdapterLine(line);
-  const id = asked.id;
-  if (message.type === "hello") throw new ProtocolError(`answered run request ${JSON.stringify(id)} with a hello message (R-PROTO-3), line: ${cutLine(line)}`);
-  const repeated = message.id !== id && message.id !== null ? requests.answered(message.id) : undefined;
-  if (repeated !== undefined) {
-    throw new ProtocolError(`adapter wrote a line nobody asked for, after its reply to ${repeated} (R-PROTO-3): a second reply to it, line: ${cutLine(line)}`);
-  }
-  const early = message.id !== id && message.id !== null ? requests.pending(message.id) : undefined;
-  if (early !== undefined) {
-    throw new ProtocolError(`replies out of order: the reply to request ${JSON.stringify(message.id)} (${early}) came while the reply to request ${JSON.stringify(id)} (${asked.name}) was due (R-PROTO-3), line: ${cutLine(line)}`);
-  }
-  if (message.id !== id) {
-    throw new ProtocolError(`reply id ${JSON.stringify(message.id)} does not match request id ${JSON.stringify(id)} (R-PROTO-3, R-PROTO-6), line: ${cutLine(line)}`);
-  }
+  const message = checkReplyTo("run", line, asked, requests, ["result", "error"]);
   if (message.type === "error") return { type: "error", message: message.message };
+  if (message.type !== "result") throw new Error("unreachable: checkReplyTo let another type through");
   if (!asked.trace && message.trace !== undefined) throw new ProtocolError(`result has a "trace" key, but no trace was requested (R-PROTO-7)`);
   if (asked.trace && message.trace === undefined) throw new ProtocolError(`result has no "trace" key, but a trace was requested (R-PROTO-7)`);
   const listProblem = snapshotListProblem(asked.expected ?? emittedSnapshots(asked.scenario), message.snapshots);
@@ -198,4 +186,44 @@ export function checkRunReply(line: string, asked: RunAsked, requests: RequestLo
     if (problem !== null) throw new ProtocolError(`the trace is malformed: ${problem}`);
   }
   return message.trace === undefined ? { type: "result", snapshots: message.snapshots } : { type: "result", snapshots: message.snapshots, trace: message.trace };
+}
+
+export function decodeLine(id: string, hex: string): string {
+  return `{"type":"decode","id":${JSON.stringify(id)},"hex":"${hex}"}`;
+}
+
+export type CheckedDecodeReply = { type: "decoded"; snapshot: DecodedSnapshotJson } | { type: "rejected"; rule: string; message: string } | { type: "error"; message: string };
+
+/** Every check a reply to a decode request goes through (R-PROTO-13, with R-PROTO-1, -3, -4 as for a run). */
+export function checkDecodeReply(line: string, asked: { id: string; name: string }, requests: RequestLookup): CheckedDecodeReply {
+  const message = checkReplyTo("decode", line, asked, requests, ["decoded", "rejected", "error"]);
+  if (message.type === "decoded") return { type: "decoded", snapshot: message.snapshot };
+  if (message.type === "rejected") return { type: "rejected", rule: message.rule, message: message.message };
+  if (message.type === "error") return { type: "error", message: message.message };
+  throw new Error("unreachable: checkReplyTo let another type through");
+}
+
+/**
+ * The checks every reply shares: JSON and the schema, a type that answers this kind of request, and the id
+ * (R-PROTO-3). `requests` names the request an unexpected id belongs to, so a second reply to an earlier
+ * request, or a reply that overtook the one due, is called what it is.
+ */
+function checkReplyTo(kind: string, line: string, asked: { id: string; name: string }, requests: RequestLookup, types: readonly string[]): Exclude<AdapterMessage, { type: "hello" }> {
+  const message = parseAdapterLine(line);
+  const id = asked.id;
+  if (message.type === "hello" || !types.includes(message.type)) {
+    throw new ProtocolError(`answered ${kind} request ${JSON.stringify(id)} with a ${message.type} message; expected ${types.join(" or ")} (R-PROTO-3), line: ${cutLine(line)}`);
+  }
+  const repeated = message.id !== id && message.id !== null ? requests.answered(message.id) : undefined;
+  if (repeated !== undefined) {
+    throw new ProtocolError(`adapter wrote a line nobody asked for, after its reply to ${repeated} (R-PROTO-3): a second reply to it, line: ${cutLine(line)}`);
+  }
+  const early = message.id !== id && message.id !== null ? requests.pending(message.id) : undefined;
+  if (early !== undefined) {
+    throw new ProtocolError(`replies out of order: the reply to request ${JSON.stringify(message.id)} (${early}) came while the reply to request ${JSON.stringify(id)} (${asked.name}) was due (R-PROTO-3), line: ${cutLine(line)}`);
+  }
+  if (message.id !== id) {
+    throw new ProtocolError(`reply id ${JSON.stringify(message.id)} does not match request id ${JSON.stringify(id)} (R-PROTO-3), line: ${cutLine(line)}`);
+  }
+  return message;
 }

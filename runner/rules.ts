@@ -15,6 +15,7 @@ const OP_RULES: Readonly<Record<Step["op"], readonly string[]>> = {
   restart: ["R-RESTART-2", "R-REJOIN-2"],
   heal: ["R-HEAL-1", "R-REJOIN-2"],
   snapshot: ["R-SNAP-3"],
+  compact: ["R-COMPACT-2", "R-SAVED-3", "R-INSTALL-1"],
 };
 
 export interface RuleClues {

@@ -4,11 +4,11 @@
 // broken adapter (timeout, exit, a line that is not JSON or not a protocol message, a wrong id or shape;
 // the process is then killed), or an abort (queued behind a request that broke it: never answered, so it
 // is to be sent again). Every reply line goes through runner/protocol.ts's checks here and nowhere else.
-import type { AdapterMessage, HelloReply, NormalizedScenario, SnapshotEntry, TraceEntry } from "../reference/index.js";
+import type { AdapterMessage, DecodedSnapshotJson, HelloReply, NormalizedScenario, SnapshotEntry, TraceEntry } from "../reference/index.js";
 import { AdapterExited, AdapterStartFailed, AdapterTimedOut, ProtocolError, RequestAborted } from "../cli/errors.js";
 import { AdapterProcess, type StderrWindow } from "./adapter_process.js";
 import type { Launch } from "./children.js";
-import { HELLO_LINE, PROTOCOL_VERSION, checkRunReply, cutLine, isCanonicalPass, parseAdapterLine, runLine } from "./protocol.js";
+import { HELLO_LINE, PROTOCOL_VERSION, checkDecodeReply, checkRunReply, cutLine, decodeLine, isCanonicalPass, parseAdapterLine, runLine } from "./protocol.js";
 
 /**
  * The hello gets at least this long whatever --timeout says: a JVM or a tsx-compiled adapter can take a few
@@ -42,6 +42,13 @@ type Broken = ({ kind: "broken"; reason: string; timedOut: boolean } & Timing) |
 
 /** How an adapter answered a line that is not a valid request: `refused` is the right answer (R-PROTO-10). */
 export type ProbeOutcome = ({ kind: "refused"; message: string } & Timing) | ({ kind: "wrong"; reason: string } & Timing) | Broken;
+
+/** How an adapter answered a decode request (R-PROTO-13): a verdict, a refusal, or a broken adapter. */
+export type DecodeOutcome =
+  | ({ kind: "decoded"; snapshot: DecodedSnapshotJson } & Timing)
+  | ({ kind: "rejected"; rule: string; message: string } & Timing)
+  | ({ kind: "refused"; message: string } & Timing)
+  | Broken;
 
 export type RunOutcome = ({ kind: "result"; snapshots: readonly SnapshotEntry[]; trace?: TraceEntry[] } & Timing) | ({ kind: "refused"; message: string } & Timing) | Broken;
 
@@ -126,6 +133,27 @@ export class Session {
       // R-PROTO-8: a well-formed refusal; the adapter is fine and keeps running.
       if (checked.type === "error") return { kind: "refused", message: checked.message, ...timing };
       return { kind: "result", snapshots: checked.snapshots, ...(checked.trace ? { trace: checked.trace } : {}), ...timing };
+    } catch (err) {
+      return this.broken(err, reply.ms, reply.stderr);
+    }
+  }
+
+  /** Asks the adapter to decode `hex` (R-PROTO-13); `name` says what it is, in messages. Never throws for anything the adapter does. */
+  async decode(name: string, hex: string): Promise<DecodeOutcome> {
+    const id = nextId();
+    const sent = performance.now();
+    let reply;
+    try {
+      reply = await this.proc.request(decodeLine(id, hex), this.timeoutMs, name, id);
+    } catch (err) {
+      return this.broken(err, performance.now() - sent);
+    }
+    try {
+      const checked = checkDecodeReply(reply.line, { id, name }, this.proc.requestsAsOf(reply.number));
+      const timing = { durationMs: reply.ms, stderr: checked.type === "error" ? await this.proc.stderrOf(reply.stderr) : "" };
+      if (checked.type === "error") return { kind: "refused", message: checked.message, ...timing };
+      if (checked.type === "rejected") return { kind: "rejected", rule: checked.rule, message: checked.message, ...timing };
+      return { kind: "decoded", snapshot: checked.snapshot, ...timing };
     } catch (err) {
       return this.broken(err, reply.ms, reply.stderr);
     }

@@ -9,7 +9,8 @@ export interface Validate {
   errors?: ErrorObject[] | null;
 }
 
-const compiled = generated as unknown as { golden: Validate; adapterMessage: Validate };
+const compiled = generated as unknown as { golden: Validate; decodeGolden: Validate; adapterMessage: Validate };
 
 export const validateGolden: Validate = compiled.golden;
+export const validateDecodeGolden: Validate = compiled.decodeGolden;
 export const validateAdapterMessage: Validate = compiled.adapterMessage;

@@ -3,10 +3,10 @@
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import pkg from "../../package.json" with { type: "json" };
-import { runScenario, validator, type AdapterMessage, type RunRequest } from "../../reference/index.js";
+import { decodeVerdict, decodedJson, hexToBytes, runScenario, validator, type AdapterMessage, type RunRequest } from "../../reference/index.js";
 
 export const PROTOCOL = 1;
-export const FEATURES = ["append", "incr", "cas", "crash"] as const;
+export const FEATURES = ["append", "incr", "cas", "crash", "compact", "decode"] as const;
 
 function errorReply(id: string | null, message: string): AdapterMessage {
   return { type: "error", id, message };
@@ -54,6 +54,13 @@ export function handleLine(line: string): string | null {
         // A scenario that is schema-valid but semantically invalid (crash of the leader) trips an invariant.
         return JSON.stringify(errorReply(request.id, `cannot run ${request.name}: ${(err as Error).message}`));
       }
+    }
+    case "decode": {
+      // R-PROTO-13: only the fields a decode request has; a hex that is no hex is not understood (R-PROTO-10).
+      if (id === null) return JSON.stringify(errorReply(null, "a decode request needs a string id"));
+      if (typeof m.hex !== "string" || m.hex.length % 2 !== 0 || !/^[0-9a-f]*$/.test(m.hex)) return JSON.stringify(errorReply(id, "invalid decode request: hex must be even-length lowercase hex"));
+      const verdict = decodeVerdict(hexToBytes(m.hex));
+      return JSON.stringify(verdict.ok ? { type: "decoded", id, snapshot: decodedJson(verdict.snapshot) } : { type: "rejected", id, rule: verdict.rule, message: verdict.message });
     }
     case "shutdown":
       return null;

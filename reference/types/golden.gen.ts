@@ -14,7 +14,8 @@ export type Step =
   | CrashStep
   | RestartStep
   | HealStep
-  | SnapshotStep;
+  | SnapshotStep
+  | CompactStep;
 /**
  * A snapshot in lowercase hex; the shortest possible snapshot is 36 bytes. The pattern is one character class, which validators run in a loop (a group repeated per pair, ^(?:[0-9a-f]{2}){36,}$, overflows V8's regex stack on a 12 MB snapshot). The even length and the minimum of 72 digits are the kit's x-hex-bytes keyword (reference/schemas.ts), not minLength, which validators compute by counting code points one by one over strings that are megabytes long.
  */
@@ -30,7 +31,7 @@ export interface GoldenVector {
   source_sha256: string;
   description: string;
   tags: string[];
-  features: ("append" | "incr" | "cas" | "crash")[];
+  features: ("append" | "incr" | "cas" | "crash" | "compact")[];
   scenario: NormalizedScenario;
   /**
    * @minItems 1
@@ -169,6 +170,18 @@ export interface SnapshotStep {
    * via the `definition` "nodeId".
    */
   nodes: [number, ...number[]];
+}
+/**
+ * This interface was referenced by `NormalizedScenario`'s JSON-Schema
+ * via the `definition` "compact".
+ */
+export interface CompactStep {
+  op: "compact";
+  /**
+   * This interface was referenced by `NormalizedScenario`'s JSON-Schema
+   * via the `definition` "nodeId".
+   */
+  node: number;
 }
 export interface SnapshotEntry {
   step: number;

@@ -14,7 +14,8 @@ export type Step =
   | CrashStep
   | RestartStep
   | HealStep
-  | SnapshotStep;
+  | SnapshotStep
+  | CompactStep;
 /**
  * Lowercase hex with an even number of digits. The pattern is one character class, which validators run in a loop; a group repeated per pair, ^(?:[0-9a-f]{2})*$, overflows V8's regex stack on a 12 MB value. The even length is the kit's x-hex-bytes keyword (reference/schemas.ts).
  *
@@ -127,4 +128,12 @@ export interface SnapshotStep {
    * @minItems 1
    */
   nodes: [NodeId, ...NodeId[]];
+}
+/**
+ * This interface was referenced by `NormalizedScenario`'s JSON-Schema
+ * via the `definition` "compact".
+ */
+export interface CompactStep {
+  op: "compact";
+  node: NodeId;
 }

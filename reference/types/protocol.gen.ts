@@ -4,7 +4,7 @@
  * Every line of the adapter protocol (SPEC.md section 7). The runner validates what it sends against #/$defs/runnerMessage and every adapter line against #/$defs/adapterMessage.
  */
 export type ProtocolMessage = RunnerMessage | AdapterMessage;
-export type RunnerMessage = HelloRequest | RunRequest | ShutdownRequest;
+export type RunnerMessage = HelloRequest | RunRequest | DecodeRequest | ShutdownRequest;
 /**
  * This interface was referenced by `NormalizedScenario`'s JSON-Schema
  * via the `definition` "step".
@@ -19,12 +19,17 @@ export type Step =
   | CrashStep
   | RestartStep
   | HealStep
-  | SnapshotStep;
-export type AdapterMessage = HelloReply | ResultMessage | ErrorMessage;
+  | SnapshotStep
+  | CompactStep;
+export type AdapterMessage = HelloReply | ResultMessage | DecodedMessage | RejectedMessage | ErrorMessage;
 /**
  * A snapshot in lowercase hex; the shortest possible snapshot is 36 bytes. The pattern is one character class, which validators run in a loop (a group repeated per pair, ^(?:[0-9a-f]{2}){36,}$, overflows V8's regex stack on a 12 MB snapshot). The even length and the minimum of 72 digits are the kit's x-hex-bytes keyword (reference/schemas.ts), not minLength, which validators compute by counting code points one by one over strings that are megabytes long.
  */
 export type SnapshotHex = string;
+/**
+ * A u64 as its canonical decimal string (R-PROTO-13).
+ */
+export type U64Decimal = string;
 
 /**
  * R-PROTO-5, runner to adapter.
@@ -177,6 +182,29 @@ export interface SnapshotStep {
   nodes: [number, ...number[]];
 }
 /**
+ * This interface was referenced by `NormalizedScenario`'s JSON-Schema
+ * via the `definition` "compact".
+ */
+export interface CompactStep {
+  op: "compact";
+  /**
+   * This interface was referenced by `NormalizedScenario`'s JSON-Schema
+   * via the `definition` "nodeId".
+   */
+  node: number;
+}
+/**
+ * R-PROTO-13, runner to adapter (feature decode).
+ */
+export interface DecodeRequest {
+  type: "decode";
+  id: string;
+  /**
+   * Lowercase hex of the bytes to decode, possibly empty; even length.
+   */
+  hex: string;
+}
+/**
  * R-PROTO-9, runner to adapter.
  */
 export interface ShutdownRequest {
@@ -209,6 +237,44 @@ export interface SnapshotEntry {
 export interface TraceEntry {
   step: number;
   states: (null | SnapshotHex)[];
+}
+/**
+ * R-PROTO-13, adapter to runner: the snapshot was accepted (SPEC.md 4.1).
+ */
+export interface DecodedMessage {
+  type: "decoded";
+  id: string;
+  snapshot: DecodedSnapshot;
+}
+export interface DecodedSnapshot {
+  current_term: U64Decimal;
+  last_included_index: U64Decimal;
+  last_included_term: U64Decimal;
+  pairs: DecodedPair[];
+}
+export interface DecodedPair {
+  key: string;
+  /**
+   * Lowercase hex.
+   */
+  value: string;
+}
+/**
+ * R-PROTO-13, adapter to runner: the snapshot was rejected with the first rule of SPEC.md 4.1 that fails.
+ */
+export interface RejectedMessage {
+  type: "rejected";
+  id: string;
+  rule:
+    | "R-DECODE-1"
+    | "R-DECODE-2"
+    | "R-DECODE-3"
+    | "R-DECODE-4"
+    | "R-DECODE-5"
+    | "R-DECODE-6"
+    | "R-DECODE-7"
+    | "R-DECODE-8";
+  message: string;
 }
 /**
  * R-PROTO-8, adapter to runner.

@@ -14,7 +14,8 @@ export type AuthoredStep =
   | AuthoredCrashStep
   | AuthoredRestartStep
   | AuthoredHealStep
-  | AuthoredSnapshotStep;
+  | AuthoredSnapshotStep
+  | AuthoredCompactStep;
 /**
  * This interface was referenced by `AuthoredScenario`'s JSON-Schema
  * via the `definition` "key".
@@ -140,4 +141,12 @@ export interface AuthoredHealStep {
 export interface AuthoredSnapshotStep {
   op: "snapshot";
   nodes: "all" | [NodeId, ...NodeId[]];
+}
+/**
+ * This interface was referenced by `AuthoredScenario`'s JSON-Schema
+ * via the `definition` "compact".
+ */
+export interface AuthoredCompactStep {
+  op: "compact";
+  node: NodeId;
 }
