@@ -17,9 +17,17 @@ describe("the committed corpus", () => {
     expect({ created: plan.created, updated: plan.updated, orphaned: plan.orphaned }).toEqual({ created: [], updated: [], orphaned: [] });
   });
 
-  it("has at least 150 scenarios, each golden valid against schema/golden.schema.json", async () => {
-    const names = await listJson(path.join(ROOT, GOLDEN_DIR));
+  it("has at least 150 scenarios, each golden valid against schema/golden.schema.json, and 60 decode vectors against schema/decode_golden.schema.json", async () => {
+    const all = await listJson(path.join(ROOT, GOLDEN_DIR));
+    const names = all.filter((n) => !n.startsWith("decode/"));
+    const decode = all.filter((n) => n.startsWith("decode/"));
     expect(names.length).toBeGreaterThanOrEqual(150);
+    expect(decode.length).toBeGreaterThanOrEqual(60);
+    const validateDecode = validator("decode_golden.schema.json");
+    for (const n of decode) {
+      const g: unknown = JSON.parse(readFileSync(path.join(ROOT, GOLDEN_DIR, n), "utf8"));
+      expect(validateDecode(g), `${n}: ${JSON.stringify(validateDecode.errors?.[0])}`).toBe(true);
+    }
     const validate = validator("golden.schema.json");
     for (const n of names) {
       const g: unknown = JSON.parse(readFileSync(path.join(ROOT, GOLDEN_DIR, n), "utf8"));
@@ -28,12 +36,12 @@ describe("the committed corpus", () => {
   });
 
   it("covers the edges the contract lists", async () => {
-    const goldens = (await listJson(path.join(ROOT, GOLDEN_DIR))).map(
+    const goldens = (await listJson(path.join(ROOT, GOLDEN_DIR))).filter((n) => !n.startsWith("decode/")).map(
       (n) => JSON.parse(readFileSync(path.join(ROOT, GOLDEN_DIR, n), "utf8")) as GoldenVector,
     );
     const steps = goldens.flatMap((g) => g.scenario.steps);
     const keys = new Set(steps.flatMap((s) => ("key" in s ? [s.key] : [])));
-    expect(new Set(steps.map((s) => s.op))).toEqual(new Set(["put", "delete", "append", "incr", "cas", "partition", "crash", "restart", "heal", "snapshot"]));
+    expect(new Set(steps.map((s) => s.op))).toEqual(new Set(["put", "delete", "append", "incr", "cas", "partition", "crash", "restart", "heal", "snapshot", "compact"]));
     for (const n of [1, 2, 3, 4, 5, 7]) expect(goldens.some((g) => g.scenario.cluster.nodes === n), `cluster of ${n}`).toBe(true);
     expect(goldens.some((g) => g.scenario.cluster.leader !== 1)).toBe(true);
     for (const k of ["", "__proto__", "constructor", "b", "10", "2", "\ue000", "\uffff", "\u{1f600}"]) expect(keys.has(k), JSON.stringify(k)).toBe(true);

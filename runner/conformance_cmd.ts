@@ -167,8 +167,10 @@ async function run(o: Options, root: string, io: Io): Promise<number> {
     const stop = { stopped: false };
     const selection = streamSelection(o);
     const decodeVectors = allDecode.filter((v) => selection.byName(v.name) && (o.tags.length === 0 || v.golden.tags.some((t) => o.tags.includes(t))));
-    // The decode matrix's producers: the reference (the goldens' snapshots) and every adapter, in fleet order.
-    const producers = new Map<string, Produced>([[REFERENCE_PRODUCER, new Map()], ...fleet.map((a): [string, Produced] => [a.name, new Map()])]);
+    // The decode matrix's producers: the reference (the goldens' snapshots) and every adapter, in fleet order;
+    // keyed by adapter, whose name is known only once it has said hello.
+    const referenceProduced: Produced = new Map();
+    const produced = new Map<FleetAdapter, Produced>(fleet.map((a) => [a, new Map()]));
     // A bad golden stops the sending of further work at once; the run then ends with the list of bad files.
     const corpus = new CorpusStream(entries, selection, () => (stop.stopped = true));
     stream = corpus;
@@ -199,8 +201,8 @@ async function run(o: Options, root: string, io: Io): Promise<number> {
       stop,
       onResult: (a: FleetAdapter, r) => bar.tick(a.name, isUnexpectedProblem(r)),
       onProduced: (a, v, snapshots) => {
-        addProduced(producers.get(a.name)!, v.name, snapshots);
-        addProduced(producers.get(REFERENCE_PRODUCER)!, v.name, v.golden.snapshots);
+        addProduced(produced.get(a)!, v.name, snapshots);
+        addProduced(referenceProduced, v.name, v.golden.snapshots);
       },
     };
     adapters = await Promise.all(
@@ -216,7 +218,10 @@ async function run(o: Options, root: string, io: Io): Promise<number> {
     await corpus.finished;
     if (corpus.problems.length > 0) throw new InvalidInput(corpus.problems);
     if (corpus.selected().length === 0 && decodeVectors.length === 0 && o.tags.length > 0) throw noMatch();
-    if (!stop.stopped) adapters = await withDecodeResults(fleet, adapters, decodeVectors, producers, selection.byName, o, expected);
+    if (!stop.stopped) {
+      const producers = new Map([[REFERENCE_PRODUCER, referenceProduced], ...fleet.map((a, i): [string, Produced] => [adapters[i]!.name, produced.get(a)!])]);
+      adapters = await withDecodeResults(fleet, adapters, decodeVectors, producers, selection.byName, o, expected);
+    }
   } finally {
     killAll();
     release();

@@ -116,7 +116,7 @@ describe("protocol errors: an error result for the scenario, a restart, and the 
     { mode: "crash", reason: /^adapter exited with code 101 mid-scenario \(R-PROTO-8/, restarted: true, stderr: /panicked at src\/cluster\.rs/ },
     { mode: "garbage", reason: /not JSON \(R-PROTO-1, R-PROTO-2\), line: panic: \\x01\\x02 garbage .*\.\.\. \(8010 characters\)$/, restarted: true },
     { mode: "not-protocol", reason: /not a protocol message: \(root\) lacks required property "snapshots"/, restarted: true },
-    { mode: "wrong-id", reason: /^reply id "x\d+" does not match request id "\d+" \(R-PROTO-3, R-PROTO-6\)/, restarted: true },
+    { mode: "wrong-id", reason: /^reply id "x\d+" does not match request id "\d+" \(R-PROTO-3\)/, restarted: true },
     { mode: "wrong-count", reason: /^expected 4 snapshots, got 3; snapshot 3 is missing, expected step 4 node 3/, restarted: true },
     { mode: "bad-hex", reason: /malformed hex at snapshots\[0\]\.hex/, restarted: true },
     { mode: "error-reply", reason: /answered with an error \(R-PROTO-8\): op partition is not implemented$/, restarted: false },

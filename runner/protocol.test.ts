@@ -29,7 +29,7 @@ describe("parseAdapterLine", () => {
 
   it("names what is wrong and quotes the line", () => {
     expect(error("oops")).toBe("adapter wrote a line that is not JSON (R-PROTO-1, R-PROTO-2), line: oops");
-    expect(error('{"type":"bye"}')).toMatch(/not a protocol message: unknown message type; expected "hello", "result" or "error"/);
+    expect(error('{"type":"bye"}')).toMatch(/not a protocol message: unknown message type; expected "hello", "result", "decoded", "rejected" or "error"/);
     expect(error(`{"type":"result","id":"1","snapshots":[{"step":0,"node":1,"hex":"${HEX.toUpperCase()}"}]}`)).toMatch(/malformed hex at snapshots\[0\]\.hex/);
     expect(error(`{"type":"result","id":"1","snapshots":[{"step":0,"node":1,"hex":"${HEX}0"}]}`)).toMatch(/malformed hex at snapshots\[0\]\.hex/);
     expect(error(`{"type":"result","id":"1","snapshots":[{"step":0,"node":1,"hex":"${"0".repeat(16_000_001)}"}]}`)).toMatch(

@@ -40,7 +40,7 @@ describe("SPEC.md rule index", () => {
     expect(rows.length).toBeGreaterThan(60);
     for (const r of rows) {
       expect(r.id).toMatch(/^R-[A-Z]+-\d+$/);
-      expect(["behaviour", "invalid", "invalid / behaviour", "protocol"]).toContain(r.kind);
+      expect(["behaviour", "invalid", "invalid / behaviour", "protocol", "decode"]).toContain(r.kind);
       expect(r.summary.length).toBeGreaterThan(5);
     }
     expect(new Set(rows.map((r) => r.id)).size).toBe(rows.length);
