@@ -325,7 +325,11 @@ func storeOf(pairs []Pair) *Store {
 //
 // The seeds run with plain go test. To fuzz (from adapters/go):
 //
-//	go test ./rsm -run '^$' -fuzz '^FuzzDecodeSnapshot$' -fuzztime 60s
+//	go test ./rsm -run '^$' -fuzz '^FuzzDecodeSnapshot$' -fuzztime 60s -fuzzminimizetime 200x
+//
+// Without -fuzzminimizetime, go test minimizes each new input for up to 60 s
+// and the exec count stands still meanwhile (measured: 6,656 execs in 60 s
+// against 1,534,188 with 200x, on 2 loaded cores).
 func FuzzDecodeSnapshot(f *testing.F) {
 	s := NewStore()
 	s.Put("a", []byte("1"))
