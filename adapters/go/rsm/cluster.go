@@ -28,6 +28,14 @@ type Node struct {
 	CommitIndex int
 	LastApplied int
 	Store       *Store
+	// Saved is the saved snapshot of R-SAVED-1, nil for none, and
+	// SavedIndex its last_included_index: entries 1..SavedIndex are the
+	// discarded prefix. LogLen stays the logical length (R-SAVED-1), so
+	// discarding is moving this offset, O(1) per compaction, never a shift
+	// of the entries. Saved is persistent (R-SAVED-2) and never modified:
+	// an install shares the leader's bytes, and a restore's values alias them.
+	Saved      []byte
+	SavedIndex int
 }
 
 // Cluster is the whole replicated system: the nodes, the fixed leader, the
@@ -129,6 +137,8 @@ func (c *Cluster) Step(st *Step) ([]Emitted, *InvalidStep) {
 	case OpSnapshot: // {"op":"snapshot","nodes":[1,2,3]}
 		// R-SNAP-3: emits, changes nothing, no round.
 		return c.snapshot(st.Nodes, st.AllNodes)
+	case OpCompact: // {"op":"compact","node":2}
+		err = c.compact(st.Node)
 	default:
 		return nil, invalid("op", "R-SCEN-3", "op %q is not implemented", st.Op)
 	}
@@ -215,7 +225,7 @@ func (c *Cluster) restart(id int) *InvalidStep {
 		return invalid("node", "R-RESTART-1", "restart of node %d, which is up", id)
 	}
 	n.Up = true
-	c.forgetVolatile(n)
+	c.restore(n)
 	return nil
 }
 
@@ -226,9 +236,28 @@ func (c *Cluster) heal() {
 	for _, n := range c.nodes {
 		if !n.Up {
 			n.Up = true
-			c.forgetVolatile(n)
+			c.restore(n)
 		}
 	}
+}
+
+// restore brings a node up from its persistent state (R-RESTART-2,
+// R-HEAL-1): from its saved snapshot when it has one (R-SAVED-3), decoded
+// once, else empty with indices 0 as in v1.
+func (c *Cluster) restore(n *Node) {
+	c.forgetVolatile(n)
+	if n.Saved == nil {
+		return
+	}
+	h, pairs, err := DecodeSnapshot(n.Saved)
+	if err != nil || h.LastIncludedIndex != uint64(n.SavedIndex) {
+		panic(fmt.Sprintf("rsm: node %d cannot restore its saved snapshot: %v", n.ID, err))
+	}
+	for _, p := range pairs {
+		n.Store.Put(p.Key, p.Value)
+	}
+	n.CommitIndex = n.SavedIndex
+	n.LastApplied = n.SavedIndex
 }
 
 // snapshot emits each listed node's snapshot in the order given (R-SNAP-3);
@@ -262,6 +291,25 @@ func (c *Cluster) snapshot(nodes []int, all bool) ([]Emitted, *InvalidStep) {
 	return out, nil
 }
 
+// compact saves node id's snapshot and discards its log up to last_applied
+// (R-COMPACT-2). Nothing else changes; Step runs the round after it.
+func (c *Cluster) compact(id int) *InvalidStep {
+	if err := c.checkNode("node", id); err != nil {
+		return err
+	}
+	n := c.Node(id)
+	// R-COMPACT-1: the leader and isolated followers may compact, a down
+	// node may not.
+	if !n.Up {
+		return invalid("node", "R-COMPACT-1", "compact of node %d, which is down", id)
+	}
+	// Exactly the bytes a snapshot step would emit now, replacing any older
+	// saved snapshot; at last_applied 0 this is the empty snapshot, index 0.
+	n.Saved = c.SnapshotOf(id)
+	n.SavedIndex = n.LastApplied
+	return nil
+}
+
 // checkNode is R-NODE-1 for the node id at field.
 func (c *Cluster) checkNode(field string, id int) *InvalidStep {
 	if id < 1 || id > c.Size() {
@@ -277,9 +325,19 @@ func (c *Cluster) forgetVolatile(n *Node) {
 	n.LastApplied = 0
 }
 
-// rejoin is the one-shot catch-up of R-REJOIN-2.
+// rejoin is the one-shot catch-up of R-REJOIN-2, with the install decision
+// of R-INSTALL-1..3. Step calls it after the step's effect and before the
+// round, so f's log length is still what f held while it was cut off.
 func (c *Cluster) rejoin(f *Node) {
 	l := c.Leader()
+	// R-INSTALL-1: f lacks entries the leader has discarded, judged by f's
+	// logical log length alone, so it takes the leader's saved bytes (the
+	// same bytes, shared: neither is ever modified) and its discarded
+	// prefix. R-INSTALL-2: otherwise f keeps its own saved and prefix.
+	if f.LogLen < l.SavedIndex {
+		f.Saved = l.Saved
+		f.SavedIndex = l.SavedIndex
+	}
 	// f.log := a copy of leader.log: with logs held as prefixes of the
 	// leader's (R-LOG-2), the copy is the length.
 	f.LogLen = len(c.log)
@@ -361,6 +419,12 @@ func (c *Cluster) commitCandidate() int {
 func (c *Cluster) applyCommitted(n *Node) {
 	if n.CommitIndex > n.LogLen {
 		panic(fmt.Sprintf("rsm: node %d committed %d beyond its log of %d", n.ID, n.CommitIndex, n.LogLen))
+	}
+	// A node never applies an entry it has discarded: an up node has applied
+	// at least up to its saved index (compaction, restore and install all
+	// leave last_applied >= SavedIndex).
+	if n.LastApplied < n.CommitIndex && n.LastApplied < n.SavedIndex {
+		panic(fmt.Sprintf("rsm: node %d would apply entry %d, discarded up to %d", n.ID, n.LastApplied+1, n.SavedIndex))
 	}
 	for n.LastApplied < n.CommitIndex {
 		ApplyCommand(n.Store, c.log[n.LastApplied].Command)

@@ -1,6 +1,7 @@
 package rsm
 
 import (
+	"bytes"
 	"encoding/hex"
 	"fmt"
 	"strings"
@@ -255,4 +256,194 @@ func TestInvalidSteps(t *testing.T) {
 			t.Errorf("cluster %s accepted", cl)
 		}
 	}
+}
+
+// steps wraps step objects into a normalized scenario of n nodes, leader 1.
+func steps(n int, s ...string) string {
+	return fmt.Sprintf(`{"cluster":{"nodes":%d,"leader":1},"steps":[%s]}`, n, strings.Join(s, ","))
+}
+
+// R-COMPACT-2: compaction alone changes no emitted byte, here on a scenario
+// with partitions and rejoins but no restart.
+func TestCompactAloneChangesNothing(t *testing.T) {
+	body := []string{
+		`{"op":"put","key":"a","value":"01"}`, `{"op":"partition","nodes":[3]}`, `{"op":"append","key":"a","value":"02"}`,
+		`{"op":"snapshot","nodes":[1,2,3]}`, `{"op":"heal"}`, `{"op":"incr","key":"n","delta":"5"}`,
+		`{"op":"partition","nodes":[2]}`, `{"op":"delete","key":"a"}`, `{"op":"partition","nodes":[]}`,
+		`{"op":"snapshot","nodes":[1,2,3]}`,
+	}
+	var with []string
+	for i, s := range body {
+		with = append(with, s, fmt.Sprintf(`{"op":"compact","node":%d}`, 1+i%3))
+	}
+	plain, compacted := run(t, steps(3, body...)), run(t, steps(3, with...))
+	if len(plain.Snapshots) != len(compacted.Snapshots) {
+		t.Fatalf("%d snapshots against %d", len(compacted.Snapshots), len(plain.Snapshots))
+	}
+	for i := range plain.Snapshots {
+		if plain.Snapshots[i].Hex != compacted.Snapshots[i].Hex {
+			t.Errorf("snapshot %d differs", i)
+		}
+	}
+}
+
+// R-SAVED-2, R-SAVED-3, R-SAVED-4: a node that compacted and is restarted
+// while isolated shows its saved state, not an empty store, and emits
+// exactly the bytes it saved.
+func TestRestartIsolatedAfterCompactShowsSaved(t *testing.T) {
+	out := run(t, steps(3,
+		`{"op":"put","key":"a","value":"01"}`,
+		`{"op":"put","key":"b","value":"02"}`,
+		`{"op":"partition","nodes":[3]}`,
+		`{"op":"compact","node":3}`,
+		`{"op":"snapshot","nodes":[3]}`, // 4: the bytes compact saved
+		`{"op":"put","key":"c","value":"03"}`,
+		`{"op":"crash","node":3}`,
+		`{"op":"restart","node":3}`,
+		`{"op":"snapshot","nodes":[3]}`, // 8
+		`{"op":"crash","node":2}`,
+		`{"op":"restart","node":2}`, // not in P: rejoins
+		`{"op":"snapshot","nodes":[2,3]}`,
+	))
+	expectStates(t, out, 7, "3:a=01,b=02,c=03", "3:a=01,b=02,c=03", "2:a=01,b=02")
+	expectStates(t, out, 10, "3:a=01,b=02,c=03", "3:a=01,b=02,c=03", "2:a=01,b=02")
+	if out.Snapshots[0].Hex != out.Snapshots[1].Hex {
+		t.Errorf("restored node emits %s, saved %s", out.Snapshots[1].Hex, out.Snapshots[0].Hex)
+	}
+	// The same without compact: v1, an empty store.
+	v1 := run(t, steps(3, `{"op":"put","key":"a","value":"01"}`, `{"op":"partition","nodes":[3]}`,
+		`{"op":"crash","node":3}`, `{"op":"restart","node":3}`, `{"op":"snapshot","nodes":[3]}`))
+	expectStates(t, v1, 3, "1:a=01", "1:a=01", "0:")
+}
+
+// R-INSTALL-1, R-INSTALL-3: a follower whose log is shorter than the
+// leader's saved index installs the leader's bytes at the step it rejoins,
+// before the round (after the round its log would be full and never
+// install); restarted isolated later, it shows the leader's saved state, not
+// its own older one.
+func TestInstallDecidedAtRejoin(t *testing.T) {
+	out := run(t, steps(3,
+		`{"op":"put","key":"a","value":"01"}`,
+		`{"op":"partition","nodes":[3]}`,
+		`{"op":"compact","node":3}`, // 3 saves index 1
+		`{"op":"put","key":"b","value":"02"}`,
+		`{"op":"compact","node":1}`,     // the leader saves index 2
+		`{"op":"partition","nodes":[]}`, // 3 rejoins: log 1 < 2, installs
+		`{"op":"put","key":"c","value":"03"}`,
+		`{"op":"partition","nodes":[3]}`,
+		`{"op":"crash","node":3}`,
+		`{"op":"restart","node":3}`,
+		`{"op":"snapshot","nodes":[1,3]}`,
+	))
+	expectStates(t, out, 5, "2:a=01,b=02", "2:a=01,b=02", "2:a=01,b=02")
+	expectStates(t, out, 9, "3:a=01,b=02,c=03", "3:a=01,b=02,c=03", "2:a=01,b=02")
+}
+
+// R-INSTALL-2: a follower whose log reaches the leader's saved index keeps
+// its own saved snapshot, older or newer than the leader's.
+func TestInstallKeepsOwnSaved(t *testing.T) {
+	tail := []string{
+		`{"op":"partition","nodes":[3]}`,
+		`{"op":"put","key":"c","value":"03"}`,
+		`{"op":"partition","nodes":[]}`, // 6: 3 rejoins with a log of 2
+		`{"op":"partition","nodes":[3]}`,
+		`{"op":"crash","node":3}`,
+		`{"op":"restart","node":3}`,
+		`{"op":"snapshot","nodes":[3]}`,
+	}
+	// Older: 3 saved index 1, the leader index 2; 2 < 2 is false.
+	older := run(t, steps(3, append([]string{
+		`{"op":"put","key":"a","value":"01"}`, `{"op":"compact","node":3}`,
+		`{"op":"put","key":"b","value":"02"}`, `{"op":"compact","node":1}`}, tail...)...))
+	expectStates(t, older, 9, "3:a=01,b=02,c=03", "3:a=01,b=02,c=03", "1:a=01")
+	// Newer: the leader saved index 1, 3 index 2.
+	newer := run(t, steps(3, append([]string{
+		`{"op":"put","key":"a","value":"01"}`, `{"op":"compact","node":1}`,
+		`{"op":"put","key":"b","value":"02"}`, `{"op":"compact","node":3}`}, tail...)...))
+	expectStates(t, newer, 9, "3:a=01,b=02,c=03", "3:a=01,b=02,c=03", "2:a=01,b=02")
+}
+
+// R-INSTALL-1: the test is the follower's log length, not its last_applied
+// or commit_index. Follower 2 holds entry 2 but has applied only 1 when the
+// leader saves index 2; it keeps its own (no) saved snapshot.
+func TestInstallTestsLogLength(t *testing.T) {
+	out := run(t, steps(4,
+		`{"op":"put","key":"x","value":"01"}`,
+		`{"op":"crash","node":3}`,
+		`{"op":"crash","node":4}`,
+		`{"op":"put","key":"a","value":"02"}`, // 2 of 4 hold it: not committed
+		`{"op":"partition","nodes":[2]}`,
+		`{"op":"restart","node":3}`,     // 3 of 4 hold entry 2: committed
+		`{"op":"compact","node":1}`,     // the leader saves index 2
+		`{"op":"partition","nodes":[]}`, // 2 rejoins: log 2, applied 1
+		`{"op":"partition","nodes":[2]}`,
+		`{"op":"crash","node":2}`,
+		`{"op":"restart","node":2}`,
+		`{"op":"snapshot","nodes":[1,2,3]}`,
+	))
+	expectStates(t, out, 6, "2:a=02,x=01", "1:x=01", "2:a=02,x=01", "down")
+	expectStates(t, out, 10, "2:a=02,x=01", "0:", "2:a=02,x=01", "down")
+}
+
+// R-COMPACT-2 on the node's state: saved is the snapshot bytes, the
+// discarded prefix is last_applied, a second compaction replaces both, and
+// at last_applied 0 the saved snapshot is the empty one, index 0.
+func TestCompactSavesSnapshot(t *testing.T) {
+	sc, err := ParseScenario([]byte(steps(3,
+		`{"op":"partition","nodes":[3]}`,
+		`{"op":"compact","node":3}`,
+		`{"op":"put","key":"a","value":"01"}`,
+		`{"op":"compact","node":1}`,
+		`{"op":"put","key":"b","value":"02"}`,
+		`{"op":"compact","node":1}`,
+	)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := NewCluster(3, 1)
+	for i := range sc.Steps[:2] {
+		if _, err := c.Step(&sc.Steps[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	empty := "524b563100000000000000010000000000000000000000000000000000000000045540e9"
+	if n := c.Node(3); hex.EncodeToString(n.Saved) != empty || n.SavedIndex != 0 || n.LogLen != 0 {
+		t.Fatalf("node 3 saved %x at %d", n.Saved, n.SavedIndex)
+	}
+	for i := range sc.Steps[2:4] {
+		if _, err := c.Step(&sc.Steps[2+i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l := c.Node(1)
+	first := l.Saved
+	if !bytes.Equal(first, c.SnapshotOf(1)) || l.SavedIndex != 1 || l.LogLen != 1 {
+		t.Fatalf("leader saved %x at %d, log %d", l.Saved, l.SavedIndex, l.LogLen)
+	}
+	for i := range sc.Steps[4:] {
+		if _, err := c.Step(&sc.Steps[4+i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if bytes.Equal(l.Saved, first) || !bytes.Equal(l.Saved, c.SnapshotOf(1)) || l.SavedIndex != 2 || l.LogLen != 2 {
+		t.Fatalf("leader saved %x at %d, log %d", l.Saved, l.SavedIndex, l.LogLen)
+	}
+}
+
+// R-COMPACT-1: compact names a node that is up; scenario shape (R-SCEN-3).
+func TestCompactInvalid(t *testing.T) {
+	cases := map[string]string{
+		steps(3, `{"op":"crash","node":2}`, `{"op":"compact","node":2}`): "steps[1].node: compact of node 2, which is down (R-COMPACT-1)",
+		steps(3, `{"op":"compact","node":0}`):                            "steps[0].node: node 0 is not in 1..3 (R-NODE-1)",
+		steps(3, `{"op":"compact","node":4}`):                            "R-NODE-1",
+		steps(3, `{"op":"compact"}`):                                     `steps[0].node: compact requires "node" (R-SCEN-3)`,
+		steps(3, `{"op":"compact","node":"2"}`):                          "steps[0].node: expected an integer (R-NODE-1)",
+	}
+	for sc, want := range cases {
+		if _, err := runErr(sc); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %q", sc, err, want)
+		}
+	}
+	// The leader and an isolated follower that is up may compact.
+	run(t, steps(3, `{"op":"partition","nodes":[2]}`, `{"op":"compact","node":2}`, `{"op":"compact","node":1}`, `{"op":"snapshot","nodes":[1]}`))
 }

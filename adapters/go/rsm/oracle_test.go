@@ -9,13 +9,18 @@ import (
 
 // oracle is SPEC.md section 2-3 read as literally as possible: every node
 // holds its own copy of its log, commit is found by trying every index, and
-// rejoin replays the leader's log. It is slow and obviously right, and the
+// rejoin replays the leader's log. With compaction (section 3.3) a node's
+// discarded entries are set to nil, so reading one fails, and rejoin replays
+// from the leader's saved snapshot, decoded, then the entries it still holds. It is slow and obviously right, and the
 // randomised test below checks the real cluster (shared log, fast commit,
 // cloned store on rejoin) against it after every step.
 type oracle struct {
 	leader   int
 	nodes    []*oracleNode // nodes[id-1]
 	isolated map[int]bool
+	// installs and keeps count R-INSTALL-1 and R-INSTALL-2 decisions taken
+	// while a leader had a saved snapshot, so the test can check it met both.
+	installs, keeps int
 }
 
 type oracleNode struct {
@@ -23,6 +28,32 @@ type oracleNode struct {
 	log             []*Command
 	commit, applied int
 	store           *Store
+	saved           []byte
+	savedIndex      int
+}
+
+// restored is a store and index read back from saved bytes (R-SAVED-3), or
+// the empty store and 0 without any.
+func restored(saved []byte) (*Store, int) {
+	if saved == nil {
+		return NewStore(), 0
+	}
+	h, pairs, err := DecodeSnapshot(saved)
+	if err != nil {
+		panic(err)
+	}
+	return storeOf(pairs), int(h.LastIncludedIndex)
+}
+
+func (n *oracleNode) snapshot() []byte {
+	return EncodeSnapshot(SnapshotHeader{CurrentTerm: 1, LastIncludedIndex: uint64(n.applied), LastIncludedTerm: min(uint64(n.applied), 1)}, n.store)
+}
+
+// comeUp is restart and heal's restart: restored from saved, or empty.
+func (n *oracleNode) comeUp() {
+	n.up, n.commit = true, 0
+	n.store, n.applied = restored(n.saved)
+	n.commit = n.applied
 }
 
 func newOracle(n, leader int) *oracle {
@@ -58,14 +89,19 @@ func (o *oracle) step(st *Step) {
 		n := o.node(st.Node)
 		n.up, n.store, n.commit, n.applied = false, NewStore(), 0, 0
 	case OpRestart:
-		n := o.node(st.Node)
-		n.up, n.store, n.commit, n.applied = true, NewStore(), 0, 0
+		o.node(st.Node).comeUp()
 	case OpHeal:
 		o.isolated = map[int]bool{}
 		for _, n := range o.nodes {
 			if !n.up {
-				n.up, n.store, n.commit, n.applied = true, NewStore(), 0, 0
+				n.comeUp()
 			}
+		}
+	case OpCompact:
+		n := o.node(st.Node)
+		n.saved, n.savedIndex = n.snapshot(), n.applied
+		for i := 0; i < n.applied; i++ {
+			n.log[i] = nil
 		}
 	default:
 		l.log = append(l.log, st.Command)
@@ -73,18 +109,39 @@ func (o *oracle) step(st *Step) {
 	for id := 1; id <= len(o.nodes); id++ {
 		if !before[id] && o.reachable(id) {
 			f := o.node(id)
-			f.log = append([]*Command(nil), l.log...)
-			f.store = NewStore()
-			for _, c := range l.log[:l.commit] {
-				ApplyCommand(f.store, c)
+			if l.saved != nil {
+				if len(f.log) < l.savedIndex {
+					f.saved, f.savedIndex = l.saved, l.savedIndex
+					o.installs++
+				} else {
+					o.keeps++
+				}
+			}
+			// f's log logically equals the leader's: nothing up to its saved
+			// index, its own entries, then what the leader still holds.
+			log := make([]*Command, len(l.log))
+			for i := f.savedIndex; i < len(log); i++ {
+				if i < len(f.log) {
+					log[i] = f.log[i]
+				} else {
+					log[i] = mustHold(l.log, i)
+				}
+			}
+			f.log = log
+			var from int
+			f.store, from = restored(l.saved)
+			for i := from; i < l.commit; i++ {
+				ApplyCommand(f.store, mustHold(l.log, i))
 			}
 			f.commit, f.applied = l.commit, l.commit
 		}
 	}
 	// The round.
 	for id := 1; id <= len(o.nodes); id++ {
-		if o.reachable(id) {
-			o.node(id).log = append([]*Command(nil), l.log...)
+		if f := o.node(id); o.reachable(id) {
+			for i := len(f.log); i < len(l.log); i++ {
+				f.log = append(f.log, mustHold(l.log, i))
+			}
 		}
 	}
 	majority := len(o.nodes)/2 + 1
@@ -101,7 +158,7 @@ func (o *oracle) step(st *Step) {
 	}
 	apply := func(n *oracleNode) {
 		for ; n.applied < n.commit; n.applied++ {
-			ApplyCommand(n.store, n.log[n.applied])
+			ApplyCommand(n.store, mustHold(n.log, n.applied))
 		}
 	}
 	apply(l)
@@ -118,7 +175,7 @@ func (o *oracle) states() []string {
 	var s []string
 	for _, n := range o.nodes {
 		if n.up {
-			s = append(s, hex.EncodeToString(EncodeSnapshot(SnapshotHeader{CurrentTerm: 1, LastIncludedIndex: uint64(n.applied), LastIncludedTerm: min(uint64(n.applied), 1)}, n.store)))
+			s = append(s, hex.EncodeToString(n.snapshot()))
 		} else {
 			s = append(s, "null")
 		}
@@ -153,7 +210,7 @@ func randomScenario(rng *rand.Rand) *Scenario {
 	for i := 0; i < 80; i++ {
 		key := keys[rng.Intn(len(keys))]
 		var st Step
-		switch r := rng.Intn(20); {
+		switch r := rng.Intn(22); {
 		case r < 3:
 			st = Step{Op: OpPut, Command: &Command{Op: OpPut, Key: key, Value: bytesOf()}}
 		case r < 4:
@@ -181,6 +238,10 @@ func randomScenario(rng *rand.Rand) *Scenario {
 				up[ids[0]] = true
 			}
 		case r < 18:
+		case r < 20:
+			if ids := append(followers(func(id int) bool { return up[id] }), sc.Leader); true {
+				st = Step{Op: OpCompact, Node: ids[rng.Intn(len(ids))]}
+			}
 		default:
 			st = Step{Op: OpSnapshot, Nodes: append(followers(func(id int) bool { return up[id] }), sc.Leader)}
 		}
@@ -197,6 +258,7 @@ func randomScenario(rng *rand.Rand) *Scenario {
 
 func TestClusterAgainstOracle(t *testing.T) {
 	rng := rand.New(rand.NewSource(1))
+	installs, keeps := 0, 0
 	for iter := 0; iter < 500; iter++ {
 		sc := randomScenario(rng)
 		out, err := RunScenario(sc, true)
@@ -218,5 +280,20 @@ func TestClusterAgainstOracle(t *testing.T) {
 				}
 			}
 		}
+		installs += o.installs
+		keeps += o.keeps
 	}
+	// The random scenarios reach both sides of R-INSTALL-1.
+	if installs < 50 || keeps < 50 {
+		t.Fatalf("%d installs and %d keeps", installs, keeps)
+	}
+	t.Logf("%d installs, %d keeps", installs, keeps)
+}
+
+// mustHold is entry i (0-based) of a log, which must not be discarded.
+func mustHold(log []*Command, i int) *Command {
+	if log[i] == nil {
+		panic(fmt.Sprintf("oracle: entry %d is discarded", i+1))
+	}
+	return log[i]
 }

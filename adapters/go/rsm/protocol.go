@@ -3,10 +3,12 @@ package rsm
 import (
 	"bufio"
 	"bytes"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"unicode/utf8"
 )
 
@@ -23,6 +25,10 @@ type request struct {
 	ID       *string
 	Trace    bool
 	Scenario *Scenario
+	// Hex is a decode request's "hex" as it was read (aliasing the line),
+	// HasHex whether it was there as a string (R-PROTO-13).
+	Hex    []byte
+	HasHex bool
 	// ValueErr is the first field with a wrong type or content; it fails a
 	// run but not a hello or shutdown, which do not use those fields. It is
 	// an *InvalidStep when the scenario is at fault.
@@ -30,7 +36,7 @@ type request struct {
 }
 
 // Serve speaks adapter protocol v1 (section 7): it reads requests from r, one
-// JSON line each, and writes one reply line per hello and run to w, flushing
+// JSON line each, and writes one reply line per hello, run and decode to w, flushing
 // after each (R-PROTO-2, R-PROTO-3). It returns nil on shutdown or at the end
 // of r (R-PROTO-9), and an error only when reading or writing fails. Bad input
 // never stops it: it becomes an error reply (R-PROTO-8).
@@ -95,6 +101,8 @@ func handleLine(line []byte) (reply any, stop bool) {
 		return helloReply(), false
 	case "run":
 		return handleRun(req), false
+	case "decode":
+		return handleDecode(req), false
 	case "shutdown":
 		// R-PROTO-9: exit without replying.
 		return nil, true
@@ -148,6 +156,12 @@ func readRequest(line []byte) (*request, error) {
 			sc, err := readScenario(r)
 			req.Scenario = sc
 			return err
+		case "hex":
+			// Not a string is an error reply, but only for a decode request
+			// (R-PROTO-10): in any other request it is an unknown field.
+			s, bad, err := r.stringValue()
+			req.Hex, req.HasHex = s, bad == ""
+			return err
 		}
 		return r.skip()
 	})
@@ -180,6 +194,32 @@ func handleRun(req *request) any {
 	return resultReply(*req.ID, result)
 }
 
+// handleDecode answers decode (R-PROTO-13) with decoded or rejected. A
+// request it cannot read (no string id, no string hex, hex that is not hex)
+// gets an error reply (R-PROTO-8, R-PROTO-10).
+func handleDecode(req *request) any {
+	if req.ID == nil {
+		return errorReply(nil, `decode: "id" is missing or not a string (R-PROTO-13)`)
+	}
+	if !req.HasHex {
+		return errorReply(req.ID, `decode: "hex" is missing or not a string (R-PROTO-13)`)
+	}
+	// The runner sends lowercase hex; uppercase digits are read too.
+	b := make([]byte, len(req.Hex)/2)
+	if _, err := hex.Decode(b, req.Hex); err != nil || len(req.Hex)%2 != 0 {
+		return errorReply(req.ID, fmt.Sprintf("decode: hex %s is not an even-length hex string (R-PROTO-13)", abbrev(req.Hex)))
+	}
+	h, pairs, err := DecodeSnapshot(b)
+	if err != nil {
+		var de *DecodeError
+		if !errors.As(err, &de) {
+			panic(err)
+		}
+		return RejectedReply{Type: "rejected", ID: *req.ID, Rule: de.Rule, Message: de.Error()}
+	}
+	return decodedReply(*req.ID, h, pairs)
+}
+
 // HelloReply answers hello (R-PROTO-5).
 type HelloReply struct {
 	Type     string   `json:"type"`
@@ -191,15 +231,16 @@ type HelloReply struct {
 
 // helloReply identifies this port. R-PROTO-5: whatever version is asked for,
 // it answers with the one this port speaks and lets the runner report a
-// mismatch. Features lists every optional feature of section 6, in the order
-// the spec lists them.
+// mismatch. Features lists every optional feature of section 6 and then
+// compact (section 3.3) and decode (section 4.1), in the order R-PROTO-5
+// lists them.
 func helloReply() HelloReply {
 	return HelloReply{
 		Type:     "hello",
 		Protocol: Protocol,
 		Name:     "go",
 		Version:  "0.1.0",
-		Features: []string{"append", "incr", "cas", "crash"},
+		Features: []string{"append", "incr", "cas", "crash", "compact", "decode"},
 	}
 }
 
@@ -218,6 +259,55 @@ func resultReply(id string, result *RunResult) ResultReply {
 		reply.Trace = &result.Trace
 	}
 	return reply
+}
+
+// DecodedReply answers a decode request whose bytes are accepted
+// (R-PROTO-13).
+type DecodedReply struct {
+	Type     string          `json:"type"`
+	ID       string          `json:"id"`
+	Snapshot DecodedSnapshot `json:"snapshot"`
+}
+
+// DecodedSnapshot is an accepted snapshot: every u64 as its exact decimal
+// string, never a JSON number (R-PROTO-13), and the pairs in the order they
+// appear in the bytes.
+type DecodedSnapshot struct {
+	CurrentTerm       string        `json:"current_term"`
+	LastIncludedIndex string        `json:"last_included_index"`
+	LastIncludedTerm  string        `json:"last_included_term"`
+	Pairs             []DecodedPair `json:"pairs"`
+}
+
+// DecodedPair is one pair: the key as a JSON string of its code points
+// (R-DECODE-12; encoding/json writes U+0000 as \u0000 and a BOM as it is),
+// the value as lowercase hex.
+type DecodedPair struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+func decodedReply(id string, h SnapshotHeader, pairs []Pair) DecodedReply {
+	// Never nil, so that no pairs is "pairs":[] rather than null.
+	out := make([]DecodedPair, len(pairs))
+	for i, p := range pairs {
+		out[i] = DecodedPair{Key: p.Key, Value: hex.EncodeToString(p.Value)}
+	}
+	return DecodedReply{Type: "decoded", ID: id, Snapshot: DecodedSnapshot{
+		CurrentTerm:       strconv.FormatUint(h.CurrentTerm, 10),
+		LastIncludedIndex: strconv.FormatUint(h.LastIncludedIndex, 10),
+		LastIncludedTerm:  strconv.FormatUint(h.LastIncludedTerm, 10),
+		Pairs:             out,
+	}}
+}
+
+// RejectedReply answers a decode request whose bytes are rejected: the rule
+// is what the runner compares, the message is for people (R-PROTO-13).
+type RejectedReply struct {
+	Type    string `json:"type"`
+	ID      string `json:"id"`
+	Rule    string `json:"rule"`
+	Message string `json:"message"`
 }
 
 // ErrorReply answers a request that cannot be run or a line that is not

@@ -11,7 +11,7 @@ import (
 	"testing"
 )
 
-const helloLine = `{"type":"hello","protocol":1,"name":"go","version":"0.1.0","features":["append","incr","cas","crash"]}`
+const helloLine = `{"type":"hello","protocol":1,"name":"go","version":"0.1.0","features":["append","incr","cas","crash","compact","decode"]}`
 
 // serve runs Serve over input and returns the reply lines.
 func serve(t *testing.T, input string) []string {
@@ -270,5 +270,52 @@ func TestEveryLineNotUnderstood(t *testing.T) {
 	}
 	if got[len(got)-1] != helloLine {
 		t.Errorf("after the errors: %s", got[len(got)-1])
+	}
+}
+
+// R-PROTO-13: decoded with u64s as exact decimal strings and keys as their
+// code points; rejected with the rule; error for a request that cannot be
+// read, after which the adapter serves on.
+func TestDecodeReplies(t *testing.T) {
+	bomNul := raw(7, max64, 7, 3, pair("", ""), pair("\x00", "00"), pair("\uFEFFa\x00b", "\xff"))
+	lines := []string{
+		`{"type":"decode","id":"e","hex":"524b563100000000000000010000000000000000000000000000000000000000045540e9"}`,
+		`{"type":"decode","id":"w","hex":"524b5631000000000000000100000000000000020000000000000001000000020000000161000000013100000001620000000200ff63c4d85c","x":1}`,
+		`{"type":"decode","id":"k","hex":"` + hex.EncodeToString(bomNul) + `"}`,
+		`{"type":"decode","id":"0","hex":""}`,
+		`{"type":"decode","id":"u","hex":"` + strings.ToUpper(hex.EncodeToString(raw(1, 0, 0, 1))) + `"}`,
+		`{"type":"decode","id":"m"}`,
+		`{"type":"decode","id":"n","hex":null}`,
+		`{"type":"decode","id":"o","hex":["00"]}`,
+		`{"type":"decode","id":"p","hex":"0"}`,
+		`{"type":"decode","id":"q","hex":"zz"}`,
+		`{"type":"decode","id":3,"hex":""}`,
+		`{"type":"decode","hex":""}`,
+		`{"type":"run","id":"r","hex":7,"scenario":{"cluster":{"nodes":1,"leader":1},"steps":[{"op":"snapshot","nodes":[1]}]}}`,
+		`{"type":"hello","protocol":1}`,
+	}
+	got := serve(t, strings.Join(lines, "\n")+"\n")
+	empty := "524b563100000000000000010000000000000000000000000000000000000000045540e9"
+	expectLines(t, got,
+		`{"type":"decoded","id":"e","snapshot":{"current_term":"1","last_included_index":"0","last_included_term":"0","pairs":[]}}`,
+		`{"type":"decoded","id":"w","snapshot":{"current_term":"1","last_included_index":"2","last_included_term":"1","pairs":[{"key":"a","value":"31"},{"key":"b","value":"00ff"}]}}`,
+		`{"type":"decoded","id":"k","snapshot":{"current_term":"7","last_included_index":"18446744073709551615","last_included_term":"7","pairs":[{"key":"","value":""},{"key":"\u0000","value":"3030"},{"key":"`+"\uFEFF"+`a\u0000b","value":"ff"}]}}`,
+		`{"type":"rejected","id":"0","rule":"R-DECODE-1","message":"R-DECODE-1 at byte 0: 0 bytes, fewer than 36"}`,
+		`{"type":"rejected","id":"u","rule":"R-DECODE-5","message":"R-DECODE-5 at byte 32: pair 0: key length needs 4 bytes, 0 remain before the crc"}`,
+		`{"type":"error","id":"m","message":"decode: \"hex\" is missing or not a string (R-PROTO-13)"}`,
+		`{"type":"error","id":"n","message":"decode: \"hex\" is missing or not a string (R-PROTO-13)"}`,
+		`{"type":"error","id":"o","message":"decode: \"hex\" is missing or not a string (R-PROTO-13)"}`,
+		`{"type":"error","id":"p","message":"decode: hex \"0\" is not an even-length hex string (R-PROTO-13)"}`,
+		`{"type":"error","id":"q","message":"decode: hex \"zz\" is not an even-length hex string (R-PROTO-13)"}`,
+		`{"type":"error","id":null,"message":"decode: \"id\" is missing or not a string (R-PROTO-13)"}`,
+		`{"type":"error","id":null,"message":"decode: \"id\" is missing or not a string (R-PROTO-13)"}`,
+		`{"type":"result","id":"r","snapshots":[{"step":0,"node":1,"hex":"`+empty+`"}]}`,
+		helloLine)
+	// The key comes back as the same code points when parsed as JSON.
+	var m struct {
+		Snapshot struct{ Pairs []struct{ Key string } }
+	}
+	if err := json.Unmarshal([]byte(got[2]), &m); err != nil || m.Snapshot.Pairs[2].Key != "\uFEFFa\x00b" {
+		t.Fatalf("key: %v %q", err, m.Snapshot.Pairs)
 	}
 }

@@ -15,7 +15,7 @@ type Scenario struct {
 }
 
 // Step is one step. Command is set for client commands; Nodes (or AllNodes)
-// for partition and snapshot; Node for crash and restart.
+// for partition and snapshot; Node for crash, restart and compact.
 type Step struct {
 	Op      Op
 	Command *Command
@@ -301,6 +301,11 @@ func parseStep(path func(string) string, w *stepJSON, st *Step) *InvalidStep {
 			return missing("nodes")
 		}
 		st.Nodes, st.AllNodes = w.nodes, w.allNodes
+	case OpCompact: // {"op":"compact","node":2}
+		if !w.hasNode {
+			return missing("node")
+		}
+		st.Node = w.node
 	default:
 		// R-PROTO-8: an op this port does not implement is an error reply.
 		return invalid(path(".op"), "R-SCEN-3", "op %s is not implemented", abbrev(w.op))
@@ -363,7 +368,7 @@ func encodeHex(b []byte) string {
 // opOf returns the Op spelled s, without allocating for the known ones: a
 // long scenario has a million of them.
 func opOf(s []byte) Op {
-	for _, op := range []Op{OpPut, OpDelete, OpAppend, OpIncr, OpCas, OpPartition, OpCrash, OpRestart, OpHeal, OpSnapshot} {
+	for _, op := range []Op{OpPut, OpDelete, OpAppend, OpIncr, OpCas, OpPartition, OpCrash, OpRestart, OpHeal, OpSnapshot, OpCompact} {
 		if string(s) == string(op) {
 			return op
 		}

@@ -1,10 +1,10 @@
 package rsm
 
 import (
+	"bytes"
 	"encoding/binary"
-	"errors"
 	"fmt"
-	"math"
+	"unicode/utf8"
 )
 
 // magic is R-WIRE-1.
@@ -58,59 +58,120 @@ func EncodeSnapshot(h SnapshotHeader, s *Store) []byte {
 	return buf
 }
 
-// errShortSnapshot is returned for a snapshot that ends inside a field.
-var errShortSnapshot = errors.New("snapshot: truncated")
+// DecodeError is a rejection of section 4.1: the one rule of the R-DECODE
+// table that B breaks first, and the byte offset at which the check failed.
+type DecodeError struct {
+	Rule   string // "R-DECODE-1" .. "R-DECODE-8"
+	Offset int
+	Detail string
+}
 
-// DecodeSnapshot parses and checks snapshot bytes: magic, CRC, lengths, key
-// order and trailing bytes. It is for tests and diagnostics.
+func (e *DecodeError) Error() string {
+	return fmt.Sprintf("%s at byte %d: %s", e.Rule, e.Offset, e.Detail)
+}
+
+func reject(rule string, offset int, format string, args ...any) *DecodeError {
+	return &DecodeError{Rule: rule, Offset: offset, Detail: fmt.Sprintf(format, args...)}
+}
+
+// DecodeSnapshot accepts or rejects snapshot bytes b (section 4.1). The checks
+// run in the order of the R-DECODE table and R-DECODE-9: length, magic, CRC,
+// header, then the structure over all pairs, then each key's UTF-8 and its
+// order against the one before. The error, when there is one, is a
+// *DecodeError.
+//
+// Every declared length is compared with the bytes that remain before
+// anything is read or allocated, as uint64 so that no length of 2^31 or more
+// turns negative (R-DECODE-11). The pair count is never used to size
+// anything until the structure pass has proven that many pairs are there;
+// each pair takes at least 8 bytes, so that pass ends within len(b)/8 pairs
+// whatever the count says. Keys are copied (a Go string); values alias b.
 func DecodeSnapshot(b []byte) (SnapshotHeader, []Pair, error) {
 	var h SnapshotHeader
+	// R-DECODE-1: magic, three u64s, the pair count and the CRC.
 	if len(b) < headerSize+crcSize {
-		return h, nil, errShortSnapshot
+		return h, nil, reject("R-DECODE-1", len(b), "%d bytes, fewer than %d", len(b), headerSize+crcSize)
 	}
+	// R-DECODE-2
 	if [4]byte(b[:4]) != magic {
-		return h, nil, fmt.Errorf("snapshot: bad magic %x (R-WIRE-1)", b[:4])
+		return h, nil, reject("R-DECODE-2", 0, "magic %x is not RKV1", b[:4])
 	}
-	body, crc := b[:len(b)-crcSize], binary.BigEndian.Uint32(b[len(b)-crcSize:])
-	if got := crc32c(body); got != crc {
-		return h, nil, fmt.Errorf("snapshot: crc %08x, computed %08x (R-WIRE-7)", crc, got)
+	// R-DECODE-3: the CRC covers every byte before it, header and pairs.
+	end := len(b) - crcSize // where the CRC starts
+	if want, got := binary.BigEndian.Uint32(b[end:]), crc32c(b[:end]); want != got {
+		return h, nil, reject("R-DECODE-3", end, "crc %08x, computed %08x", want, got)
 	}
 	h = SnapshotHeader{
-		CurrentTerm:       binary.BigEndian.Uint64(body[4:]),
-		LastIncludedIndex: binary.BigEndian.Uint64(body[12:]),
-		LastIncludedTerm:  binary.BigEndian.Uint64(body[20:]),
+		CurrentTerm:       binary.BigEndian.Uint64(b[4:]),
+		LastIncludedIndex: binary.BigEndian.Uint64(b[12:]),
+		LastIncludedTerm:  binary.BigEndian.Uint64(b[20:]),
 	}
-	var pairs []Pair
-	count := binary.BigEndian.Uint32(body[28:])
-	rest := body[headerSize:]
-	next := func() ([]byte, error) {
-		if len(rest) < 4 {
-			return nil, errShortSnapshot
-		}
-		n := uint64(binary.BigEndian.Uint32(rest))
-		if n > math.MaxInt || uint64(len(rest)-4) < n {
-			return nil, errShortSnapshot
-		}
-		field := rest[4 : 4+n]
-		rest = rest[4+n:]
-		return field, nil
+	// R-DECODE-4, comparing terms as uint64 (R-DECODE-10). Any other value
+	// is accepted (R-DECODE-12): current_term 7, index 2^64-1.
+	switch {
+	case h.CurrentTerm == 0:
+		return h, nil, reject("R-DECODE-4", 4, "current_term is 0")
+	case h.LastIncludedTerm > h.CurrentTerm:
+		return h, nil, reject("R-DECODE-4", 20, "last_included_term %d > current_term %d", h.LastIncludedTerm, h.CurrentTerm)
+	case (h.LastIncludedIndex == 0) != (h.LastIncludedTerm == 0):
+		return h, nil, reject("R-DECODE-4", 12, "last_included_index %d with last_included_term %d", h.LastIncludedIndex, h.LastIncludedTerm)
 	}
+	count := binary.BigEndian.Uint32(b[28:])
+
+	// R-DECODE-5, R-DECODE-6: the structure over all pairs, before any key
+	// is looked at (R-DECODE-9). field reports whether a length prefix and
+	// the bytes it declares fit before the CRC, and where they end.
+	field := func(off int, what string, i uint32) (int, *DecodeError) {
+		if end-off < 4 {
+			return 0, reject("R-DECODE-5", off, "pair %d: %s length needs 4 bytes, %d remain before the crc", i, what, end-off)
+		}
+		n := uint64(binary.BigEndian.Uint32(b[off:]))
+		off += 4
+		if n > uint64(end-off) {
+			return 0, reject("R-DECODE-5", off, "pair %d: %s of %d bytes, %d remain before the crc", i, what, n, end-off)
+		}
+		return off + int(n), nil
+	}
+	off := headerSize
 	for i := uint32(0); i < count; i++ {
-		k, err := next()
-		if err != nil {
+		var err *DecodeError
+		if off, err = field(off, "key", i); err != nil {
 			return h, nil, err
 		}
-		v, err := next()
-		if err != nil {
+		if off, err = field(off, "value", i); err != nil {
 			return h, nil, err
 		}
-		if len(pairs) > 0 && pairs[len(pairs)-1].Key >= string(k) {
-			return h, nil, fmt.Errorf("snapshot: key %q out of order (R-WIRE-6)", k)
-		}
-		pairs = append(pairs, Pair{Key: string(k), Value: v})
 	}
-	if len(rest) != 0 {
-		return h, nil, fmt.Errorf("snapshot: %d trailing bytes before the crc", len(rest))
+	if off != end {
+		return h, nil, reject("R-DECODE-6", off, "%d bytes remain after %d pairs", end-off, count)
+	}
+
+	// R-DECODE-7, R-DECODE-8, pair by pair: the structure is proven, so
+	// every length below is in bounds and count pairs are really there.
+	pairs := make([]Pair, 0, count)
+	var prev []byte
+	off = headerSize
+	for i := uint32(0); i < count; i++ {
+		kn := int(binary.BigEndian.Uint32(b[off:]))
+		key := b[off+4 : off+4+kn]
+		// Go's utf8.Valid is RFC 3629: it rejects overlong forms, surrogates,
+		// code points above U+10FFFF, truncated sequences and stray
+		// continuation bytes.
+		if !utf8.Valid(key) {
+			return h, nil, reject("R-DECODE-7", off+4, "pair %d: key is not well-formed UTF-8", i)
+		}
+		// R-DECODE-10: bytes.Compare is memcmp, a proper prefix first.
+		if i > 0 && bytes.Compare(prev, key) >= 0 {
+			return h, nil, reject("R-DECODE-8", off+4, "pair %d: key is not greater than the key before it", i)
+		}
+		off += 4 + kn
+		vn := int(binary.BigEndian.Uint32(b[off:]))
+		off += 4
+		// R-DECODE-12: the key is its bytes as they are, no BOM stripped and
+		// nothing cut at NUL.
+		pairs = append(pairs, Pair{Key: string(key), Value: b[off : off+vn : off+vn]})
+		off += vn
+		prev = key
 	}
 	return h, pairs, nil
 }

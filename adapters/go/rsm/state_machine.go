@@ -25,6 +25,8 @@ const (
 	OpRestart   Op = "restart"
 	OpHeal      Op = "heal"
 	OpSnapshot  Op = "snapshot"
+	// OpCompact is the optional feature compact (section 3.3).
+	OpCompact Op = "compact"
 )
 
 // IsClientCommand reports whether op is proposed to the leader (R-LOG-3)
