@@ -218,7 +218,9 @@ async function run(o: Options, root: string, io: Io): Promise<number> {
     await corpus.finished;
     if (corpus.problems.length > 0) throw new InvalidInput(corpus.problems);
     if (corpus.selected().length === 0 && decodeVectors.length === 0 && o.tags.length > 0) throw noMatch();
-    if (!stop.stopped) {
+    // The matrix belongs to a corpus with decode vectors (the default one), not to a folder of goldens made
+    // for one purpose (--scenario's files, a test's fixtures, the scaling guard's million steps).
+    if (!stop.stopped && allDecode.length > 0) {
       const producers = new Map([[REFERENCE_PRODUCER, referenceProduced], ...fleet.map((a, i): [string, Produced] => [adapters[i]!.name, produced.get(a)!])]);
       adapters = await withDecodeResults(fleet, adapters, decodeVectors, producers, selection.byName, o, expected);
     }

@@ -238,6 +238,7 @@ describe("checks beyond the corpus", () => {
       "protocol/unknown-type",
       "protocol/run-without-scenario",
       "protocol/trace-not-boolean",
+      "protocol/decode-without-hex",
       "protocol/numeric-id",
       "protocol/10mb-garbage",
     ]);

@@ -24,6 +24,8 @@ export const PROBES: readonly Probe[] = [
   { name: "unknown-type", line: '{"type":"frobnicate","id":"m5"}', id: "m5" },
   { name: "run-without-scenario", line: '{"type":"run","id":"m6","name":"x","trace":false}', id: "m6" },
   { name: "trace-not-boolean", line: '{"type":"run","id":"m7","name":"x","trace":"yes","scenario":{"cluster":{"nodes":1,"leader":1},"steps":[]}}', id: "m7" },
+  // An adapter without the decode feature answers it as an unknown type: an error with its id all the same.
+  { name: "decode-without-hex", line: '{"type":"decode","id":"m9"}', id: "m9" },
   { name: "numeric-id", line: '{"type":"run","id":8,"name":"x","trace":false,"scenario":{"cluster":{"nodes":1,"leader":1},"steps":[]}}', id: null },
   { name: "10mb-garbage", line: "x".repeat(10 * 1024 * 1024), id: null },
 ];

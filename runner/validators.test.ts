@@ -11,7 +11,7 @@ describe("precompiled validators agree with ajv compiling the schemas at run tim
   it("on every golden, and on goldens broken in each way the schema forbids", async () => {
     const dynamic = validator("golden.schema.json");
     const docs: unknown[] = [];
-    for (const n of await listJson(path.join(ROOT, GOLDEN_DIR))) docs.push(JSON.parse(readFileSync(path.join(ROOT, GOLDEN_DIR, n), "utf8")));
+    for (const n of await listJson(path.join(ROOT, GOLDEN_DIR))) if (!n.startsWith("decode/")) docs.push(JSON.parse(readFileSync(path.join(ROOT, GOLDEN_DIR, n), "utf8")));
     const g = docs[0] as Record<string, unknown>;
     docs.push({ ...g, format: 2 }, { ...g, extra: 1 }, { ...g, snapshots: [] }, { ...g, snapshots: [{ step: 0, node: 1, hex: "ABCD" }] }, { ...g, features: ["teleport"] });
     for (const d of docs) expect(validateGolden(d)).toBe(dynamic(d));

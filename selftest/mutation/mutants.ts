@@ -3,6 +3,7 @@
 import { cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { tsImport } from "tsx/esm/api";
 import { InternalError } from "../../cli/errors.js";
 import type { Variant } from "./variants.js";
 
@@ -10,7 +11,8 @@ export type ReferenceModule = typeof import("../../reference/index.js");
 
 export async function loadMutant(root: string, variant: Variant): Promise<ReferenceModule> {
   const dir = await writeMutant(root, variant);
-  return (await import(pathToFileURL(path.join(dir, "reference", "index.ts")).href)) as ReferenceModule;
+  // tsImport, not import(): `npm run mutation` runs the esbuild bundle under plain node, which cannot load .ts.
+  return (await tsImport(pathToFileURL(path.join(dir, "reference", "index.ts")).href, import.meta.url)) as ReferenceModule;
 }
 
 /**

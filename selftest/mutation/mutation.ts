@@ -2,6 +2,8 @@
 import path from "node:path";
 import type { GoldenVector } from "../../reference/index.js";
 import { loadCorpus } from "../../runner/corpus.js";
+import { loadDecodeVectors } from "../../runner/decode_check.js";
+import type { DecodeGolden } from "../../reference/types/decode_golden.gen.js";
 import { GOLDEN_DIR } from "../../corpus/scenario_files.js";
 import { loadMutant } from "./mutants.js";
 import { VARIANTS, type Variant } from "./variants.js";
@@ -17,12 +19,29 @@ export async function loadGoldens(root: string): Promise<GoldenVector[]> {
   return (await loadCorpus(path.join(root, GOLDEN_DIR))).map((v) => v.golden);
 }
 
-export async function runMutation(root: string, variants: readonly Variant[] = VARIANTS, goldens?: readonly GoldenVector[]): Promise<VariantOutcome[]> {
+/** The committed decode goldens (SPEC.md section 8): the kill signal of the decoder's variants. */
+export async function loadDecodeGoldens(root: string): Promise<DecodeGolden[]> {
+  return (await loadDecodeVectors(path.join(root, GOLDEN_DIR))).map((v) => v.golden);
+}
+
+export async function runMutation(root: string, variants: readonly Variant[] = VARIANTS, goldens?: readonly GoldenVector[], decodeGoldens?: readonly DecodeGolden[]): Promise<VariantOutcome[]> {
   goldens ??= await loadGoldens(root);
+  decodeGoldens ??= await loadDecodeGoldens(root);
   const outcomes: VariantOutcome[] = [];
   for (const variant of variants) {
     const mutant = await loadMutant(root, variant);
     const caughtBy: string[] = [];
+    for (const g of decodeGoldens) {
+      let wrong: boolean;
+      try {
+        const v = mutant.decodeVerdict(mutant.hexToBytes(g.hex));
+        const e = g.expected;
+        wrong = e.type === "rejected" ? v.ok || v.rule !== e.rule : !v.ok || JSON.stringify(mutant.decodedJson(v.snapshot)) !== JSON.stringify(e.snapshot);
+      } catch {
+        wrong = true;
+      }
+      if (wrong) caughtBy.push(g.name);
+    }
     for (const g of goldens) {
       let wrong: boolean;
       try {

@@ -1,7 +1,7 @@
 // `rsm mutation`: run every variant of the reference over the goldens; exit 1 if any survives.
 import { parseFlags } from "../../cli/args.js";
 import { EXIT_FAILED, EXIT_OK, UsageError } from "../../cli/errors.js";
-import { loadGoldens, mutationTable, runMutation } from "./mutation.js";
+import { loadDecodeGoldens, loadGoldens, mutationTable, runMutation } from "./mutation.js";
 import { VARIANTS } from "./variants.js";
 
 export const MUTATION_USAGE = `usage: rsm mutation [VARIANT...]
@@ -22,7 +22,8 @@ export async function mutationCommand(args: string[], root: string, out: (line: 
   if (unknown.length > 0) throw new UsageError(`mutation: unknown variant ${JSON.stringify(unknown[0])}; expected one of ${VARIANTS.map((v) => v.id).join(", ")}`);
   const variants = only.length > 0 ? VARIANTS.filter((v) => only.includes(v.id)) : VARIANTS;
   const goldens = await loadGoldens(root);
-  const outcomes = await runMutation(root, variants, goldens);
-  for (const line of mutationTable(outcomes, goldens.length)) out(line);
+  const decodeGoldens = await loadDecodeGoldens(root);
+  const outcomes = await runMutation(root, variants, goldens, decodeGoldens);
+  for (const line of mutationTable(outcomes, goldens.length + decodeGoldens.length)) out(line);
   return outcomes.every((o) => o.caughtBy.length > 0) ? EXIT_OK : EXIT_FAILED;
 }
