@@ -1,12 +1,15 @@
 // The fuzzer's scenarios: --max-steps and --mode take effect (lengths really reach the maximum, clusters
 // really reach 255 nodes), and a long scenario still shrinks to the few steps that matter.
+import { decodeInputArbitrary } from "./decode_arbitraries.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { validator, type NormalizedScenario } from "../reference/index.js";
+import { decodeVerdict, validator, type NormalizedScenario } from "../reference/index.js";
 import { DEFAULT_MAX_STEPS, FUZZ_MODES, fuzzArbitrary, scenarioArbitrary } from "./arbitraries.js";
 
 const lengths = (xs: NormalizedScenario[]) => xs.map((s) => s.steps.length);
 const share = (xs: number[], pred: (x: number) => boolean) => xs.filter(pred).length / xs.length;
+
+const SCENARIO_MODES = FUZZ_MODES.filter((m) => m !== "decode");
 
 describe("scenario arbitraries", () => {
   it("spread lengths over the whole range up to maxSteps, not fast-check's default of about 10", () => {
@@ -22,7 +25,7 @@ describe("scenario arbitraries", () => {
   });
 
   it("in every mode, keep to --max-steps, reach it, and make clusters as wide as the mode says", () => {
-    for (const mode of FUZZ_MODES) {
+    for (const mode of SCENARIO_MODES) {
       const max = DEFAULT_MAX_STEPS[mode];
       const xs = fc.sample(fuzzArbitrary(mode, max), { seed: 2, numRuns: mode === "long" ? 300 : 2000 });
       const ls = lengths(xs);
@@ -38,7 +41,7 @@ describe("scenario arbitraries", () => {
   it("generate valid scenarios in every mode, wide partitions that cost the leader its majority included", () => {
     const validate = validator("normalized.schema.json");
     let lostMajority = false;
-    for (const mode of FUZZ_MODES) {
+    for (const mode of SCENARIO_MODES) {
       for (const s of fc.sample(fuzzArbitrary(mode, 200), { seed: 4, numRuns: 100 })) {
         expect(validate(s), JSON.stringify(validate.errors)).toBe(true);
         for (const step of s.steps) if (step.op === "partition" && s.cluster.nodes > 100 && step.nodes.length >= s.cluster.nodes / 2) lostMajority = true;
@@ -60,5 +63,12 @@ describe("scenario arbitraries", () => {
     const details = fc.check(fc.property(fuzzArbitrary("long", 2000), (s) => !fails(s)), { seed: 5, numRuns: 1000 });
     expect(details.failed).toBe(true);
     expect(details.counterexample![0].steps.length).toBeLessThanOrEqual(3);
+  });
+});
+
+describe("decode inputs (fuzz --mode decode)", () => {
+  it("reach every verdict: accepted and each of R-DECODE-1..8", () => {
+    const verdicts = new Set(fc.sample(decodeInputArbitrary, { seed: 5, numRuns: 4000 }).map((b) => { const v = decodeVerdict(b); return v.ok ? "accepted" : v.rule; }));
+    expect([...verdicts].sort()).toEqual(["R-DECODE-1", "R-DECODE-2", "R-DECODE-3", "R-DECODE-4", "R-DECODE-5", "R-DECODE-6", "R-DECODE-7", "R-DECODE-8", "accepted"]);
   });
 });

@@ -20,7 +20,8 @@ type Raw =
   | { kind: "partition"; mask: bigint }
   | { kind: "crash" | "restart"; pick: number }
   | { kind: "heal" }
-  | { kind: "snapshot"; mask: number; offset: number };
+  | { kind: "snapshot"; mask: number; offset: number }
+  | { kind: "compact"; pick: number };
 
 /**
  * Raw choices for clusters of at most maxNodes nodes. Every number is drawn only as wide as the cluster can
@@ -37,12 +38,14 @@ function rawArbitrary(maxNodes: number): fc.Arbitrary<Raw> {
     fc.record({ kind: fc.constant("partition" as const), mask: fc.bigInt({ min: 0n, max: (1n << BigInt(followers)) - 1n }) }),
     fc.record({ kind: fc.constantFrom("crash" as const, "restart" as const), pick: fc.nat({ max: Math.max(followers - 1, 0) }) }),
     fc.record({ kind: fc.constant("heal" as const) }),
+    // Any node that is up, the leader included (R-COMPACT-1).
+    fc.record({ kind: fc.constant("compact" as const), pick: fc.nat({ max: maxNodes - 1 }) }),
     // At most 31 nodes a snapshot step (the mask), starting anywhere among the live ones (the offset).
     fc.record({ kind: fc.constant("snapshot" as const), mask: fc.nat({ max: 2 ** Math.min(maxNodes, 31) - 1 }), offset: fc.nat({ max: maxNodes - 1 }) }),
   );
 }
 
-/** Turns raw choices into valid steps: crash picks an up follower, restart a down node, and so on. */
+/** Turns raw choices into valid steps: crash picks an up follower, restart a down node, compact an up node, and so on. */
 export function repair(nodes: number, leader: number, raws: readonly Raw[]): Step[] {
   const up = new Array<boolean>(nodes + 1).fill(true);
   const ids = Array.from({ length: nodes }, (_, i) => i + 1);
@@ -79,6 +82,11 @@ export function repair(nodes: number, leader: number, raws: readonly Raw[]): Ste
         up.fill(true);
         steps.push({ op: "heal" });
         break;
+      case "compact": {
+        const live = ids.filter((id) => up[id]);
+        steps.push({ op: "compact", node: live[r.pick % live.length]! });
+        break;
+      }
       case "snapshot": {
         const live = ids.filter((id) => up[id]);
         const from = r.offset % live.length;
@@ -127,17 +135,18 @@ export function scenarioArbitrary(options: ScenarioOptions = {}): fc.Arbitrary<N
  * nodes, up to maxSteps (default 2000) steps. wide: 1 to 255 nodes, up to maxSteps (default 50) steps.
  * mixed: normal, long and wide scenarios in turn (see fuzzArbitrary).
  */
-export const FUZZ_MODES = ["mixed", "normal", "long", "wide"] as const;
+export const FUZZ_MODES = ["mixed", "normal", "long", "wide", "decode"] as const;
 export type FuzzMode = (typeof FUZZ_MODES)[number];
 
-export const DEFAULT_MAX_STEPS: Record<FuzzMode, number> = { mixed: 1000, normal: 50, long: 2000, wide: 50 };
+/** decode generates snapshots, not scenarios (selftest/decode_arbitraries.ts); its entry is never used. */
+export const DEFAULT_MAX_STEPS: Record<FuzzMode, number> = { mixed: 1000, normal: 50, long: 2000, wide: 50, decode: 1 };
 
 /**
  * The fuzzer's scenarios. mixed draws, out of 8: 5 normal scenarios (up to min(maxSteps, 50) steps), 2
  * long ones (up to maxSteps) and 1 wide one (up to 255 nodes, up to min(maxSteps, 50) steps); maxSteps is
  * never exceeded.
  */
-export function fuzzArbitrary(mode: FuzzMode, maxSteps: number): fc.Arbitrary<NormalizedScenario> {
+export function fuzzArbitrary(mode: Exclude<FuzzMode, "decode">, maxSteps: number): fc.Arbitrary<NormalizedScenario> {
   const short = Math.min(maxSteps, DEFAULT_MAX_STEPS.normal);
   switch (mode) {
     case "normal":

@@ -14,6 +14,7 @@ import { scenarioJson } from "../../runner/protocol.js";
 import type { RunOutcome } from "../../runner/session.js";
 import { fuzzArbitrary } from "../arbitraries.js";
 import { toAuthored, writeFound } from "./found.js";
+import { fuzzDecode } from "./fuzz_decode.js";
 import { FUZZ_USAGE, parseFuzzOptions } from "./options.js";
 
 export interface FuzzIo {
@@ -74,6 +75,15 @@ export async function fuzzCommand(args: string[], root: string, io: FuzzIo): Pro
     await Promise.all(fleet.map((a) => a.close()));
     return EXIT_FAILED;
   }
+  if (o.mode === "decode") {
+    io.out(`fuzz: seed ${o.seed} (reproduce with --mode decode --seed ${o.seed}); decode inputs; adapters ${fleet.map((a) => a.name).join(", ") || "none"}`);
+    try {
+      return await fuzzDecode(root, fleet, o, io);
+    } finally {
+      await Promise.all(fleet.map((a) => a.close()));
+    }
+  }
+  const mode = o.mode;
   const names = fleet.map((a) => a.name);
   const reproduce = `--seed ${o.seed} --mode ${o.mode} --max-steps ${o.maxSteps}`;
   const budget = [o.runs !== null ? `${o.runs} scenarios` : null, o.timeLimitMs !== null ? `${o.timeLimitMs / 1000} s` : null].filter((x) => x !== null).join(" or ");
@@ -82,7 +92,7 @@ export async function fuzzCommand(args: string[], root: string, io: FuzzIo): Pro
   const started = performance.now();
   let count = 0;
   let lastReport = started;
-  const property = fc.asyncProperty(fuzzArbitrary(o.mode, o.maxSteps), async (scenario) => {
+  const property = fc.asyncProperty(fuzzArbitrary(mode, o.maxSteps), async (scenario) => {
     count++;
     const now = performance.now();
     if (now - lastReport > 1000) {

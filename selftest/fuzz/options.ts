@@ -39,7 +39,9 @@ it shrinks the scenario, writes it to vectors/scenarios/found/ and prints the ru
   --runs N              stop after N scenarios (default: as many as the time limit allows)
   --mode MODE           mixed (default): mostly normal scenarios, some long and some wide ones;
                         normal: 1 to 7 nodes, up to ${DEFAULT_MAX_STEPS.normal} steps; long: 1 to 7 nodes, up to ${DEFAULT_MAX_STEPS.long} steps;
-                        wide: 1 to 255 nodes, up to ${DEFAULT_MAX_STEPS.wide} steps
+                        wide: 1 to 255 nodes, up to ${DEFAULT_MAX_STEPS.wide} steps; decode: damaged snapshots
+                        (bit flips, truncation, extreme lengths, CRC recomputed or not), each adapter that lists
+                        decode against the reference's verdict (SPEC.md 4.1); a divergence goes to vectors/decode
   --max-steps N         steps per scenario at most, the final snapshot included (default: ${DEFAULT_MAX_STEPS.mixed} in mixed,
                         where normal and wide scenarios keep to ${DEFAULT_MAX_STEPS.normal}; ${DEFAULT_MAX_STEPS.normal} normal, ${DEFAULT_MAX_STEPS.long} long, ${DEFAULT_MAX_STEPS.wide} wide)
   --timeout SECONDS     deadline for each reply (default 10)

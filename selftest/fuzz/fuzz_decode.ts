@@ -1,0 +1,68 @@
+// `rsm fuzz --mode decode`: damaged snapshots (selftest/decode_arbitraries.ts) through every adapter that lists
+// `decode`, each answer compared with the reference's verdict (SPEC.md 4.1, R-PROTO-13); the first
+// disagreement is shrunk by fast-check and written as a decode vector, so `npm run vectors` gives it a golden.
+import { createHash } from "node:crypto";
+import fc from "fast-check";
+import path from "node:path";
+import { bytesToHex } from "../../reference/index.js";
+import { EXIT_FAILED, EXIT_OK } from "../../cli/errors.js";
+import { writeFileAtomic } from "../../cli/fs_atomic.js";
+import { DECODE_DIR } from "../../corpus/scenario_files.js";
+import { referenceVerdict, verdictProblem } from "../../runner/decode_check.js";
+import type { FleetAdapter } from "../../runner/fleet.js";
+import { decodeInputArbitrary } from "../decode_arbitraries.js";
+import type { FuzzIo } from "./fuzz_cmd.js";
+
+/** What one adapter did wrong with one input, or null when every adapter agreed with the reference. */
+async function disagreement(fleet: readonly FleetAdapter[], hex: string): Promise<{ adapter: string; problem: string } | null> {
+  const expected = referenceVerdict(hex);
+  const answers = await Promise.all(fleet.map((a) => a.decode("fuzz", hex)));
+  for (const [i, o] of answers.entries()) {
+    const adapter = fleet[i]!.name;
+    if (o === null) return { adapter, problem: "the adapter was given up (it could not be started again, or timed out repeatedly)" };
+    if (o.kind === "aborted") continue;
+    if (o.kind === "broken") return { adapter, problem: `${o.reason}${o.stderr ? `; stderr: ${o.stderr.trim().split("\n").slice(-3).join(" | ")}` : ""}` };
+    if (o.kind === "refused") return { adapter, problem: `answered with an error (R-PROTO-8): ${o.message}` };
+    const problem = verdictProblem(expected, o.kind === "decoded" ? { type: "decoded", snapshot: o.snapshot } : { type: "rejected", rule: o.rule, message: o.message });
+    if (problem !== null) return { adapter, problem };
+  }
+  return null;
+}
+
+export async function fuzzDecode(root: string, all: readonly FleetAdapter[], o: { seed: number; runs: number | null; timeLimitMs: number | null }, io: FuzzIo): Promise<number> {
+  const fleet = all.filter((a) => a.features.has("decode"));
+  const without = all.filter((a) => !a.features.has("decode")).map((a) => a.name);
+  if (without.length > 0) io.out(`fuzz: ${without.join(", ")} do not list decode in their hello; not fuzzed`);
+  const started = performance.now();
+  let count = 0;
+  const property = fc.asyncProperty(decodeInputArbitrary, async (bytes) => {
+    count++;
+    if (count % 500 === 0) io.progress(`fuzz: ${count} inputs, ${Math.round((count / (performance.now() - started)) * 1000)}/s`);
+    return (await disagreement(fleet, bytesToHex(bytes))) === null;
+  });
+  const search = await fc.check(property, { seed: o.seed, numRuns: o.runs ?? Number.POSITIVE_INFINITY, interruptAfterTimeLimit: o.timeLimitMs ?? undefined, markInterruptAsFailure: false, endOnFailure: true });
+  const elapsed = (performance.now() - started) / 1000;
+  if (process.stderr.isTTY) process.stderr.write("\r\x1b[K");
+  if (!search.failed) {
+    io.out(`fuzz: no disagreement on ${search.numRuns} decode inputs across the reference and ${fleet.map((a) => a.name).join(", ") || "no adapter"} in ${elapsed.toFixed(1)} s; seed ${o.seed}${search.interrupted ? " (stopped by the time limit)" : ""}`);
+    return EXIT_OK;
+  }
+  const shrunk = await fc.check(property, { seed: o.seed, path: search.counterexamplePath! });
+  const bytes = shrunk.failed ? shrunk.counterexample![0] : search.counterexample![0];
+  const hex = bytesToHex(bytes);
+  const d = await disagreement(fleet, hex);
+  if (d === null) {
+    io.out(`fuzz: a disagreement was found but did not reproduce on the shrunk input (a flaky adapter?); seed ${o.seed}`);
+    return EXIT_FAILED;
+  }
+  const slug = d.adapter.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "adapter";
+  const name = `found-${slug}-seed-${o.seed}-${createHash("sha256").update(hex).digest("hex").slice(0, 8)}`;
+  const file = path.join(root, DECODE_DIR, `${name}.json`);
+  const vector = { description: `Found by npm run fuzz -- --mode decode (seed ${o.seed}) and shrunk by fast-check: adapter ${d.adapter}: ${d.problem.slice(0, 300)}`, tags: ["decode", "found"], input: { hex } };
+  await writeFileAtomic(file, `${JSON.stringify(vector, null, 2)}\n`);
+  io.out(`fuzz: ${d.adapter} disagrees with the reference on a decode input after ${search.numRuns} inputs (${elapsed.toFixed(1)} s); shrunk ${shrunk.numShrinks} times to ${bytes.length} bytes; reproduce with --mode decode --seed ${o.seed} --runs ${search.numRuns}`);
+  io.out(`fuzz: wrote ${path.relative(process.cwd(), file)}; run npm run vectors to give it a golden`);
+  io.out(`FAIL ${d.adapter} ${path.relative(process.cwd(), file)}`);
+  io.out(`  ${d.problem}`);
+  return EXIT_FAILED;
+}
