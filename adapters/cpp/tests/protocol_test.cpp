@@ -255,6 +255,21 @@ TEST(Protocol, LinesLongerThanSixtyFourKiB) {
   EXPECT_EQ(reply["snapshots"][0]["hex"].get<std::string>().size(), 2 * (32 + 4 + 1 + 4 + 70000 + 4));
 }
 
+// ---- compact (section 3.3) ----
+
+// A node that compacted, crashed and restarted isolated shows its saved state; the same scenario without the
+// compact step shows an empty store.
+TEST(Protocol, CompactStepRunsEndToEnd) {
+  const std::string steps =
+      R"({"op":"put","key":"a","value":"31"},{"op":"compact","node":3},{"op":"put","key":"b","value":"00ff"},)"
+      R"({"op":"partition","nodes":[3]},{"op":"crash","node":3},{"op":"restart","node":3},{"op":"snapshot","nodes":[3]})";
+  const json reply = only_reply(run_request("c", R"({"cluster":{"nodes":3,"leader":1},"steps":[)" + steps + "]}"));
+  ASSERT_EQ(reply["type"], "result") << reply;
+  EXPECT_EQ(reply["snapshots"][0], json::parse(R"({"step":6,"node":3,"hex":"524b56310000000000000001000000000000000100000000000000010000000100000001610000000131ed7607a5"})"));
+  const json down = only_reply(run_request("c", R"({"cluster":{"nodes":3,"leader":1},"steps":[{"op":"crash","node":2},{"op":"compact","node":2}]})"));
+  EXPECT_EQ(down, json::parse(R"j({"type":"error","id":"c","message":"steps[1].node: compact of node 2, which is down (R-COMPACT-1)"})j"));
+}
+
 // ---- decode (R-PROTO-13) ----
 
 std::string decode_request(const std::string& id, const std::string& hex) {
