@@ -67,6 +67,9 @@ std::vector<Bytes> Cluster::step(const Step& step) {
         } else if constexpr (std::is_same_v<T, Snapshot>) {
           // {"op":"snapshot","nodes":[1,2,3]}
           emitted = emit_snapshots(s);
+        } else if constexpr (std::is_same_v<T, Compact>) {
+          // {"op":"compact","node":2}
+          compact(s);
         } else {
           static_assert(!sizeof(T), "every step has a handler");
         }
@@ -111,6 +114,7 @@ void Cluster::crash(const Crash& crash) {
   Node& n = at(crash.node);
   if (!n.up) throw InvalidScenario("node", "crash of node " + id_text(crash.node) + ", which is already down", "R-CRASH-2");
   // R-CRASH-3: the log (log_length) and current_term are persistent and survive; the rest is volatile.
+  // R-SAVED-2: so are the saved snapshot and the discarded prefix (saved, saved_index), kept as they are.
   // The kept log still counts towards the commit majority (R-COMMIT-1). A reachable follower has no store of
   // its own to forget (it shares the leader's); an isolated one drops the copy it was frozen with.
   n.up = false;
@@ -125,11 +129,8 @@ void Cluster::restart(const Restart& restart) {
   Node& n = at(restart.node);
   if (n.up) throw InvalidScenario("node", "restart of node " + id_text(restart.node) + ", which is up", "R-RESTART-1");
   const std::vector<bool> before = reachable_followers();
-  n.up = true;
-  n.store.clear();
-  n.commit_index = 0;
-  n.last_applied = 0;
-  // Rejoins unless it is in P; in P it stays empty with indices 0 until it leaves P.
+  bring_up(restart.node);
+  // Rejoins unless it is in P; in P it stays as it came up (empty, or restored) until it leaves P.
   rejoin_newly_reachable(before);
 }
 
@@ -137,16 +138,49 @@ void Cluster::restart(const Restart& restart) {
 void Cluster::heal() {
   const std::vector<bool> before = reachable_followers();
   isolated_.assign(nodes_.size(), false);
-  for (Node& n : nodes_) {
-    if (n.up) continue;
-    // Comes up as in R-RESTART-2. A crash already emptied these, but restart's state is set here too so
-    // that heal does not depend on what crash happened to leave behind.
-    n.up = true;
-    n.store.clear();
-    n.commit_index = 0;
-    n.last_applied = 0;
+  for (NodeId id = 1; id <= size(); ++id) {
+    if (!at(id).up) bring_up(id);  // as in R-RESTART-2 and R-SAVED-3
   }
   rejoin_newly_reachable(before);
+}
+
+// R-COMPACT-1, R-COMPACT-2
+void Cluster::compact(const Compact& compact) {
+  check_node_id(compact.node, "node");
+  Node& n = at(compact.node);
+  if (!n.up) throw InvalidScenario("node", "compact of node " + id_text(compact.node) + ", which is down", "R-COMPACT-1");
+  // Exactly the bytes a snapshot step would emit now (its current state, the shared store of a reachable
+  // follower included), replacing any older ones; at last_applied 0 that is the empty snapshot, index 0.
+  n.saved = std::make_shared<const Bytes>(snapshot(compact.node));
+  // Entries 1..last_applied are discarded: the prefix grows to last_applied and the logical length stays.
+  // Nothing reads them again here in any case: only the leader applies entries, and it drops each one it
+  // has applied (unapplied_).
+  n.saved_index = n.last_applied;
+  invariant(n.saved_index <= n.log_length, "a node discards only entries it holds");
+}
+
+// A down node comes up (R-RESTART-2, R-HEAL-1): with an empty store and indices 0, or restored from its saved
+// snapshot when it has one (R-SAVED-3). Whether it then rejoins is for the caller.
+void Cluster::bring_up(NodeId id) {
+  Node& n = at(id);
+  n.up = true;
+  n.store.clear();
+  n.commit_index = 0;
+  n.last_applied = 0;
+  if (n.saved) restore(n);
+}
+
+// R-SAVED-3: store := the pairs of `saved`, commit_index := last_applied := saved_index. The bytes are decoded
+// once, by the same decoder a decode request uses; they are this port's own (or, installed, the leader's),
+// so a rejection would be a bug here. The pairs come in ascending key order (R-WIRE-6), so each is inserted
+// at the end: linear in the snapshot.
+void Cluster::restore(Node& n) {
+  DecodedSnapshot decoded = decode_snapshot(*n.saved);
+  invariant(decoded.header.last_included_index == n.saved_index, "saved_index is the index written in saved");
+  for (auto& [key, value] : decoded.pairs) n.store.emplace_hint(n.store.end(), std::move(key), std::move(value));
+  n.commit_index = n.saved_index;
+  n.last_applied = n.saved_index;
+  invariant(n.last_applied <= n.log_length, "a restored node holds the entries its snapshot covers");
 }
 
 // R-SNAP-1..3
@@ -194,12 +228,25 @@ void Cluster::rejoin(NodeId id) {
   // it gives the same bytes without replaying the whole history.
   invariant(leader.last_applied == leader.commit_index, "the leader has applied everything it committed before a rejoin");
   Node& f = at(id);
+  // R-INSTALL-1..3: decided first, on f's log as it is before anything is copied, and here, at the step that
+  // makes f reachable, before the step's round (which would give f the leader's length and no install).
+  install(f, leader);
   f.log_length = leader.log_length;  // truncate and replace with the leader's log
   // Reachable from now on, so its store is the leader's (nodes_); whatever it held of its own, a frozen copy
   // or the empty store of a restart, is replaced by that.
   f.store.clear();
   f.commit_index = leader.commit_index;
   f.last_applied = leader.commit_index;
+}
+
+// R-INSTALL-1: f lacks entries the leader has discarded when f's logical log length is below the leader's
+// saved_index; only then does f take the leader's saved bytes (shared, not re-encoded) and its discarded
+// prefix. Not f's last_applied or commit_index, and not which saved snapshot is newer. R-INSTALL-2:
+// otherwise f keeps its own saved snapshot and prefix, older, newer or none.
+void Cluster::install(Node& f, const Node& leader) {
+  if (f.log_length >= leader.saved_index) return;
+  f.saved = leader.saved;
+  f.saved_index = leader.saved_index;
 }
 
 // A reachable follower that is about to be isolated: its state freezes at what it holds right now (R-ROUND-1,
@@ -292,6 +339,8 @@ Bytes Cluster::snapshot(NodeId id) const {
   const Node& n = at(id);
   // R-WIRE-3, R-WIRE-4: the snapshot covers what the node has applied, not what it merely holds; the term
   // of the entry at last_applied is kTerm, and 0 when there is no such entry.
+  // R-SAVED-4: its current state, never its saved bytes, and the term stays kTerm after that entry is
+  // discarded; a node restored from `saved` therefore emits exactly those bytes.
   return encode_snapshot({n.current_term, n.last_applied, n.last_applied == 0 ? 0 : kTerm}, store_of(id));
 }
 

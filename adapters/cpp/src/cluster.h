@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -37,8 +38,13 @@ struct Snapshot {
   std::vector<NodeId> nodes;
 };
 
-// In schema order: the client commands, then partition, crash, restart, heal, snapshot.
-using Step = std::variant<Put, Delete, Append, Incr, Cas, Partition, Crash, Restart, Heal, Snapshot>;
+// Optional feature compact (section 3.3).
+struct Compact {
+  NodeId node = 0;
+};
+
+// In schema order: the client commands, then partition, crash, restart, heal, snapshot, compact.
+using Step = std::variant<Put, Delete, Append, Incr, Cas, Partition, Crash, Restart, Heal, Snapshot, Compact>;
 
 // A step (or cluster) that breaks one of the rejection rules. The runner never sends one, but an adapter must
 // answer bad input with an error rather than crash or make something up (R-PROTO-8). It names the field at
@@ -66,6 +72,13 @@ struct Node {
   std::uint64_t last_applied = 0;
   // Left empty while the node is a reachable follower, whose store is the leader's (Cluster::nodes_).
   Store store;
+  // R-SAVED-1: the saved snapshot, persistent like the log (R-SAVED-2), or null for none. Immutable bytes,
+  // so an install shares the leader's (the same bytes, R-INSTALL-1) instead of copying them.
+  std::shared_ptr<const Bytes> saved;
+  // The last_included_index written in `saved`, 0 without one: the log's discarded prefix is entries
+  // 1..saved_index. log_length stays the logical length (R-SAVED-1): discarding is this number alone, so a
+  // compaction costs nothing per discarded entry.
+  std::uint64_t saved_index = 0;
 };
 
 class Cluster {
@@ -94,6 +107,9 @@ class Cluster {
   void crash(const Crash& crash);
   void restart(const Restart& restart);
   void heal();
+  void compact(const Compact& compact);
+  void bring_up(NodeId id);
+  void restore(Node& n);
   std::vector<Bytes> emit_snapshots(const Snapshot& snapshot) const;
 
   bool is_follower(NodeId id) const { return id != leader_; }
@@ -101,6 +117,7 @@ class Cluster {
   std::vector<bool> reachable_followers() const;
   void rejoin_newly_reachable(const std::vector<bool>& reachable_before);
   void rejoin(NodeId id);
+  void install(Node& f, const Node& leader);
   void cut_off(NodeId id);
   const Store& store_of(NodeId id) const;
 

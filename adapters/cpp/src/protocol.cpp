@@ -86,6 +86,7 @@ class RequestReader {
     if (name == "id") pending_ = Member::Id;
     if (name == "trace") pending_ = Member::Trace;
     if (name == "scenario") pending_ = Member::Scenario;
+    if (name == "hex") pending_ = Member::Hex;
     return true;
   }
   bool end_object() { return end([](ScenarioReader& s) { return s.end_object(); }); }
@@ -97,7 +98,7 @@ class RequestReader {
   }
 
  private:
-  enum class Member { None, Type, Id, Trace, Scenario };
+  enum class Member { None, Type, Id, Trace, Scenario, Hex };
 
   // True while the events are the scenario's: from its first event until the ScenarioReader has it whole.
   bool in_scenario() const { return reading_scenario_; }
@@ -128,6 +129,7 @@ class RequestReader {
     if (member == Member::Type) request_.type = std::move(v);
     if (member == Member::Id) request_.id = std::move(v);
     if (member == Member::Trace) request_.trace = std::move(v);
+    if (member == Member::Hex) request_.hex = std::move(v);
     return true;
   }
   template <typename Event>
@@ -155,6 +157,7 @@ class RequestReader {
     if (member == Member::Type) request_.type = v;
     if (member == Member::Id) request_.id = v;
     if (member == Member::Trace) request_.trace = v;
+    if (member == Member::Hex) request_.hex = v;
     skip_ = 1;
     return true;
   }
@@ -222,6 +225,10 @@ std::optional<std::string> handle_line(std::string_view line) {
       if (!id.has_value()) return error_reply(std::nullopt, "id: expected a string (R-PROTO-6)");
       return handle_run(*id, std::move(request));
     }
+    if (type == "decode") {
+      if (!id.has_value()) return error_reply(std::nullopt, "id: expected a string (R-PROTO-13)");
+      return handle_decode(*id, request);
+    }
     if (type == "shutdown") return std::nullopt;
     return error_reply(id, "type: unknown type " + shortened(json(type).dump()) + " (R-PROTO-8)");
   } catch (const std::exception& e) {
@@ -246,13 +253,34 @@ std::string handle_run(const std::string& id, Request&& request) {
   }
 }
 
+std::string handle_decode(const std::string& id, const Request& request) {
+  // R-PROTO-10: a hex that is missing or not a string is a line the adapter does not understand, answered
+  // with an error, not a rejection; so is a string that is not hex, since there is no B to judge. Either
+  // case of digit is read (the runner sends lowercase).
+  if (!request.hex.has_value() || request.hex->kind != WireValue::Kind::String) {
+    const std::string got = request.hex.has_value() ? request.hex->kind_name() : "nothing";
+    return error_reply(id, "hex: expected a string, got " + got + " (R-PROTO-13, R-PROTO-8)");
+  }
+  Bytes bytes;
+  try {
+    bytes = parse_hex(request.hex->text, "hex");
+  } catch (const InvalidStep& e) {
+    return error_reply(id, "hex: " + e.problem() + ", not the hex of a byte string (R-PROTO-13, R-PROTO-8)");
+  }
+  try {
+    return decoded_reply(id, decode_snapshot(bytes));
+  } catch (const MalformedSnapshot& rejection) {
+    return rejected_reply(id, rejection);
+  }
+}
+
 std::string hello_reply() {
   ordered_json reply;
   reply["type"] = "hello";
   reply["protocol"] = kProtocol;  // R-PROTO-5: the version spoken, even when asked for another
   reply["name"] = "cpp";
   reply["version"] = "0.1.0";
-  reply["features"] = {"append", "incr", "cas", "crash"};
+  reply["features"] = {"append", "incr", "cas", "crash", "compact", "decode"};
   return dump_strict(reply);
 }
 
@@ -305,6 +333,42 @@ std::string result_reply(const std::string& id, RunResult&& result) {
 
 // The message may quote the request (a parser's error quotes the bytes it stopped at, which need not be
 // UTF-8), so invalid bytes are replaced rather than allowed to make the reply itself invalid.
+// Written out like result_reply, a value's hex being most of the reply. Keys go through dump_strict: the
+// decoder has proven them well-formed UTF-8 (R-DECODE-7), so the JSON string holds exactly their code points,
+// a U+0000 escaped and a leading U+FEFF kept (R-DECODE-12), and strict cannot throw.
+std::string decoded_reply(const std::string& id, const DecodedSnapshot& snapshot) {
+  std::size_t size = 256 + id.size();
+  for (const auto& [key, value] : snapshot.pairs) size += 32 + key.size() + 2 * value.size();
+  std::string reply;
+  reply.reserve(size);
+  reply += R"({"type":"decoded","id":)";
+  reply += dump_strict(ordered_json(id));
+  // Decimal strings straight from the u64: std::to_string is exact and canonical, and no double is involved.
+  reply += R"(,"snapshot":{"current_term":")" + std::to_string(snapshot.header.current_term);
+  reply += R"(","last_included_index":")" + std::to_string(snapshot.header.last_included_index);
+  reply += R"(","last_included_term":")" + std::to_string(snapshot.header.last_included_term);
+  reply += R"(","pairs":[)";
+  for (std::size_t i = 0; i < snapshot.pairs.size(); ++i) {
+    if (i != 0) reply += ',';
+    reply += R"({"key":)";
+    reply += dump_strict(ordered_json(snapshot.pairs[i].first));
+    reply += R"(,"value":")";
+    encode_hex(snapshot.pairs[i].second, reply);
+    reply += R"("})";
+  }
+  reply += "]}}";
+  return reply;
+}
+
+std::string rejected_reply(const std::string& id, const MalformedSnapshot& rejection) {
+  ordered_json reply;
+  reply["type"] = "rejected";
+  reply["id"] = id;
+  reply["rule"] = rejection.rule_id();
+  reply["message"] = rejection.what();
+  return dump_strict(reply);
+}
+
 std::string error_reply(const std::optional<std::string>& id, const std::string& message) {
   ordered_json reply;
   reply["type"] = "error";

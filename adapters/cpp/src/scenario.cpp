@@ -354,6 +354,8 @@ Step parse_step(StepFields&& step, const std::string& path) {
   if (op == "heal") return Heal{};
   // {"op":"snapshot","nodes":[1,2,3]}
   if (op == "snapshot") return Snapshot{nodes()};
+  // {"op":"compact","node":2}
+  if (op == "compact") return Compact{node()};
   throw InvalidStep(field_path(path, "op"), "unknown op " + nlohmann::json(op).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "R-SCEN-3");
 }
 

@@ -177,5 +177,252 @@ TEST(Cluster, InvalidStepsAreRefused) {
   EXPECT_THROW(cluster.step(Snapshot{{1, 2}}), InvalidScenario);     // R-SNAP-2
 }
 
+// ---- compaction, saved snapshots and install (section 3.3) ----
+
+std::string saved_hex(const Cluster& cluster, NodeId id) {
+  const Node n = cluster.node(id);
+  return n.saved ? to_hex(*n.saved) : "none";
+}
+
+// R-COMPACT-2: saved := the bytes a snapshot step would emit; the log's logical length does not change.
+TEST(Compact, SavesTheSnapshotBytesAndKeepsTheLogicalLength) {
+  Cluster cluster(3, 1);
+  cluster.step(Put{"a", value(1)});
+  cluster.step(Put{"b", value(2)});
+  const std::string before = hex_of(cluster, 2);
+  cluster.step(Compact{2});  // a reachable follower, whose store is the leader's
+  EXPECT_EQ(saved_hex(cluster, 2), before);
+  EXPECT_EQ(cluster.node(2).saved_index, 2u);
+  EXPECT_EQ(cluster.node(2).log_length, 2u);
+  EXPECT_EQ(hex_of(cluster, 2), before);  // nothing else changes
+  cluster.step(Compact{1});               // the leader may compact
+  EXPECT_EQ(saved_hex(cluster, 1), before);
+  EXPECT_EQ(cluster.node(1).saved_index, 2u);
+  cluster.step(Put{"c", value(3)});       // the next entry is index 3: R-LOG-3 on the logical length
+  EXPECT_EQ(cluster.node(1).log_length, 3u);
+  EXPECT_EQ(cluster.node(1).last_applied, 3u);
+  EXPECT_EQ(cluster.node(2).saved_index, 2u);
+  cluster.step(Compact{2});  // compacting again replaces saved with the newer bytes
+  EXPECT_EQ(saved_hex(cluster, 2), hex_of(cluster, 2));
+  EXPECT_EQ(cluster.node(2).saved_index, 3u);
+}
+
+TEST(Compact, AtLastAppliedZeroSavesTheEmptySnapshot) {
+  Cluster cluster(3, 1);
+  cluster.step(Partition{{2, 3}});
+  cluster.step(Put{"a", value(1)});  // 1 of 3: nothing commits
+  cluster.step(Compact{1});
+  EXPECT_EQ(saved_hex(cluster, 1), kEmptySnapshot);
+  EXPECT_EQ(cluster.node(1).saved_index, 0u);
+  EXPECT_EQ(cluster.node(1).log_length, 1u);
+  cluster.step(Heal{});  // followers at length 0 are not below saved_index 0: no install
+  EXPECT_EQ(saved_hex(cluster, 2), "none");
+  EXPECT_EQ(cluster.node(2).last_applied, 1u);
+}
+
+// R-COMPACT-1: the node is up; an isolated follower that is up may compact. Out of range is R-NODE-1.
+TEST(Compact, NamesANodeThatIsUp) {
+  Cluster cluster(3, 1);
+  cluster.step(Put{"a", value(1)});
+  cluster.step(Partition{{3}});
+  EXPECT_NO_THROW(cluster.step(Compact{3}));
+  EXPECT_EQ(cluster.node(3).saved_index, 1u);
+  cluster.step(Crash{2});
+  try {
+    cluster.step(Compact{2});
+    ADD_FAILURE() << "compact of a down node";
+  } catch (const InvalidScenario& e) {
+    EXPECT_EQ(e.rule(), "R-COMPACT-1");
+    EXPECT_EQ(e.field(), "node");
+  }
+  try {
+    cluster.step(Compact{4});
+    ADD_FAILURE() << "compact of node 4 of 3";
+  } catch (const InvalidScenario& e) {
+    EXPECT_EQ(e.rule(), "R-NODE-1");
+  }
+}
+
+// Compaction alone changes no emitted byte: the same steps with every up node compacting after each one
+// emit the same snapshots and show the same states.
+TEST(Compact, AloneChangesNoEmittedByte) {
+  const std::vector<Step> steps = {Put{"a", value(1)}, Partition{{3}},    Put{"b", value(2)}, Crash{2}, Snapshot{{1, 3}},
+                                   Restart{2},        Put{"c", value(3)}, Heal{},             Snapshot{{1, 2, 3}}};
+  const auto observe = [&](bool compacting) {
+    Cluster cluster(3, 1);
+    std::vector<std::string> seen;
+    for (const Step& step : steps) {
+      for (const Bytes& s : cluster.step(step)) seen.push_back(to_hex(s));
+      for (NodeId id = 1; id <= 3; ++id) seen.push_back(cluster.is_up(id) ? hex_of(cluster, id) : "down");
+      for (NodeId id = 1; compacting && id <= 3; ++id) {
+        if (cluster.is_up(id)) {
+          EXPECT_TRUE(cluster.step(Compact{id}).empty());
+        }
+      }
+    }
+    return seen;
+  };
+  EXPECT_EQ(observe(false), observe(true));
+}
+
+// R-SAVED-2, R-SAVED-3, R-SAVED-4: a node that compacted, crashed and restarted isolated shows its saved
+// state, not an empty store, and a snapshot of it is exactly its saved bytes.
+TEST(Compact, RestartIsolatedAfterCompactShowsTheSavedState) {
+  Cluster cluster(3, 1);
+  cluster.step(Put{"a", value(1)});
+  cluster.step(Compact{3});
+  const std::string saved = saved_hex(cluster, 3);
+  cluster.step(Put{"b", value(2)});
+  cluster.step(Partition{{3}});
+  cluster.step(Crash{3});
+  EXPECT_EQ(saved_hex(cluster, 3), saved);  // kept through the crash
+  EXPECT_EQ(cluster.node(3).log_length, 2u);
+  cluster.step(Restart{3});
+  const Node n = cluster.node(3);
+  EXPECT_EQ(hex_of(cluster, 3), saved);
+  EXPECT_EQ(n.commit_index, 1u);
+  EXPECT_EQ(n.last_applied, 1u);
+  EXPECT_EQ(n.store, (Store{{"a", value(1)}}));
+  cluster.step(Put{"c", value(3)});  // frozen while in P
+  EXPECT_EQ(hex_of(cluster, 3), saved);
+  cluster.step(Heal{});  // then rejoins as in v1, keeping its own saved (log length 2 >= leader's 0)
+  EXPECT_EQ(hex_of(cluster, 3), hex_of(cluster, 1));
+  EXPECT_EQ(saved_hex(cluster, 3), saved);
+}
+
+// A node without a saved snapshot comes up as in v1, even when others have one.
+TEST(Compact, NoSavedSnapshotRestartsEmpty) {
+  Cluster cluster(3, 1);
+  cluster.step(Put{"a", value(1)});
+  cluster.step(Compact{1});
+  cluster.step(Compact{2});
+  cluster.step(Partition{{3}});
+  cluster.step(Crash{3});
+  cluster.step(Restart{3});
+  EXPECT_EQ(hex_of(cluster, 3), kEmptySnapshot);
+}
+
+// R-SAVED-3 through heal: a down node with a saved snapshot comes up restored, then rejoins.
+TEST(Compact, HealRestoresThenRejoins) {
+  Cluster cluster(3, 1);
+  cluster.step(Put{"a", value(1)});
+  cluster.step(Compact{2});
+  cluster.step(Crash{2});
+  cluster.step(Put{"b", value(2)});
+  cluster.step(Heal{});
+  EXPECT_EQ(hex_of(cluster, 2), hex_of(cluster, 1));
+  EXPECT_EQ(cluster.node(2).last_applied, 2u);
+  EXPECT_EQ(cluster.node(2).saved_index, 1u);
+}
+
+// R-INSTALL-1: a follower whose log is shorter than the leader's saved_index installs the leader's bytes; a
+// later crash and isolated restart shows the leader's saved state, not its own older one.
+TEST(Compact, FollowerBehindTheLeadersPrefixInstalls) {
+  Cluster cluster(3, 1);
+  cluster.step(Put{"a", value(1)});
+  cluster.step(Compact{3});  // 3's own saved, index 1
+  cluster.step(Partition{{3}});
+  cluster.step(Put{"b", value(2)});
+  cluster.step(Put{"c", value(3)});
+  cluster.step(Compact{1});  // leader saved, index 3
+  const std::string leader_saved = saved_hex(cluster, 1);
+  cluster.step(Put{"d", value(4)});
+  cluster.step(Partition{{}});  // 3 rejoins with log length 1 < 3: installs
+  EXPECT_EQ(saved_hex(cluster, 3), leader_saved);
+  EXPECT_EQ(cluster.node(3).saved_index, 3u);
+  EXPECT_EQ(cluster.node(1).saved, cluster.node(3).saved);  // the same bytes, shared, not re-encoded
+  EXPECT_EQ(hex_of(cluster, 3), hex_of(cluster, 1));        // the rest of rejoin as in v1
+  EXPECT_EQ(cluster.node(3).last_applied, 4u);
+  cluster.step(Partition{{3}});
+  cluster.step(Crash{3});
+  cluster.step(Restart{3});
+  EXPECT_EQ(hex_of(cluster, 3), leader_saved);
+  EXPECT_EQ(cluster.node(3).last_applied, 3u);
+}
+
+// R-INSTALL-2: a follower whose log is long enough keeps its own saved snapshot, older or newer.
+TEST(Compact, FollowerWithALongEnoughLogKeepsItsOwn) {
+  Cluster cluster(3, 1);
+  cluster.step(Put{"a", value(1)});
+  cluster.step(Compact{2});  // 2: index 1, older than the leader's will be
+  const std::string older = saved_hex(cluster, 2);
+  cluster.step(Put{"b", value(2)});
+  cluster.step(Put{"c", value(3)});
+  cluster.step(Compact{3});  // 3: index 3, newer than the leader's will be
+  const std::string newer = saved_hex(cluster, 3);
+  cluster.step(Partition{{2, 3}});
+  cluster.step(Compact{1});  // the leader compacts at 3, with 2 and 3 at length 3
+  cluster.step(Partition{{}});
+  EXPECT_EQ(saved_hex(cluster, 2), older);
+  EXPECT_EQ(cluster.node(2).saved_index, 1u);
+  EXPECT_EQ(saved_hex(cluster, 3), newer);
+  cluster.step(Partition{{2}});
+  cluster.step(Crash{2});
+  cluster.step(Restart{2});
+  EXPECT_EQ(hex_of(cluster, 2), older);
+}
+
+// R-INSTALL-1: the test is the log's length, not last_applied. Node 2 holds entry 1 without having applied
+// it (it was cut off before the entry committed); the leader then compacts at 1. On rejoin node 2's log
+// (length 1) is not shorter than saved_index 1: no install, though its last_applied 0 is below it.
+TEST(Compact, InstallTestsLogLengthNotLastApplied) {
+  Cluster cluster(5, 1);
+  cluster.step(Partition{{3, 4, 5}});
+  cluster.step(Put{"a", value(1)});  // held by 1 and 2: 2 of 5, uncommitted
+  cluster.step(Partition{{2, 3, 4, 5}});
+  EXPECT_EQ(cluster.node(2).log_length, 1u);
+  EXPECT_EQ(cluster.node(2).last_applied, 0u);
+  cluster.step(Partition{{2}});  // 3, 4, 5 rejoin (their length 0 is not below saved_index 0): commit 1
+  EXPECT_EQ(cluster.node(1).commit_index, 1u);
+  EXPECT_EQ(saved_hex(cluster, 3), "none");
+  cluster.step(Compact{1});
+  cluster.step(Heal{});
+  EXPECT_EQ(saved_hex(cluster, 2), "none");
+  EXPECT_EQ(cluster.node(2).saved_index, 0u);
+  cluster.step(Partition{{2}});
+  cluster.step(Crash{2});
+  cluster.step(Restart{2});
+  EXPECT_EQ(hex_of(cluster, 2), kEmptySnapshot);
+}
+
+// R-INSTALL-3: decided at rejoin, before the step's round. Node 3 is at length 0 when the leader compacts
+// at 1; the step that lifts the partition rejoins it before its round (which would give it length 1 and
+// then no install), so it installs.
+TEST(Compact, InstallIsDecidedBeforeTheRound) {
+  Cluster cluster(3, 1);
+  cluster.step(Partition{{3}});
+  cluster.step(Put{"a", value(1)});
+  cluster.step(Compact{1});
+  EXPECT_EQ(cluster.node(3).log_length, 0u);
+  cluster.step(Partition{{}});
+  EXPECT_EQ(cluster.node(3).saved_index, 1u);
+  EXPECT_EQ(saved_hex(cluster, 3), saved_hex(cluster, 1));
+  // Through restart too: the down node comes up and rejoins in the same step, before its round.
+  cluster.step(Put{"b", value(2)});
+  cluster.step(Crash{2});
+  cluster.step(Put{"c", value(3)});
+  cluster.step(Put{"d", value(4)});
+  cluster.step(Compact{1});  // leader saved at 4; node 2 (down) holds length 2
+  cluster.step(Restart{2});
+  EXPECT_EQ(cluster.node(2).saved_index, 4u);
+  EXPECT_EQ(cluster.node(2).log_length, 4u);
+  EXPECT_EQ(hex_of(cluster, 2), hex_of(cluster, 1));
+}
+
+// A follower that compacted while isolated keeps its discarded prefix; its log, not the prefix, decides.
+TEST(Compact, IsolatedFollowerMayCompactAndRejoins) {
+  Cluster cluster(3, 1);
+  cluster.step(Put{"a", value(1)});
+  cluster.step(Partition{{2}});
+  cluster.step(Put{"b", value(2)});
+  cluster.step(Compact{2});
+  EXPECT_EQ(cluster.node(2).saved_index, 1u);
+  EXPECT_EQ(hex_of(cluster, 2), saved_hex(cluster, 2));
+  cluster.step(Heal{});
+  EXPECT_EQ(cluster.node(2).log_length, 2u);
+  EXPECT_EQ(cluster.node(2).saved_index, 1u);
+  EXPECT_EQ(hex_of(cluster, 2), hex_of(cluster, 1));
+}
+
 }  // namespace
 }  // namespace rsm

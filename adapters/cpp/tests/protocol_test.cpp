@@ -3,9 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "crc32c.h"
 
 namespace rsm {
 namespace {
@@ -13,7 +16,7 @@ namespace {
 using json = nlohmann::json;
 
 const char* const kHello =
-    R"({"type":"hello","protocol":1,"name":"cpp","version":"0.1.0","features":["append","incr","cas","crash"]})";
+    R"({"type":"hello","protocol":1,"name":"cpp","version":"0.1.0","features":["append","incr","cas","crash","compact","decode"]})";
 
 // Runs the adapter over `input` and returns its output lines, each checked to be one valid JSON object.
 std::vector<std::string> serve_lines(const std::string& input) {
@@ -250,6 +253,119 @@ TEST(Protocol, LinesLongerThanSixtyFourKiB) {
                  R"("},{"op":"snapshot","nodes":[1]}]})"));
   ASSERT_EQ(reply["type"], "result");
   EXPECT_EQ(reply["snapshots"][0]["hex"].get<std::string>().size(), 2 * (32 + 4 + 1 + 4 + 70000 + 4));
+}
+
+// ---- compact (section 3.3) ----
+
+// A node that compacted, crashed and restarted isolated shows its saved state; the same scenario without the
+// compact step shows an empty store.
+TEST(Protocol, CompactStepRunsEndToEnd) {
+  const std::string steps =
+      R"({"op":"put","key":"a","value":"31"},{"op":"compact","node":3},{"op":"put","key":"b","value":"00ff"},)"
+      R"({"op":"partition","nodes":[3]},{"op":"crash","node":3},{"op":"restart","node":3},{"op":"snapshot","nodes":[3]})";
+  const json reply = only_reply(run_request("c", R"({"cluster":{"nodes":3,"leader":1},"steps":[)" + steps + "]}"));
+  ASSERT_EQ(reply["type"], "result") << reply;
+  EXPECT_EQ(reply["snapshots"][0], json::parse(R"({"step":6,"node":3,"hex":"524b56310000000000000001000000000000000100000000000000010000000100000001610000000131ed7607a5"})"));
+  const json down = only_reply(run_request("c", R"({"cluster":{"nodes":3,"leader":1},"steps":[{"op":"crash","node":2},{"op":"compact","node":2}]})"));
+  EXPECT_EQ(down, json::parse(R"j({"type":"error","id":"c","message":"steps[1].node: compact of node 2, which is down (R-COMPACT-1)"})j"));
+}
+
+// ---- decode (R-PROTO-13) ----
+
+std::string decode_request(const std::string& id, const std::string& hex) {
+  return R"({"type":"decode","id":")" + id + R"(","hex":")" + hex + R"("})";
+}
+
+// The hex of a snapshot with this header and these pairs, its CRC right.
+std::string snapshot_hex(std::uint64_t term, std::uint64_t index, std::uint64_t last_term, const Store& store) {
+  std::string hex;
+  encode_hex(encode_snapshot({term, index, last_term}, store), hex);
+  return hex;
+}
+
+TEST(Protocol, DecodedReplyCarriesExactFields) {
+  const std::string line = serve_lines(decode_request("d1",
+      "524b5631000000000000000100000000000000020000000000000001000000020000000161000000013100000001620000000200ff63c4d85c") + "\n")[0];
+  EXPECT_EQ(line, R"({"type":"decoded","id":"d1","snapshot":{"current_term":"1","last_included_index":"2","last_included_term":"1","pairs":[{"key":"a","value":"31"},{"key":"b","value":"00ff"}]}})");
+  const std::string empty = serve_lines(decode_request("d2", "524b563100000000000000010000000000000000000000000000000000000000045540e9") + "\n")[0];
+  EXPECT_EQ(empty, R"({"type":"decoded","id":"d2","snapshot":{"current_term":"1","last_included_index":"0","last_included_term":"0","pairs":[]}})");
+}
+
+// u64s as exact decimal strings, keys as the JSON strings of their code points: U+0000 whole, a leading BOM
+// kept, astral characters as they are.
+TEST(Protocol, DecodedU64sAndKeysAreExact) {
+  const Store store{{std::string("\0x", 2), {}}, {"\xEF\xBB\xBFk", {0x01}}, {"\xF0\x9F\x98\x80", {0xFF, 0x00}}};
+  const json reply = only_reply(decode_request("d3", snapshot_hex(7, 18446744073709551615ull, 7, store)));
+  ASSERT_EQ(reply["type"], "decoded") << reply;
+  EXPECT_EQ(reply["snapshot"]["current_term"], "7");
+  EXPECT_EQ(reply["snapshot"]["last_included_index"], "18446744073709551615");
+  EXPECT_EQ(reply["snapshot"]["last_included_term"], "7");
+  ASSERT_EQ(reply["snapshot"]["pairs"].size(), 3u);
+  EXPECT_EQ(reply["snapshot"]["pairs"][0]["key"], std::string("\0x", 2));
+  EXPECT_EQ(reply["snapshot"]["pairs"][0]["value"], "");
+  EXPECT_EQ(reply["snapshot"]["pairs"][1]["key"], "\xEF\xBB\xBFk");
+  EXPECT_EQ(reply["snapshot"]["pairs"][1]["value"], "01");
+  EXPECT_EQ(reply["snapshot"]["pairs"][2]["key"], "\xF0\x9F\x98\x80");
+  EXPECT_EQ(reply["snapshot"]["pairs"][2]["value"], "ff00");
+  const std::string line = serve_lines(decode_request("d4", snapshot_hex(1, 1, 1, {{std::string(1, '\0'), {}}})) + "\n")[0];
+  EXPECT_NE(line.find(R"("key":"\u0000")"), std::string::npos) << line;
+}
+
+TEST(Protocol, RejectedReplyNamesTheRule) {
+  EXPECT_EQ(only_reply(decode_request("r1", "")),
+            json::parse(R"j({"type":"rejected","id":"r1","rule":"R-DECODE-1","message":"only 0 bytes, fewer than 36 at byte 0 (R-DECODE-1)"})j"));
+  std::string bad_crc = snapshot_hex(1, 0, 0, {});
+  bad_crc.back() = bad_crc.back() == '0' ? '1' : '0';
+  EXPECT_EQ(only_reply(decode_request("r2", bad_crc))["rule"], "R-DECODE-3");
+  EXPECT_EQ(only_reply(decode_request("r3", snapshot_hex(0, 0, 0, {})))["rule"], "R-DECODE-4");
+  EXPECT_EQ(only_reply(decode_request("r4", snapshot_hex(1, 1, 1, {{"\xED\xA0\x80", {}}})))["rule"], "R-DECODE-7");
+  const json reply = only_reply(decode_request("r5", std::string(72, 'f')));
+  EXPECT_EQ(reply["type"], "rejected");
+  EXPECT_EQ(reply["id"], "r5");
+  EXPECT_EQ(reply["rule"], "R-DECODE-2");
+  EXPECT_TRUE(reply["message"].is_string());
+}
+
+// R-PROTO-8, R-PROTO-10: a decode without a string hex, with one that is not hex, or without a string id is
+// an error, and serving goes on.
+TEST(Protocol, BadDecodeRequestsAnswerErrors) {
+  struct Case {
+    std::string line;
+    json id;
+  };
+  const std::vector<Case> cases = {
+      {R"({"type":"decode","id":"e1"})", "e1"},
+      {R"({"type":"decode","id":"e2","hex":null})", "e2"},
+      {R"({"type":"decode","id":"e3","hex":12})", "e3"},
+      {R"({"type":"decode","id":"e4","hex":["00"]})", "e4"},
+      {R"({"type":"decode","id":"e5","hex":{"hex":"00"}})", "e5"},
+      {R"({"type":"decode","id":"e6","hex":"abc"})", "e6"},
+      {R"({"type":"decode","id":"e7","hex":"zz"})", "e7"},
+      {R"({"type":"decode","id":"e8","hex":"52 4b"})", "e8"},
+      {R"({"type":"decode","id":9,"hex":""})", nullptr},
+      {R"({"type":"decode","hex":""})", nullptr},
+  };
+  for (const Case& c : cases) {
+    const std::vector<std::string> lines = serve_lines(c.line + "\n" + R"({"type":"hello","protocol":1})" + "\n");
+    ASSERT_EQ(lines.size(), 2u) << c.line;
+    const json reply = json::parse(lines[0]);
+    EXPECT_EQ(reply["type"], "error") << c.line;
+    EXPECT_EQ(reply["id"], c.id) << c.line;
+    EXPECT_EQ(lines[1], kHello) << c.line;
+  }
+  // Unknown members are ignored (R-PROTO-4), and uppercase hex is still hex.
+  EXPECT_EQ(only_reply(R"({"type":"decode","extra":[1],"id":"u","hex":"524B563100000000000000010000000000000000000000000000000000000000045540E9"})")["type"],
+            "decoded");
+}
+
+// A pair count of 2^32 - 1 with no pairs is a rejection, answered at once, never an allocation.
+TEST(Protocol, HugeDeclaredCountIsARejection) {
+  Bytes bytes = {'R', 'K', 'V', '1', 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0xFF, 0xFF, 0xFF, 0xFF};
+  const std::uint32_t crc = crc32c(bytes.data(), bytes.size());
+  for (int i = 3; i >= 0; --i) bytes.push_back(static_cast<std::uint8_t>(crc >> (8 * i)));
+  std::string hex;
+  encode_hex(bytes, hex);
+  EXPECT_EQ(only_reply(decode_request("h", hex))["rule"], "R-DECODE-5");
 }
 
 }  // namespace

@@ -42,8 +42,8 @@ TEST(Scenario, EveryOpDecodes) {
       R"({"op":"put","key":"a","value":""},{"op":"delete","key":"a"},{"op":"append","key":"a","value":"0A"},)"
       R"({"op":"incr","key":"n","delta":"18446744073709551615"},{"op":"cas","key":"a","expected":null,"value":"31"},)"
       R"({"op":"cas","key":"a","expected":"","value":"32"},{"op":"partition","nodes":[]},{"op":"crash","node":2},)"
-      R"({"op":"restart","node":2},{"op":"heal"},{"op":"snapshot","nodes":[2,1]})"));
-  ASSERT_EQ(scenario.steps.size(), 11u);
+      R"({"op":"restart","node":2},{"op":"heal"},{"op":"snapshot","nodes":[2,1]},{"op":"compact","node":3})"));
+  ASSERT_EQ(scenario.steps.size(), 12u);
   EXPECT_TRUE(std::get<Put>(scenario.steps[0]).value.empty());
   EXPECT_EQ(std::get<Append>(scenario.steps[2]).value, Bytes{0x0A});
   EXPECT_EQ(std::get<Incr>(scenario.steps[3]).delta, 18446744073709551615u);
@@ -54,6 +54,7 @@ TEST(Scenario, EveryOpDecodes) {
   EXPECT_EQ(std::get<Crash>(scenario.steps[7]).node, 2u);
   EXPECT_EQ(std::get<Restart>(scenario.steps[8]).node, 2u);
   EXPECT_EQ(std::get<Snapshot>(scenario.steps[10]).nodes, (std::vector<NodeId>{2, 1}));
+  EXPECT_EQ(std::get<Compact>(scenario.steps[11]).node, 3u);
 }
 
 // Members in any order, unknown ones (of any shape) ignored (R-PROTO-4), a repeated one counted once with
@@ -104,6 +105,9 @@ TEST(Scenario, ProblemsNameThePathAndTheRule) {
   EXPECT_EQ(problem(with_steps(R"({"op":"crash","node":1e0})")), "steps[0].node: expected an integer, got the number 1e0 (R-NODE-1)");
   EXPECT_EQ(problem(with_steps(R"({"op":"snapshot","nodes":"all"})")), "steps[0].nodes: expected an array of node ids, got a string (R-NORM-3)");
   EXPECT_EQ(problem(with_steps(R"({"op":"snapshot","nodes":[1,[2]]})")), "steps[0].nodes[1]: expected an integer, got an array (R-NODE-1)");
+  EXPECT_EQ(problem(with_steps(R"({"op":"compact"})")), "steps[0].node: missing (R-SCEN-3)");
+  EXPECT_EQ(problem(with_steps(R"({"op":"compact","node":"2"})")), "steps[0].node: expected an integer, got a string (R-NODE-1)");
+  EXPECT_EQ(problem(with_steps(R"({"op":"compact","node":0})")), "steps[0].node: 0 is not in 1..255 (R-NODE-1)");
   // The first problem in document order is the one reported.
   EXPECT_EQ(problem(with_steps(R"({"op":"dance"},{"op":"put"})")), "steps[0].op: unknown op \"dance\" (R-SCEN-3)");
 }
