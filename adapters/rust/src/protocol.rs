@@ -505,7 +505,7 @@ mod tests {
             (
                 json!([{"op": "frobnicate", "key": "a"}]),
                 "steps[0].op: unknown op \"frobnicate\", this adapter implements put, delete, \
-                 append, incr, cas, partition, crash, restart, heal and snapshot (R-SCEN-3)",
+                 append, incr, cas, partition, crash, restart, heal, snapshot and compact (R-SCEN-3)",
             ),
             (
                 json!([{"op": "put", "key": "a", "value": "zz"}]),
