@@ -33,7 +33,10 @@ fuzz_target!(|data: &[u8]| {
         Ok(decoded) => {
             let again = encode_snapshot(
                 decoded.header,
-                decoded.pairs.iter().map(|(k, v)| (k.as_str(), v.as_slice())),
+                decoded
+                    .pairs
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_slice())),
             );
             assert_eq!(again, b, "an accepted snapshot re-encodes to its bytes");
         }
