@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use crate::snapshot::{SnapshotHeader, encode_snapshot};
+use crate::snapshot::{SnapshotHeader, decode_snapshot, encode_snapshot};
 use crate::state_machine::{Command, apply_command};
 use crate::store::Store;
 
@@ -32,6 +32,10 @@ pub enum Step {
     Heal,
     Snapshot {
         nodes: Vec<NodeId>,
+    },
+    /// Optional feature `compact` (section 3.3).
+    Compact {
+        node: NodeId,
     },
 }
 
@@ -132,6 +136,8 @@ impl Cluster {
             // {"op":"snapshot","nodes":[1,2,3]}
             // R-SNAP-3: a snapshot changes nothing and is not followed by a round.
             Step::Snapshot { nodes } => return self.snapshot(&nodes),
+            // {"op":"compact","node":2}
+            Step::Compact { node } => self.compact(node)?,
         }
         self.replication_round();
         Ok(Vec::new())
@@ -211,11 +217,9 @@ impl Cluster {
                 format!("restart of node {id}, which is up"),
             ));
         }
-        // R-RESTART-2: up, empty, indices 0, log kept; an isolated node stays like that until it
-        // leaves P.
-        let node = self.node_mut(id);
-        node.up = true;
-        node.lose_volatile_state();
+        // R-RESTART-2: up, empty, indices 0, log kept, or restored from its saved snapshot
+        // (R-SAVED-3); an isolated node stays like that until it leaves P.
+        self.node_mut(id).come_up();
         if !self.isolated[id - 1] {
             self.rejoin(id);
         }
@@ -230,10 +234,10 @@ impl Cluster {
             .filter(|&id| !self.is_reachable(id))
             .collect();
         self.isolated.fill(false);
+        // R-SAVED-3: as in R-RESTART-2, restored when a node has a saved snapshot.
         for node in &mut self.nodes {
             if !node.up {
-                node.up = true;
-                node.lose_volatile_state();
+                node.come_up();
             }
         }
         for id in rejoiners {
@@ -275,17 +279,52 @@ impl Cluster {
             .collect())
     }
 
+    /// R-COMPACT-1, R-COMPACT-2: the node saves the bytes a snapshot step would emit for it now
+    /// and discards entries 1..last_applied of its log, which here is moving its offset: the
+    /// entries live in the shared log, so nothing is shifted or copied, and the logical length
+    /// does not change. Nothing else changes; the round that follows changes nothing either.
+    fn compact(&mut self, id: NodeId) -> Result<(), InvalidStep> {
+        self.check_id(id, "node")?;
+        if !self.node(id).up {
+            return Err(InvalidStep::new(
+                "node",
+                "R-COMPACT-1",
+                format!("compact of node {id}, which is down"),
+            ));
+        }
+        let bytes = self.node_snapshot(id);
+        let node = self.node_mut(id);
+        node.saved_index = node.last_applied;
+        node.saved = Some(bytes);
+        Ok(())
+    }
+
     /// R-REJOIN-2: a one-shot push of the leader's log, and of the store that applying its
     /// first `commit_index` entries to an empty store gives, which is what `store` makes of
     /// `last_applied = commit_index`.
+    ///
+    /// R-INSTALL-1 .. R-INSTALL-3: first, before anything is copied, the install decision. A
+    /// follower whose logical log is shorter than the leader's saved_index lacks entries the
+    /// leader has discarded, so it takes the leader's saved bytes (copied as they are, never
+    /// re-encoded) and its discarded prefix; any other keeps its own. The caller rejoins a
+    /// follower at the step it becomes reachable, before the round, which would make its log as
+    /// long as the leader's and so would never install.
     fn rejoin(&mut self, id: NodeId) {
         debug_assert_ne!(id, self.leader);
-        let commit_index = self.node(self.leader).commit_index;
+        let leader = self.node(self.leader);
+        let commit_index = leader.commit_index;
+        let install = (self.node(id).log_len < leader.saved_index)
+            .then(|| (leader.saved.clone(), leader.saved_index));
         let len = self.log.len();
         let follower = self.node_mut(id);
+        if let Some((saved, saved_index)) = install {
+            debug_assert!(saved.is_some(), "a saved_index above 0 has saved bytes");
+            follower.saved = saved;
+            follower.saved_index = saved_index;
+        }
         follower.log_len = len;
         follower.commit_index = commit_index;
-        follower.last_applied = commit_index;
+        follower.set_last_applied(commit_index);
     }
 
     /// Section 3.2: replicate, commit, apply.
@@ -356,8 +395,20 @@ impl Cluster {
         self.node(id).last_applied
     }
 
+    /// The logical length (R-SAVED-1): the discarded prefix counts.
     pub fn log_len(&self, id: NodeId) -> usize {
         self.node(id).log_len
+    }
+
+    /// R-SAVED-1: the node's saved snapshot, if it has one.
+    pub fn saved(&self, id: NodeId) -> Option<&[u8]> {
+        self.node(id).saved.as_deref()
+    }
+
+    /// R-SAVED-1: the length of the node's discarded prefix, 0 without a saved snapshot. The
+    /// node holds entries `saved_index + 1 ..= log_len`.
+    pub fn saved_index(&self, id: NodeId) -> usize {
+        self.node(id).saved_index
     }
 
     /// The node's store as SPEC.md defines it.
@@ -370,10 +421,20 @@ impl Cluster {
     /// index (the common case), else from the node's own cache. Each cache only moves forward,
     /// so over a whole run each entry is applied at most once per node, and a rejoin copies
     /// nothing.
+    ///
+    /// A node restored from its saved snapshot (R-SAVED-3) holds the store decoded from it until
+    /// its `last_applied` next changes; that store is what the same replay gives, but it comes
+    /// from the saved bytes, as a node restored from bytes another port wrote would take it.
     pub fn store(&mut self, id: NodeId) -> &Store {
         let index = self.node(id).last_applied;
         if index == 0 {
             return &EMPTY_STORE;
+        }
+        if self.node(id).restored.is_some() {
+            return self.nodes[id - 1]
+                .restored
+                .as_ref()
+                .expect("checked just above");
         }
         let source = if self.node(self.leader).last_applied == index {
             self.leader
@@ -423,13 +484,24 @@ impl Cluster {
     }
 }
 
-/// A node. It holds no store of its own making: see `Cluster::store`.
+/// A node. It holds no store of its own making, but for one restored from its saved snapshot:
+/// see `Cluster::store`.
 #[derive(Clone, Debug)]
 struct Node {
     up: bool,
-    /// The node's log is `Cluster::log[..log_len]`: every log is a prefix of the leader's
-    /// (R-LOG-2), so a length says everything, and replicating to a follower copies nothing.
+    /// The node's log is `Cluster::log[saved_index..log_len]`: every log is a prefix of the
+    /// leader's (R-LOG-2), so a length says everything, and replicating to a follower copies
+    /// nothing. `log_len` is the logical length (R-SAVED-1).
     log_len: usize,
+    /// R-SAVED-1: the saved snapshot, persistent like the log (R-SAVED-2).
+    saved: Option<Vec<u8>>,
+    /// R-SAVED-1: the last_included_index of `saved`, 0 without one; the node no longer holds
+    /// entries `1..=saved_index`, which costs nothing to discard as they sit in the shared log.
+    saved_index: usize,
+    /// R-SAVED-3: the store decoded from `saved` at the last restart or heal, while
+    /// `last_applied` is still the saved_index it was restored at (a restored node is frozen
+    /// until it rejoins). Kept apart from `replayed`, which only moves forward.
+    restored: Option<Store>,
     current_term: u64,
     commit_index: usize,
     last_applied: usize,
@@ -448,6 +520,9 @@ impl Node {
         Self {
             up: true,
             log_len: 0,
+            saved: None,
+            saved_index: 0,
+            restored: None,
             current_term: 1,
             commit_index: 0,
             last_applied: 0,
@@ -458,9 +533,42 @@ impl Node {
 
     /// What a crash forgets and a restart starts from (R-CRASH-3, R-RESTART-2). The store is
     /// empty because `last_applied` is 0 (see `Cluster::store`).
+    /// `saved` and the discarded prefix are persistent and stay (R-SAVED-2).
     fn lose_volatile_state(&mut self) {
         self.commit_index = 0;
-        self.last_applied = 0;
+        self.set_last_applied(0);
+    }
+
+    /// R-RESTART-2, R-HEAL-1, R-SAVED-3: up, with an empty store and indices 0, or restored from
+    /// the saved snapshot: its pairs, and both indices at its last_included_index. The bytes are
+    /// decoded once, here.
+    fn come_up(&mut self) {
+        self.up = true;
+        self.lose_volatile_state();
+        if let Some(saved) = &self.saved {
+            let decoded = decode_snapshot(saved)
+                .expect("a saved snapshot is bytes this port encoded, which always decode");
+            let index = usize::try_from(decoded.header.last_included_index)
+                .expect("an index this port wrote from a usize");
+            debug_assert_eq!(
+                index, self.saved_index,
+                "saved_index is the saved bytes' index"
+            );
+            let store: Store = decoded.pairs.into_iter().collect();
+            self.commit_index = index;
+            self.set_last_applied(index);
+            // Index 0 is the empty store, which `Cluster::store` gives without it.
+            self.restored = (index > 0).then_some(store);
+        }
+    }
+
+    /// Every change of `last_applied` goes through here, so that a restored store is never
+    /// taken for the store at another index.
+    fn set_last_applied(&mut self, index: usize) {
+        if index != self.last_applied {
+            self.restored = None;
+        }
+        self.last_applied = index;
     }
 
     /// R-APPLY-1: entries `last_applied + 1 ..= commit_index` are applied in index order,
@@ -471,7 +579,7 @@ impl Node {
             self.last_applied <= self.commit_index,
             "applied past commit"
         );
-        self.last_applied = self.commit_index;
+        self.set_last_applied(self.commit_index);
     }
 
     /// Brings the cache forward to `index`. Callers never ask for an index below the cache, as
@@ -739,6 +847,292 @@ mod tests {
         assert!(c.step(Step::Snapshot { nodes: vec![] }).is_err());
         assert!(c.step(Step::Snapshot { nodes: vec![1, 1] }).is_err());
         assert!(c.step(Step::Snapshot { nodes: vec![4] }).is_err());
+    }
+
+    // Section 3.3: compaction, saved snapshots and install.
+
+    fn compact(node: NodeId) -> Step {
+        Step::Compact { node }
+    }
+
+    fn snap(c: &mut Cluster, id: NodeId) -> Vec<u8> {
+        c.step(Step::Snapshot { nodes: vec![id] })
+            .unwrap()
+            .remove(0)
+            .1
+    }
+
+    /// The node's snapshot after crashing it and restarting it isolated: what it restores.
+    fn restored_isolated(c: &mut Cluster, id: NodeId) -> Vec<u8> {
+        run(
+            c,
+            vec![
+                Step::Crash { node: id },
+                Step::Partition { nodes: vec![id] },
+                Step::Restart { node: id },
+            ],
+        );
+        snap(c, id)
+    }
+
+    fn snapshot_bytes(index: u64, pairs: &[(&str, &[u8])]) -> Vec<u8> {
+        let header = SnapshotHeader {
+            current_term: 1,
+            last_included_index: index,
+            last_included_term: u64::from(index > 0),
+        };
+        encode_snapshot(header, pairs.iter().copied())
+    }
+
+    #[test]
+    fn compact_saves_the_snapshot_and_discards_the_applied_prefix() {
+        // R-COMPACT-2: saved := the bytes a snapshot step would emit; discard 1..last_applied.
+        let mut c = Cluster::new(3, 1).unwrap();
+        run(&mut c, vec![put("a", b"1"), put("b", b"2")]);
+        let before: Vec<Vec<u8>> = (1..=3).map(|id| snap(&mut c, id)).collect();
+        run(&mut c, vec![compact(2)]);
+        assert_eq!(c.saved(2), Some(&before[1][..]));
+        assert_eq!(c.saved_index(2), 2);
+        // R-SAVED-1: the logical length does not change, and nothing else does.
+        assert_eq!(c.log_len(2), 2);
+        assert_eq!((c.commit_index(2), c.last_applied(2)), (2, 2));
+        assert_eq!(c.saved(1), None);
+        assert_eq!(c.saved(3), None);
+        // Compaction alone changes no emitted byte (R-SAVED-4).
+        let after: Vec<Vec<u8>> = (1..=3).map(|id| snap(&mut c, id)).collect();
+        assert_eq!(after, before);
+        // Compacting again replaces the saved bytes with newer ones.
+        run(&mut c, vec![put("c", b"3"), compact(2)]);
+        assert_eq!(c.saved_index(2), 3);
+        let now = snap(&mut c, 2);
+        assert_eq!(c.saved(2), Some(&now[..]));
+        // New entries still get the next logical index, and commit as before.
+        run(&mut c, vec![put("d", b"4")]);
+        assert_eq!((c.log_len(1), c.commit_index(1)), (4, 4));
+        assert_eq!(c.log_len(2), 4);
+    }
+
+    #[test]
+    fn compact_at_index_0_saves_the_empty_snapshot() {
+        let mut c = Cluster::new(3, 1).unwrap();
+        run(&mut c, vec![Step::Partition { nodes: vec![3] }, compact(3)]);
+        assert_eq!(c.saved(3), Some(&snapshot_bytes(0, &[])[..]));
+        assert_eq!(c.saved_index(3), 0);
+        // Restored at index 0: exactly the v1 empty state.
+        assert_eq!(restored_isolated(&mut c, 3), snapshot_bytes(0, &[]));
+    }
+
+    #[test]
+    fn restart_isolated_after_compact_shows_the_saved_state() {
+        // R-SAVED-2, R-SAVED-3: crash keeps `saved`; a restart inside P comes up restored from
+        // it, not empty, and stays frozen there until it leaves P.
+        let mut c = Cluster::new(3, 1).unwrap();
+        run(&mut c, vec![put("a", b"1"), put("b", b"2"), compact(3)]);
+        let saved = c.saved(3).unwrap().to_vec();
+        run(&mut c, vec![put("a", b"changed"), Step::Crash { node: 3 }]);
+        assert_eq!(c.saved(3), Some(&saved[..]), "crash keeps saved");
+        assert_eq!(c.log_len(3), 3, "and the log");
+        run(
+            &mut c,
+            vec![
+                Step::Partition { nodes: vec![3] },
+                Step::Restart { node: 3 },
+                put("c", b"3"),
+            ],
+        );
+        assert_eq!((c.commit_index(3), c.last_applied(3)), (2, 2));
+        assert_eq!(
+            pairs(&mut c, 3),
+            [("a".into(), b"1".to_vec()), ("b".into(), b"2".to_vec())]
+        );
+        // A node restored from `saved` and then snapshotted emits exactly its saved bytes.
+        assert_eq!(snap(&mut c, 3), saved);
+        // The same through heal, which brings a down node up restored as well.
+        run(&mut c, vec![Step::Heal, Step::Crash { node: 3 }]);
+        assert_eq!(c.saved(3), Some(&saved[..]));
+        let mut c2 = Cluster::new(3, 1).unwrap();
+        run(
+            &mut c2,
+            vec![
+                put("a", b"1"),
+                compact(2),
+                put("b", b"2"),
+                Step::Crash { node: 2 },
+                Step::Crash { node: 3 },
+            ],
+        );
+        // Heal: P is empty, so node 2 rejoins at once, past its saved state.
+        run(&mut c2, vec![Step::Heal]);
+        assert_eq!(c2.last_applied(2), 2);
+        assert_eq!(c2.saved_index(2), 1);
+        // Without a saved snapshot a restart is v1: empty, indices 0.
+        let mut c3 = Cluster::new(3, 1).unwrap();
+        run(&mut c3, vec![put("a", b"1")]);
+        assert_eq!(restored_isolated(&mut c3, 2), snapshot_bytes(0, &[]));
+    }
+
+    #[test]
+    fn rejoin_installs_the_leaders_snapshot_when_the_log_is_shorter() {
+        // R-INSTALL-1: node 3 holds 1 entry; the leader compacts at 3, so node 3 lacks entries
+        // the leader discarded and installs the leader's bytes when it rejoins.
+        let mut c = Cluster::new(3, 1).unwrap();
+        run(
+            &mut c,
+            vec![
+                put("a", b"1"),
+                Step::Partition { nodes: vec![3] },
+                put("b", b"2"),
+                put("c", b"3"),
+                compact(1),
+            ],
+        );
+        let leader_saved = c.saved(1).unwrap().to_vec();
+        assert_eq!((c.log_len(3), c.saved_index(1)), (1, 3));
+        run(&mut c, vec![Step::Heal]);
+        assert_eq!(c.saved(3), Some(&leader_saved[..]), "the same bytes");
+        assert_eq!(c.saved_index(3), 3, "the leader's discarded prefix");
+        assert_eq!((c.log_len(3), c.last_applied(3)), (3, 3));
+        // Later, restarted isolated, it shows the leader's saved state at the leader's index.
+        run(&mut c, vec![put("d", b"4")]);
+        assert_eq!(restored_isolated(&mut c, 3), leader_saved);
+
+        // Install replaces an older saved snapshot of the follower's own.
+        let mut c = Cluster::new(3, 1).unwrap();
+        run(
+            &mut c,
+            vec![
+                put("a", b"1"),
+                compact(3),
+                Step::Partition { nodes: vec![3] },
+                put("b", b"2"),
+                compact(1),
+                Step::Heal,
+            ],
+        );
+        assert_eq!(c.saved_index(3), 2);
+        assert_eq!(c.saved(3), c.saved(1));
+    }
+
+    #[test]
+    fn rejoin_keeps_the_followers_own_snapshot_when_the_log_is_long_enough() {
+        // R-INSTALL-2: node 2 compacted at 1 and holds 3 entries; the leader compacts at 3.
+        // Node 2's log is not shorter than 3, so it keeps its own, older, snapshot.
+        let mut c = Cluster::new(3, 1).unwrap();
+        run(
+            &mut c,
+            vec![
+                put("a", b"1"),
+                compact(2),
+                put("b", b"2"),
+                put("c", b"3"),
+                Step::Partition { nodes: vec![2] },
+                compact(1),
+            ],
+        );
+        let own = c.saved(2).unwrap().to_vec();
+        run(&mut c, vec![Step::Heal]);
+        assert_eq!(c.saved(2), Some(&own[..]));
+        assert_eq!(c.saved_index(2), 1);
+        assert_eq!(c.last_applied(2), 3);
+        assert_eq!(restored_isolated(&mut c, 2), own);
+
+        // A newer own snapshot is kept too: node 2 compacted at 3, the leader at 2.
+        let mut c = Cluster::new(3, 1).unwrap();
+        run(
+            &mut c,
+            vec![
+                put("a", b"1"),
+                put("b", b"2"),
+                compact(1),
+                put("c", b"3"),
+                compact(2),
+                Step::Partition { nodes: vec![2] },
+                Step::Heal,
+            ],
+        );
+        assert_eq!((c.saved_index(1), c.saved_index(2)), (2, 3));
+
+        // The test is the log length, not last_applied: node 2 holds entries 1 and 2 but has
+        // applied none (it was cut off before they committed), so it does not install.
+        let mut c = Cluster::new(5, 1).unwrap();
+        run(
+            &mut c,
+            vec![
+                Step::Partition {
+                    nodes: vec![3, 4, 5],
+                },
+                put("a", b"1"),
+                put("b", b"2"),
+                Step::Partition { nodes: vec![2] },
+                compact(1),
+            ],
+        );
+        assert_eq!(
+            (c.log_len(2), c.last_applied(2), c.saved_index(1)),
+            (2, 0, 2)
+        );
+        run(&mut c, vec![Step::Heal]);
+        assert_eq!(c.saved(2), None);
+        assert_eq!(c.saved_index(2), 0);
+        assert_eq!(restored_isolated(&mut c, 2), snapshot_bytes(0, &[]));
+    }
+
+    #[test]
+    fn the_install_is_decided_at_rejoin_before_the_round() {
+        // R-INSTALL-3: node 3 restarts reachable at a step whose round would give it the whole
+        // log; the decision is taken before that round, on its 1-entry log, so it installs.
+        let mut c = Cluster::new(3, 1).unwrap();
+        run(
+            &mut c,
+            vec![
+                put("a", b"1"),
+                Step::Crash { node: 3 },
+                put("b", b"2"),
+                compact(1),
+                Step::Restart { node: 3 },
+            ],
+        );
+        assert_eq!(c.saved_index(3), 2);
+        assert_eq!(c.saved(3), c.saved(1));
+        // And a partition change that makes it reachable: the same.
+        let mut c = Cluster::new(3, 1).unwrap();
+        run(
+            &mut c,
+            vec![
+                Step::Partition { nodes: vec![3] },
+                put("a", b"1"),
+                compact(1),
+                Step::Partition { nodes: vec![2] },
+            ],
+        );
+        assert_eq!(c.saved_index(3), 1);
+        assert_eq!(
+            c.saved(2),
+            None,
+            "node 2 was isolated after it had everything"
+        );
+        // A follower that is reachable all along never rejoins, so it never installs.
+        let mut c = Cluster::new(3, 1).unwrap();
+        run(&mut c, vec![put("a", b"1"), compact(1), put("b", b"2")]);
+        assert_eq!(c.saved(2), None);
+    }
+
+    #[test]
+    fn compact_needs_an_up_node() {
+        // R-COMPACT-1: the leader and an isolated follower may compact; a down one may not.
+        let mut c = Cluster::new(3, 1).unwrap();
+        run(
+            &mut c,
+            vec![compact(1), Step::Partition { nodes: vec![2] }, compact(2)],
+        );
+        c.step(Step::Crash { node: 3 }).unwrap();
+        let err = c.step(compact(3)).unwrap_err().under("steps[4]");
+        assert_eq!(
+            err.to_string(),
+            "steps[4].node: compact of node 3, which is down (R-COMPACT-1)"
+        );
+        assert_eq!(c.step(compact(4)).unwrap_err().rule, "R-NODE-1");
+        assert_eq!(c.step(compact(0)).unwrap_err().rule, "R-NODE-1");
     }
 
     #[test]

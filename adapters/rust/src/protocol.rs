@@ -1,5 +1,6 @@
 //! Adapter protocol v1 (SPEC.md section 7): the request and reply messages, serde_json as the one
-//! JSON parser, and one reply line per request.
+//! JSON parser, and one reply line per request. `decode` requests (R-PROTO-13) are answered with
+//! `decoded` or `rejected`.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -10,14 +11,16 @@ use serde::de::{IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::run::{RunResult, SnapshotEntry, TraceEntry, run_scenario};
-use crate::scenario::{InvalidStep, Scenario, parse_scenario};
+use crate::scenario::{InvalidStep, Scenario, encode_hex, parse_hex, parse_scenario};
+use crate::snapshot::{DecodeError, DecodedSnapshot, decode_snapshot};
 
 /// R-PROTO-5: the one protocol version this adapter speaks.
 pub const PROTOCOL: u64 = 1;
 pub const NAME: &str = "rust";
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
-/// Section 6: every optional feature, in the order the spec lists them.
-pub const FEATURES: [&str; 4] = ["append", "incr", "cas", "crash"];
+/// R-PROTO-5: every optional feature, in the order the spec lists them: those of section 6, then
+/// `compact` (section 3.3) and `decode` (section 4.1).
+pub const FEATURES: [&str; 6] = ["append", "incr", "cas", "crash", "compact", "decode"];
 
 /// What `serve` does with one line.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -86,6 +89,8 @@ enum Request {
     Hello,
     /// R-PROTO-6.
     Run(RunRequest),
+    /// R-PROTO-13.
+    Decode(DecodeRequest),
     /// R-PROTO-9.
     Shutdown,
 }
@@ -98,6 +103,14 @@ struct RunRequest {
     trace: bool,
     #[serde(deserialize_with = "parse_scenario")]
     scenario: Result<Scenario, InvalidStep>,
+}
+
+/// R-PROTO-13: `hex` missing or not a string fails the parse, and the line gets an error under
+/// its id (R-PROTO-10).
+#[derive(Deserialize)]
+struct DecodeRequest {
+    id: String,
+    hex: String,
 }
 
 /// Answers one request line: a reply, or the exit of a shutdown.
@@ -113,6 +126,7 @@ pub fn handle_line(line: &str) -> Action {
     match parse_request(line) {
         Ok(Request::Hello) => Action::Reply(hello_reply()),
         Ok(Request::Run(run)) => Action::Reply(handle_run(run)),
+        Ok(Request::Decode(decode)) => Action::Reply(handle_decode(&decode)),
         Ok(Request::Shutdown) => Action::Exit,
         Err(e) => Action::Reply(error_reply(
             request_id(line).as_deref(),
@@ -136,6 +150,22 @@ fn handle_run(run: RunRequest) -> String {
     }
 }
 
+/// R-PROTO-13: decodes B and answers with its fields or the rule that rejects it. Hex that is not
+/// hex is a request this adapter cannot parse, so it is an error (R-PROTO-8), not a rejection:
+/// the runner only sends even-length lowercase hex, and B's rules are about bytes.
+fn handle_decode(decode: &DecodeRequest) -> String {
+    match parse_hex(&decode.hex) {
+        Ok(bytes) => match decode_snapshot(&bytes) {
+            Ok(snapshot) => decoded_reply(&decode.id, &snapshot),
+            Err(rejection) => rejected_reply(&decode.id, &rejection),
+        },
+        Err(message) => error_reply(
+            Some(&decode.id),
+            &format!("decode: `hex` is not hex: {message} (R-PROTO-13)"),
+        ),
+    }
+}
+
 /// An adapter message. Field order on the wire does not matter; one message is one line.
 #[derive(Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -144,7 +174,7 @@ enum Reply<'a> {
         protocol: u64,
         name: &'static str,
         version: &'static str,
-        features: [&'static str; 4],
+        features: [&'static str; 6],
     },
     Result {
         id: &'a str,
@@ -153,11 +183,40 @@ enum Reply<'a> {
         #[serde(skip_serializing_if = "Option::is_none")]
         trace: Option<&'a [TraceEntry]>,
     },
+    /// R-PROTO-13.
+    Decoded {
+        id: &'a str,
+        snapshot: WireSnapshot<'a>,
+    },
+    /// R-PROTO-13: `rule` is `R-DECODE-<n>`.
+    Rejected {
+        id: &'a str,
+        rule: &'a str,
+        message: &'a str,
+    },
     /// R-PROTO-8: `id` is null when the request had no string id (or none that could be read).
     Error {
         id: Option<&'a str>,
         message: &'a str,
     },
+}
+
+/// A decoded snapshot as a `decoded` reply carries it: u64s as exact decimal strings (never a
+/// JSON number, which a double would round), keys as JSON strings of their code points (serde_json
+/// escapes U+0000 and other controls, and keeps everything else, a BOM included, as it is),
+/// values as lowercase hex, pairs in the order of B.
+#[derive(Serialize)]
+struct WireSnapshot<'a> {
+    current_term: String,
+    last_included_index: String,
+    last_included_term: String,
+    pairs: Vec<WirePair<'a>>,
+}
+
+#[derive(Serialize)]
+struct WirePair<'a> {
+    key: &'a str,
+    value: String,
 }
 
 impl Reply<'_> {
@@ -189,6 +248,38 @@ pub fn result_reply(id: &str, result: RunResult) -> String {
     .to_line()
 }
 
+/// R-PROTO-13: B accepted.
+pub fn decoded_reply(id: &str, snapshot: &DecodedSnapshot) -> String {
+    let header = snapshot.header;
+    Reply::Decoded {
+        id,
+        snapshot: WireSnapshot {
+            current_term: header.current_term.to_string(),
+            last_included_index: header.last_included_index.to_string(),
+            last_included_term: header.last_included_term.to_string(),
+            pairs: snapshot
+                .pairs
+                .iter()
+                .map(|(key, value)| WirePair {
+                    key,
+                    value: encode_hex(value),
+                })
+                .collect(),
+        },
+    }
+    .to_line()
+}
+
+/// R-PROTO-13: B rejected, by exactly one rule.
+pub fn rejected_reply(id: &str, rejection: &DecodeError) -> String {
+    Reply::Rejected {
+        id,
+        rule: &rejection.rule_id(),
+        message: &rejection.to_string(),
+    }
+    .to_line()
+}
+
 /// R-PROTO-8.
 pub fn error_reply(id: Option<&str>, message: &str) -> String {
     Reply::Error { id, message }.to_line()
@@ -208,6 +299,10 @@ fn parse_request(line: &str) -> serde_json::Result<Request> {
     match serde_json::from_str::<Envelope>(line) {
         Ok(Envelope { kind: Some(kind) }) if kind == "run" => {
             serde_json::from_str::<RunRequest>(line).map(Request::Run)
+        }
+        // A decode line carries a whole snapshot in hex, which may be megabytes too.
+        Ok(Envelope { kind: Some(kind) }) if kind == "decode" => {
+            serde_json::from_str::<DecodeRequest>(line).map(Request::Decode)
         }
         _ => serde_json::from_str::<Request>(line),
     }
@@ -292,7 +387,7 @@ mod tests {
             .collect()
     }
 
-    const HELLO: &str = r#"{"type":"hello","protocol":1,"name":"rust","version":"0.1.0","features":["append","incr","cas","crash"]}"#;
+    const HELLO: &str = r#"{"type":"hello","protocol":1,"name":"rust","version":"0.1.0","features":["append","incr","cas","crash","compact","decode"]}"#;
 
     #[test]
     fn hello_answers_protocol_1() {
@@ -410,7 +505,7 @@ mod tests {
             (
                 json!([{"op": "frobnicate", "key": "a"}]),
                 "steps[0].op: unknown op \"frobnicate\", this adapter implements put, delete, \
-                 append, incr, cas, partition, crash, restart, heal and snapshot (R-SCEN-3)",
+                 append, incr, cas, partition, crash, restart, heal, snapshot and compact (R-SCEN-3)",
             ),
             (
                 json!([{"op": "put", "key": "a", "value": "zz"}]),
@@ -510,6 +605,105 @@ mod tests {
         let decoded = decode_snapshot(&bytes).unwrap();
         assert_eq!(decoded.header.last_included_index, 2);
         assert_eq!(decoded.pairs, [("n".to_string(), vec![1, 2, 3])]);
+    }
+
+    #[test]
+    fn decode_answers_decoded_with_exact_fields() {
+        // The second worked example of section 4.
+        let two = "524b5631000000000000000100000000000000020000000000000001000000020000000161000000013100000001620000000200ff63c4d85c";
+        assert_eq!(
+            reply(&json!({"type": "decode", "id": "d1", "hex": two}).to_string()),
+            json!({"type": "decoded", "id": "d1", "snapshot": {
+                "current_term": "1", "last_included_index": "2", "last_included_term": "1",
+                "pairs": [{"key": "a", "value": "31"}, {"key": "b", "value": "00ff"}]}})
+        );
+        // u64s as exact decimal strings, keys as their code points: U+0000 and a BOM kept whole.
+        let mut body = b"RKV1".to_vec();
+        for field in [7u64, u64::MAX, 7] {
+            body.extend_from_slice(&field.to_be_bytes());
+        }
+        body.extend_from_slice(&2u32.to_be_bytes());
+        for key in ["\u{0}x", "\u{FEFF}y"] {
+            body.extend_from_slice(&(key.len() as u32).to_be_bytes());
+            body.extend_from_slice(key.as_bytes());
+            body.extend_from_slice(&[0, 0, 0, 0]);
+        }
+        let crc = crate::crc32c::crc32c(&body);
+        body.extend_from_slice(&crc.to_be_bytes());
+        let line = json!({"type": "decode", "id": "d2", "hex": encode_hex(&body)}).to_string();
+        let Action::Reply(text) = handle_line(&line) else {
+            panic!("a reply")
+        };
+        assert!(
+            text.contains(r#""last_included_index":"18446744073709551615""#),
+            "{text}"
+        );
+        assert!(text.contains(r#""key":"\u0000x""#), "{text}");
+        assert_eq!(
+            reply(&line)["snapshot"],
+            json!({"current_term": "7", "last_included_index": "18446744073709551615",
+                   "last_included_term": "7",
+                   "pairs": [{"key": "\u{0}x", "value": ""}, {"key": "\u{FEFF}y", "value": ""}]})
+        );
+    }
+
+    #[test]
+    fn decode_answers_rejected_with_the_rule() {
+        let empty = "524b563100000000000000010000000000000000000000000000000000000000045540e9";
+        for (hex, rule) in [
+            ("", "R-DECODE-1"),
+            (&empty[..70], "R-DECODE-1"),
+            (&*empty.replace("524b5631", "524b5632"), "R-DECODE-2"),
+            (&*empty.replace("045540e9", "045540e8"), "R-DECODE-3"),
+        ] {
+            let r = reply(&json!({"type": "decode", "id": "x", "hex": hex}).to_string());
+            assert_eq!(r["type"], "rejected", "{hex}");
+            assert_eq!(r["id"], "x");
+            assert_eq!(r["rule"], rule, "{hex}");
+            assert!(!r["message"].as_str().unwrap().is_empty());
+        }
+    }
+
+    #[test]
+    fn a_decode_that_cannot_be_parsed_is_an_error() {
+        // R-PROTO-10: hex missing or not a string, with the id when it is a string.
+        for (line, id) in [
+            (json!({"type": "decode", "id": "e1"}), json!("e1")),
+            (json!({"type": "decode", "id": "e2", "hex": 5}), json!("e2")),
+            (
+                json!({"type": "decode", "id": "e3", "hex": null}),
+                json!("e3"),
+            ),
+            (
+                json!({"type": "decode", "id": "e4", "hex": ["00"]}),
+                json!("e4"),
+            ),
+            // Not hex: odd length, or a digit that is not hex.
+            (
+                json!({"type": "decode", "id": "e5", "hex": "524"}),
+                json!("e5"),
+            ),
+            (
+                json!({"type": "decode", "id": "e6", "hex": "zz"}),
+                json!("e6"),
+            ),
+            // An id that is not a string.
+            (json!({"type": "decode", "id": 7, "hex": ""}), Value::Null),
+            (json!({"type": "decode", "hex": ""}), Value::Null),
+        ] {
+            let r = reply(&line.to_string());
+            assert_eq!(r["type"], "error", "{line}");
+            assert_eq!(r["id"], id, "{line}");
+        }
+        // And the session goes on.
+        let input =
+            "{\"type\":\"decode\",\"id\":\"a\"}\n{\"type\":\"decode\",\"id\":\"b\",\"hex\":\"\"}\n";
+        let replies = session(input.as_bytes());
+        assert_eq!(replies.len(), 2);
+        assert_eq!(replies[1]["rule"], "R-DECODE-1");
+        // Unknown fields are ignored (R-PROTO-4), and the type may come last.
+        let r = reply(r#"{"hex":"","later":true,"id":"f","type":"decode"}"#);
+        assert_eq!(r["type"], "rejected");
     }
 
     #[test]

@@ -203,13 +203,15 @@ fn parse_step(wire: WireStep<'_>, i: usize) -> Result<Step, InvalidStep> {
         "heal" => Step::Heal,
         // {"op":"snapshot","nodes":[1,2,3]}
         "snapshot" => Step::Snapshot { nodes: nodes()? },
+        // {"op":"compact","node":2} (optional feature `compact`, section 3.3)
+        "compact" => Step::Compact { node: node()? },
         other => {
             return Err(InvalidStep::new(
                 path("op"),
                 "R-SCEN-3",
                 format!(
                     "unknown op {other:?}, this adapter implements put, delete, append, incr, \
-                     cas, partition, crash, restart, heal and snapshot"
+                     cas, partition, crash, restart, heal, snapshot and compact"
                 ),
             ));
         }
@@ -355,7 +357,7 @@ mod tests {
         for (step, expected) in [
             (
                 r#"{"op":"frobnicate","key":"a"}"#,
-                r#"steps[1].op: unknown op "frobnicate", this adapter implements put, delete, append, incr, cas, partition, crash, restart, heal and snapshot (R-SCEN-3)"#,
+                r#"steps[1].op: unknown op "frobnicate", this adapter implements put, delete, append, incr, cas, partition, crash, restart, heal, snapshot and compact (R-SCEN-3)"#,
             ),
             (
                 r#"{"op":"put","key":"a"}"#,

@@ -63,6 +63,17 @@ impl Store {
     }
 }
 
+/// A store from its pairs, which take their place in key order whatever order they come in; a
+/// key given twice keeps its last value. Owned keys and values move in without a copy, for a
+/// store restored from a decoded snapshot (R-SAVED-3).
+impl FromIterator<(String, Vec<u8>)> for Store {
+    fn from_iter<I: IntoIterator<Item = (String, Vec<u8>)>>(pairs: I) -> Self {
+        Self {
+            pairs: pairs.into_iter().collect(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
