@@ -263,7 +263,7 @@ describe("checks beyond the corpus", () => {
     const r = await runConformance(["--vectors", corpus.vectors, "--malformed", "on", "--adapter", "ts", "--reporter", "json", "--no-build"]);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as JsonReport;
-    expect(report.adapters[0]!.results.filter((x) => x.name.startsWith("protocol/") && x.status === "passed")).toHaveLength(9);
+    expect(report.adapters[0]!.results.filter((x) => x.name.startsWith("protocol/") && x.status === "passed")).toHaveLength(10);
   }, 30_000);
 });
 

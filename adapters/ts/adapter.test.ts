@@ -14,9 +14,22 @@ const isAdapterMessage = validator("protocol.schema.json#/$defs/adapterMessage")
 
 describe("handleLine", () => {
   it("answers hello with protocol 1, its name, version and every optional feature", () => {
-    expect(reply('{"type":"hello","protocol":1}')).toEqual({ type: "hello", protocol: 1, name: "ts", version: "0.1.0", features: ["append", "incr", "cas", "crash"] });
+    expect(reply('{"type":"hello","protocol":1}')).toEqual({ type: "hello", protocol: 1, name: "ts", version: "0.1.0", features: ["append", "incr", "cas", "crash", "compact", "decode"] });
     // R-PROTO-5: asked for another version, it still answers with the one it speaks.
     expect(reply('{"type":"hello","protocol":9}').protocol).toBe(1);
+  });
+
+  it("decodes a snapshot (R-PROTO-13): the fields of an accepted one, the rule of a rejected one, an error for a request it cannot parse", () => {
+    const two = "524b5631000000000000000100000000000000020000000000000001000000020000000161000000013100000001620000000200ff63c4d85c";
+    expect(reply(`{"type":"decode","id":"d1","hex":"${two}"}`)).toEqual({
+      type: "decoded",
+      id: "d1",
+      snapshot: { current_term: "1", last_included_index: "2", last_included_term: "1", pairs: [{ key: "a", value: "31" }, { key: "b", value: "00ff" }] },
+    });
+    expect(reply(`{"type":"decode","id":"d2","hex":"${two.slice(0, -2)}00"}`)).toMatchObject({ type: "rejected", id: "d2", rule: "R-DECODE-3" });
+    expect(reply('{"type":"decode","id":"d3","hex":""}')).toMatchObject({ type: "rejected", id: "d3", rule: "R-DECODE-1" });
+    expect(reply('{"type":"decode","id":"d4"}')).toMatchObject({ type: "error", id: "d4" });
+    expect(reply('{"type":"decode","id":"d5","hex":"abc"}')).toMatchObject({ type: "error", id: "d5" });
   });
 
   it("runs a scenario with the reference, with and without trace", () => {

@@ -79,7 +79,7 @@ describe("rsm fuzz", () => {
     const fake = `node ${path.join(ROOT, "runner", "fixtures", "fake_adapter.mjs")} --replay ${replay} --mode crash`;
     const dir = path.join(found, "out");
     expect(await fuzzCommand(["--exec", fake, "--seed", "5", "--found", dir], ROOT, io)).toBe(1);
-    expect(lines.find((l) => l.startsWith("fuzz: fake "))).toMatch(/^fuzz: fake fails with an error after 1 scenarios .*; shrunk \d+ times to 1 steps; reproduce with --seed 5 /);
+    expect(lines.find((l) => l.startsWith("fuzz: fake "))).toMatch(/^fuzz: fake fails with an error after \d+ scenarios .*; shrunk \d+ times to 1 steps; reproduce with --seed 5 /);
     const [file] = await readdir(dir);
     expect(lines.at(-2)).toBe(`ERROR fake ${path.relative(process.cwd(), path.join(dir, file!))}`);
     expect(lines.at(-1)).toMatch(/^  adapter exited with code 101 mid-scenario .*; stderr: thread 'main' panicked at src\/cluster.rs:42:9: \| index out of bounds/);
@@ -111,7 +111,7 @@ describe("rsm fuzz", () => {
     await expect(fuzzCommand(["--runs", "0"], ROOT, io)).rejects.toThrow(UsageError);
     await expect(fuzzCommand(["--runs", "0"], ROOT, io)).rejects.toThrow(/^--runs: expected a whole number of at least 1/);
     await expect(fuzzCommand(["--time-limit", "soon"], ROOT, io)).rejects.toThrow(/^--time-limit:/);
-    await expect(fuzzCommand(["--mode", "deep"], ROOT, io)).rejects.toThrow(/^--mode: expected one of mixed, normal, long, wide, got "deep"$/);
+    await expect(fuzzCommand(["--mode", "deep"], ROOT, io)).rejects.toThrow(/^--mode: expected one of mixed, normal, long, wide, decode, got "deep"$/);
     await expect(fuzzCommand(["--max-steps", "0"], ROOT, io)).rejects.toThrow(/^--max-steps: expected a whole number of at least 1/);
     await expect(fuzzCommand(["--frobnicate"], ROOT, io)).rejects.toThrow(/unknown flag "--frobnicate"/);
   });
