@@ -1,5 +1,6 @@
 // The conformance command line. Every bad flag is a UsageError naming the flag and what was expected, which
 // the CLI prints as one line with exit code 2.
+import { FEATURES } from "../reference/index.js";
 import path from "node:path";
 import { parseFlags } from "../cli/args.js";
 import { UsageError } from "../cli/errors.js";
@@ -107,7 +108,8 @@ const FLAGS = {
   env: { type: "string" },
 } as const;
 
-const FEATURE_NAMES = ["append", "incr", "cas", "crash"];
+/** Every optional feature an adapter can list (R-PROTO-5): the scenario features, then decode. */
+const FEATURE_NAMES: readonly string[] = [...FEATURES, "decode"];
 
 function parseFeatures(text: string | undefined): "all" | readonly string[] {
   if (text === undefined) return [];

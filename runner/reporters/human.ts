@@ -131,8 +131,32 @@ export function renderHuman(run: RunReport, style: Style): string {
     }
   }
   if (out.at(-1) !== "") out.push("");
+  append(out, matrixLines(run, style));
   out.push(verdict(run, style));
   return `${out.join("\n")}\n`;
+}
+
+const CELL = "decode/produced-by/";
+
+/**
+ * The decode matrix (runner/decode_check.ts): a row per producer, a column per consumer that decodes, each
+ * cell whether the consumer agrees with the reference on every snapshot the producer wrote. Nothing when the
+ * run had no cells.
+ */
+function matrixLines(run: RunReport, style: Style): string[] {
+  const consumers = run.adapters.filter((a) => a.results.some((r) => r.name.startsWith(CELL)));
+  if (consumers.length === 0) return [];
+  const producers = [...new Set(consumers.flatMap((a) => a.results.filter((r) => r.name.startsWith(CELL)).map((r) => r.name.slice(CELL.length))))];
+  const first = Math.max("producer \\ consumer".length, ...producers.map((p) => p.length));
+  const widths = consumers.map((c) => Math.max(c.name.length, 6));
+  const row = (head: string, cells: string[], shown: string[] = cells) => [head.padEnd(first), ...cells.map((c, i) => shown[i]! + " ".repeat(Math.max(0, widths[i]! - c.length)))].join("  ").trimEnd();
+  const lines = ["decode matrix (producer -> consumer: the consumer agrees with the reference on every snapshot the producer wrote)", row("producer \\ consumer", consumers.map((c) => c.name))];
+  for (const p of producers) {
+    const cells = consumers.map((c) => c.results.find((r) => r.name === `${CELL}${p}`)?.status ?? "-");
+    const words = cells.map((s) => (s === "passed" ? "ok" : s === "failed" ? "FAIL" : s === "error" ? "ERROR" : s));
+    lines.push(row(p, words, words.map((w) => (w === "ok" ? style.green(w) : w === "FAIL" || w === "ERROR" ? style.red(w) : w))));
+  }
+  return [...lines, ""];
 }
 
 function verdict(run: RunReport, style: Style): string {
@@ -148,7 +172,9 @@ function verdict(run: RunReport, style: Style): string {
   const checks = run.checks?.length ? ` and the checks (${run.checks.join(", ")})` : "";
   const missing = run.withoutGolden ?? [];
   const note = missing.length === 0 ? "" : `; ${missing.length} scenario${missing.length === 1 ? "" : "s"} without a golden (${missing[0]}${missing.length > 1 ? ", ..." : ""}; run npm run vectors)`;
-  const summary = `${parts.join(", ")}; ${run.selected} scenario${run.selected === 1 ? "" : "s"}${checks} x ${run.adapters.length} adapter${run.adapters.length === 1 ? "" : "s"} in ${seconds(run.durationMs)}${note}`;
+  const decodeVectors = new Set(run.adapters.flatMap((a) => a.results.filter((r) => r.name.startsWith("decode/") && !r.name.startsWith(CELL)).map((r) => r.name))).size;
+  const decode = decodeVectors > 0 ? `, ${decodeVectors} decode vector${decodeVectors === 1 ? "" : "s"}` : "";
+  const summary = `${parts.join(", ")}; ${run.selected} scenario${run.selected === 1 ? "" : "s"}${decode}${checks} x ${run.adapters.length} adapter${run.adapters.length === 1 ? "" : "s"} in ${seconds(run.durationMs)}${note}`;
   if (run.exitCode !== 0) return `${style.red(style.bold("FAILED"))} ${summary}`;
   // Skips pass a run, but a port that lacks features is not the whole of SPEC.md: say which it lacks.
   const lacking = run.adapters.flatMap((a) => {
