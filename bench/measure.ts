@@ -11,7 +11,7 @@ import type { ConformanceReport } from "../reference/types/report.gen.js";
 import { spawnTracked, type Launch } from "../runner/children.js";
 import { HELLO_LINE, SHUTDOWN_LINE, runLine, scenarioJson } from "../runner/protocol.js";
 import { Session, type RunRequest } from "../runner/session.js";
-import { scalingScenario } from "../corpus/scaling.js";
+import { BENCH_COMPACT_EVERY, scalingScenario } from "../corpus/scaling.js";
 
 export type { Launch };
 
@@ -132,7 +132,7 @@ function peakRssMb(pid: number): number {
 
 /** One scaling scenario through an adapter: the adapter's own time for the request, and its peak RSS. */
 export async function scaleThroughAdapter(root: string, launch: Launch, steps: number, runs: number, digest: string): Promise<{ ms: number; peakMb: number }> {
-  const scenario = scalingScenario(steps);
+  const scenario = scalingScenario(steps, 1, 1000, 10_000, BENCH_COMPACT_EVERY);
   const req: RunRequest = { name: `scale/${steps}`, scenario, scenarioText: scenarioJson(scenario), trace: false };
   const times: number[] = [];
   const peaks: number[] = [];

@@ -2,10 +2,10 @@
 // scaling scenario of N steps, the process's peak RSS, and a digest of the snapshots to check ports against.
 import { createHash } from "node:crypto";
 import { runScenario } from "../reference/index.js";
-import { scalingScenario } from "../corpus/scaling.js";
+import { BENCH_COMPACT_EVERY, scalingScenario } from "../corpus/scaling.js";
 
 const steps = Number(process.argv[2]);
-const scenario = scalingScenario(steps);
+const scenario = scalingScenario(steps, 1, 1000, 10_000, BENCH_COMPACT_EVERY);
 const t0 = performance.now();
 const { snapshots } = runScenario(scenario);
 const ms = performance.now() - t0;

@@ -1,19 +1,29 @@
 // Scenarios of any length for the scaling benchmark, the linear-time guard and the scale check: mixed ops
-// over 10^4 keys, a partition change or crash/restart every `eventEvery` steps (1,000 by default) and a
-// snapshot every 10,000. Deterministic.
+// over 10^4 keys, a partition change or crash/restart every `eventEvery` steps (1,000 by default), a
+// snapshot every 10,000 and, when `compactEvery` is set, a compaction (SPEC.md 3.3) of the leader or an up
+// follower in turn every `compactEvery` steps, so restarts restore saved snapshots and rejoins install the
+// leader's. Deterministic.
 import type { NormalizedScenario, Step } from "../reference/index.js";
 import { xorshift32 } from "./xorshift.js";
 
-export function scalingScenario(steps: number, seed = 1, eventEvery = 1000, keys = 10_000): NormalizedScenario {
+/** The benchmark's and the linear-time guard's compaction interval: 200 compactions in 10^6 steps. */
+export const BENCH_COMPACT_EVERY = 5000;
+
+export function scalingScenario(steps: number, seed = 1, eventEvery = 1000, keys = 10_000, compactEvery = 0): NormalizedScenario {
   const r = xorshift32(seed);
   const nodes = 5;
   const leader = 1;
   let crashed = 0; // the follower that is down, or 0
+  let compactions = 0;
   const out: Step[] = [];
   for (let i = 0; out.length < steps - 1; i++) {
     const key = `key-${r(keys)}`;
     if (i % 10_000 === 9_999) {
       out.push({ op: "snapshot", nodes: [leader] });
+    } else if (compactEvery > 0 && i % compactEvery === compactEvery >> 1) {
+      // The leader and a follower that is up, in turn (R-COMPACT-1: never a down node).
+      const follower = 2 + r(4);
+      out.push({ op: "compact", node: compactions++ % 2 === 0 || follower === crashed ? leader : follower });
     } else if (i % eventEvery === eventEvery - 1) {
       // Alternate partition changes and crash/restart, so rejoins happen throughout the run.
       if (Math.floor(i / eventEvery) % 2 === 0) out.push({ op: "partition", nodes: r(2) === 0 ? [] : [2 + r(4)] });

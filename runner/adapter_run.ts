@@ -27,8 +27,11 @@ export interface RunContext {
   readonly malformed: boolean;
   /** The environment check (R-PROTO-11) after the corpus: a sample of the vectors, all of them, or none. */
   readonly env: "off" | "sample" | "all";
-  /** The scale check's cases (R-PROTO-12), run after the corpus; null when it is off. */
-  readonly scale: Promise<ScaleCase[]> | null;
+  /**
+   * The scale check's cases (R-PROTO-12), run after the corpus, with compaction mixed in for a port that
+   * lists `compact`; null when it is off.
+   */
+  readonly scale: ((compact: boolean) => Promise<ScaleCase[]>) | null;
   readonly timeoutMs: number;
   onResult(adapter: FleetAdapter, result: ScenarioResult): void;
   /** The snapshots an adapter answered for a vector, passing or not: the decode matrix's inputs (runner/decode_check.ts). */
@@ -211,7 +214,7 @@ export async function runAdapter(adapter: FleetAdapter, started: Session, feed: 
     }
   }
   if (ctx.scale !== null && adapter.fatal === null && !ctx.stop.stopped) {
-    for (const r of await scaleChecks(adapter, await ctx.scale, ctx.timeoutMs, (name) => ctx.expected.has(adapter.name, name))) {
+    for (const r of await scaleChecks(adapter, await ctx.scale(features.has("compact")), ctx.timeoutMs, (name) => ctx.expected.has(adapter.name, name))) {
       checks.push(r);
       if (ctx.bail && isUnexpectedProblem(r)) ctx.stop.stopped = true;
     }

@@ -6,7 +6,7 @@ import { EXIT_FAILED, InvalidInput, UsageError } from "../cli/errors.js";
 import { checkOut, describeWriteError, writeOutput } from "./output.js";
 import { goldensOf } from "./scenario_files_run.js";
 import { PROBES } from "./malformed.js";
-import { SCALE_SIZES, scaleCases } from "./scale_check.js";
+import { SCALE_SIZES, scaleCases, type ScaleCase } from "./scale_check.js";
 import { runAdapter, type RunContext } from "./adapter_run.js";
 import { PRODUCED_BY, REFERENCE_PRODUCER, addProduced, decodeResults, loadDecodeVectors, type DecodeVector, type Produced } from "./decode_check.js";
 import { binsDir, writeBins } from "./bins.js";
@@ -187,8 +187,16 @@ async function run(o: Options, root: string, io: Io): Promise<number> {
     }
     const bar = new Progress(io.stderr, () => corpus.expectedCount);
     progress = bar;
-    const scale = o.scale === "off" ? null : scaleCases(root, SCALE_SIZES[o.scale]);
-    scale?.catch(() => {}); // awaited by each adapter's run; this only keeps it from being unobserved meanwhile
+    // Each variant computed (or read from its cache) once, when the first adapter that needs it asks.
+    const variants = new Map<boolean, Promise<ScaleCase[]>>();
+    const scale =
+      o.scale === "off"
+        ? null
+        : (compact: boolean) => {
+            let cases = variants.get(compact);
+            if (cases === undefined) variants.set(compact, (cases = scaleCases(root, SCALE_SIZES[o.scale as "quick" | "full"], compact)));
+            return cases;
+          };
     const ctx: RunContext = {
       requireFeatures: o.requireFeatures,
       malformed: o.malformed,

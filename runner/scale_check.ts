@@ -23,6 +23,11 @@ export const SCALE_SIZES = { quick: [10_000, 100_000], full: [10_000, 100_000, 1
 const EVENT_EVERY = 20;
 /** Keys: few enough that every size has them all live, so that only the number of steps grows. */
 const KEYS = 2000;
+/**
+ * A compaction every 500 steps for a port that lists `compact`: restores and installs (SPEC.md 3.3) then
+ * happen throughout, each costing the store, not the log, in a linear port.
+ */
+const COMPACT_EVERY = 500;
 
 /** Growth per 10x steps past which a port is not linear: linear ports measure about 10x; 30x leaves room for noise. */
 export const MAX_GROWTH = 30;
@@ -54,15 +59,16 @@ function newestSource(root: string): number {
  * The scaling scenarios and their expected snapshots, computed by the reference once and cached under
  * .build/scale/ (not committed: they are derived, and regenerated whenever the reference changes).
  */
-export async function scaleCases(root: string, sizes: readonly number[]): Promise<ScaleCase[]> {
+export async function scaleCases(root: string, sizes: readonly number[], compact = false): Promise<ScaleCase[]> {
   const dir = path.join(root, ".build", "scale");
   mkdirSync(dir, { recursive: true });
   const newest = newestSource(root);
   const cases: ScaleCase[] = [];
   for (const steps of sizes) {
-    const scenario = scalingScenario(steps, 1, EVENT_EVERY, KEYS);
+    const compactEvery = compact ? COMPACT_EVERY : 0;
+    const scenario = scalingScenario(steps, 1, EVENT_EVERY, KEYS, compactEvery);
     // Named by everything that shapes the scenario, so a change of parameters never reads a stale answer.
-    const file = path.join(dir, `${steps}-every${EVENT_EVERY}-keys${KEYS}.json`);
+    const file = path.join(dir, `${steps}-every${EVENT_EVERY}-keys${KEYS}${compact ? `-compact${compactEvery}` : ""}.json`);
     let snapshots: SnapshotEntry[] | null = null;
     if ((statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0) > newest) {
       try {

@@ -8,7 +8,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ConformanceReport } from "../reference/types/report.gen.js";
 import { formatGolden, goldenFor } from "../corpus/golden.js";
-import { scalingScenario } from "../corpus/scaling.js";
+import { BENCH_COMPACT_EVERY, scalingScenario } from "../corpus/scaling.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const STEPS = 1_000_000;
@@ -22,7 +22,7 @@ describe(`linear-time guard: ${STEPS.toLocaleString("en-US")} steps through ever
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), "rsm-guard-"));
-    const scenario = scalingScenario(STEPS);
+    const scenario = scalingScenario(STEPS, 1, 1000, 10_000, BENCH_COMPACT_EVERY);
     const t0 = performance.now();
     const golden = goldenFor("scale/guard", scenario, "linear-time guard");
     // The reference itself is held to the same bound.
