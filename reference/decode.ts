@@ -30,14 +30,6 @@ export type DecodeVerdict =
 
 const reject = (rule: DecodeRule, offset: number, message: string): DecodeVerdict => ({ ok: false, rule, offset, message });
 
-/** A pair's byte ranges, as the structural pass (R-DECODE-5, -6) found them. */
-interface PairSpan {
-  keyStart: number;
-  keyEnd: number;
-  valueStart: number;
-  valueEnd: number;
-}
-
 /** SPEC.md 4.1: the checks in their order; the first that fails is the verdict. */
 export function decodeVerdict(b: Uint8Array): DecodeVerdict {
   // R-DECODE-1: magic, header, pair count and CRC need 36 bytes.
@@ -62,41 +54,45 @@ export function decodeVerdict(b: Uint8Array): DecodeVerdict {
     return reject("R-DECODE-4", 12, `last_included_index ${lastIncludedIndex} with last_included_term ${lastIncludedTerm}; both or neither must be 0`);
   }
   // R-DECODE-5 and -6 over the whole structure before any key (R-DECODE-9). Every length is checked against
-  // what remains before the CRC before the next field is read (R-DECODE-11); spans grow one per pair that is
-  // really there, so a count of 2^32 - 1 costs nothing until its pairs run out.
+  // what remains before the CRC before the next field is read (R-DECODE-11), and nothing is kept: a count of
+  // 2^32 - 1 over millions of empty pairs costs no memory, and the pass ends where the bytes do.
   const count = view.getUint32(28);
-  const spans: PairSpan[] = [];
   let at = HEADER_SIZE;
   const field = (size: number, what: string, pair: number): DecodeVerdict | null =>
     size > crcAt - at ? reject("R-DECODE-5", at, `${what} of pair ${pair} (${size} bytes at offset ${at}) runs into the crc at offset ${crcAt}`) : null;
   for (let i = 0; i < count; i++) {
-    const keyLength = field(4, "key length", i) ?? readLength(view, at);
-    if (typeof keyLength !== "number") return keyLength;
+    const keyLengthFits = field(4, "key length", i);
+    if (keyLengthFits) return keyLengthFits;
+    const keyLength = readLength(view, at);
     at += 4;
-    const keyTooLong = field(keyLength, "key bytes", i);
-    if (keyTooLong) return keyTooLong;
-    const keyStart = at;
+    const keyFits = field(keyLength, "key bytes", i);
+    if (keyFits) return keyFits;
     at += keyLength;
-    const valueLength = field(4, "value length", i) ?? readLength(view, at);
-    if (typeof valueLength !== "number") return valueLength;
+    const valueLengthFits = field(4, "value length", i);
+    if (valueLengthFits) return valueLengthFits;
+    const valueLength = readLength(view, at);
     at += 4;
-    const valueTooLong = field(valueLength, "value bytes", i);
-    if (valueTooLong) return valueTooLong;
-    spans.push({ keyStart, keyEnd: keyStart + keyLength, valueStart: at, valueEnd: at + valueLength });
+    const valueFits = field(valueLength, "value bytes", i);
+    if (valueFits) return valueFits;
     at += valueLength;
   }
   if (at !== crcAt) return reject("R-DECODE-6", at, `${crcAt - at} bytes after pair count ${count} pairs, before the crc`);
-  // R-DECODE-7 then R-DECODE-8, pair by pair.
+  // R-DECODE-7 then R-DECODE-8, pair by pair, over the structure the first pass proved is there.
   const pairs: { key: Uint8Array; value: Uint8Array }[] = [];
   let previous: Uint8Array | undefined;
-  for (const [i, s] of spans.entries()) {
-    const key = b.subarray(s.keyStart, s.keyEnd);
+  at = HEADER_SIZE;
+  for (let i = 0; i < count; i++) {
+    const keyStart = at + 4;
+    const key = b.subarray(keyStart, keyStart + view.getUint32(at));
+    at = keyStart + key.length;
+    const value = b.subarray(at + 4, at + 4 + view.getUint32(at));
+    at += 4 + value.length;
     const bad = invalidUtf8At(key);
-    if (bad >= 0) return reject("R-DECODE-7", s.keyStart + bad, `key of pair ${i} is not UTF-8 at its byte ${bad}`);
+    if (bad >= 0) return reject("R-DECODE-7", keyStart + bad, `key of pair ${i} is not UTF-8 at its byte ${bad}`);
     if (previous !== undefined && compareBytes(previous, key) >= 0) {
-      return reject("R-DECODE-8", s.keyStart, `key of pair ${i} is not greater than the key of pair ${i - 1} (unsigned bytes)`);
+      return reject("R-DECODE-8", keyStart, `key of pair ${i} is not greater than the key of pair ${i - 1} (unsigned bytes)`);
     }
-    pairs.push({ key, value: b.subarray(s.valueStart, s.valueEnd) });
+    pairs.push({ key, value });
     previous = key;
   }
   return { ok: true, snapshot: { currentTerm, lastIncludedIndex, lastIncludedTerm, pairs } };
