@@ -129,7 +129,6 @@ DecodedSnapshot decode_snapshot(std::span<const std::uint8_t> bytes) {
   // (R-DECODE-11). The pair count only bounds the loop: each pair takes at least 8 bytes, so a count larger
   // than B can hold stops at the first field that does not fit, and nothing is reserved from it.
   const std::uint32_t count = be32(bytes, 28);
-  std::vector<PairSpan> spans;
   std::size_t at = kHeaderSize;
   const auto field = [&](std::size_t length, const char* what) {
     if (crc_at - at < length) {
@@ -139,31 +138,32 @@ DecodedSnapshot decode_snapshot(std::span<const std::uint8_t> bytes) {
     at += length;
     return start;
   };
+  // Nothing is kept in this pass: a count of 2^32 - 1 over millions of empty pairs costs no memory.
   for (std::uint32_t i = 0; i < count; ++i) {
-    PairSpan span{};
-    span.key_size = be32(bytes, field(4, "a key length"));
-    span.key_at = field(span.key_size, "a key");
-    span.value_size = be32(bytes, field(4, "a value length"));
-    span.value_at = field(span.value_size, "a value");
-    spans.push_back(span);
+    field(be32(bytes, field(4, "a key length")), "a key");
+    field(be32(bytes, field(4, "a value length")), "a value");
   }
   // R-DECODE-6
   if (at != crc_at) reject(6, at, std::to_string(crc_at - at) + " bytes remain after the last pair");
 
-  // R-DECODE-7, R-DECODE-8, pair by pair (R-DECODE-9): its key's UTF-8 first, then its order against the one
-  // before, as unsigned bytes with a proper prefix first (R-STORE-1, R-DECODE-10).
-  snapshot.pairs.reserve(spans.size());
-  for (std::size_t i = 0; i < spans.size(); ++i) {
-    const PairSpan& span = spans[i];
+  // R-DECODE-7, R-DECODE-8, pair by pair (R-DECODE-9), over the structure the first pass proved is there: its
+  // key's UTF-8 first, then its order against the one before, as unsigned bytes with a proper prefix first
+  // (R-STORE-1, R-DECODE-10).
+  at = kHeaderSize;
+  std::span<const std::uint8_t> before;
+  for (std::uint32_t i = 0; i < count; ++i) {
+    PairSpan span{};
+    span.key_size = be32(bytes, at);
+    span.key_at = at + 4;
+    span.value_size = be32(bytes, span.key_at + span.key_size);
+    span.value_at = span.key_at + span.key_size + 4;
+    at = span.value_at + span.value_size;
     const std::span<const std::uint8_t> key = bytes.subspan(span.key_at, span.key_size);
     if (const auto bad = invalid_utf8_at(key)) reject(7, span.key_at + *bad, "key " + std::to_string(i) + " is not well-formed UTF-8");
-    if (i > 0) {
-      const PairSpan& previous = spans[i - 1];
-      const std::span<const std::uint8_t> before = bytes.subspan(previous.key_at, previous.key_size);
-      if (!std::lexicographical_compare(before.begin(), before.end(), key.begin(), key.end())) {
-        reject(8, span.key_at - 4, "key " + std::to_string(i) + " is not greater than the key before it");
-      }
+    if (i > 0 && !std::lexicographical_compare(before.begin(), before.end(), key.begin(), key.end())) {
+      reject(8, span.key_at - 4, "key " + std::to_string(i) + " is not greater than the key before it");
     }
+    before = key;
     const std::span<const std::uint8_t> value = bytes.subspan(span.value_at, span.value_size);
     snapshot.pairs.emplace_back(std::string(key.begin(), key.end()), Bytes(value.begin(), value.end()));
   }
