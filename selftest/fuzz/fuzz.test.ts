@@ -35,6 +35,26 @@ describe("rsm fuzz", () => {
     expect(await readdir(found)).toEqual([]);
   });
 
+  it("--mode decode: no disagreement between the reference's decoder and every registered adapter's", async () => {
+    const code = await fuzzCommand(["--mode", "decode", "--runs", "300", "--seed", "11", "--found", found], ROOT, io);
+    expect(code).toBe(0);
+    expect(lines.at(-1)).toMatch(/^fuzz: no disagreement on 300 decode inputs across the reference and .* in .* s; seed 11$/);
+    expect(await readdir(found)).toEqual([]);
+  });
+
+  for (const id of ["decode-duplicates-accepted", "decode-structure-before-crc"]) {
+    it(`--mode decode stops on a broken decoder (${id}) and writes the shrunk input as a decode vector`, async () => {
+      const argv = await mutantAdapter(ROOT, variant(id));
+      expect(await fuzzCommand(["--mode", "decode", "--exec", quoted(argv), "--seed", "1", "--runs", "2000", "--found", found], ROOT, io)).toBe(1);
+      expect(lines.find((l) => l.startsWith("fuzz: ts disagrees"))).toMatch(/^fuzz: ts disagrees with the reference on a decode input after \d+ inputs .*; shrunk \d+ times to \d+ bytes; reproduce with --mode decode --seed 1 --runs \d+$/);
+      expect(lines.at(-1)).toMatch(/^ {2}(accepted, but the reference rejects it|rejected with R-DECODE-\d, expected R-DECODE-\d)/);
+      const [file] = await readdir(found);
+      const vector = JSON.parse(await readFile(path.join(found, file!), "utf8")) as { tags: string[]; input: { hex: string } };
+      expect(vector.tags).toEqual(["decode", "found"]);
+      expect(vector.input.hex).toMatch(/^(?:[0-9a-f]{2})+$/);
+    }, 60_000);
+  }
+
   for (const id of ["majority-ceil", "utf16-key-order", "incr-delta-through-float64"]) {
     it(`stops on a broken port (${id}) with a shrunk, valid scenario of a few steps and the runner's diagnosis`, async () => {
       const argv = await mutantAdapter(ROOT, variant(id));

@@ -78,7 +78,7 @@ export async function fuzzCommand(args: string[], root: string, io: FuzzIo): Pro
   if (o.mode === "decode") {
     io.out(`fuzz: seed ${o.seed} (reproduce with --mode decode --seed ${o.seed}); decode inputs; adapters ${fleet.map((a) => a.name).join(", ") || "none"}`);
     try {
-      return await fuzzDecode(root, fleet, o, io);
+      return await fuzzDecode(fleet, o, io);
     } finally {
       await Promise.all(fleet.map((a) => a.close()));
     }

@@ -7,7 +7,6 @@ import path from "node:path";
 import { bytesToHex } from "../../reference/index.js";
 import { EXIT_FAILED, EXIT_OK } from "../../cli/errors.js";
 import { writeFileAtomic } from "../../cli/fs_atomic.js";
-import { DECODE_DIR } from "../../corpus/scenario_files.js";
 import { referenceVerdict, verdictProblem } from "../../runner/decode_check.js";
 import type { FleetAdapter } from "../../runner/fleet.js";
 import { decodeInputArbitrary } from "../decode_arbitraries.js";
@@ -29,7 +28,7 @@ async function disagreement(fleet: readonly FleetAdapter[], hex: string): Promis
   return null;
 }
 
-export async function fuzzDecode(root: string, all: readonly FleetAdapter[], o: { seed: number; runs: number | null; timeLimitMs: number | null }, io: FuzzIo): Promise<number> {
+export async function fuzzDecode(all: readonly FleetAdapter[], o: { seed: number; runs: number | null; timeLimitMs: number | null; found: string }, io: FuzzIo): Promise<number> {
   const fleet = all.filter((a) => a.features.has("decode"));
   const without = all.filter((a) => !a.features.has("decode")).map((a) => a.name);
   if (without.length > 0) io.out(`fuzz: ${without.join(", ")} do not list decode in their hello; not fuzzed`);
@@ -57,7 +56,7 @@ export async function fuzzDecode(root: string, all: readonly FleetAdapter[], o: 
   }
   const slug = d.adapter.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "adapter";
   const name = `found-${slug}-seed-${o.seed}-${createHash("sha256").update(hex).digest("hex").slice(0, 8)}`;
-  const file = path.join(root, DECODE_DIR, `${name}.json`);
+  const file = path.join(o.found, `${name}.json`);
   const vector = { description: `Found by npm run fuzz -- --mode decode (seed ${o.seed}) and shrunk by fast-check: adapter ${d.adapter}: ${d.problem.slice(0, 300)}`, tags: ["decode", "found"], input: { hex } };
   await writeFileAtomic(file, `${JSON.stringify(vector, null, 2)}\n`);
   io.out(`fuzz: ${d.adapter} disagrees with the reference on a decode input after ${search.numRuns} inputs (${elapsed.toFixed(1)} s); shrunk ${shrunk.numShrinks} times to ${bytes.length} bytes; reproduce with --mode decode --seed ${o.seed} --runs ${search.numRuns}`);

@@ -46,7 +46,8 @@ it shrinks the scenario, writes it to vectors/scenarios/found/ and prints the ru
                         where normal and wide scenarios keep to ${DEFAULT_MAX_STEPS.normal}; ${DEFAULT_MAX_STEPS.normal} normal, ${DEFAULT_MAX_STEPS.long} long, ${DEFAULT_MAX_STEPS.wide} wide)
   --timeout SECONDS     deadline for each reply (default 10)
   --no-build            do not build stale adapters first
-  --found DIR           where a counterexample goes (default vectors/scenarios/found)
+  --found DIR           where a counterexample goes (default vectors/scenarios/found; with --mode decode,
+                        vectors/decode)
 
 exit codes: 0 no divergence, 1 a divergence (written and diagnosed), 2 usage or invalid input
 `;
@@ -88,7 +89,7 @@ export function parseFuzzOptions(args: readonly string[], root: string, randomSe
     timeLimitMs: v["time-limit"] !== undefined ? parseSeconds("--time-limit", v["time-limit"]) : v.runs !== undefined ? null : DEFAULT_TIME_LIMIT_S * 1000,
     timeoutMs: v.timeout === undefined ? 10_000 : parseSeconds("--timeout", v.timeout),
     build: v["no-build"] !== true,
-    found: v.found === undefined ? path.join(root, "vectors", "scenarios", "found") : parsePath("--found", v.found),
+    found: v.found === undefined ? path.join(root, ...(mode === "decode" ? ["vectors", "decode"] : ["vectors", "scenarios", "found"])) : parsePath("--found", v.found),
     help: v.help,
   };
 }
