@@ -229,6 +229,8 @@ async function run(o: Options, root: string, io: Io): Promise<number> {
     // The matrix belongs to a corpus with decode vectors (the default one), not to a folder of goldens made
     // for one purpose (--scenario's files, a test's fixtures, the scaling guard's million steps).
     if (!stop.stopped && allDecode.length > 0) {
+      // Cells are named by producer, so two --exec ports that say the same name need theirs told apart first.
+      adapters = uniqueNames(adapters);
       const producers = new Map([[REFERENCE_PRODUCER, referenceProduced], ...fleet.map((a, i): [string, Produced] => [adapters[i]!.name, produced.get(a)!])]);
       adapters = await withDecodeResults(fleet, adapters, decodeVectors, producers, selection.byName, o, expected);
     }
