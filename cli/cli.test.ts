@@ -35,7 +35,7 @@ describe("rsm CLI", () => {
     const r = rsm("validate");
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^\d+ scenario\(s\) valid\n$/);
+    expect(r.stdout).toMatch(/^\d+ file\(s\) valid\n$/);
   });
 
   it("decode: fields, pairs and a correct CRC of the second worked example", () => {

@@ -5,7 +5,8 @@ import { formatProblem, loadScenarioBytes } from "../reference/index.js";
 import { tagProblems, tagVocabulary } from "./tags.js";
 import { parseFlags } from "../cli/args.js";
 import { EXIT_OK, InvalidInput, UsageError } from "../cli/errors.js";
-import { SCENARIOS_DIR, listJson, readScenarioFile, type ReadOptions } from "./scenario_files.js";
+import { DECODE_TOPIC, buildDecodeGolden } from "./decode_vectors.js";
+import { DECODE_DIR, SCENARIOS_DIR, listJson, readScenarioFile, type ReadOptions } from "./scenario_files.js";
 
 async function expand(p: string): Promise<string[]> {
   const info = await stat(p).catch(() => null);
@@ -16,9 +17,10 @@ async function expand(p: string): Promise<string[]> {
 
 export const VALIDATE_USAGE = `usage: rsm validate [PATH...]
 
-Checks authored scenarios (files, or every *.json below a directory; default vectors/scenarios) against
-schema/scenario.schema.json and SPEC.md's rules, and prints every problem of every file, one line each:
-file, JSON path, what was expected, rule id.
+Checks authored scenarios (files, or every *.json below a directory; default vectors/scenarios and
+vectors/decode) against schema/scenario.schema.json and SPEC.md's rules, and prints every problem of every
+file, one line each: file, JSON path, what was expected, rule id. A file in a folder named decode is a
+decode vector, checked against schema/decode.schema.json (SPEC.md section 8).
 
 exit codes: 0 all valid, 2 an invalid scenario or a usage error
 `;
@@ -29,7 +31,7 @@ export async function validateCommand(args: string[], root: string, out: (line: 
     out(VALIDATE_USAGE.trimEnd());
     return EXIT_OK;
   }
-  const targets = positionals.length > 0 ? positionals : [path.join(root, SCENARIOS_DIR)];
+  const targets = positionals.length > 0 ? positionals : [path.join(root, SCENARIOS_DIR), path.join(root, DECODE_DIR)];
   const files = (await Promise.all(targets.map(expand))).flat();
   const problems: string[] = [];
   const vocabulary = tagVocabulary(root);
@@ -40,12 +42,18 @@ export async function validateCommand(args: string[], root: string, out: (line: 
       problems.push(read.line);
       continue;
     }
+    if (path.basename(path.dirname(path.resolve(file))) === DECODE_TOPIC) {
+      const built = buildDecodeGolden(path.basename(file, ".json"), shown, read.bytes);
+      if (!built.ok) for (const line of built.lines) problems.push(line);
+      else for (const line of tagProblems(shown, built.golden.tags, vocabulary)) problems.push(line);
+      continue;
+    }
     const result = loadScenarioBytes(read.bytes);
     // A loop, not push(...): a scenario of 200,000 bad steps would overflow the stack as arguments.
     if (!result.ok) for (const p of result.problems) problems.push(formatProblem(shown, p));
     else for (const line of tagProblems(shown, result.authored.tags, vocabulary)) problems.push(line);
   }
-  if (problems.length > 0) throw new InvalidInput([...problems, `${files.length} file(s) checked, invalid scenarios found`]);
-  out(`${files.length} scenario(s) valid`);
+  if (problems.length > 0) throw new InvalidInput([...problems, `${files.length} file(s) checked, invalid ones found`]);
+  out(`${files.length} file(s) valid`);
   return EXIT_OK;
 }

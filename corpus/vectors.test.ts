@@ -193,7 +193,7 @@ describe("rsm vectors on a scratch tree", () => {
   it("invalid UTF-8 in a key is refused by both, never replaced by U+FFFD (R-FILE-1)", async () => {
     const r = await both(() => writeFile(cPath(), Buffer.concat([Buffer.from('{"description":"d","steps":[{"op":"put","key":"a'), Buffer.of(0xff), Buffer.from('b","value":{"hex":""}},{"op":"snapshot","nodes":"all"}]}')])));
     expect(r.vectors).toEqual(["vectors/scenarios/t/c.json: not UTF-8 at byte 48 (R-FILE-1)"]);
-    expect(r.validate).toEqual(["vectors/scenarios/t/c.json: not UTF-8 at byte 48 (R-FILE-1)", "3 file(s) checked, invalid scenarios found"]);
+    expect(r.validate).toEqual(["vectors/scenarios/t/c.json: not UTF-8 at byte 48 (R-FILE-1)", "3 file(s) checked, invalid ones found"]);
   });
 
   it("a byte-order mark is refused by both alike (R-FILE-1)", async () => {
