@@ -221,7 +221,7 @@ async function run(o: Options, root: string, io: Io): Promise<number> {
       ...(o.scale !== "off" ? [`scale to ${o.scale === "full" ? "10^6" : "10^5"} steps`] : []),
     ],
     ...(path.resolve(o.vectors) === path.resolve(root, GOLDEN_DIR) && { withoutGolden: await scenariosWithoutGolden(root) }),
-    meta: { kit: await kitOf(root), corpus_sha256: await hash!, shard: o.shard, selection: selectionFlags(o, root), machine: machineOf(), scenarios: scenariosOf(stream.selected()) },
+    meta: { kit: kitOf(), corpus_sha256: await hash!, shard: o.shard, selection: selectionFlags(o, root), machine: machineOf(), scenarios: scenariosOf(stream.selected()) },
   };
   const human = () => renderHuman(run, useColour(io.stdout, io.env) ? COLOUR : PLAIN);
   if (o.reporter === "human") io.stdout.write(human());

@@ -5,16 +5,19 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import pkg from "../package.json" with { type: "json" };
 import type { ConformanceReport, Machine, Scenario } from "../reference/types/report.gen.js";
 import type { CorpusEntry, Vector } from "./corpus.js";
 import type { Options } from "./options.js";
 
 export type RunMeta = Pick<ConformanceReport, "kit" | "corpus_sha256" | "shard" | "selection" | "machine" | "scenarios" | "parts">;
 
-/** The kit's package name and version, from the package.json beside its sources. */
-export async function kitOf(root: string): Promise<{ name: string; version: string }> {
-  const pkg = JSON.parse(await readFile(path.join(root, "package.json"), "utf8")) as { name?: unknown; version?: unknown };
-  return { name: String(pkg.name ?? "rsm-conformance"), version: String(pkg.version ?? "0.0.0") };
+/**
+ * The kit's own package name and version (its package.json, bundled in), not the working tree's: a port's CI
+ * may run the kit from a checkout of its own, and tests run it on temporary trees.
+ */
+export function kitOf(): { name: string; version: string } {
+  return { name: pkg.name, version: pkg.version };
 }
 
 /**
