@@ -11,7 +11,7 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ConformanceReport } from "../../reference/types/report.gen.js";
 import { adapter, result, run } from "../fixtures/reports.js";
-import { badgeOf, renderHtml, scriptJson } from "./html.js";
+import { badgeOf, pageData, renderHtml, scriptJson } from "./html.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const SHOTS = path.join(ROOT, ".build", "screenshots");
@@ -25,6 +25,13 @@ describe("html report, without a browser", () => {
     const page = renderHtml(run([adapter("go", [result("keys/b", "error")])])).get("index.html")!;
     expect(page.match(/<\/script>/g)).toHaveLength(2);
     expect(page).not.toMatch(/https?:\/\/(?!www\.w3\.org)/);
+  });
+
+  it("keeps a scenario named __proto__ as a cell like any other", () => {
+    const data = pageData(run([adapter("go", [result("__proto__", "failed")])]), "t");
+    expect(Object.keys(data.adapters[0]!.cells)).toEqual(["__proto__"]);
+    const parsed = JSON.parse(scriptJson(data)) as { adapters: { cells: object }[] };
+    expect(Object.getOwnPropertyDescriptor(parsed.adapters[0]!.cells, "__proto__")?.value).toMatchObject({ o: "failed" });
   });
 
   it("gives each adapter a shields.io endpoint badge", () => {

@@ -59,7 +59,8 @@ export function pageData(run: RunReport, title: string) {
     });
   const adapters = run.adapters.map((a) => {
     const c = countsOf(a);
-    const cells: Record<string, CellView> = {};
+    // No prototype: a scenario named "__proto__" is a key like any other.
+    const cells: Record<string, CellView> = Object.create(null) as Record<string, CellView>;
     for (const r of a.results) {
       const d = r.diagnosis;
       const lines = d ? diagnosisLines(d, PLAIN).slice(0, d.diff.length > 0 ? -d.diff.length : undefined) : [];

@@ -60,7 +60,9 @@ export const PAGE_SCRIPT = `
   // Worst first: a topic's cell takes the colour of the worst outcome in it.
   const SEVERITY = ["error", "failed", "unexpected-pass", "expected", "skipped", "passed", "missing"];
   const cls = (o) => "o-" + (KNOWN.includes(o) ? o : "other");
-  const outcomeOf = (a, s) => (a.cells[s] ? a.cells[s].o : "missing");
+  // Own properties only: a scenario named "constructor" must not find Object.prototype's.
+  const cellOf = (a, s) => (Object.prototype.hasOwnProperty.call(a.cells, s) ? a.cells[s] : null);
+  const outcomeOf = (a, s) => (cellOf(a, s) ? cellOf(a, s).o : "missing");
   const state = { view: "scenarios", topic: "", tag: "", outcome: "", text: "", adapters: new Set(data.adapters.map((a) => a.name)) };
 
   const topics = [...new Set(data.scenarios.map((s) => s.topic))].sort();
@@ -111,7 +113,7 @@ export const PAGE_SCRIPT = `
   }
 
   function cell(a, s) {
-    const c = a.cells[s.name];
+    const c = cellOf(a, s.name);
     const o = outcomeOf(a, s.name);
     const open = c && o !== "passed";
     const title = a.name + " " + s.name + ": " + o + (c && c.reason ? " (" + c.reason + ")" : "");
@@ -148,7 +150,7 @@ export const PAGE_SCRIPT = `
   }
 
   function showDetail(a, s) {
-    const c = a.cells[s.name];
+    const c = cellOf(a, s.name);
     for (const tr of document.querySelectorAll("#matrix tr.selected")) tr.classList.remove("selected");
     const row = [...document.querySelectorAll("#matrix tr[data-scenario]")].find((tr) => tr.dataset.scenario === s.name);
     if (row) row.classList.add("selected");
