@@ -19,6 +19,7 @@ commands:
   validate [paths...]     check authored scenarios (default: vectors/scenarios)
   decode <hex | file>     print a snapshot's fields and pairs and whether its CRC is right (--full: no cut)
   trace FILE-OR-NAME      every node's state after every step, the reference's (and a port's: --exec)
+  report merge|html|diff  merge the JSON reports of a CI matrix, render one as HTML, diff two (rsm report --help)
   golden-text FILE        print a golden with every snapshot decoded (git's rsm-golden textconv)
   setup-git               configure git to diff vectors/golden/** decoded (README "Reviewing golden changes")
   types [--check]         regenerate reference/types/*.gen.ts from schema/
@@ -63,6 +64,7 @@ const COMMANDS: Record<string, Command> = {
   validate: async (args, out) => (await import("../corpus/validate_cmd.js")).validateCommand(args, ROOT, out),
   decode: async (args, out) => (await import("../corpus/decode_cmd.js")).decodeCommand(args, out, { drain: stdoutDrained }),
   trace: async (args, out) => (await import("../runner/trace_cmd.js")).traceCommand(args, ROOT, out),
+  report: async (args) => (await import("../runner/report_cmd.js")).reportCommand(args),
   "golden-text": async (args, out) => (await import("../corpus/golden_text_cmd.js")).goldenTextCommand(args, out),
   "setup-git": async (args, out) => (await import("./setup_git_cmd.js")).setupGitCommand(args, ROOT, out),
   types: async (args, out) => {

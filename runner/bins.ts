@@ -29,9 +29,11 @@ export async function writeBins(dir: string, adapters: readonly AdapterReport[])
   }
 }
 
-/** Where the .bin files go: --out itself for the human reporter, beside the report file otherwise. */
+/** Where the .bin files go: --out itself for the human reporter, inside it for html, beside the report file otherwise. */
 export function binsDir(out: string, reporter: string): string {
   if (reporter === "human") return out;
+  // The HTML report's --out is a directory of its own: the bytes go inside it, beside the page.
+  if (reporter === "html") return path.join(out, "bins");
   const ext = path.extname(out);
   return `${ext ? out.slice(0, -ext.length) : out}.bins`;
 }

@@ -20,9 +20,13 @@ import { openFleet, type FleetAdapter } from "./fleet.js";
 import { renderHuman } from "./reporters/human.js";
 import { renderJson } from "./reporters/json.js";
 import { renderJunit } from "./reporters/junit.js";
+import { writeHtmlReport } from "./reporters/html.js";
 import { Progress } from "./reporters/progress.js";
 import { COLOUR, PLAIN, useColour } from "./reporters/style.js";
 import type { RunReport } from "./run_report.js";
+import { corpusHash, kitOf, machineOf, scenariosOf, selectionFlags } from "./run_meta.js";
+import { renderMarkdown } from "./reporters/markdown.js";
+import { annotations, writeStepSummary } from "./reporters/github.js";
 import { nearestNames, streamSelection } from "./select.js";
 import { GOLDEN_DIR, scenariosWithoutGolden } from "../corpus/scenario_files.js";
 
@@ -154,6 +158,7 @@ async function run(o: Options, root: string, io: Io): Promise<number> {
   let expected: ExpectedFailures = NO_EXPECTED_FAILURES;
   let stream: CorpusStream | null = null;
   let progress: Progress | null = null;
+  let hash: Promise<string> | null = null;
   try {
     // Adapters are built and started (up to their hello) while the corpus is listed and read, so a slow
     // start-up such as tsx compiling the TypeScript adapter overlaps work the runner has to do anyway.
@@ -161,6 +166,8 @@ async function run(o: Options, root: string, io: Io): Promise<number> {
     for (const a of fleet) a.ready.catch(() => {}); // awaited below; this only keeps an early usage error from leaving them unobserved
     const entries = await listCorpus(o.vectors);
     const allDecode = await loadDecodeVectors(o.vectors);
+    hash = corpusHash(entries);
+    hash.catch(() => {}); // awaited for the report; this only keeps it from being unobserved meanwhile
     checkNames(o.names, [...entries.map((e) => e.name), ...allDecode.map((v) => v.name)]);
     const cells = [REFERENCE_PRODUCER, ...fleet.map((a) => a.name)].map((p) => `${PRODUCED_BY}${p}`);
     expected = o.expectedFailures.length > 0 ? await loadExpectedFailures(o.expectedFailures, new Set([...entries.map((e) => e.name), ...allDecode.map((v) => v.name), ...cells, ...CHECK_NAMES])) : NO_EXPECTED_FAILURES;
@@ -271,11 +278,21 @@ async function run(o: Options, root: string, io: Io): Promise<number> {
       ...(o.scale !== "off" ? [`scale to ${o.scale === "full" ? "10^6" : "10^5"} steps`] : []),
     ],
     ...(path.resolve(o.vectors) === path.resolve(root, GOLDEN_DIR) && { withoutGolden: await scenariosWithoutGolden(root) }),
+    meta: { kit: kitOf(), corpus_sha256: await hash!, shard: o.shard, selection: selectionFlags(o, root), machine: machineOf(), scenarios: scenariosOf(stream.selected()) },
   };
   const human = () => renderHuman(run, useColour(io.stdout, io.env) ? COLOUR : PLAIN);
   if (o.reporter === "human") io.stdout.write(human());
-  else {
-    const text = o.reporter === "json" ? renderJson(run) : renderJunit(run);
+  else if (o.reporter === "html") {
+    io.stdout.write(human());
+    try {
+      await writeHtmlReport(run, o.out!, undefined, renderJson(run));
+      note(`wrote html report ${path.join(o.out!, "index.html")}`);
+    } catch (err) {
+      note(`cannot write the html report to ${o.out}: ${describeWriteError(err)}`);
+      writeFailed = true;
+    }
+  } else {
+    const text = o.reporter === "json" ? renderJson(run) : o.reporter === "markdown" ? renderMarkdown(run) : renderJunit(run);
     if (o.out === null) io.stdout.write(text);
     else {
       io.stdout.write(human());
@@ -290,5 +307,12 @@ async function run(o: Options, root: string, io: Io): Promise<number> {
       }
     }
   }
+  // GitHub Actions: the summary for the run's page, and annotations on the scenario files (not when stdout
+  // carries a json or markdown report, which a workflow command line would corrupt).
+  await writeStepSummary(run, io.env).catch((err: unknown) => {
+    note(`cannot append to $GITHUB_STEP_SUMMARY (${io.env.GITHUB_STEP_SUMMARY}): ${describeWriteError(err)}`);
+    writeFailed = true;
+  });
+  if (io.env.GITHUB_ACTIONS === "true" && (o.out !== null || o.reporter === "human")) for (const line of await annotations(run, root)) io.stdout.write(`${line}\n`);
   return writeFailed ? Math.max(run.exitCode, EXIT_FAILED) : run.exitCode;
 }

@@ -8,7 +8,7 @@ import { GOLDEN_DIR } from "../corpus/scenario_files.js";
 import type { Shard } from "./select.js";
 import { splitCommandLine } from "./shell_words.js";
 
-export type ReporterName = "human" | "json" | "junit";
+export type ReporterName = "human" | "json" | "junit" | "markdown" | "html";
 
 export interface Options {
   readonly adapters: readonly string[];
@@ -73,10 +73,14 @@ running
   --update-expected-failures FILE   rewrite FILE from this run: its failures, each with its likely rule;
                             scenarios that pass are dropped
 reporting
-  --reporter human|json|junit   default human; json goes to stdout unless --out; junit needs --out
+  --reporter human|json|junit|markdown|html   default human; json and markdown go to stdout unless
+                            --out; junit needs --out; html needs --out DIR (index.html, report.json,
+                            badges/ADAPTER.json, bins/)
   --out PATH                human: a directory for expected/actual .bin files of every mismatch;
-                            json, junit: the report file (the .bin files go to PATH without its
-                            extension + ".bins/")
+                            json, junit, markdown: the report file (the .bin files go to PATH without
+                            its extension + ".bins/"); html: the report's directory
+With $GITHUB_STEP_SUMMARY set, the Markdown summary is appended to it; under GitHub Actions each unexpected
+failure is also an ::error annotation on its scenario file (unless stdout carries a json or markdown report).
 
 exit codes: 0 all passed or expected, 1 a failure or error, 2 usage or invalid input
 `;
@@ -158,11 +162,12 @@ export function parsePath(flag: string, text: string): string {
 export function parseOptions(args: readonly string[], root: string): Options {
   const { values: v } = parseFlags("conformance", args, FLAGS, "to choose scenarios use --filter");
   const reporter = v.reporter ?? "human";
-  if (reporter !== "human" && reporter !== "json" && reporter !== "junit") {
-    throw new UsageError(`--reporter: expected human, json or junit, got ${JSON.stringify(reporter)}`);
+  if (reporter !== "human" && reporter !== "json" && reporter !== "junit" && reporter !== "markdown" && reporter !== "html") {
+    throw new UsageError(`--reporter: expected human, json, junit, markdown or html, got ${JSON.stringify(reporter)}`);
   }
   const out = v.out === undefined ? null : parsePath("--out", v.out);
   if (reporter === "junit" && out === null) throw new UsageError("--reporter junit: expected --out FILE, the JUnit XML file to write");
+  if (reporter === "html" && out === null) throw new UsageError("--reporter html: expected --out DIR, the directory for index.html and the badges");
   const execs = (v.exec ?? []).map(splitCommandLine);
   for (const argv of execs) if (argv.length === 0 || argv[0] === "") throw new UsageError(`--exec: expected a command line, got one without a program`);
   if (execs.length > 0 && (v.adapter ?? []).length > 0) {

@@ -7,13 +7,15 @@ import { writeFileAtomic } from "../cli/fs_atomic.js";
 
 /**
  * Checks --out before the run, so a wrong path costs no run: the report file of json and junit must not be a
- * directory; the human reporter's --out is a directory for the .bin files, and must not be a file.
+ * directory; the human reporter's --out is a directory for the .bin files, and html's one for the page, and
+ * neither must be a file.
  */
 export async function checkOut(out: string, reporter: string): Promise<void> {
   const info = await stat(out).catch(() => null);
   if (info === null) return;
   if (reporter === "human" && !info.isDirectory()) throw new UsageError(`--out ${out}: expected a directory for the .bin files (the human reporter), got an existing file`);
-  if (reporter !== "human" && info.isDirectory()) throw new UsageError(`--out ${out}: expected the ${reporter} report file, got a directory`);
+  if (reporter === "html" && !info.isDirectory()) throw new UsageError(`--out ${out}: expected a directory for the HTML report (index.html, badges/), got an existing file`);
+  if (reporter !== "human" && reporter !== "html" && info.isDirectory()) throw new UsageError(`--out ${out}: expected the ${reporter} report file, got a directory`);
 }
 
 /**

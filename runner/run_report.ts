@@ -1,5 +1,6 @@
 // The whole run as the reporters see it.
 import type { AdapterReport } from "./model.js";
+import type { RunMeta } from "./run_meta.js";
 
 export interface RunReport {
   readonly adapters: readonly AdapterReport[];
@@ -14,4 +15,6 @@ export interface RunReport {
   readonly checks?: readonly string[];
   /** Authored scenarios without a golden (so not run), when the default golden directory was run. */
   readonly withoutGolden?: readonly string[];
+  /** Which kit, corpus, shard and machine: what `rsm report merge` checks and the HTML report shows. */
+  readonly meta?: RunMeta;
 }

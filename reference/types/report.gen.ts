@@ -1,7 +1,7 @@
 // Generated from schema/report.schema.json by `npm run cli -- types`. Do not edit by hand.
 
 /**
- * The output of `rsm conformance --reporter json` (README.md, section Reports for machines). Field names are snake_case; times are milliseconds. A consumer should ignore fields it does not know: later minor revisions may add some, and bump `format` only for incompatible changes.
+ * The output of `rsm conformance --reporter json` (README.md, section Reports for machines). Field names are snake_case; times are milliseconds. A consumer should ignore fields it does not know: later minor revisions may add some, and bump `format` only for incompatible changes. The run's metadata (kit to parts) is optional, so older reports stay valid; `rsm report merge` needs kit, corpus_sha256, shard and selection.
  */
 export interface ConformanceReport {
   format: 1;
@@ -27,6 +27,42 @@ export interface ConformanceReport {
    */
   selected: number;
   adapters: Adapter[];
+  /**
+   * The kit that wrote the report (package.json). Reports of different kit versions are not merged.
+   */
+  kit?: {
+    name: string;
+    version: string;
+  };
+  /**
+   * SHA-256 over every golden of the corpus run, selected or not: for each in name order, its name, a NUL, the SHA-256 of its bytes in hex, a newline. Equal for every shard of one corpus; reports of different corpora are not merged.
+   */
+  corpus_sha256?: string;
+  /**
+   * The --shard this run was, or null for the whole selection.
+   */
+  shard?: null | Shard;
+  /**
+   * The flags that chose the scenarios besides --shard (--vectors, --scenario, --filter, --tag, --name, --skip, --require-features), as given, in that order. Shards of one selection share it; reports of different selections are not merged.
+   */
+  selection?: string[];
+  /**
+   * The checks beyond the corpus that ran, as the summary names them ("malformed input", ...).
+   */
+  checks?: string[];
+  machine?: Machine;
+  /**
+   * The selected scenarios in name order, with what a report viewer groups and filters them by.
+   */
+  scenarios?: Scenario[];
+  /**
+   * Authored scenarios without a golden (so not run), when the default golden directory was run.
+   */
+  without_golden?: string[];
+  /**
+   * Only in a report written by `rsm report merge`: the reports it merged, in the order given.
+   */
+  parts?: Part[];
 }
 /**
  * This interface was referenced by `ConformanceReport`'s JSON-Schema
@@ -227,4 +263,63 @@ export interface Diagnosis {
   diff: string[];
   expected_hex: string;
   actual_hex: string;
+}
+/**
+ * This interface was referenced by `ConformanceReport`'s JSON-Schema
+ * via the `definition` "shard".
+ */
+export interface Shard {
+  index: number;
+  count: number;
+}
+/**
+ * Where the run ran.
+ *
+ * This interface was referenced by `ConformanceReport`'s JSON-Schema
+ * via the `definition` "machine".
+ */
+export interface Machine {
+  /**
+   * Platform and kernel release, e.g. "linux 6.1.0".
+   */
+  os: string;
+  arch: string;
+  cpus: number;
+  cpu_model: string;
+  /**
+   * The Node.js version that ran the runner.
+   */
+  node: string;
+}
+/**
+ * This interface was referenced by `ConformanceReport`'s JSON-Schema
+ * via the `definition` "scenario".
+ */
+export interface Scenario {
+  name: string;
+  /**
+   * The authored scenario file.
+   */
+  source: string;
+  tags: string[];
+  features: string[];
+  /**
+   * Which port bug the scenario would catch.
+   */
+  description: string;
+}
+/**
+ * This interface was referenced by `ConformanceReport`'s JSON-Schema
+ * via the `definition` "part".
+ */
+export interface Part {
+  /**
+   * The report file as given to merge.
+   */
+  file: string;
+  shard: null | Shard;
+  started_at: string;
+  duration_ms: number;
+  adapters: string[];
+  machine: null | Machine;
 }

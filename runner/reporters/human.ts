@@ -159,7 +159,7 @@ function matrixLines(run: RunReport, style: Style): string[] {
   return [...lines, ""];
 }
 
-function verdict(run: RunReport, style: Style): string {
+export function verdict(run: RunReport, style: Style): string {
   const totals = { passed: 0, failed: 0, errored: 0, skipped: 0, expected: 0, unexpectedPasses: 0, notRun: 0 };
   for (const a of run.adapters) for (const [k, v] of Object.entries(countsOf(a))) totals[k as keyof typeof totals] += v;
   const parts = [`${totals.passed} passed`, `${totals.failed} failed`, `${totals.errored} errored`];

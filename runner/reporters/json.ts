@@ -68,6 +68,9 @@ export function reportJson(run: RunReport): ConformanceReport {
     corpus: run.corpus,
     selected: run.selected,
     adapters: run.adapters.map(adapterJson),
+    ...run.meta,
+    ...(run.checks && { checks: [...run.checks] }),
+    ...(run.withoutGolden && { without_golden: [...run.withoutGolden] }),
   };
 }
 
