@@ -12,4 +12,6 @@ if ! { [ -x "$tool" ] && "$tool" mutants --version | grep -qx "cargo-mutants $ve
 fi
 mkdir -p "$root/.build/strength"
 cd "$root/adapters/rust"
+# cargo-mutants tests a copy of adapters/rust; the goldens test reads the repository's goldens from here.
+export RSM_GOLDEN_DIR="$root/vectors/golden"
 exec "$tool" mutants --output "$root/.build/strength" "$@"

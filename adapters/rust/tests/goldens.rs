@@ -27,9 +27,18 @@ fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// ../../vectors/golden, or `RSM_GOLDEN_DIR` when set: cargo-mutants builds a copy of this crate
+/// elsewhere, and scripts/strength_rust.sh points it back at the repository's goldens.
+fn golden_dir() -> PathBuf {
+    std::env::var_os("RSM_GOLDEN_DIR").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../vectors/golden"),
+        PathBuf::from,
+    )
+}
+
 #[test]
 fn scenario_goldens() {
-    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../vectors/golden");
+    let golden = golden_dir();
     let mut files = Vec::new();
     json_files(&golden, &mut files);
     files.retain(|f| !f.starts_with(golden.join("decode")));
@@ -39,7 +48,10 @@ fn scenario_goldens() {
         let g: Value = serde_json::from_str(&fs::read_to_string(file).unwrap()).unwrap();
         let name = g["name"].as_str().unwrap();
         let features = g["features"].as_array().unwrap();
-        if !features.iter().all(|f| FEATURES.contains(&f.as_str().unwrap())) {
+        if !features
+            .iter()
+            .all(|f| FEATURES.contains(&f.as_str().unwrap()))
+        {
             continue;
         }
         run += 1;
@@ -62,5 +74,9 @@ fn scenario_goldens() {
         }
     }
     assert!(run > 200, "only {run} scenario goldens run");
-    assert!(wrong.is_empty(), "{} of {run} goldens differ: {wrong:?}", wrong.len());
+    assert!(
+        wrong.is_empty(),
+        "{} of {run} goldens differ: {wrong:?}",
+        wrong.len()
+    );
 }
