@@ -2,7 +2,7 @@
 # npm run strength:rust: cargo-mutants over adapters/rust's state machine, snapshot codec and store, killed only
 # by the golden vectors (adapters/rust/tests/goldens.rs; the mutated files and test are set in
 # adapters/rust/.cargo/mutants.toml). Installs its pinned cargo-mutants into .build/tools the first time (a few
-# 3 minutes). Extra arguments go to cargo mutants (e.g. --list, -j 2). Output: .build/strength/mutants.out.
+# minutes). Extra arguments go to cargo mutants (e.g. --list, -j 2). Output: .build/strength/mutants.out.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 version=27.1.0
