@@ -8,6 +8,7 @@ import { decodeVerdict, decodedJson } from "../reference/decode.js";
 import { schemaProblems } from "../reference/schema_problems.js";
 import type { AuthoredDecodeVector, Bytes, DecodeInputFields } from "../reference/types/decode.gen.js";
 import type { DecodeGolden } from "../reference/types/decode_golden.gen.js";
+import { goldenHeadLines } from "./golden.js";
 
 /** The topic decode vectors are named under; scenarios may not use it (SPEC.md section 8). */
 export const DECODE_TOPIC = "decode";
@@ -139,14 +140,7 @@ export function formatDecodeGolden(g: DecodeGolden): string {
           `  }}`,
         ].join("\n");
   return [
-    "{",
-    `  "format": ${j(g.format)},`,
-    `  "name": ${j(g.name)},`,
-    `  "source": ${j(g.source)},`,
-    `  "source_sha256": ${j(g.source_sha256)},`,
-    `  "description": ${j(g.description)},`,
-    `  "tags": ${j(g.tags)},`,
-    `  "features": ${j(g.features)},`,
+    ...goldenHeadLines(g),
     `  "hex": ${j(g.hex)},`,
     `  "expected": ${expected}`,
     "}",

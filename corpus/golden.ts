@@ -38,10 +38,9 @@ export function goldenFor(name: string, scenario: NormalizedScenario, descriptio
   };
 }
 
-/** Stable text: key order as in SPEC.md section 8, steps and snapshots one per line. */
-export function formatGolden(g: GoldenVector): string {
+/** The fields every golden, scenario or decode, begins with (SPEC.md section 8), one per line. */
+export function goldenHeadLines(g: Pick<GoldenVector, "format" | "name" | "source" | "source_sha256" | "description" | "tags"> & { features: unknown }): string[] {
   const j = (v: unknown) => JSON.stringify(v);
-  const list = (items: readonly unknown[], indent: string) => `[\n${items.map((x) => `${indent}  ${j(x)}`).join(",\n")}\n${indent}]`;
   return [
     "{",
     `  "format": ${j(g.format)},`,
@@ -51,6 +50,15 @@ export function formatGolden(g: GoldenVector): string {
     `  "description": ${j(g.description)},`,
     `  "tags": ${j(g.tags)},`,
     `  "features": ${j(g.features)},`,
+  ];
+}
+
+/** Stable text: key order as in SPEC.md section 8, steps and snapshots one per line. */
+export function formatGolden(g: GoldenVector): string {
+  const j = (v: unknown) => JSON.stringify(v);
+  const list = (items: readonly unknown[], indent: string) => `[\n${items.map((x) => `${indent}  ${j(x)}`).join(",\n")}\n${indent}]`;
+  return [
+    ...goldenHeadLines(g),
     `  "scenario": {`,
     `    "cluster": ${j(g.scenario.cluster)},`,
     `    "steps": ${list(g.scenario.steps, "    ")}`,
