@@ -14,7 +14,7 @@ export interface DecodeGolden {
    * @minItems 1
    * @maxItems 1
    */
-  features: [unknown];
+  features: ["decode"];
   hex: string;
   expected: DecodeAccepted | DecodeRejected;
 }
