@@ -63,7 +63,7 @@ function allTags(entries: readonly CorpusEntry[]): string[] {
 /** --list: the selection's names, tags, features and steps, one per line (or as JSON); nothing runs. */
 async function listSelection(o: Options, io: Io): Promise<number> {
   const entries = await listCorpus(o.vectors);
-  checkNames(o.names, entries.map((e) => e.name));
+  checkNames(o.names, [...entries.map((e) => e.name), ...(await loadDecodeVectors(o.vectors)).map((v) => v.name)]);
   const select = streamSelection(o);
   const rows: { name: string; tags: string[]; features: string[]; steps: number }[] = [];
   const problems: string[] = [];
@@ -74,10 +74,15 @@ async function listSelection(o: Options, io: Io): Promise<number> {
     else if (select.byContent(v)) rows.push({ name: v.name, tags: [...v.golden.tags], features: [...v.golden.features], steps: v.golden.scenario.steps.length });
   }
   if (problems.length > 0) throw new InvalidInput(problems);
+  // Decode vectors (SPEC.md section 8) are selected as scenarios are; they have no steps.
+  for (const v of await loadDecodeVectors(o.vectors)) {
+    if (select.byName(v.name) && (o.tags.length === 0 || v.golden.tags.some((t) => o.tags.includes(t)))) rows.push({ name: v.name, tags: [...v.golden.tags], features: ["decode"], steps: 0 });
+  }
   if (o.reporter === "json") io.stdout.write(`${JSON.stringify(rows, null, 1)}\n`);
   else {
     for (const r of rows) io.stdout.write(`${r.name}  tags: ${r.tags.join(",") || "-"}  features: ${r.features.join(",") || "-"}  steps: ${r.steps}\n`);
-    io.stdout.write(`${rows.length} scenario${rows.length === 1 ? "" : "s"} of ${entries.length}\n`);
+    const decode = rows.filter((r) => r.name.startsWith("decode/")).length;
+    io.stdout.write(`${rows.length - decode} scenario${rows.length - decode === 1 ? "" : "s"} of ${entries.length}${decode > 0 ? `, ${decode} decode vector${decode === 1 ? "" : "s"}` : ""}\n`);
   }
   return 0;
 }
