@@ -223,7 +223,7 @@ function renderMarkdown(r: Results, vectorsDir: string): string {
   }
   lines.push("", "All at once, no runner: the same adapters started together by the benchmark, each piped the whole corpus, replies drained unread; the part of the runner's time that comes from the adapters sharing two cores rather than from the runner.");
   lines.push("", `Every round of the runner: ${r.all_adapters.named.runs.map((x) => f(x)).join(", ")} ms (three adapters); ${r.all_adapters.every.runs.map((x) => f(x)).join(", ")} ms (all).`);
-  lines.push("", "## d. Scaling (corpus/scaling.ts: mixed ops over 10^4 keys, 5 nodes, a partition change or crash/restart every 1,000 steps, a compaction of the leader or a follower every 5,000, a snapshot every 10,000)", "");
+  lines.push("", "## d. Scaling (corpus/scaling.ts: mixed ops over 10^4 keys, 5 nodes, a partition change or crash/restart every 1,000 steps, a compaction of the leader or a follower every 20,000, a snapshot every 10,000)", "");
   lines.push("| implementation | steps | time (ms) | growth per 10x | peak RSS (MB) |", "|---|---:|---:|---:|---:|");
   for (const [name, rows] of Object.entries(r.scaling)) {
     rows.forEach((row, i) => {

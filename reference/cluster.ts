@@ -144,8 +144,8 @@ export class Cluster {
     f.store = new Store(this.keys);
     f.commitIndex = 0;
     f.lastApplied = 0;
-    if (f.saved === null) return;
-    // The node's own bytes (or the leader's, installed): read back as written, pair by pair, not judged again.
+    // Only inside P is a restored state seen (R-SAVED-3): outside it the node rejoins now; heal empties P first.
+    if (f.saved === null || !this.isolated.has(f.id)) return;
     for (const [, key, value] of snapshotPairs(f.saved)) f.store.set(keyString(key), bytesToHex(value));
     f.commitIndex = f.lastApplied = f.savedIndex;
   }

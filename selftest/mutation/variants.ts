@@ -256,7 +256,7 @@ export const VARIANTS: readonly Variant[] = [
     kind: "restore from saved snapshot",
     bug: "comes up empty after a restart even with a saved snapshot, as v1 said",
     rules: ["R-SAVED-3"],
-    patches: [{ file: "cluster.ts", search: "    if (f.saved === null) return;", replace: "    return;" }],
+    patches: [{ file: "cluster.ts", search: "    if (f.saved === null || !this.isolated.has(f.id)) return;", replace: "    return;" }],
   },
   {
     id: "restore-keeps-indices-zero",

@@ -24,6 +24,7 @@ const REASONS = {
   "reference/cluster.ts:68": INVARIANT,
   "reference/cluster.ts:101": "every reachable follower rejoining after every event: a follower reachable before and after it already holds the leader's log, commit index and store, which is what rejoin gives it (R-ROUND-1, R-COMMIT-3), and its log length is not below the leader's saved index, so nothing is installed",
   "reference/cluster.ts:130": INVARIANT,
+  "reference/cluster.ts:148": "restoring a node outside P too: it rejoins in the same step and takes the leader's store and indices (R-SAVED-3), which overwrite the restored ones",
   "reference/cluster.ts:159": INVARIANT,
   "reference/cluster.ts:171": INVARIANT,
   "reference/cluster.ts:205": INVARIANT,

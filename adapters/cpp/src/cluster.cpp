@@ -160,14 +160,16 @@ void Cluster::compact(const Compact& compact) {
 }
 
 // A down node comes up (R-RESTART-2, R-HEAL-1): with an empty store and indices 0, or restored from its saved
-// snapshot when it has one (R-SAVED-3). Whether it then rejoins is for the caller.
+// snapshot when it has one (R-SAVED-3). Whether it then rejoins is for the caller. A node outside P rejoins in
+// this same step and takes the leader's store and indices at once (R-SAVED-3: the restored state shows only
+// inside P), so its saved bytes are decoded only when it stays isolated; heal empties P first.
 void Cluster::bring_up(NodeId id) {
   Node& n = at(id);
   n.up = true;
   n.store.clear();
   n.commit_index = 0;
   n.last_applied = 0;
-  if (n.saved) restore(n);
+  if (n.saved && isolated_[id - 1]) restore(n);
 }
 
 // R-SAVED-3: store := the pairs of `saved`, commit_index := last_applied := saved_index. The bytes are decoded

@@ -243,10 +243,13 @@ func (c *Cluster) heal() {
 
 // restore brings a node up from its persistent state (R-RESTART-2,
 // R-HEAL-1): from its saved snapshot when it has one (R-SAVED-3), decoded
-// once, else empty with indices 0 as in v1.
+// once, else empty with indices 0 as in v1. A node that is not in P rejoins
+// in this same step and takes the leader's store and indices (R-SAVED-3: the
+// restored state shows only inside P), so its snapshot is decoded only when
+// it stays isolated; heal empties P first, so heal never decodes.
 func (c *Cluster) restore(n *Node) {
 	c.forgetVolatile(n)
-	if n.Saved == nil {
+	if n.Saved == nil || !c.isolated[n.ID] {
 		return
 	}
 	h, pairs, err := DecodeSnapshot(n.Saved)
