@@ -68,6 +68,17 @@ pub struct DecodedSnapshot {
     pub pairs: Vec<(String, Vec<u8>)>,
 }
 
+impl DecodedSnapshot {
+    /// The snapshot's bytes again (section 4): an accepted snapshot re-encodes to exactly the bytes it
+    /// was decoded from, which the tests, the goldens test and the fuzz target all check.
+    pub fn encode(&self) -> Vec<u8> {
+        encode_snapshot(
+            self.header,
+            self.pairs.iter().map(|(k, v)| (k.as_str(), v.as_slice())),
+        )
+    }
+}
+
 /// Why a decoder rejected a byte string: exactly one rule of SPEC.md section 4.1, the first in
 /// the order of its table (and R-DECODE-9) that fails, and the byte offset at which it failed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -723,13 +734,7 @@ mod tests {
                 .collect();
             assert_eq!(decoded.pairs, expected);
             // And back: the decoded pairs encode to the same bytes.
-            let again = encode_snapshot(
-                decoded.header,
-                decoded
-                    .pairs
-                    .iter()
-                    .map(|(k, v)| (k.as_str(), v.as_slice())),
-            );
+            let again = decoded.encode();
             assert_eq!(again, bytes);
         }
     }
