@@ -52,19 +52,17 @@ export async function planVectors(root: string, options: ReadOptions = {}): Prom
       invalid.push(read.line);
       continue;
     }
-    const built = decode
-      ? ((o) => (o.ok ? { ok: true as const, tags: o.golden.tags, text: formatDecodeGolden(o.golden) } : o))(buildDecodeGolden(name.slice(DECODE_TOPIC.length + 1), source, read.bytes))
-      : ((o) => (o.ok ? { ok: true as const, tags: o.golden.tags, text: formatGolden(o.golden) } : o))(buildGolden(name, source, read.bytes));
+    const built = decode ? buildDecodeGolden(name.slice(DECODE_TOPIC.length + 1), source, read.bytes) : buildGolden(name, source, read.bytes);
     if (!built.ok) {
       for (const line of built.lines) invalid.push(line);
       continue;
     }
-    const unknown = tagProblems(source, built.tags, vocabulary);
+    const unknown = tagProblems(source, built.golden.tags, vocabulary);
     if (unknown.length > 0) {
       for (const line of unknown) invalid.push(line);
       continue;
     }
-    const text = built.text;
+    const text = "hex" in built.golden ? formatDecodeGolden(built.golden) : formatGolden(built.golden);
     // Another `vectors` running beside this one may have removed it meanwhile.
     const existing = goldenNames.has(name) ? await readFile(goldenPath(root, name), "utf8").catch(ifMissing(null)) : null;
     if (existing === text) plan.unchanged++;

@@ -3,7 +3,7 @@
 // Nothing is allocated from a declared length or count (R-DECODE-11): pairs are views into the input.
 import { bytesToHex, invalidUtf8At } from "./bytes.js";
 import { crc32c } from "./crc32c.js";
-import { MAGIC } from "./snapshot.js";
+import { MAGIC, snapshotPairs } from "./snapshot.js";
 
 const HEADER_SIZE = 32;
 const CRC_SIZE = 4;
@@ -80,13 +80,8 @@ export function decodeVerdict(b: Uint8Array): DecodeVerdict {
   // R-DECODE-7 then R-DECODE-8, pair by pair, over the structure the first pass proved is there.
   const pairs: { key: Uint8Array; value: Uint8Array }[] = [];
   let previous: Uint8Array | undefined;
-  at = HEADER_SIZE;
-  for (let i = 0; i < count; i++) {
-    const keyStart = at + 4;
-    const key = b.subarray(keyStart, keyStart + view.getUint32(at));
-    at = keyStart + key.length;
-    const value = b.subarray(at + 4, at + 4 + view.getUint32(at));
-    at += 4 + value.length;
+  for (const [i, key, value] of snapshotPairs(b)) {
+    const keyStart = key.byteOffset - b.byteOffset;
     const bad = invalidUtf8At(key);
     if (bad >= 0) return reject("R-DECODE-7", keyStart + bad, `key of pair ${i} is not UTF-8 at its byte ${bad}`);
     if (previous !== undefined && compareBytes(previous, key) >= 0) {

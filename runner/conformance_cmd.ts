@@ -63,7 +63,8 @@ function allTags(entries: readonly CorpusEntry[]): string[] {
 /** --list: the selection's names, tags, features and steps, one per line (or as JSON); nothing runs. */
 async function listSelection(o: Options, io: Io): Promise<number> {
   const entries = await listCorpus(o.vectors);
-  checkNames(o.names, [...entries.map((e) => e.name), ...(await loadDecodeVectors(o.vectors)).map((v) => v.name)]);
+  const decodeVectors = await loadDecodeVectors(o.vectors);
+  checkNames(o.names, [...entries.map((e) => e.name), ...decodeVectors.map((v) => v.name)]);
   const select = streamSelection(o);
   const rows: { name: string; tags: string[]; features: string[]; steps: number }[] = [];
   const problems: string[] = [];
@@ -75,7 +76,7 @@ async function listSelection(o: Options, io: Io): Promise<number> {
   }
   if (problems.length > 0) throw new InvalidInput(problems);
   // Decode vectors (SPEC.md section 8) are selected as scenarios are; they have no steps.
-  for (const v of await loadDecodeVectors(o.vectors)) {
+  for (const v of decodeVectors) {
     if (select.byName(v.name) && (o.tags.length === 0 || v.golden.tags.some((t) => o.tags.includes(t)))) rows.push({ name: v.name, tags: [...v.golden.tags], features: ["decode"], steps: 0 });
   }
   if (o.reporter === "json") io.stdout.write(`${JSON.stringify(rows, null, 1)}\n`);

@@ -5,11 +5,11 @@
 // session, and each answer is compared with the reference's verdict on the same bytes.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { decodeVerdict, decodedJson, formatPath, hexToBytes, pointerSegments, type DecodedSnapshotJson, type SnapshotEntry } from "../reference/index.js";
+import { formatPath, hexToBytes, pointerSegments, type DecodedSnapshotJson, type SnapshotEntry } from "../reference/index.js";
 import type { DecodeGolden } from "../reference/types/decode_golden.gen.js";
 import { InvalidInput } from "../cli/errors.js";
 import { listJson, nameOf } from "../corpus/scenario_files.js";
-import { DECODE_TOPIC } from "../corpus/decode_vectors.js";
+import { DECODE_TOPIC, expectedVerdict } from "../corpus/decode_vectors.js";
 import type { FleetAdapter } from "./fleet.js";
 import type { ScenarioResult } from "./model.js";
 import type { DecodeOutcome, Session } from "./session.js";
@@ -63,7 +63,7 @@ export async function loadDecodeVectors(vectorsDir: string): Promise<DecodeVecto
       continue;
     }
     // A hand-edited or stale verdict is the corpus's fault, whatever an adapter answers.
-    const problem = verdictProblem(golden.expected, referenceAnswer(golden.hex));
+    const problem = verdictProblem(golden.expected, referenceVerdict(golden.hex));
     if (problem !== null) {
       problems.push(`${file}: its expected verdict is not what the reference decides for its hex (${problem}): the golden was edited by hand or is stale (npm run vectors -- --check)`);
       continue;
@@ -77,14 +77,14 @@ export async function loadDecodeVectors(vectorsDir: string): Promise<DecodeVecto
 /** An answer to a decode request, reduced to what is compared (R-PROTO-13: the message is free text). */
 type Answer = { type: "decoded"; snapshot: DecodedSnapshotJson } | { type: "rejected"; rule: string; message: string };
 
-/** The reference's verdict, with the offset its check failed at for a rejection. */
-export function referenceVerdict(hex: string): DecodeGolden["expected"] {
-  const v = decodeVerdict(hexToBytes(hex));
-  return v.ok ? { type: "decoded", snapshot: decodedJson(v.snapshot) } : { type: "rejected", rule: v.rule, offset: v.offset, message: v.message };
+/** A verdict an adapter gave, as verdictProblem compares it. */
+export function answerOf(o: Extract<DecodeOutcome, { kind: "decoded" | "rejected" }>): Answer {
+  return o.kind === "decoded" ? { type: "decoded", snapshot: o.snapshot } : { type: "rejected", rule: o.rule, message: o.message };
 }
 
-function referenceAnswer(hex: string): Answer {
-  return referenceVerdict(hex);
+/** The reference's verdict on the bytes of `hex`, as a decode golden records it. */
+export function referenceVerdict(hex: string): DecodeGolden["expected"] {
+  return expectedVerdict(hexToBytes(hex));
 }
 
 const rule = (id: string) => {
@@ -168,7 +168,7 @@ async function decodeAll(adapter: FleetAdapter, inputs: readonly { label: string
       continue;
     }
     if (o.kind === "refused") got.set(input.hex, { ok: false, status: "error", reason: `the adapter answered with an error (R-PROTO-8): ${o.message}`, stderr: o.stderr, durationMs: o.durationMs });
-    else got.set(input.hex, { ok: true, answer: o.kind === "decoded" ? { type: "decoded", snapshot: o.snapshot } : { type: "rejected", rule: o.rule, message: o.message }, durationMs: o.durationMs });
+    else got.set(input.hex, { ok: true, answer: answerOf(o), durationMs: o.durationMs });
   }
   await session?.close();
   return got;

@@ -6,6 +6,8 @@ import type { Diagnosis } from "../diagnose.js";
 import { countsOf, type AdapterFatal, type AdapterReport, type ScenarioResult } from "../model.js";
 import type { RunReport } from "../run_report.js";
 import { seconds, type Style } from "./style.js";
+import { DECODE_TOPIC } from "../../corpus/decode_vectors.js";
+import { PRODUCED_BY } from "../decode_check.js";
 
 /** A step as one line of JSON with everything but printable ASCII escaped, cut if a value is huge. */
 export function stepJson(step: Step, max = 160): string {
@@ -136,7 +138,6 @@ export function renderHuman(run: RunReport, style: Style): string {
   return `${out.join("\n")}\n`;
 }
 
-const CELL = "decode/produced-by/";
 
 /**
  * The decode matrix (runner/decode_check.ts): a row per producer, a column per consumer that decodes, each
@@ -144,15 +145,15 @@ const CELL = "decode/produced-by/";
  * run had no cells.
  */
 function matrixLines(run: RunReport, style: Style): string[] {
-  const consumers = run.adapters.filter((a) => a.results.some((r) => r.name.startsWith(CELL)));
+  const consumers = run.adapters.filter((a) => a.results.some((r) => r.name.startsWith(PRODUCED_BY)));
   if (consumers.length === 0) return [];
-  const producers = [...new Set(consumers.flatMap((a) => a.results.filter((r) => r.name.startsWith(CELL)).map((r) => r.name.slice(CELL.length))))];
+  const producers = [...new Set(consumers.flatMap((a) => a.results.filter((r) => r.name.startsWith(PRODUCED_BY)).map((r) => r.name.slice(PRODUCED_BY.length))))];
   const first = Math.max("producer \\ consumer".length, ...producers.map((p) => p.length));
   const widths = consumers.map((c) => Math.max(c.name.length, 6));
   const row = (head: string, cells: string[], shown: string[] = cells) => [head.padEnd(first), ...cells.map((c, i) => shown[i]! + " ".repeat(Math.max(0, widths[i]! - c.length)))].join("  ").trimEnd();
   const lines = ["decode matrix (producer -> consumer: the consumer agrees with the reference on every snapshot the producer wrote)", row("producer \\ consumer", consumers.map((c) => c.name))];
   for (const p of producers) {
-    const cells = consumers.map((c) => c.results.find((r) => r.name === `${CELL}${p}`)?.status ?? "-");
+    const cells = consumers.map((c) => c.results.find((r) => r.name === `${PRODUCED_BY}${p}`)?.status ?? "-");
     const words = cells.map((s) => (s === "passed" ? "ok" : s === "failed" ? "FAIL" : s === "error" ? "ERROR" : s));
     lines.push(row(p, words, words.map((w) => (w === "ok" ? style.green(w) : w === "FAIL" || w === "ERROR" ? style.red(w) : w))));
   }
@@ -172,7 +173,7 @@ export function verdict(run: RunReport, style: Style): string {
   const checks = run.checks?.length ? ` and the checks (${run.checks.join(", ")})` : "";
   const missing = run.withoutGolden ?? [];
   const note = missing.length === 0 ? "" : `; ${missing.length} scenario${missing.length === 1 ? "" : "s"} without a golden (${missing[0]}${missing.length > 1 ? ", ..." : ""}; run npm run vectors)`;
-  const decodeVectors = new Set(run.adapters.flatMap((a) => a.results.filter((r) => r.name.startsWith("decode/") && !r.name.startsWith(CELL)).map((r) => r.name))).size;
+  const decodeVectors = new Set(run.adapters.flatMap((a) => a.results.filter((r) => r.name.startsWith(`${DECODE_TOPIC}/`) && !r.name.startsWith(PRODUCED_BY)).map((r) => r.name))).size;
   const decode = decodeVectors > 0 ? `, ${decodeVectors} decode vector${decodeVectors === 1 ? "" : "s"}` : "";
   const summary = `${parts.join(", ")}; ${run.selected} scenario${run.selected === 1 ? "" : "s"}${decode}${checks} x ${run.adapters.length} adapter${run.adapters.length === 1 ? "" : "s"} in ${seconds(run.durationMs)}${note}`;
   if (run.exitCode !== 0) return `${style.red(style.bold("FAILED"))} ${summary}`;

@@ -7,7 +7,7 @@ import path from "node:path";
 import { bytesToHex } from "../../reference/index.js";
 import { EXIT_FAILED, EXIT_OK } from "../../cli/errors.js";
 import { writeFileAtomic } from "../../cli/fs_atomic.js";
-import { referenceVerdict, verdictProblem } from "../../runner/decode_check.js";
+import { answerOf, referenceVerdict, verdictProblem } from "../../runner/decode_check.js";
 import type { FleetAdapter } from "../../runner/fleet.js";
 import { decodeInputArbitrary } from "../decode_arbitraries.js";
 import type { FuzzIo } from "./fuzz_cmd.js";
@@ -22,7 +22,7 @@ async function disagreement(fleet: readonly FleetAdapter[], hex: string): Promis
     if (o.kind === "aborted") continue;
     if (o.kind === "broken") return { adapter, problem: `${o.reason}${o.stderr ? `; stderr: ${o.stderr.trim().split("\n").slice(-3).join(" | ")}` : ""}` };
     if (o.kind === "refused") return { adapter, problem: `answered with an error (R-PROTO-8): ${o.message}` };
-    const problem = verdictProblem(expected, o.kind === "decoded" ? { type: "decoded", snapshot: o.snapshot } : { type: "rejected", rule: o.rule, message: o.message });
+    const problem = verdictProblem(expected, answerOf(o));
     if (problem !== null) return { adapter, problem };
   }
   return null;
