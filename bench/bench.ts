@@ -11,13 +11,13 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { GOLDEN_DIR } from "../corpus/scenario_files.js";
-import { loadGoldens } from "../selftest/mutation/mutation.js";
-import { parseFlags } from "../cli/args.js";
-import { UsageError } from "../cli/errors.js";
-import { openFleet } from "../runner/fleet.js";
-import { fatalLines } from "../runner/reporters/human.js";
-import { PLAIN } from "../runner/reporters/style.js";
-import { writeFileAtomic } from "../cli/fs_atomic.js";
+import { loadCorpus } from "../runner/corpus.js";
+import { parseFlags } from "../common/args.js";
+import { UsageError } from "../common/errors.js";
+import { openFleet } from "../runner/adapter/fleet.js";
+import { fatalLines } from "../runner/report/reporters/human.js";
+import { PLAIN } from "../runner/report/reporters/style.js";
+import { writeFileAtomic } from "../common/fs_atomic.js";
 import { adapterOwnTime, adaptersAtOnce, median, oneProcessPerScenario, runnerReport, scaleThroughAdapter, scaleThroughReference, type Launch } from "./measure.js";
 import { writeTinyCorpus } from "./tiny_corpus.js";
 
@@ -98,7 +98,7 @@ async function main(): Promise<void> {
   for (const a of fleet) if (a.fatal) for (const line of fatalLines(a.name, a.command, a.fatal, PLAIN)) log(line);
   const targets = fleet.filter((a) => a.fatal === null).map((a) => a.target);
   const launches: Record<string, Launch> = Object.fromEntries(targets.map((t) => [t.name, t.launch]));
-  const goldens = await loadGoldens(ROOT);
+  const goldens = (await loadCorpus(path.join(ROOT, GOLDEN_DIR))).map((v) => v.golden);
   const vectorsDir = path.join(ROOT, GOLDEN_DIR);
 
   // a. The corpus: one persistent process against one process per scenario, both driven the same way by the

@@ -8,9 +8,9 @@ import os from "node:os";
 import path from "node:path";
 import type { GoldenVector } from "../reference/index.js";
 import type { ConformanceReport } from "../reference/types/report.gen.js";
-import { spawnTracked, type Launch } from "../runner/children.js";
-import { HELLO_LINE, SHUTDOWN_LINE, runLine, scenarioJson } from "../runner/protocol.js";
-import { Session, type RunRequest } from "../runner/session.js";
+import { spawnTracked, type Launch } from "../runner/adapter/children.js";
+import { HELLO_LINE, SHUTDOWN_LINE, runLine, scenarioJson } from "../runner/adapter/protocol.js";
+import { Session, type RunRequest } from "../runner/adapter/session.js";
 import { BENCH_COMPACT_EVERY, scalingScenario } from "../corpus/scaling.js";
 
 export type { Launch };

@@ -3,7 +3,7 @@
 // only a bug in the kit prints a stack trace, and only with RSM_DEBUG=1.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { EXIT_FAILED, EXIT_USAGE, InvalidInput, UsageError } from "./errors.js";
+import { EXIT_FAILED, EXIT_USAGE, InvalidInput, UsageError } from "../common/errors.js";
 
 /** The repository root as seen from this file; cli/launch.mjs passes its own, since the bundle lives elsewhere. */
 let ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -64,13 +64,13 @@ const COMMANDS: Record<string, Command> = {
   validate: async (args, out) => (await import("../corpus/validate_cmd.js")).validateCommand(args, ROOT, out),
   decode: async (args, out) => (await import("../corpus/decode_cmd.js")).decodeCommand(args, out, { drain: stdoutDrained }),
   trace: async (args, out) => (await import("../runner/trace_cmd.js")).traceCommand(args, ROOT, out),
-  report: async (args) => (await import("../runner/report_cmd.js")).reportCommand(args),
+  report: async (args) => (await import("../runner/report/report_cmd.js")).reportCommand(args),
   "golden-text": async (args, out) => (await import("../corpus/golden_text_cmd.js")).goldenTextCommand(args, out),
-  "setup-git": async (args, out) => (await import("./setup_git_cmd.js")).setupGitCommand(args, ROOT, out),
+  "setup-git": async (args, out) => (await import("../corpus/setup_git_cmd.js")).setupGitCommand(args, ROOT, out),
   types: async (args, out) => {
-    const { values } = (await import("./args.js")).parseFlags("types", args, { check: { type: "boolean" } }, "expected only --check");
+    const { values } = (await import("../common/args.js")).parseFlags("types", args, { check: { type: "boolean" } }, "expected only --check");
     if (values.help) {
-      out("usage: rsm types [--check]\n\nRegenerates reference/types/*.gen.ts and runner/validators.gen.ts from schema/; --check writes nothing\nand exits 1 when one is stale.");
+      out("usage: rsm types [--check]\n\nRegenerates reference/types/*.gen.ts and runner/adapter/validators.gen.ts from schema/; --check writes nothing\nand exits 1 when one is stale.");
       return 0;
     }
     const check = values.check === true;

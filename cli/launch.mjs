@@ -11,7 +11,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const BUILD = path.join(ROOT, ".build");
 /** What the bundle is made of: the kit's TypeScript (tests aside), the schemas it imports, the lockfile. */
-const SOURCES = ["cli", "runner", "corpus", "selftest", "reference", "schema"];
+const SOURCES = ["cli", "common", "runner", "corpus", "selftest", "reference", "schema"];
 
 function newestSource() {
   let newest = statSync(path.join(ROOT, "package-lock.json"), { throwIfNoEntry: false })?.mtimeMs ?? 0;

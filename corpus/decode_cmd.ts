@@ -3,9 +3,9 @@
 // pairs is decoded in about the memory of its bytes, never an object per pair.
 import { readFile, stat } from "node:fs/promises";
 import { SnapshotDecodeError, bytesToHex, decodeSnapshot, snapshotPairs, walkSnapshot, type SnapshotWalk } from "../reference/index.js";
-import { partialLines } from "../runner/diagnose.js";
-import { parseFlags } from "../cli/args.js";
-import { EXIT_FAILED, EXIT_OK, InvalidInput, UsageError } from "../cli/errors.js";
+import { partialLines } from "../runner/diagnosis/diagnose.js";
+import { parseFlags } from "../common/args.js";
+import { EXIT_FAILED, EXIT_OK, InvalidInput, UsageError } from "../common/errors.js";
 import { crcLine, headerLines, pairLine } from "./snapshot_text.js";
 
 /** The largest file decode reads (README "Limits"): the hex of a 128 MiB snapshot, or 256 MiB raw. */

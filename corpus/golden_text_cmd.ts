@@ -2,8 +2,8 @@
 // (README "Reviewing golden changes"), so `git diff` and `git log -p` on vectors/golden show decoded pairs,
 // not changed hex. A file that is not a golden is printed as it is: a textconv must never fail a diff.
 import { readFile } from "node:fs/promises";
-import { parseFlags } from "../cli/args.js";
-import { EXIT_OK, UsageError } from "../cli/errors.js";
+import { parseFlags } from "../common/args.js";
+import { EXIT_OK, UsageError } from "../common/errors.js";
 import { goldenTextLines } from "./golden_diff.js";
 
 export const GOLDEN_TEXT_USAGE = `usage: rsm golden-text FILE

@@ -2,7 +2,7 @@
 // without ".json" (SPEC.md section 5).
 import { readFile, readdir, readlink, realpath, stat } from "node:fs/promises";
 import path from "node:path";
-import { InvalidInput } from "../cli/errors.js";
+import { InvalidInput } from "../common/errors.js";
 
 export const SCENARIOS_DIR = path.join("vectors", "scenarios");
 export const GOLDEN_DIR = path.join("vectors", "golden");

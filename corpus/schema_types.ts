@@ -1,5 +1,5 @@
 // Derives code from schema/*.json, so it cannot drift from the schemas: the TypeScript types
-// (reference/types/*.gen.ts) and the runner's precompiled validators (runner/validators.gen.ts).
+// (reference/types/*.gen.ts) and the runner's precompiled validators (runner/adapter/validators.gen.ts).
 // `rsm types` rewrites them and `rsm types --check` (run by the tests) fails when any is stale.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
@@ -7,7 +7,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import * as standaloneModule from "ajv/dist/standalone/index.js";
 import { compile } from "json-schema-to-typescript";
 import { SCHEMA_DOCUMENTS, addKitKeywords } from "../reference/schemas.js";
-import { writeFileAtomic } from "../cli/fs_atomic.js";
+import { writeFileAtomic } from "../common/fs_atomic.js";
 
 export const SCHEMAS = ["scenario", "normalized", "protocol", "golden", "report", "decode", "decode_golden"] as const;
 
@@ -30,7 +30,7 @@ export function typesPath(root: string, name: string): string {
   return path.join(root, "reference", "types", `${name}.gen.ts`);
 }
 
-/** The runner's hot validators, compiled ahead of time: see runner/validators.ts. */
+/** The runner's hot validators, compiled ahead of time: see runner/adapter/validators.ts. */
 export const STANDALONE = {
   golden: "golden.schema.json",
   decodeGolden: "decode_golden.schema.json",
@@ -38,7 +38,7 @@ export const STANDALONE = {
 } as const;
 
 export function validatorsPath(root: string): string {
-  return path.join(root, "runner", "validators.gen.ts");
+  return path.join(root, "runner", "adapter", "validators.gen.ts");
 }
 
 function generateValidators(): string {

@@ -3,8 +3,8 @@ import { stat } from "node:fs/promises";
 import path from "node:path";
 import { formatProblem, loadScenarioBytes } from "../reference/index.js";
 import { tagProblems, tagVocabulary } from "./tags.js";
-import { parseFlags } from "../cli/args.js";
-import { EXIT_OK, InvalidInput, UsageError } from "../cli/errors.js";
+import { parseFlags } from "../common/args.js";
+import { EXIT_OK, InvalidInput, UsageError } from "../common/errors.js";
 import { DECODE_TOPIC, buildDecodeGolden } from "./decode_vectors.js";
 import { DECODE_DIR, SCENARIOS_DIR, listJson, readScenarioFile, type ReadOptions } from "./scenario_files.js";
 

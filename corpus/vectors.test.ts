@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { hexToBytes, validator, type GoldenVector } from "../reference/index.js";
-import { InvalidInput } from "../cli/errors.js";
+import { InvalidInput } from "../common/errors.js";
 import { GOLDEN_DIR, listJson } from "./scenario_files.js";
 import { planVectors, vectorsCommand } from "./vectors_cmd.js";
 import { validateCommand } from "./validate_cmd.js";

@@ -3,9 +3,9 @@
 // every stale, missing or orphaned golden.
 import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
-import { EXIT_FAILED, EXIT_OK, InvalidInput } from "../cli/errors.js";
-import { parseFlags } from "../cli/args.js";
-import { removeStaleTemporaries, writeFileAtomic } from "../cli/fs_atomic.js";
+import { EXIT_FAILED, EXIT_OK, InvalidInput } from "../common/errors.js";
+import { parseFlags } from "../common/args.js";
+import { removeStaleTemporaries, writeFileAtomic } from "../common/fs_atomic.js";
 import { buildGolden, formatGolden } from "./golden.js";
 import { tagProblems, tagVocabulary } from "./tags.js";
 import { LINES_PER_GOLDEN, capped, goldenChanges } from "./golden_diff.js";

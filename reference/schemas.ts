@@ -24,7 +24,7 @@ export const SCHEMA_DOCUMENTS: Record<string, object> = {
  * so a 12 MB value overflows its stack; the schemas' patterns are therefore single character classes
  * (`^[0-9a-f]*$`, which V8 runs in a loop) and the length is checked here, in constant time. The pattern
  * makes the string ASCII, so its length is its number of characters. Ajv inlines this code, so the
- * precompiled validators (runner/validators.gen.ts) carry it too; validators that do not know the keyword
+ * precompiled validators (runner/adapter/validators.gen.ts) carry it too; validators that do not know the keyword
  * ignore it, as JSON Schema allows, and accept odd-length hex.
  */
 export const HEX_BYTES_KEYWORD: CodeKeywordDefinition = {

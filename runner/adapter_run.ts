@@ -2,18 +2,18 @@
 // features checked against the hello, every broken outcome recorded as an `error` result and followed by a
 // new session, and every byte mismatch re-run with trace and diagnosed. Never throws for anything an adapter does.
 import { runScenario, type SnapshotEntry, type TraceEntry } from "../reference/index.js";
-import { compareSnapshots } from "./compare.js";
+import { compareSnapshots } from "./diagnosis/compare.js";
 import type { Vector } from "./corpus.js";
 import type { CorpusStream } from "./corpus_stream.js";
-import { diagnose } from "./diagnose.js";
+import { diagnose } from "./diagnosis/diagnose.js";
 import type { ExpectedFailures } from "./expected_failures.js";
-import type { FleetAdapter } from "./fleet.js";
+import type { FleetAdapter } from "./adapter/fleet.js";
 import { isUnexpectedProblem, type AdapterReport, type ScenarioResult } from "./model.js";
-import { envChecks, envSample } from "./env_check.js";
-import { bisectDivergence, type Bisection } from "./bisect.js";
-import { malformedChecks } from "./malformed.js";
-import { scaleChecks, type ScaleCase } from "./scale_check.js";
-import type { RunOutcome, RunRequest, Session } from "./session.js";
+import { envChecks, envSample } from "./checks/env.js";
+import { bisectDivergence, type Bisection } from "./diagnosis/bisect.js";
+import { malformedChecks } from "./checks/malformed.js";
+import { scaleChecks, type ScaleCase } from "./checks/scale.js";
+import type { RunOutcome, RunRequest, Session } from "./adapter/session.js";
 
 export interface RunContext {
   /** Features whose absence fails a scenario instead of skipping it (--require-features). */
@@ -34,7 +34,7 @@ export interface RunContext {
   readonly scale: ((compact: boolean) => Promise<ScaleCase[]>) | null;
   readonly timeoutMs: number;
   onResult(adapter: FleetAdapter, result: ScenarioResult): void;
-  /** The snapshots an adapter answered for a vector, passing or not: the decode matrix's inputs (runner/decode_check.ts). */
+  /** The snapshots an adapter answered for a vector, passing or not: the decode matrix's inputs (runner/checks/decode.ts). */
   onProduced?(adapter: FleetAdapter, v: Vector, snapshots: readonly SnapshotEntry[]): void;
 }
 
@@ -57,7 +57,7 @@ function request(v: Vector, trace: boolean): RunRequest {
 
 /** The port's trace of a scenario, or why it could not be had; `broken` when the session died getting it. */
 /**
- * Characters of trace past which a failure is diagnosed by bisection instead (runner/bisect.ts): a trace is
+ * Characters of trace past which a failure is diagnosed by bisection instead (runner/diagnosis/bisect.ts): a trace is
  * every node's snapshot after every step, and past this it costs more than re-running prefixes does.
  */
 export const TRACE_BUDGET = 32 * 1024 * 1024;

@@ -1,11 +1,11 @@
 // `rsm build [NAME...]`: build the stale registered adapters, once, before anything runs them. npm test does
 // this first so that test files running in parallel never start the same build twice. An adapter that
 // cannot be built is reported exactly as `rsm conformance` reports it.
-import { parseFlags } from "../cli/args.js";
-import { EXIT_FAILED, EXIT_OK } from "../cli/errors.js";
-import { failsTheRun, openFleet } from "./fleet.js";
-import { fatalLines } from "./reporters/human.js";
-import { PLAIN } from "./reporters/style.js";
+import { parseFlags } from "../common/args.js";
+import { EXIT_FAILED, EXIT_OK } from "../common/errors.js";
+import { failsTheRun, openFleet } from "./adapter/fleet.js";
+import { fatalLines } from "./report/reporters/human.js";
+import { PLAIN } from "./report/reporters/style.js";
 
 export const BUILD_USAGE = `usage: rsm build [NAME...]
 

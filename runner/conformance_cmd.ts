@@ -2,31 +2,31 @@
 // conformance suite"). This file only wires the runner's parts together: options, fleet, corpus, runs, reports.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { EXIT_FAILED, InvalidInput, UsageError } from "../cli/errors.js";
-import { checkOut, describeWriteError, writeOutput } from "./output.js";
+import { EXIT_FAILED, InvalidInput, UsageError } from "../common/errors.js";
+import { checkOut, describeWriteError, writeOutput } from "../common/output.js";
 import { goldensOf } from "./scenario_files_run.js";
-import { PROBES } from "./malformed.js";
-import { SCALE_SIZES, scaleCases, type ScaleCase } from "./scale_check.js";
+import { PROBES } from "./checks/malformed.js";
+import { SCALE_SIZES, scaleCases, type ScaleCase } from "./checks/scale.js";
 import { runAdapter, type RunContext } from "./adapter_run.js";
-import { PRODUCED_BY, REFERENCE_PRODUCER, addProduced, decodeResults, loadDecodeVectors, type DecodeVector, type Produced } from "./decode_check.js";
-import { binsDir, writeBins } from "./bins.js";
-import { guardChildren, killAll } from "./children.js";
+import { PRODUCED_BY, REFERENCE_PRODUCER, addProduced, decodeResults, loadDecodeVectors, type DecodeVector, type Produced } from "./checks/decode.js";
+import { binsDir, writeBins } from "./report/bins.js";
+import { guardChildren, killAll } from "./adapter/children.js";
 import { listCorpus, readVector, type CorpusEntry } from "./corpus.js";
 import { CorpusStream } from "./corpus_stream.js";
 import { NO_EXPECTED_FAILURES, checkExpectedReason, loadExpectedFailures, updatedList, type ExpectedFailures } from "./expected_failures.js";
 import { exitCode, isUnexpectedProblem, type AdapterReport } from "./model.js";
 import { USAGE, parseOptions, type Options } from "./options.js";
-import { openFleet, type FleetAdapter } from "./fleet.js";
-import { renderHuman } from "./reporters/human.js";
-import { renderJson } from "./reporters/json.js";
-import { renderJunit } from "./reporters/junit.js";
-import { writeHtmlReport } from "./reporters/html.js";
-import { Progress } from "./reporters/progress.js";
-import { COLOUR, PLAIN, useColour } from "./reporters/style.js";
-import type { RunReport } from "./run_report.js";
-import { corpusHash, kitOf, machineOf, scenariosOf, selectionFlags } from "./run_meta.js";
-import { renderMarkdown } from "./reporters/markdown.js";
-import { annotations, writeStepSummary } from "./reporters/github.js";
+import { openFleet, type FleetAdapter } from "./adapter/fleet.js";
+import { renderHuman } from "./report/reporters/human.js";
+import { renderJson } from "./report/reporters/json.js";
+import { renderJunit } from "./report/reporters/junit.js";
+import { writeHtmlReport } from "./report/reporters/html.js";
+import { Progress } from "./report/reporters/progress.js";
+import { COLOUR, PLAIN, useColour } from "./report/reporters/style.js";
+import type { RunReport } from "./report/run_report.js";
+import { corpusHash, kitOf, machineOf, scenariosOf, selectionFlags } from "./report/run_meta.js";
+import { renderMarkdown } from "./report/reporters/markdown.js";
+import { annotations, writeStepSummary } from "./report/reporters/github.js";
 import { nearestNames, streamSelection } from "./select.js";
 import { GOLDEN_DIR, scenariosWithoutGolden } from "../corpus/scenario_files.js";
 
@@ -97,7 +97,7 @@ const CHECK_NAMES = [
 ];
 
 /**
- * The decode check (runner/decode_check.ts) after every adapter's corpus, so each consumer can decode what
+ * The decode check (runner/checks/decode.ts) after every adapter's corpus, so each consumer can decode what
  * every producer wrote: its results are appended to each adapter's report. Cells are selected by name like
  * any scenario, and only producers that produced something have one.
  */

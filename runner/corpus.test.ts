@@ -3,7 +3,7 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, it } from "vitest";
-import { InvalidInput } from "../cli/errors.js";
+import { InvalidInput } from "../common/errors.js";
 import { writeCorpus } from "./fixtures/corpus.js";
 import { loadCorpus } from "./corpus.js";
 

@@ -5,11 +5,11 @@ import { readFileSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import { formatPath, pointerSegments, semanticProblems, type AuthoredScenario, type GoldenVector } from "../reference/index.js";
-import { InvalidInput, UsageError } from "../cli/errors.js";
+import { InvalidInput, UsageError } from "../common/errors.js";
 import { listJson, nameOf } from "../corpus/scenario_files.js";
 import { DECODE_TOPIC } from "../corpus/decode_vectors.js";
-import { scenarioJson } from "./protocol.js";
-import { validateGolden } from "./validators.js";
+import { scenarioJson } from "./adapter/protocol.js";
+import { validateGolden } from "./adapter/validators.js";
 
 export interface Vector {
   readonly golden: GoldenVector;
@@ -35,7 +35,7 @@ function shown(file: string): string {
 export async function listCorpus(dir: string): Promise<CorpusEntry[]> {
   const info = await stat(dir).catch(() => null);
   if (info === null || !info.isDirectory()) throw new UsageError(`--vectors: ${shown(dir)} is not a directory of golden vectors`);
-  // decode/ holds decode goldens (SPEC.md section 8), read by runner/decode_check.ts.
+  // decode/ holds decode goldens (SPEC.md section 8), read by runner/checks/decode.ts.
   const entries = (await listJson(dir)).filter((rel) => !rel.startsWith(`${DECODE_TOPIC}/`)).map((rel) => ({ name: nameOf(rel), path: path.join(dir, rel) }));
   if (entries.length === 0) throw new InvalidInput([`${shown(dir)}: no golden vectors (*.json) found; run npm run vectors`]);
   return entries;

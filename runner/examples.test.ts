@@ -8,9 +8,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runScenario, type NormalizedScenario } from "../reference/index.js";
-import { PROBES } from "./malformed.js";
-import { SPEC_PATH } from "./spec_rules.js";
-import { validateAdapterMessage } from "./validators.js";
+import { PROBES } from "./checks/malformed.js";
+import { SPEC_PATH } from "./diagnosis/spec_rules.js";
+import { validateAdapterMessage } from "./adapter/validators.js";
 
 const README = path.join(path.dirname(SPEC_PATH), "README.md");
 const SECTION = "### The protocol, with an example port";

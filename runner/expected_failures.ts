@@ -4,7 +4,7 @@
 // `#` starts a comment, and a comment that starts with a rule id (`keys/x  # R-STORE-1`) is the reason the
 // scenario is expected to fail for: failing for another is a new failure.
 import { readFile } from "node:fs/promises";
-import { UsageError } from "../cli/errors.js";
+import { UsageError } from "../common/errors.js";
 import type { ScenarioResult } from "./model.js";
 
 export interface ExpectedFailures {

@@ -9,11 +9,11 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { hexToBytes, validator } from "../reference/index.js";
 import { SCHEMA_DOCUMENTS, addKitKeywords } from "../reference/schemas.js";
-import { UsageError } from "../cli/errors.js";
+import { UsageError } from "../common/errors.js";
 import { NAMES, makeCorpus, type TestCorpus } from "./fixtures/corpus.js";
 import { fakeExec, recordedPids, runConformance, survivors } from "./fixtures/harness.js";
 import report from "../schema/report.schema.json" with { type: "json" };
-import { liveCount } from "./children.js";
+import { liveCount } from "./adapter/children.js";
 
 interface JsonResult {
   name: string;

@@ -1,8 +1,8 @@
 // What a run produces, independent of how it is reported: one result per scenario and adapter, one report
 // per adapter, and the rules that turn them into counts and an exit code.
 import type { HelloReply } from "../reference/index.js";
-import { EXIT_FAILED, EXIT_OK } from "../cli/errors.js";
-import type { Diagnosis } from "./diagnose.js";
+import { EXIT_FAILED, EXIT_OK } from "../common/errors.js";
+import type { Diagnosis } from "./diagnosis/diagnose.js";
 
 export type Status = "passed" | "failed" | "error" | "skipped";
 

@@ -1,8 +1,8 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { UsageError } from "../cli/errors.js";
+import { UsageError } from "../common/errors.js";
 import { parseOptions } from "./options.js";
-import { splitCommandLine } from "./shell_words.js";
+import { splitCommandLine } from "./adapter/shell_words.js";
 
 const parse = (...args: string[]) => parseOptions(args, "/repo");
 

@@ -2,11 +2,11 @@
 // the CLI prints as one line with exit code 2.
 import { FEATURES } from "../reference/index.js";
 import path from "node:path";
-import { parseFlags } from "../cli/args.js";
-import { UsageError } from "../cli/errors.js";
+import { parseFlags } from "../common/args.js";
+import { UsageError } from "../common/errors.js";
 import { GOLDEN_DIR } from "../corpus/scenario_files.js";
 import type { Shard } from "./select.js";
-import { splitCommandLine } from "./shell_words.js";
+import { splitCommandLine } from "./adapter/shell_words.js";
 
 export type ReporterName = "human" | "json" | "junit" | "markdown" | "html";
 

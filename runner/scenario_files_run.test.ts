@@ -3,7 +3,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { InvalidInput } from "../cli/errors.js";
+import { InvalidInput } from "../common/errors.js";
 import { mutantAdapter } from "../selftest/mutation/mutants.js";
 import { VARIANTS } from "../selftest/mutation/variants.js";
 import { REPO_ROOT, runConformance } from "./fixtures/harness.js";

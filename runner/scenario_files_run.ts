@@ -5,8 +5,8 @@
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { InvalidInput } from "../cli/errors.js";
-import { writeFileAtomic } from "../cli/fs_atomic.js";
+import { InvalidInput } from "../common/errors.js";
+import { writeFileAtomic } from "../common/fs_atomic.js";
 import { buildGolden, formatGolden } from "../corpus/golden.js";
 import { listJson } from "../corpus/scenario_files.js";
 

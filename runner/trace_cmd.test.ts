@@ -3,7 +3,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { UsageError } from "../cli/errors.js";
+import { UsageError } from "../common/errors.js";
 import { mutantAdapter } from "../selftest/mutation/mutants.js";
 import { VARIANTS } from "../selftest/mutation/variants.js";
 import { loadTraceTarget, statusesAfter, traceCommand } from "./trace_cmd.js";

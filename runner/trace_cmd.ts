@@ -1,7 +1,7 @@
 // `rsm trace FILE-or-NAME`: the reference's state of every node after every step, readably; with --exec, a
 // port's states beside it, the nodes that differ marked, stopping after the first step where they differ.
 // A scenario whose trace would be too big to hold (steps x nodes x snapshot size) is not traced: its first
-// divergence is bisected (runner/bisect.ts) and only a window around it is shown, each step's state read from
+// divergence is bisected (runner/diagnosis/bisect.ts) and only a window around it is shown, each step's state read from
 // a re-run of the scenario's prefix ending in a snapshot.
 import { stat } from "node:fs/promises";
 import path from "node:path";
@@ -19,16 +19,17 @@ import {
   type Step,
   type TraceEntry,
 } from "../reference/index.js";
-import { parseFlags } from "../cli/args.js";
-import { AdapterStartFailed, EXIT_FAILED, EXIT_OK, InvalidInput, UsageError } from "../cli/errors.js";
+import { parseFlags } from "../common/args.js";
+import { EXIT_FAILED, EXIT_OK, InvalidInput, UsageError } from "../common/errors.js";
+import { AdapterStartFailed } from "./adapter/errors.js";
 import { snapshotLines } from "../corpus/snapshot_text.js";
 import { goldenPath, readScenarioFile } from "../corpus/scenario_files.js";
-import { bisectDivergence, prefixScenario } from "./bisect.js";
+import { bisectDivergence, prefixScenario } from "./diagnosis/bisect.js";
 import { readVector } from "./corpus.js";
-import { lineDiff } from "./diagnose.js";
-import { scenarioJson } from "./protocol.js";
-import { Session } from "./session.js";
-import { splitCommandLine } from "./shell_words.js";
+import { lineDiff } from "./diagnosis/diagnose.js";
+import { scenarioJson } from "./adapter/protocol.js";
+import { Session } from "./adapter/session.js";
+import { splitCommandLine } from "./adapter/shell_words.js";
 
 export const TRACE_USAGE = `usage: rsm trace [options] FILE-OR-NAME
 

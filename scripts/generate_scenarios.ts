@@ -8,7 +8,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { formatAuthored } from "../corpus/authored_format.js";
-import { writeFileAtomic } from "../cli/fs_atomic.js";
+import { writeFileAtomic } from "../common/fs_atomic.js";
 import { xorshift32 } from "../corpus/xorshift.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");

@@ -249,7 +249,7 @@ export interface Diagnosis {
    */
   rules: string[];
   /**
-   * One line each naming the likely cause and its rule, given only when the bytes show a common port mistake unambiguously (runner/hints.ts); usually empty. Optional: reports written before hints existed lack it.
+   * One line each naming the likely cause and its rule, given only when the bytes show a common port mistake unambiguously (runner/diagnosis/hints.ts); usually empty. Optional: reports written before hints existed lack it.
    */
   hints?: string[];
   /**

@@ -4,9 +4,9 @@ import { createHash } from "node:crypto";
 import path from "node:path";
 import { checkScenario, formatProblem, type AuthoredScenario, type NormalizedScenario } from "../../reference/index.js";
 import type { AuthoredStep } from "../../reference/types/scenario.gen.js";
-import { InternalError } from "../../cli/errors.js";
+import { InternalError } from "../../common/errors.js";
 import { formatAuthored } from "../../corpus/authored_format.js";
-import { writeFileAtomic } from "../../cli/fs_atomic.js";
+import { writeFileAtomic } from "../../common/fs_atomic.js";
 
 export function toAuthored(s: NormalizedScenario, description: string, tags: string[]): AuthoredScenario {
   const steps = s.steps.map((step): AuthoredStep => {

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadScenario } from "../../reference/index.js";
-import { UsageError } from "../../cli/errors.js";
+import { UsageError } from "../../common/errors.js";
 import { mutantAdapter } from "../mutation/mutants.js";
 import { VARIANTS } from "../mutation/variants.js";
 import { fuzzCommand } from "./fuzz_cmd.js";

@@ -3,25 +3,22 @@
 import fc from "fast-check";
 import path from "node:path";
 import { requiredFeatures, runScenario, type GoldenVector, type NormalizedScenario } from "../../reference/index.js";
-import { EXIT_FAILED, EXIT_OK } from "../../cli/errors.js";
+import { EXIT_FAILED, EXIT_OK } from "../../common/errors.js";
 import { goldenFor } from "../../corpus/golden.js";
-import { compareSnapshots } from "../../runner/compare.js";
-import { diagnose, type Diagnosis } from "../../runner/diagnose.js";
-import { failsTheRun, openFleet, type FleetAdapter } from "../../runner/fleet.js";
-import { diagnosisLines, fatalLines, stepJson } from "../../runner/reporters/human.js";
-import { PLAIN } from "../../runner/reporters/style.js";
-import { scenarioJson } from "../../runner/protocol.js";
-import type { RunOutcome } from "../../runner/session.js";
+import { compareSnapshots } from "../../runner/diagnosis/compare.js";
+import { diagnose, type Diagnosis } from "../../runner/diagnosis/diagnose.js";
+import { failsTheRun, openFleet, type FleetAdapter } from "../../runner/adapter/fleet.js";
+import { diagnosisLines, fatalLines, stepJson } from "../../runner/report/reporters/human.js";
+import { PLAIN } from "../../runner/report/reporters/style.js";
+import { scenarioJson } from "../../runner/adapter/protocol.js";
+import type { RunOutcome } from "../../runner/adapter/session.js";
 import { fuzzArbitrary } from "../arbitraries.js";
 import { toAuthored, writeFound } from "./found.js";
 import { fuzzDecode } from "./fuzz_decode.js";
 import { FUZZ_USAGE, parseFuzzOptions } from "./options.js";
+import type { FuzzIo } from "./fuzz_io.js";
 
-export interface FuzzIo {
-  out(line: string): void;
-  /** Progress, overwritten in place on a terminal. */
-  progress(line: string): void;
-}
+export type { FuzzIo };
 
 /** An adapter's answer to one scenario; null when it is given up, "skipped" when it lacks a feature. */
 type Answer = RunOutcome | null | "skipped";

@@ -5,12 +5,12 @@ import { createHash } from "node:crypto";
 import fc from "fast-check";
 import path from "node:path";
 import { bytesToHex } from "../../reference/index.js";
-import { EXIT_FAILED, EXIT_OK } from "../../cli/errors.js";
-import { writeFileAtomic } from "../../cli/fs_atomic.js";
-import { answerOf, referenceVerdict, verdictProblem } from "../../runner/decode_check.js";
-import type { FleetAdapter } from "../../runner/fleet.js";
+import { EXIT_FAILED, EXIT_OK } from "../../common/errors.js";
+import { writeFileAtomic } from "../../common/fs_atomic.js";
+import { answerOf, referenceVerdict, verdictProblem } from "../../runner/checks/decode.js";
+import type { FleetAdapter } from "../../runner/adapter/fleet.js";
 import { decodeInputArbitrary } from "../decode_arbitraries.js";
-import type { FuzzIo } from "./fuzz_cmd.js";
+import type { FuzzIo } from "./fuzz_io.js";
 
 /** What one adapter did wrong with one input, or null when every adapter agreed with the reference. */
 async function disagreement(fleet: readonly FleetAdapter[], hex: string): Promise<{ adapter: string; problem: string } | null> {

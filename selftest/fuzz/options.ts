@@ -1,9 +1,9 @@
 // The fuzz command line. Every bad flag is a UsageError naming it and what was expected (exit 2).
 import path from "node:path";
-import { UsageError } from "../../cli/errors.js";
-import { parseFlags } from "../../cli/args.js";
+import { UsageError } from "../../common/errors.js";
+import { parseFlags } from "../../common/args.js";
 import { parsePath, parseSeconds } from "../../runner/options.js";
-import { splitCommandLine } from "../../runner/shell_words.js";
+import { splitCommandLine } from "../../runner/adapter/shell_words.js";
 import { DEFAULT_MAX_STEPS, FUZZ_MODES, type FuzzMode } from "../arbitraries.js";
 
 /** The default time budget; see README "Fuzzing" for the measurements behind it. */

@@ -4,7 +4,7 @@ import { cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { tsImport } from "tsx/esm/api";
-import { InternalError } from "../../cli/errors.js";
+import { InternalError } from "../../common/errors.js";
 import type { Variant } from "./variants.js";
 
 export type ReferenceModule = typeof import("../../reference/index.js");

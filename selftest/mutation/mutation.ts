@@ -2,7 +2,7 @@
 import path from "node:path";
 import type { GoldenVector } from "../../reference/index.js";
 import { loadCorpus } from "../../runner/corpus.js";
-import { loadDecodeVectors } from "../../runner/decode_check.js";
+import { loadDecodeVectors } from "../../runner/checks/decode.js";
 import type { DecodeGolden } from "../../reference/types/decode_golden.gen.js";
 import { GOLDEN_DIR } from "../../corpus/scenario_files.js";
 import { loadMutant } from "./mutants.js";

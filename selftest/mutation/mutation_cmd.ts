@@ -1,6 +1,6 @@
 // `rsm mutation`: run every variant of the reference over the goldens; exit 1 if any survives.
-import { parseFlags } from "../../cli/args.js";
-import { EXIT_FAILED, EXIT_OK, UsageError } from "../../cli/errors.js";
+import { parseFlags } from "../../common/args.js";
+import { EXIT_FAILED, EXIT_OK, UsageError } from "../../common/errors.js";
 import { loadDecodeGoldens, loadGoldens, mutationTable, runMutation } from "./mutation.js";
 import { VARIANTS } from "./variants.js";
 

@@ -1,0 +1,94 @@
+// Every file the kit writes goes through here: a crash or Ctrl-C mid-write must never leave half a golden,
+// nor a temporary behind.
+import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
+import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+
+/** Temporaries being written now, removed if the process is interrupted or exits meanwhile. */
+const live = new Set<string>();
+
+/**
+ * `FILE.PID.RANDOM.tmp`: the pid says whose it is (see removeStaleTemporaries), and the random part keeps
+ * two processes apart even when they have the same pid (each in its own container, sharing the tree),
+ * where `FILE.PID.N.tmp` collided and one run's rename failed with ENOENT.
+ */
+export function temporaryName(file: string): string {
+  return `${file}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+}
+
+const TEMPORARY = /\.(\d+)\.[0-9a-z]+\.tmp$/;
+
+function removeLive(): void {
+  for (const tmp of live) rmSync(tmp, { force: true });
+  live.clear();
+}
+
+/**
+ * On SIGINT or SIGTERM the temporaries are removed. When nothing else listens for the signal the process
+ * then exits as the signal would have (130 or 143, as runner/adapter/children.ts does); otherwise that listener
+ * decides, and the exit handler catches a process.exit() of its.
+ */
+function onSignal(signal: NodeJS.Signals): void {
+  removeLive();
+  if (process.listenerCount(signal) === 1) process.exit(signal === "SIGINT" ? 130 : 143);
+}
+
+function track(tmp: string): void {
+  if (live.size === 0) {
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+    process.on("exit", removeLive);
+  }
+  live.add(tmp);
+}
+
+function untrack(tmp: string): void {
+  live.delete(tmp);
+  if (live.size === 0) {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    process.off("exit", removeLive);
+  }
+}
+
+export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = temporaryName(file);
+  track(tmp);
+  try {
+    await writeFile(tmp, data);
+    await rename(tmp, file);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  } finally {
+    untrack(tmp);
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Removes the temporaries below dir left by a process that is gone (killed mid-write: SIGKILL, a power
+ * cut); a live process's are its own business. Returns them, relative to dir.
+ */
+export async function removeStaleTemporaries(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  const removed: string[] = [];
+  for (const e of entries) {
+    const pid = TEMPORARY.exec(e.name)?.[1];
+    if (!e.isFile() || pid === undefined || alive(Number(pid))) continue;
+    const file = path.join(e.parentPath, e.name);
+    await rm(file, { force: true });
+    removed.push(path.relative(dir, file).split(path.sep).join("/"));
+  }
+  return removed.sort();
+}

@@ -1,0 +1,47 @@
+// `rsm setup-git`: configures git's rsm-golden diff driver in the repository, so `git diff` and `git log -p`
+// on vectors/golden/** (.gitattributes: diff=rsm-golden) show decoded snapshots instead of hex. Runs git
+// directly with an argument list, no shell, so paths with spaces or backslashes need no quoting.
+import { spawnSync } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { parseFlags } from "../common/args.js";
+import { EXIT_FAILED, EXIT_OK, InvalidInput } from "../common/errors.js";
+
+/** The driver's textconv. Relative: git runs it from the top of the work tree, so each clone and worktree uses its own CLI. */
+export const TEXTCONV = "node cli/launch.mjs golden-text";
+export const DRIVER_KEY = "diff.rsm-golden.textconv";
+export const ATTRIBUTE = "vectors/golden/**/*.json diff=rsm-golden";
+
+export const SETUP_GIT_USAGE = `usage: rsm setup-git
+
+Sets, in this repository's git config:
+
+  git config ${DRIVER_KEY} "${TEXTCONV}"
+
+so that \`git diff\` and \`git log -p\` on vectors/golden/** (.gitattributes: ${ATTRIBUTE}) show each snapshot
+decoded. \`git diff --no-textconv\` shows the hex. Running it again changes nothing.
+
+exit codes: 0 configured, 1 git failed or .gitattributes lacks the line, 2 usage error
+`;
+
+export async function setupGitCommand(args: string[], root: string, out: (line: string) => void): Promise<number> {
+  const { values } = parseFlags("setup-git", args, {}, "it takes no arguments");
+  if (values.help) {
+    out(SETUP_GIT_USAGE.trimEnd());
+    return EXIT_OK;
+  }
+  const git = spawnSync("git", ["config", DRIVER_KEY, TEXTCONV], { cwd: root, encoding: "utf8" });
+  if (git.error) throw new InvalidInput([`setup-git: cannot run git: ${(git.error as NodeJS.ErrnoException).code ?? git.error.message}`]);
+  if (git.status !== 0) {
+    out(`setup-git: git config failed (exit ${git.status}): ${git.stderr.trim()}`);
+    return EXIT_FAILED;
+  }
+  out(`set ${DRIVER_KEY} = ${TEXTCONV}`);
+  const attributes = await readFile(path.join(root, ".gitattributes"), "utf8").catch(() => "");
+  if (!attributes.split(/\r?\n/).some((l) => l.trim() === ATTRIBUTE)) {
+    out(`.gitattributes lacks the line "${ATTRIBUTE}"; git will not use the driver until it is added`);
+    return EXIT_FAILED;
+  }
+  out("git diff and git log -p now show vectors/golden/** decoded (git diff --no-textconv shows the hex)");
+  return EXIT_OK;
+}

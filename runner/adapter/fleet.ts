@@ -1,0 +1,162 @@
+// The adapters of one command, from plan to shutdown: which ones (the registry, --adapter, --exec), built
+// when stale, started, restarted after they break, and given up when they keep timing out. Conformance,
+// fuzzing, the benchmark and `rsm build` all get their adapters here, so a port that cannot be built or
+// started is reported the same way by every command: NOT RUN with its reason when its toolchain or a
+// library is missing and it was not asked for by name, an adapter problem otherwise.
+import { shown, type HelloReply } from "../../reference/index.js";
+import { AdapterStartFailed } from "./errors.js";
+import type { AdapterFatal } from "../model.js";
+import type { Launch } from "./children.js";
+import { loadRegistry } from "./registry.js";
+import { Session, type DecodeOutcome, type RunOutcome, type RunRequest } from "./session.js";
+import { buildIfStale, planTargets, type PlannedTarget } from "./targets.js";
+
+/**
+ * Timeouts after which an adapter is given up, in all (not only in a row: an adapter that answers once and
+ * then hangs, every time it is started, would otherwise never reach a streak). Each costs a whole --timeout,
+ * so a run against a stuck adapter ends within three of them.
+ */
+export const MAX_TIMEOUTS = 3;
+
+export interface FleetOptions {
+  /** Registered adapters by name (empty: all), or instead these --exec command lines. */
+  readonly adapters: readonly string[];
+  readonly execs: readonly (readonly string[])[];
+  /** Build stale registered adapters first. */
+  readonly build: boolean;
+  /** Start each adapter once built; `rsm build` only builds. */
+  readonly start: boolean;
+  readonly timeoutMs: number;
+  /** Progress of builds, one line each. */
+  note(line: string): void;
+}
+
+/** One adapter of a fleet. */
+export class FleetAdapter {
+  /** The registered name, or for --exec the name its hello gives. */
+  name: string;
+  hello: HelloReply | null = null;
+  /** Why it runs no more scenarios; set once, by the first problem that stops it. */
+  fatal: AdapterFatal | null = null;
+  built = false;
+  /** Built (when asked) and, when asked, its first session started: null when `fatal` says why not. */
+  readonly ready: Promise<Session | null>;
+  private timeouts = 0;
+  /** The session `run` uses; --jobs workers open more with `open`. */
+  private current: Session | null = null;
+
+  constructor(
+    readonly target: PlannedTarget,
+    private readonly root: string,
+    private readonly o: FleetOptions,
+  ) {
+    this.name = target.name;
+    this.ready = this.prepare();
+  }
+
+  get command(): string {
+    return this.target.command;
+  }
+
+  get features(): ReadonlySet<string> {
+    return new Set(this.hello?.features ?? []);
+  }
+
+  private async prepare(): Promise<Session | null> {
+    if (this.o.build) {
+      const b = await buildIfStale(this.root, this.target, this.o.note);
+      this.built = b.built;
+      if (b.fatal) {
+        this.fatal = b.fatal;
+        return null;
+      }
+    }
+    if (!this.o.start) return null;
+    try {
+      const session = await Session.start(this.target.launch, this.o.timeoutMs);
+      this.hello = session.hello;
+      // An --exec adapter goes by the name in its hello; that is also what its expected-failure lines say.
+      // Shown escaped and cut: it is the adapter's own text, and may hold anything (R-PROTO-5 fixes no form).
+      if (this.target.fromExec) this.name = shown(session.hello.name, 64);
+      this.current = session;
+      return session;
+    } catch (err) {
+      if (!(err instanceof AdapterStartFailed)) throw err;
+      this.fatal = { kind: "start", message: err.message, output: err.stderrTail || null, optional: false };
+      return null;
+    }
+  }
+
+  /**
+   * Another session, after one broke or for another --jobs process; null, with `fatal` set, when the adapter
+   * cannot be started again. `before` names what it was needed for.
+   */
+  async open(before: string, timeoutMs = this.o.timeoutMs, variant: Pick<Launch, "env" | "chunked"> = {}): Promise<Session | null> {
+    if (this.fatal !== null) return null;
+    try {
+      return await Session.start({ ...this.target.launch, ...variant }, timeoutMs);
+    } catch (err) {
+      if (!(err instanceof AdapterStartFailed)) throw err;
+      this.fatal ??= { kind: "restart", message: `could not start the adapter again, before ${before}: ${err.message}`, output: err.stderrTail || null, optional: false };
+      return null;
+    }
+  }
+
+  /** Counts timeouts; after MAX_TIMEOUTS the adapter is given up. */
+  record(outcome: RunOutcome | DecodeOutcome): void {
+    if (outcome.kind !== "broken" || !outcome.timedOut) return;
+    if (++this.timeouts >= MAX_TIMEOUTS) {
+      this.fatal ??= {
+        kind: "timeouts",
+        message: `gave up after ${this.timeouts} timeouts (the budget is ${MAX_TIMEOUTS} per adapter, each costing --timeout); the remaining scenarios were not run`,
+        output: null,
+        optional: false,
+      };
+    }
+  }
+
+  /**
+   * One request on the adapter's own session, started again when the last one broke: for callers that send
+   * one request at a time (fuzzing, the benchmark). Null once the adapter is given up.
+   */
+  run(req: RunRequest): Promise<RunOutcome | null> {
+    return this.one(req.name, (s) => s.run(req));
+  }
+
+  /** One decode request (R-PROTO-13) on the adapter's own session, as `run`. */
+  decode(name: string, hex: string): Promise<DecodeOutcome | null> {
+    return this.one(name, (s) => s.decode(name, hex));
+  }
+
+  private async one<T extends RunOutcome | DecodeOutcome>(name: string, send: (s: Session) => Promise<T>): Promise<T | null> {
+    await this.ready;
+    for (;;) {
+      if (this.current === null || !this.current.alive) this.current = await this.open(name);
+      if (this.current === null) return null;
+      const outcome = await send(this.current);
+      this.record(outcome);
+      if (outcome.kind !== "aborted") return outcome;
+    }
+  }
+
+  /** Shuts down the adapter's own session (sessions from `open` are their opener's to close). */
+  async close(): Promise<void> {
+    await this.ready;
+    await this.current?.close();
+    this.current = null;
+  }
+}
+
+/**
+ * Plans the adapters and starts building and starting every one at once; each adapter's `ready` says when it
+ * can be used. Usage errors (an unknown --adapter, a malformed registry) throw before anything starts.
+ */
+export async function openFleet(root: string, o: FleetOptions): Promise<FleetAdapter[]> {
+  const registry = o.execs.length > 0 ? [] : await loadRegistry(root);
+  return planTargets(root, registry, o.adapters, o.execs).map((t) => new FleetAdapter(t, root, o));
+}
+
+/** Whether an adapter that cannot run fails the command: not when only its toolchain or a library is missing. */
+export function failsTheRun(fatal: AdapterFatal | null): boolean {
+  return fatal !== null && !fatal.optional;
+}

@@ -1,0 +1,222 @@
+// The conversation with one adapter process (SPEC.md section 7), and the only way any part of the kit talks
+// to an adapter: conformance, fuzzing and the benchmark all send their requests here. Each request returns
+// one typed outcome: a result, a refusal (the adapter's own `error` reply, after which it keeps serving), a
+// broken adapter (timeout, exit, a line that is not JSON or not a protocol message, a wrong id or shape;
+// the process is then killed), or an abort (queued behind a request that broke it: never answered, so it
+// is to be sent again). Every reply line goes through runner/adapter/protocol.ts's checks here and nowhere else.
+import type { AdapterMessage, DecodedSnapshotJson, HelloReply, NormalizedScenario, SnapshotEntry, TraceEntry } from "../../reference/index.js";
+import { AdapterExited, AdapterStartFailed, AdapterTimedOut, ProtocolError, RequestAborted } from "./errors.js";
+import { AdapterProcess, type StderrWindow } from "./adapter_process.js";
+import type { Launch } from "./children.js";
+import { HELLO_LINE, PROTOCOL_VERSION, checkDecodeReply, checkRunReply, cutLine, decodeLine, isCanonicalPass, parseAdapterLine, runLine } from "./protocol.js";
+
+/**
+ * The hello gets at least this long whatever --timeout says: a JVM or a tsx-compiled adapter can take a few
+ * seconds to start on a loaded CI machine, and a short --timeout is meant for stuck scenarios, not startup.
+ */
+export const MIN_HELLO_TIMEOUT_MS = 10_000;
+
+export interface RunRequest {
+  /** The scenario's name, sent to the adapter and used in messages. */
+  readonly name: string;
+  readonly scenario: NormalizedScenario;
+  /** JSON.stringify(scenario), made once per scenario however often it is sent. */
+  readonly scenarioText: string;
+  readonly trace: boolean;
+  /**
+   * The expected snapshots, when known: a reply that is exactly the canonical passing result is then taken
+   * without parsing (isCanonicalPass), which for a passing port is most of the runner's work per reply.
+   */
+  readonly expected?: readonly SnapshotEntry[];
+}
+
+interface Timing {
+  /** The adapter's own time for the request: from when it was due (sent, earlier replies in) to its reply. */
+  readonly durationMs: number;
+  /** The adapter's stderr to show beside this outcome. */
+  readonly stderr: string;
+}
+
+/** A request that broke the adapter (it is killed), or one queued behind such a request (to be sent again). */
+type Broken = ({ kind: "broken"; reason: string; timedOut: boolean } & Timing) | { kind: "aborted" };
+
+/** How an adapter answered a line that is not a valid request: `refused` is the right answer (R-PROTO-10). */
+export type ProbeOutcome = ({ kind: "refused"; message: string } & Timing) | ({ kind: "wrong"; reason: string } & Timing) | Broken;
+
+/** How an adapter answered a decode request (R-PROTO-13): a verdict, a refusal, or a broken adapter. */
+export type DecodeOutcome =
+  | ({ kind: "decoded"; snapshot: DecodedSnapshotJson } & Timing)
+  | ({ kind: "rejected"; rule: string; message: string } & Timing)
+  | ({ kind: "refused"; message: string } & Timing)
+  | Broken;
+
+export type RunOutcome = ({ kind: "result"; snapshots: readonly SnapshotEntry[]; trace?: TraceEntry[] } & Timing) | ({ kind: "refused"; message: string } & Timing) | Broken;
+
+let requestCounter = 0;
+/** Unique per request across the whole process, so a reply can never be mistaken for another's. */
+function nextId(): string {
+  return String(++requestCounter);
+}
+
+/** The protocol number of a hello reply, read without trusting the rest of its shape. */
+function peekProtocol(line: string): unknown {
+  try {
+    const m = JSON.parse(line) as { type?: unknown; protocol?: unknown } | null;
+    return m !== null && typeof m === "object" && m.type === "hello" ? m.protocol : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export class Session {
+  private constructor(
+    private readonly proc: AdapterProcess,
+    readonly hello: HelloReply,
+    private readonly timeoutMs: number,
+  ) {}
+
+  /** Spawns the adapter and completes the hello handshake (R-PROTO-5); throws AdapterStartFailed saying why. */
+  static async start(launch: Launch, timeoutMs: number): Promise<Session> {
+    if (launch.argv.length === 0 || launch.argv[0] === "") throw new AdapterStartFailed("the adapter's command is empty");
+    const proc = AdapterProcess.spawn(launch);
+    const helloTimeoutMs = Math.max(timeoutMs, MIN_HELLO_TIMEOUT_MS);
+    let line: string;
+    try {
+      line = (await proc.request(HELLO_LINE, helloTimeoutMs)).line;
+    } catch (err) {
+      proc.kill();
+      await proc.done;
+      const why =
+        proc.spawnProblem ??
+        (err instanceof AdapterTimedOut
+          ? `no answer to hello within ${helloTimeoutMs / 1000} s (R-PROTO-5)`
+          : err instanceof AdapterExited
+            ? `${err.message.replace(/^adapter /, "")} before answering hello`
+            : (err as Error).message);
+      throw new AdapterStartFailed(why, proc.stderrTail());
+    }
+    // The version is checked before the schema: an adapter speaking another version may well send another shape.
+    const version = peekProtocol(line);
+    if (typeof version === "number" && version !== PROTOCOL_VERSION) {
+      // R-PROTO-5: after a version mismatch the runner sends nothing else, so no shutdown either.
+      proc.endInput();
+      proc.kill();
+      await proc.done;
+      throw new AdapterStartFailed(`adapter speaks protocol ${version}, this runner speaks protocol ${PROTOCOL_VERSION} (R-PROTO-5)`, proc.stderrTail());
+    }
+    try {
+      const message = parseAdapterLine(line);
+      if (message.type !== "hello") throw new ProtocolError(`answered hello with a ${message.type} message, line: ${cutLine(line)}`);
+      return new Session(proc, message, timeoutMs);
+    } catch (err) {
+      await proc.close();
+      throw new AdapterStartFailed(`bad hello reply: ${(err as Error).message}`, proc.stderrTail());
+    }
+  }
+
+  /** Runs one scenario. Never throws for anything the adapter does. */
+  async run(req: RunRequest): Promise<RunOutcome> {
+    const id = nextId();
+    const label = req.trace ? `${req.name} (with trace)` : req.name;
+    let reply;
+    const sent = performance.now();
+    try {
+      reply = await this.proc.request(runLine(id, req.name, req.trace, req.scenarioText), this.timeoutMs, label, id);
+    } catch (err) {
+      return this.broken(err, performance.now() - sent);
+    }
+    // A passing reply's stderr is nobody's concern, and waiting for the end of its turn would slow every pass.
+    if (req.expected !== undefined && !req.trace && isCanonicalPass(reply.line, id, req.expected)) return { kind: "result", snapshots: req.expected, durationMs: reply.ms, stderr: "" };
+    try {
+      const checked = checkRunReply(reply.line, { id, name: label, trace: req.trace, scenario: req.scenario, expected: req.expected }, this.proc.requestsAsOf(reply.number));
+      const timing = { durationMs: reply.ms, stderr: await this.proc.stderrOf(reply.stderr) };
+      // R-PROTO-8: a well-formed refusal; the adapter is fine and keeps running.
+      if (checked.type === "error") return { kind: "refused", message: checked.message, ...timing };
+      return { kind: "result", snapshots: checked.snapshots, ...(checked.trace ? { trace: checked.trace } : {}), ...timing };
+    } catch (err) {
+      return this.broken(err, reply.ms, reply.stderr);
+    }
+  }
+
+  /** Asks the adapter to decode `hex` (R-PROTO-13); `name` says what it is, in messages. Never throws for anything the adapter does. */
+  async decode(name: string, hex: string): Promise<DecodeOutcome> {
+    const id = nextId();
+    const sent = performance.now();
+    let reply;
+    try {
+      reply = await this.proc.request(decodeLine(id, hex), this.timeoutMs, name, id);
+    } catch (err) {
+      return this.broken(err, performance.now() - sent);
+    }
+    try {
+      const checked = checkDecodeReply(reply.line, { id, name }, this.proc.requestsAsOf(reply.number));
+      const timing = { durationMs: reply.ms, stderr: checked.type === "error" ? await this.proc.stderrOf(reply.stderr) : "" };
+      if (checked.type === "error") return { kind: "refused", message: checked.message, ...timing };
+      if (checked.type === "rejected") return { kind: "rejected", rule: checked.rule, message: checked.message, ...timing };
+      return { kind: "decoded", snapshot: checked.snapshot, ...timing };
+    } catch (err) {
+      return this.broken(err, reply.ms, reply.stderr);
+    }
+  }
+
+  /**
+   * Sends a line that is not a valid request (R-PROTO-10) and checks that the one reply is an `error` with
+   * the id `expectedId`. Never throws for anything the adapter does.
+   */
+  async probe(line: string | Buffer, label: string, expectedId: string | null): Promise<ProbeOutcome> {
+    const sent = performance.now();
+    let reply;
+    try {
+      reply = await this.proc.request(line, this.timeoutMs, label, expectedId);
+    } catch (err) {
+      return this.broken(err, performance.now() - sent);
+    }
+    const timing = { durationMs: reply.ms, stderr: await this.proc.stderrOf(reply.stderr) };
+    let message: AdapterMessage;
+    try {
+      message = parseAdapterLine(reply.line);
+    } catch (err) {
+      return this.broken(err, reply.ms, reply.stderr);
+    }
+    if (message.type !== "error") return { kind: "wrong", reason: `answered with a ${message.type} message instead of an error (R-PROTO-10), line: ${cutLine(reply.line)}`, ...timing };
+    if (message.id !== expectedId) return { kind: "wrong", reason: `answered with an error whose id is ${JSON.stringify(message.id)}, expected ${JSON.stringify(expectedId)} (R-PROTO-10)`, ...timing };
+    return { kind: "refused", message: message.message, ...timing };
+  }
+
+  /** A request that broke the adapter: the process is killed, so the owner starts another for what comes next. */
+  private async broken(err: unknown, durationMs = 0, window?: StderrWindow): Promise<Broken> {
+    if (err instanceof RequestAborted) return { kind: "aborted" };
+    if (!(err instanceof AdapterTimedOut || err instanceof AdapterExited || err instanceof ProtocolError)) throw err;
+    this.proc.kill();
+    const reason = err instanceof AdapterExited ? `${err.message} mid-scenario (R-PROTO-8: an adapter must not crash)` : err.message;
+    const stderr = await (window === undefined ? this.proc.failureStderr() : this.proc.stderrOf(window));
+    return { kind: "broken", reason, timedOut: err instanceof AdapterTimedOut, durationMs, stderr };
+  }
+
+  /**
+   * How many requests to keep in flight, at most `wanted`: one until the first has been answered, and one
+   * while the adapter writes to stderr, so that each outcome's stderr is its request's own (StderrWindow); an
+   * adapter that writes nothing there keeps the pipeline that hides a round trip per request.
+   */
+  depth(wanted: number): number {
+    return this.proc.wroteStderr || !this.proc.answeredARequest ? 1 : wanted;
+  }
+
+  get alive(): boolean {
+    return this.proc.alive;
+  }
+
+  /** The process id, for measuring it (the benchmark reads its peak memory). */
+  get pid(): number {
+    return this.proc.pid;
+  }
+
+  kill(): void {
+    this.proc.kill();
+  }
+
+  /** R-PROTO-9: shutdown, then the process group is killed after a grace period whatever it does. */
+  close(): Promise<void> {
+    return this.proc.close();
+  }
+}

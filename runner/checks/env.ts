@@ -1,0 +1,68 @@
+// The environment check (R-PROTO-11): after the corpus, a sample of the vectors (every one with --env all)
+// runs again in a fresh adapter process under a hostile but legal environment, each twice in that process.
+// The bytes must equal the golden's, as they did in the main pass. A port that reads stdin in the locale's
+// charset, ranges over a hash map, or keeps state between requests passes the main pass by luck and fails here.
+import type { Vector } from "../corpus.js";
+import { compareSnapshots } from "../diagnosis/compare.js";
+import type { FleetAdapter } from "../adapter/fleet.js";
+import type { ScenarioResult } from "../model.js";
+
+/**
+ * The environment: the C locale (a minimal CI image's), a time zone 12:45 ahead, a random hash seed for
+ * Python, one thread for Go, and stdin in odd-sized pieces. The working directory stays: registry and --exec
+ * command lines name their files relative to it.
+ */
+export function hostileEnvironment(): Record<string, string> {
+  return { LC_ALL: "C", LANG: "C", LANGUAGE: "C", TZ: "Pacific/Chatham", PYTHONHASHSEED: String(1 + Math.floor(Math.random() * 4_000_000_000)), GOMAXPROCS: "1" };
+}
+
+/** Shown in every failure: what was different. */
+const DESCRIBED = "LC_ALL=C, TZ=Pacific/Chatham, a random PYTHONHASHSEED, GOMAXPROCS=1, stdin in odd pieces, each scenario twice in one process";
+
+/** The sample: every vector of the topics where environments bite (keys), and the first of every other topic. */
+export function envSample(vectors: readonly Vector[]): Vector[] {
+  const seen = new Set<string>();
+  return vectors.filter((v) => {
+    const topic = v.name.split("/")[0]!;
+    if (topic === "keys") return true;
+    if (seen.has(topic)) return false;
+    seen.add(topic);
+    return true;
+  });
+}
+
+/** Runs `vectors` (those that passed the main pass) again under the hostile environment; one result per difference, or one passing summary. */
+export async function envChecks(adapter: FleetAdapter, vectors: readonly Vector[], isExpected: (name: string) => boolean): Promise<ScenarioResult[]> {
+  const results: ScenarioResult[] = [];
+  const env = hostileEnvironment();
+  const session = await adapter.open("the environment check", undefined, { env, chunked: true });
+  if (session === null) return results;
+  const t0 = performance.now();
+  for (const v of vectors) {
+    const features = adapter.features;
+    if (v.golden.features.some((f) => !features.has(f))) continue;
+    for (const round of ["", " (its second run in the same process)"]) {
+      const o = await session.run({ name: v.name, scenario: v.golden.scenario, scenarioText: v.scenarioText, trace: false, expected: v.golden.snapshots });
+      const name = `env/${v.name}`;
+      let reason: string | null = null;
+      if (o.kind === "result") {
+        const cmp = compareSnapshots(v.golden.snapshots, o.snapshots);
+        if (cmp.kind === "mismatch") reason = `environment-dependent: under ${DESCRIBED}, ${v.name}${round} differs in the snapshot of step ${cmp.expected.step} node ${cmp.expected.node}, which the main pass got right (R-PROTO-11)`;
+      } else {
+        const what = o.kind === "refused" ? `answered with an error: ${o.message}` : o.kind === "broken" ? o.reason : "was never answered";
+        reason = `environment-dependent: under ${DESCRIBED}, ${v.name}${round} ${what} (R-PROTO-11)`;
+      }
+      if (reason !== null) {
+        results.push({ name, file: v.file, source: v.golden.source, status: "failed", expectedFailure: isExpected(name), reason, stderrTail: o.kind === "aborted" ? null : o.stderr || null, restarted: o.kind === "broken", diagnosis: null, durationMs: o.kind === "aborted" ? 0 : o.durationMs });
+        break;
+      }
+    }
+    if (!session.alive) break;
+  }
+  await session.close();
+  if (results.length === 0) {
+    const name = "env/sample";
+    results.push({ name, file: "", source: "SPEC.md R-PROTO-11", status: "passed", expectedFailure: isExpected(name), reason: `${vectors.length} vectors, each twice, under ${DESCRIBED}`, stderrTail: null, restarted: false, diagnosis: null, durationMs: performance.now() - t0 });
+  }
+  return results;
+}

@@ -1,0 +1,74 @@
+// The malformed-input check (R-PROTO-10): before the corpus, each adapter is sent lines that are not valid
+// requests, each followed by a valid one. The corpus only ever sends valid requests, so without this an
+// adapter that crashes on the first stray line, or answers it with silence, would pass.
+import { runScenario, type NormalizedScenario } from "../../reference/index.js";
+import type { FleetAdapter } from "../adapter/fleet.js";
+import type { ScenarioResult } from "../model.js";
+import { scenarioJson } from "../adapter/protocol.js";
+import type { RunRequest, Session } from "../adapter/session.js";
+
+interface Probe {
+  /** The check's name in the report: protocol/NAME. */
+  readonly name: string;
+  readonly line: string | Buffer;
+  /** The id the error reply must carry. */
+  readonly id: string | null;
+}
+
+/** The lines SPEC.md's R-PROTO-10 lists, in its order. */
+export const PROBES: readonly Probe[] = [
+  { name: "blank-line", line: "", id: null },
+  { name: "not-json", line: "this is not JSON", id: null },
+  { name: "invalid-utf8", line: Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0xc0, 0x80, 0x22, 0x7d]), id: null },
+  { name: "not-an-object", line: '["run", "1"]', id: null },
+  { name: "unknown-type", line: '{"type":"frobnicate","id":"m5"}', id: "m5" },
+  { name: "run-without-scenario", line: '{"type":"run","id":"m6","name":"x","trace":false}', id: "m6" },
+  { name: "trace-not-boolean", line: '{"type":"run","id":"m7","name":"x","trace":"yes","scenario":{"cluster":{"nodes":1,"leader":1},"steps":[]}}', id: "m7" },
+  // An adapter without the decode feature answers it as an unknown type: an error with its id all the same.
+  { name: "decode-without-hex", line: '{"type":"decode","id":"m9"}', id: "m9" },
+  { name: "numeric-id", line: '{"type":"run","id":8,"name":"x","trace":false,"scenario":{"cluster":{"nodes":1,"leader":1},"steps":[]}}', id: null },
+  { name: "10mb-garbage", line: "x".repeat(10 * 1024 * 1024), id: null },
+];
+
+/** The valid request sent after each probe: small, but through the whole stack (a put, a snapshot). */
+const FOLLOW_UP: NormalizedScenario = { cluster: { nodes: 3, leader: 1 }, steps: [{ op: "put", key: "k", value: "76" }, { op: "snapshot", nodes: [1, 2, 3] }] };
+
+function result(name: string, partial: Omit<ScenarioResult, "name" | "file" | "source" | "expectedFailure" | "restarted" | "diagnosis"> & { restarted?: boolean }): ScenarioResult {
+  return { name: `protocol/${name}`, file: "SPEC.md", source: "SPEC.md R-PROTO-10", expectedFailure: false, restarted: false, diagnosis: null, ...partial };
+}
+
+/**
+ * Runs every probe on `session` (replaced by a new one when a probe breaks the adapter) and returns one
+ * result per probe, with the session the corpus is to go on with (null when the adapter cannot be started
+ * again: then `adapter.fatal` says why).
+ */
+export async function malformedChecks(adapter: FleetAdapter, first: Session, isExpected: (name: string) => boolean): Promise<{ results: ScenarioResult[]; session: Session | null }> {
+  const results: ScenarioResult[] = [];
+  const followUp: RunRequest = { name: "protocol/follow-up", scenario: FOLLOW_UP, scenarioText: scenarioJson(FOLLOW_UP), trace: false, expected: runScenario(FOLLOW_UP).snapshots };
+  let session: Session | null = first;
+  for (const p of PROBES) {
+    session ??= await adapter.open(`the check protocol/${p.name}`);
+    if (session === null) break;
+    const label = `the malformed line protocol/${p.name}`;
+    const [answer, next] = await Promise.all([session.probe(p.line, label, p.id), session.run(followUp)]);
+    let r: ScenarioResult;
+    if (answer.kind === "broken" || answer.kind === "aborted") {
+      const reason = answer.kind === "broken" ? answer.reason : "never answered";
+      r = result(p.name, { status: "error", reason: `the line ${p.name} broke the adapter: ${reason} (R-PROTO-10)`, stderrTail: answer.kind === "broken" ? answer.stderr || null : null, durationMs: answer.kind === "broken" ? answer.durationMs : 0, restarted: true });
+    } else if (answer.kind === "wrong") {
+      r = result(p.name, { status: "failed", reason: `${p.name}: ${answer.reason}`, stderrTail: answer.stderr || null, durationMs: answer.durationMs });
+    } else if (next.kind !== "result" || next.snapshots.some((s, i) => s.hex !== followUp.expected![i]!.hex)) {
+      const why = next.kind === "result" ? "with other bytes" : next.kind === "refused" ? `with an error: ${next.message}` : next.kind === "broken" ? `not at all: ${next.reason}` : "not at all";
+      r = result(p.name, { status: "failed", reason: `after the line ${p.name}, the valid request that followed was answered ${why} (R-PROTO-10: the adapter must go on serving)`, stderrTail: next.kind === "broken" || next.kind === "refused" ? next.stderr || null : null, durationMs: answer.durationMs, restarted: next.kind === "broken" });
+    } else {
+      r = result(p.name, { status: "passed", reason: null, stderrTail: null, durationMs: answer.durationMs });
+    }
+    r = { ...r, expectedFailure: isExpected(r.name) };
+    results.push(r);
+    if (r.restarted || !session.alive) {
+      session.kill();
+      session = null;
+    }
+  }
+  return { results, session };
+}

@@ -1,0 +1,295 @@
+// Explaining a byte mismatch: saying exactly where and why a port went wrong. Given the port's trace of the
+// failing scenario and the reference's, it finds the first step and node at which the port's state
+// diverged, the first differing byte of the mismatching snapshot and the wire-format field it falls in, a
+// line diff of both snapshots decoded, whether the port's CRC agrees with its own bytes, the rules likely
+// involved, and hints naming the cause when the bytes show a common port mistake unambiguously (hints.ts).
+import { diffArrays } from "diff";
+import {
+  SnapshotDecodeError,
+  bytesToHex,
+  decodeSnapshot,
+  fieldAt,
+  hexToBytes,
+  runScenario,
+  type DecodedSnapshot,
+  type FieldSpan,
+  type GoldenVector,
+  type SnapshotFields,
+  type SnapshotEntry,
+  type Step,
+  type TraceEntry,
+} from "../../reference/index.js";
+import { escapeKey, headerLines, pairLine, snapshotLines } from "../../corpus/snapshot_text.js";
+import { diagnosisHints } from "./hints.js";
+import { likelyRules } from "./rules.js";
+
+export interface Divergence {
+  readonly step: number;
+  readonly op: Step;
+  /** Every node whose state differs after that step, ascending. */
+  readonly nodes: number[];
+}
+
+export interface Diagnosis {
+  /** The first snapshot of the result that differs from the golden. */
+  readonly snapshot: { readonly index: number; readonly step: number; readonly node: number };
+  readonly offset: number;
+  /** The field of the expected snapshot that byte falls in, or null past its end. */
+  readonly field: string | null;
+  readonly fieldRule: string | null;
+  readonly divergence: Divergence | null;
+  /** Why there is no divergence: the trace re-run failed, or the trace agrees with the reference. */
+  readonly traceNote: string | null;
+  readonly rules: string[];
+  /**
+   * One line each, naming the likely cause and its rule, only when the bytes leave no doubt (a key length
+   * that is the key's UTF-16 length, a CRC that is zlib's crc32, ...); usually empty.
+   */
+  readonly hints: string[];
+  /** Null when the actual bytes do not decode as a snapshot. */
+  readonly crcSelfConsistent: boolean | null;
+  readonly decodeError: string | null;
+  /**
+   * Lines "  ...", "- ...", "+ ...": expected against actual, decoded. Actual bytes that do not decode show
+   * the fields read before decoding stopped, then the bytes around the point where it stopped.
+   */
+  readonly diff: string[];
+  readonly expectedHex: string;
+  readonly actualHex: string;
+}
+
+/** Lines of unchanged context kept around each change in the diff. */
+const CONTEXT = 2;
+
+export function firstDifference(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
+  return n;
+}
+
+/** The first step, and the nodes at it, where two traces disagree; null when they agree throughout. */
+export function firstDivergence(steps: readonly Step[], expected: readonly TraceEntry[], actual: readonly TraceEntry[]): Divergence | null {
+  for (let i = 0; i < steps.length; i++) {
+    const e = expected[i]?.states ?? [];
+    const a = actual[i]?.states ?? [];
+    const nodes: number[] = [];
+    for (let k = 0; k < Math.max(e.length, a.length); k++) if (e[k] !== a[k]) nodes.push(k + 1);
+    if (nodes.length > 0) return { step: i, op: steps[i]!, nodes };
+  }
+  return null;
+}
+
+type Pair = SnapshotFields["pairs"][number];
+
+interface Decoded {
+  readonly snapshot: DecodedSnapshot | null;
+  readonly error: string | null;
+  /** When the bytes do not decode: the byte at which decoding stopped (the end of the last field read). */
+  readonly stop: number | null;
+  /** And the pairs read before it, and the lines of every field read (the last pair perhaps in part). */
+  readonly pairsRead: Pair[];
+  readonly lines: string[];
+}
+
+function decodeOrNull(bytes: Uint8Array): Decoded {
+  try {
+    const snapshot = decodeSnapshot(bytes);
+    return { snapshot, error: null, stop: null, pairsRead: [], lines: snapshotLines(snapshot) };
+  } catch (err) {
+    if (!(err instanceof SnapshotDecodeError)) throw err;
+    const where = fieldAt(err.spans, err.offset);
+    const error = `${err.message}${where ? `, in ${where.field}` : ""}`;
+    const { pairsRead, lines } = partialLines(bytes, err.spans);
+    lines.push(`(does not decode: ${error})`);
+    return { snapshot: null, error, stop: err.spans.at(-1)?.end ?? 0, pairsRead, lines };
+  }
+}
+
+const HEADER_FIELDS = 5;
+
+/**
+ * The fields of bytes that do not decode, from the spans the decoder read before it stopped (in order: the
+ * five header fields, then four per pair): the header lines as a decoded snapshot has them, one line per
+ * whole pair, and the fields of a pair read in part one by one, so a bogus length shows.
+ */
+export function partialLines(bytes: Uint8Array, spans: readonly FieldSpan[]): { pairsRead: Pair[]; lines: string[] } {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const at = (i: number) => spans[i]!.start;
+  const header = spans.length;
+  const lines = headerLines({
+    magic: header > 0 ? bytes.subarray(0, 4) : new Uint8Array(),
+    currentTerm: header > 1 ? view.getBigUint64(at(1)) : 0n,
+    lastIncludedIndex: header > 2 ? view.getBigUint64(at(2)) : 0n,
+    lastIncludedTerm: header > 3 ? view.getBigUint64(at(3)) : 0n,
+    count: header > 4 ? view.getUint32(at(4)) : 0,
+  }).slice(0, Math.min(HEADER_FIELDS, spans.length));
+  const pairsRead: Pair[] = [];
+  let i = HEADER_FIELDS;
+  for (; i + 3 < spans.length; i += 4) {
+    const key = spans[i + 1]!;
+    const value = spans[i + 3]!;
+    const pair = { keyBytes: bytes.subarray(key.start, key.end), value: bytes.subarray(value.start, value.end) };
+    lines.push(pairLine(pairsRead.length, pair));
+    pairsRead.push(pair);
+  }
+  for (; i < spans.length; i++) {
+    const s = spans[i]!;
+    // Only a key length, key bytes or value length can be read without the rest of its pair.
+    const shownField = s.field.startsWith("key bytes") ? escapeKey(bytes.subarray(s.start, Math.min(s.end, s.start + 48))) : String(view.getUint32(s.start));
+    lines.push(`${s.field}: ${shownField}${s.end - s.start > 48 && s.field.startsWith("key bytes") ? ` ... (${s.end - s.start} bytes)` : ""}`);
+  }
+  return { pairsRead, lines };
+}
+
+/**
+ * The changed middle of two line lists is diffed in full up to this many lines on each side; past it, only
+ * while the lists differ by at most MAX_EDITS lines (Myers' cost is the lines times the edits), which covers
+ * a long snapshot with a few pairs wrong and its CRC line.
+ */
+const MAX_DIFFED = 2_000;
+const MAX_EDITS = 200;
+/** Lines of each side shown when the middle is longer than that. */
+const SHOWN_UNDIFFED = 20;
+
+/** Changes with CONTEXT lines around them and "  ..." for what is skipped, from rows of a diff. */
+function withContext(rows: readonly { mark: " " | "-" | "+"; text: string }[], out: string[]): void {
+  const changed = rows.map((r) => r.mark !== " ");
+  // near[i]: a change lies within CONTEXT rows of i; counted, not sliced, so it is linear in the rows.
+  const near = new Array<boolean>(rows.length).fill(false);
+  let last = -Infinity;
+  for (let i = 0; i < rows.length; i++) {
+    if (changed[i]) last = i;
+    near[i] = i - last <= CONTEXT;
+  }
+  last = Infinity;
+  for (let i = rows.length - 1; i >= 0; i--) {
+    if (changed[i]) last = i;
+    near[i] = near[i]! || last - i <= CONTEXT;
+  }
+  rows.forEach((r, i) => {
+    if (near[i]) out.push(`${r.mark} ${r.text}`);
+    else if (near[i - 1] || i === 0) out.push("  ...");
+  });
+}
+
+/**
+ * A unified-style diff of two line lists, changes with a little context and "..." for what is skipped.
+ * Lines both lists begin and end with are set aside first; a middle longer than MAX_DIFFED lines is diffed
+ * only if few lines differ (a snapshot of 120,000 pairs with one value wrong), and otherwise shown in part,
+ * with how much is left out: its cost would grow with the square of its length.
+ */
+export function lineDiff(expected: readonly string[], actual: readonly string[]): string[] {
+  const shared = Math.min(expected.length, actual.length);
+  let start = 0;
+  while (start < shared && expected[start] === actual[start]) start++;
+  let endE = expected.length;
+  let endA = actual.length;
+  while (endE > start && endA > start && expected[endE - 1] === actual[endA - 1]) {
+    endE--;
+    endA--;
+  }
+  if (start === endE && start === endA) return ["  ..."];
+  const out: string[] = [];
+  if (start > CONTEXT) out.push("  ...");
+  for (let i = Math.max(0, start - CONTEXT); i < start; i++) out.push(`  ${expected[i]}`);
+  const midE = expected.slice(start, endE);
+  const midA = actual.slice(start, endA);
+  const small = midE.length <= MAX_DIFFED && midA.length <= MAX_DIFFED;
+  const changes = small ? diffArrays(midE, midA) : diffArrays(midE, midA, { maxEditLength: MAX_EDITS });
+  if (changes !== undefined) {
+    const rows: { mark: " " | "-" | "+"; text: string }[] = [];
+    for (const change of changes) {
+      const mark = change.added ? "+" : change.removed ? "-" : " ";
+      for (const text of change.value) rows.push({ mark, text });
+    }
+    withContext(rows, out);
+  } else {
+    const part = (lines: string[], mark: string, what: string) => {
+      for (const l of lines.slice(0, SHOWN_UNDIFFED)) out.push(`${mark} ${l}`);
+      if (lines.length > SHOWN_UNDIFFED) out.push(`  ... (${lines.length - SHOWN_UNDIFFED} more ${what} lines; too many differ to diff line by line)`);
+    };
+    part(midE, "-", "expected");
+    part(midA, "+", "actual");
+  }
+  for (let i = endE; i < Math.min(expected.length, endE + CONTEXT); i++) out.push(`  ${expected[i]}`);
+  if (expected.length - endE > CONTEXT) out.push("  ...");
+  return out;
+}
+
+/** Bytes shown around the first difference when the decoded lines cannot show it. */
+const WINDOW = 32;
+
+/**
+ * The decoded lines cut keys and values at 48 bytes, so a difference deep inside a 70 KB value leaves them
+ * equal; then the raw bytes around the first differing offset are shown instead.
+ */
+function byteWindow(expected: Uint8Array, actual: Uint8Array, offset: number): string[] {
+  const start = Math.max(0, offset - 8);
+  const show = (b: Uint8Array) => bytesToHex(b.subarray(start, start + WINDOW)) || "(nothing)";
+  const end = start + WINDOW - 1;
+  return [`- bytes ${start}..${end}: ${show(expected)}`, `+ bytes ${start}..${end}: ${show(actual)}`];
+}
+
+/** Bytes shown on each side of the point where decoding stopped. */
+const STOP_WINDOW = 16;
+
+/** The bytes around the point where the actual bytes stopped decoding, "|" there, and the expected's beside. */
+function stopWindow(expected: Uint8Array, actual: Uint8Array, stop: number): string[] {
+  const start = Math.max(0, stop - STOP_WINDOW);
+  const end = stop + STOP_WINDOW - 1;
+  const show = (b: Uint8Array) => `${bytesToHex(b.subarray(start, stop)) || "(nothing)"} | ${bytesToHex(b.subarray(stop, end + 1)) || "(nothing)"}`;
+  return [`- bytes ${start}..${end}: ${show(expected)}`, `+ bytes ${start}..${end}, decoding stopped at ${stop}: ${show(actual)}`];
+}
+
+/**
+ * `adapterTrace` is the port's trace of the same scenario, or a string saying why there is none (the re-run
+ * with trace failed). The reference's trace is computed here, from the golden's normalized scenario.
+ */
+export function diagnose(
+  vector: GoldenVector,
+  index: number,
+  expected: SnapshotEntry,
+  actualHex: string,
+  adapterTrace: readonly TraceEntry[] | string | { readonly divergence: Divergence | null; readonly note: string | null },
+): Diagnosis {
+  const steps = vector.scenario.steps;
+  let divergence: Divergence | null = null;
+  let traceNote: string | null = null;
+  if (typeof adapterTrace === "string") traceNote = adapterTrace;
+  else if ("divergence" in adapterTrace) {
+    // Found by bisecting prefixes (runner/diagnosis/bisect.ts), for a scenario whose trace would be too big to ask for.
+    divergence = adapterTrace.divergence;
+    traceNote = adapterTrace.note;
+  } else {
+    // The trace's shape was checked with the reply (R-PROTO-7, runner/adapter/protocol.ts).
+    divergence = firstDivergence(steps, runScenario(vector.scenario, { trace: true }).trace ?? [], adapterTrace);
+    // The trace agrees but the emitted snapshot does not: the port's snapshot step itself is at fault.
+    if (divergence === null) traceNote = "the port's trace matches the reference at every step, so its snapshot step output disagrees with its own state (R-SNAP-3)";
+  }
+  const expectedBytes = hexToBytes(expected.hex);
+  const actualBytes = hexToBytes(actualHex);
+  const offset = firstDifference(expectedBytes, actualBytes);
+  const exp = decodeSnapshot(expectedBytes);
+  const act = decodeOrNull(actualBytes);
+  const span = fieldAt(exp.spans, offset);
+  let diff = lineDiff(snapshotLines(exp), act.lines);
+  // Any other change moves the CRC, so a diff whose only changed lines are the CRC's has hidden the cause.
+  const shown = diff.some((l) => /^[-+] /.test(l) && !/^[-+] crc /.test(l));
+  if (!shown && span?.field !== "crc") diff = [...diff, ...byteWindow(expectedBytes, actualBytes, offset)];
+  if (act.stop !== null) diff = [...diff, ...stopWindow(expectedBytes, actualBytes, act.stop)];
+  return {
+    snapshot: { index, step: expected.step, node: expected.node },
+    offset,
+    field: span?.field ?? null,
+    fieldRule: span?.rule ?? null,
+    divergence,
+    traceNote,
+    rules: likelyRules({ field: span?.field ?? null, divergence: divergence?.op ?? null, scenario: vector.scenario, expected: exp, actual: act.snapshot }),
+    hints: diagnosisHints({ scenario: vector.scenario, expected: exp, actualBytes, actual: act.snapshot, pairsRead: act.pairsRead, span }),
+    crcSelfConsistent: act.snapshot ? act.snapshot.crcOk : null,
+    decodeError: act.error,
+    diff,
+    expectedHex: expected.hex,
+    actualHex,
+  };
+}

@@ -1,0 +1,79 @@
+// `--reporter json`: the run as one JSON document, described by schema/report.schema.json. Field names are
+// snake_case like every wire format of the kit.
+import type { Diagnosis } from "../../diagnosis/diagnose.js";
+import { countsOf, type AdapterReport, type ScenarioResult } from "../../model.js";
+import type { ConformanceReport } from "../../../reference/types/report.gen.js";
+import type { RunReport } from "../run_report.js";
+
+export const REPORT_FORMAT = 1;
+
+const ms = (n: number) => Math.round(n * 1000) / 1000;
+
+function diagnosisJson(d: Diagnosis) {
+  return {
+    snapshot: d.snapshot,
+    offset: d.offset,
+    field: d.field,
+    field_rule: d.fieldRule,
+    divergence: d.divergence && { step: d.divergence.step, op: d.divergence.op, nodes: d.divergence.nodes },
+    trace_note: d.traceNote,
+    rules: d.rules,
+    hints: d.hints,
+    crc_self_consistent: d.crcSelfConsistent,
+    decode_error: d.decodeError,
+    diff: d.diff,
+    expected_hex: d.expectedHex,
+    actual_hex: d.actualHex,
+  };
+}
+
+function resultJson(r: ScenarioResult) {
+  return {
+    name: r.name,
+    file: r.file,
+    source: r.source,
+    status: r.status,
+    expected_failure: r.expectedFailure,
+    duration_ms: ms(r.durationMs),
+    reason: r.reason,
+    stderr_tail: r.stderrTail,
+    restarted: r.restarted,
+    diagnosis: r.diagnosis && diagnosisJson(r.diagnosis),
+    bins: r.bins ?? null,
+  };
+}
+
+function adapterJson(a: AdapterReport) {
+  const c = countsOf(a);
+  return {
+    name: a.name,
+    command: a.command,
+    hello: a.hello,
+    built: a.built,
+    fatal: a.fatal,
+    counts: { passed: c.passed, failed: c.failed, errored: c.errored, skipped: c.skipped, expected: c.expected, unexpected_passes: c.unexpectedPasses, not_run: c.notRun },
+    duration_ms: ms(a.durationMs),
+    results: a.results.map(resultJson),
+  };
+}
+
+/** Typed by the type generated from schema/report.schema.json, so the two cannot drift. */
+export function reportJson(run: RunReport): ConformanceReport {
+  return {
+    format: REPORT_FORMAT,
+    started_at: run.startedAt,
+    duration_ms: ms(run.durationMs),
+    exit_code: run.exitCode,
+    strict: run.strict,
+    corpus: run.corpus,
+    selected: run.selected,
+    adapters: run.adapters.map(adapterJson),
+    ...run.meta,
+    ...(run.checks && { checks: [...run.checks] }),
+    ...(run.withoutGolden && { without_golden: [...run.withoutGolden] }),
+  };
+}
+
+export function renderJson(run: RunReport): string {
+  return `${JSON.stringify(reportJson(run), null, 2)}\n`;
+}
