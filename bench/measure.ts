@@ -10,7 +10,7 @@ import type { GoldenVector } from "../reference/index.js";
 import type { ConformanceReport } from "../reference/types/report.gen.js";
 import { spawnTracked, type Launch } from "../runner/adapter/children.js";
 import { HELLO_LINE, SHUTDOWN_LINE, runLine, scenarioJson } from "../runner/adapter/protocol.js";
-import { Session, type RunRequest } from "../runner/adapter/session.js";
+import { Session, type ScenarioToRun } from "../runner/adapter/session.js";
 import { BENCH_COMPACT_EVERY, scalingScenario } from "../corpus/scaling.js";
 
 export type { Launch };
@@ -20,7 +20,7 @@ const TIMEOUT_MS = 600_000;
 
 const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
 
-function requestOf(g: GoldenVector): RunRequest {
+function requestOf(g: GoldenVector): ScenarioToRun {
   return { name: g.name, scenario: g.scenario, scenarioText: scenarioJson(g.scenario), trace: false, expected: g.snapshots };
 }
 
@@ -134,7 +134,7 @@ function peakRssMb(pid: number): number {
 /** One scaling scenario through an adapter: the adapter's own time for the request, and its peak RSS. */
 export async function scaleThroughAdapter(root: string, launch: Launch, steps: number, runs: number, digest: string): Promise<{ ms: number; peakMb: number }> {
   const scenario = scalingScenario(steps, 1, 1000, 10_000, BENCH_COMPACT_EVERY);
-  const req: RunRequest = { name: `scale/${steps}`, scenario, scenarioText: scenarioJson(scenario), trace: false };
+  const req: ScenarioToRun = { name: `scale/${steps}`, scenario, scenarioText: scenarioJson(scenario), trace: false };
   const times: number[] = [];
   const peaks: number[] = [];
   for (let i = 0; i < runs; i++) {

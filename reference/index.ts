@@ -18,7 +18,7 @@ export {
   type SnapshotFields,
   type SnapshotWalk,
 } from "./snapshot.js";
-export { loadScenario, loadScenarioBytes, scenarioText, checkScenario, normalize, requiredFeatures, FEATURES, type Feature, type LoadResult } from "./normalize.js";
+export { loadScenario, loadScenarioBytes, scenarioText, checkScenario, normalize, requiredFeatures, FEATURES, type Feature, type ScenarioFeature, type LoadResult } from "./normalize.js";
 export { formatProblem, preview, type Problem } from "./problems.js";
 export { shown } from "./display.js";
 export { validator } from "./schemas.js";

@@ -7,11 +7,17 @@ import type { NormalizedScenario, Step } from "./types/normalized.gen.js";
 import type { AuthoredScenario, AuthoredStep, Bytes } from "./types/scenario.gen.js";
 import { semanticProblems } from "./validate.js";
 
-export const FEATURES = ["append", "incr", "cas", "crash", "compact"] as const;
+/**
+ * SPEC.md section 7's optional features, in its order: the one list of them. The first five are what a
+ * scenario can need (section 6); `decode` is what a decode vector needs.
+ */
+export const FEATURES = ["append", "incr", "cas", "crash", "compact", "decode"] as const;
 export type Feature = (typeof FEATURES)[number];
+/** The features a scenario's steps can need. */
+export type ScenarioFeature = Exclude<Feature, "decode">;
 
 export type LoadResult =
-  | { ok: true; authored: AuthoredScenario; scenario: NormalizedScenario; features: Feature[] }
+  | { ok: true; authored: AuthoredScenario; scenario: NormalizedScenario; features: ScenarioFeature[] }
   | { ok: false; problems: Problem[] };
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
@@ -103,8 +109,8 @@ export function normalize(s: AuthoredScenario): NormalizedScenario {
 }
 
 /** SPEC.md section 6: the optional features a scenario needs, in the fixed order append, incr, cas, crash, compact. */
-export function requiredFeatures(s: NormalizedScenario): Feature[] {
+export function requiredFeatures(s: NormalizedScenario): ScenarioFeature[] {
   const ops = new Set<string>(s.steps.map((st) => st.op));
-  return FEATURES.filter((f) => ops.has(f) || (f === "crash" && ops.has("restart")));
+  return FEATURES.filter((f): f is ScenarioFeature => ops.has(f) || (f === "crash" && ops.has("restart")));
 }
 

@@ -2,18 +2,17 @@
 // features checked against the hello, every broken outcome recorded as an `error` result and followed by a
 // new session, and every byte mismatch re-run with trace and diagnosed. Never throws for anything an adapter does.
 import { runScenario, type SnapshotEntry, type TraceEntry } from "../reference/index.js";
-import { compareSnapshots } from "./diagnosis/compare.js";
+import type { FleetAdapter } from "./adapter/fleet.js";
+import { runPipeline } from "./adapter/pipeline.js";
+import type { RunOutcome, ScenarioToRun, Session } from "./adapter/session.js";
+import type { Check } from "./checks/check.js";
 import type { Vector } from "./corpus.js";
 import type { CorpusStream } from "./corpus_stream.js";
+import { bisectDivergence, type Bisection } from "./diagnosis/bisect.js";
+import { compareSnapshots } from "./diagnosis/compare.js";
 import { diagnose } from "./diagnosis/diagnose.js";
 import type { ExpectedFailures } from "./expected_failures.js";
-import type { FleetAdapter } from "./adapter/fleet.js";
 import { isUnexpectedProblem, type AdapterReport, type ScenarioResult } from "./model.js";
-import { envChecks, envSample } from "./checks/env.js";
-import { bisectDivergence, type Bisection } from "./diagnosis/bisect.js";
-import { malformedChecks } from "./checks/malformed.js";
-import { scaleChecks, type ScaleCase } from "./checks/scale.js";
-import type { RunOutcome, RunRequest, Session } from "./adapter/session.js";
 
 export interface RunContext {
   /** Features whose absence fails a scenario instead of skipping it (--require-features). */
@@ -23,39 +22,25 @@ export interface RunContext {
   readonly bail: boolean;
   /** Shared by every adapter of the run: set by --bail at the first unexpected problem. */
   readonly stop: { stopped: boolean };
-  /** Run the malformed-input check (R-PROTO-10) before the corpus. */
-  readonly malformed: boolean;
-  /** The environment check (R-PROTO-11) after the corpus: a sample of the vectors, all of them, or none. */
-  readonly env: "off" | "sample" | "all";
-  /**
-   * The scale check's cases (R-PROTO-12), run after the corpus, with compaction mixed in for a port that
-   * lists `compact`; null when it is off.
-   */
-  readonly scale: ((compact: boolean) => Promise<ScaleCase[]>) | null;
-  readonly timeoutMs: number;
+  /** The checks beyond the corpus that run per adapter, before or after its corpus (runner/checks/index.ts). */
+  readonly checks: readonly Check[];
   onResult(adapter: FleetAdapter, result: ScenarioResult): void;
   /** The snapshots an adapter answered for a vector, passing or not: the decode matrix's inputs (runner/checks/decode.ts). */
   onProduced?(adapter: FleetAdapter, v: Vector, snapshots: readonly SnapshotEntry[]): void;
 }
 
-/**
- * Run requests in flight per process (R-PROTO-3 allows pipelining). Waiting for each reply before sending
- * the next costs a pipe round trip per scenario, which for small scenarios is most of the time.
- */
-export const PIPELINE_DEPTH = 16;
-
-type Partial = Omit<ScenarioResult, "name" | "file" | "source" | "expectedFailure">;
+/** What became of a vector on an adapter, before it is named and checked against the expected-failures list. */
+export type VectorOutcome = Omit<ScenarioResult, "name" | "file" | "source" | "expectedFailure">;
 /**
  * What became of one vector on one session; `outcome` is the run request's, for the fleet's timeout count.
  * No result: aborted (to be sent again), or the golden itself turned out bad (`badGolden`).
  */
-type Attempt = { result: Partial; outcome: RunOutcome } | { result: null; outcome: RunOutcome; badGolden?: string };
+type Attempt = { result: VectorOutcome; outcome: RunOutcome } | { result: null; outcome: RunOutcome; badGolden?: string };
 
-function request(v: Vector, trace: boolean): RunRequest {
+function request(v: Vector, trace: boolean): ScenarioToRun {
   return { name: v.name, scenario: v.golden.scenario, scenarioText: v.scenarioText, trace, expected: v.golden.snapshots };
 }
 
-/** The port's trace of a scenario, or why it could not be had; `broken` when the session died getting it. */
 /**
  * Characters of trace past which a failure is diagnosed by bisection instead (runner/diagnosis/bisect.ts): a trace is
  * every node's snapshot after every step, and past this it costs more than re-running prefixes does.
@@ -131,94 +116,70 @@ export type VectorFeed = Pick<CorpusStream, "candidates" | "at" | "finished" | "
 /** Runs the feed through an adapter whose `ready` has resolved with its first session. */
 export async function runAdapter(adapter: FleetAdapter, started: Session, feed: VectorFeed, ctx: RunContext): Promise<AdapterReport> {
   const t0 = performance.now();
-  let first: Session | null = started;
-  let checks: ScenarioResult[] = [];
-  if (ctx.malformed) {
-    const m = await malformedChecks(adapter, started, (name) => ctx.expected.has(adapter.name, name));
-    checks = m.results;
-    first = m.session;
-    for (const r of checks) if (ctx.bail && isUnexpectedProblem(r)) ctx.stop.stopped = true;
-  }
+  const isExpected = (name: string) => ctx.expected.has(adapter.name, name);
+  const checks: ScenarioResult[] = [];
+  const runChecks = async (when: Check["when"], session: Session | null, passed: readonly Vector[]): Promise<Session | null> => {
+    for (const check of ctx.checks) {
+      if (check.when !== when || adapter.fatal !== null || ctx.stop.stopped) continue;
+      const out = await check.run({ adapter, session, passed, isExpected });
+      session = out.session;
+      for (const r of out.results) {
+        checks.push(r);
+        if (ctx.bail && isUnexpectedProblem(r)) ctx.stop.stopped = true;
+      }
+    }
+    return session;
+  };
+  const first = await runChecks("before", started, []);
+
   const features = adapter.features;
   const candidates = feed.candidates.length;
   // Slot i is candidate i; a slot stays empty when --tag leaves its vector out or it was not run.
   const results: (ScenarioResult | undefined)[] = new Array(candidates);
-  let next = 0;
-  // The vectors that passed, by slot: the environment check runs (some of) them again.
+  // The vectors that passed, by slot: the checks after the corpus run (some of) them again.
   const passed: (Vector | undefined)[] = new Array(candidates);
 
-  const record = (i: number, v: Vector, partial: Partial) => {
-    const result: ScenarioResult = { name: v.name, file: v.file, source: v.golden.source, expectedFailure: ctx.expected.has(adapter.name, v.name), ...partial };
+  const record = (i: number, v: Vector, outcome: VectorOutcome) => {
+    const result: ScenarioResult = { name: v.name, file: v.file, source: v.golden.source, expectedFailure: isExpected(v.name), ...outcome };
     results[i] = result;
     if (result.status === "passed") passed[i] = v;
     if (ctx.bail && isUnexpectedProblem(result)) ctx.stop.stopped = true;
     ctx.onResult(adapter, result);
   };
 
-  // Vectors to run again because they were in flight on a session that broke.
-  const retry: number[] = [];
-  const take = (): number | undefined => retry.shift() ?? (next < candidates ? next++ : undefined);
-
-  // Each --jobs process gets at most its share in flight, so one worker cannot claim a small corpus alone.
-  const depth = Math.max(1, Math.min(PIPELINE_DEPTH, Math.ceil(candidates / ctx.jobs)));
-  const worker = async (initial: Session | null) => {
-    let session = initial;
-    const inflight: { i: number; v: Vector; attempt: Promise<Attempt> }[] = [];
-    for (;;) {
-      while (adapter.fatal === null && !ctx.stop.stopped && inflight.length < (session?.depth(depth) ?? depth)) {
-        const i = take();
-        if (i === undefined) break;
+  await runPipeline<Vector, Attempt>(
+    adapter,
+    {
+      count: candidates,
+      item: async (i) => {
         const v = await feed.at(i);
-        if (v === null) continue;
-        // The corpus is read while the run goes on: a bad golden found meanwhile stops it.
-        if (adapter.fatal !== null || ctx.stop.stopped) break;
+        if (v === null) return null;
         const missing = v.golden.features.filter((f) => !features.has(f));
-        if (missing.length > 0) {
-          const required = missing.filter((f) => ctx.requireFeatures === "all" || ctx.requireFeatures.includes(f));
-          const reason = `needs feature ${missing.join(", ")}, which the adapter does not list in its hello`;
-          record(i, v, { status: required.length > 0 ? "failed" : "skipped", reason: required.length > 0 ? `${reason}; --require-features asks for ${required.join(", ")}` : reason, stderrTail: null, restarted: false, diagnosis: null, durationMs: 0 });
-          continue;
+        if (missing.length === 0) return v;
+        const required = missing.filter((f) => ctx.requireFeatures === "all" || ctx.requireFeatures.includes(f));
+        const reason = `needs feature ${missing.join(", ")}, which the adapter does not list in its hello`;
+        record(i, v, { status: required.length > 0 ? "failed" : "skipped", reason: required.length > 0 ? `${reason}; --require-features asks for ${required.join(", ")}` : reason, stderrTail: null, restarted: false, diagnosis: null, durationMs: 0 });
+        return null;
+      },
+      label: (v) => v.name,
+      send: attempt,
+      settle: (i, v, a) => {
+        adapter.record(a.outcome);
+        if (a.result === null) {
+          if (a.badGolden === undefined) return "resend";
+          feed.reportBad(v.name, a.badGolden);
+          return "done";
         }
-        if (session === null || !session.alive) session = await adapter.open(v.name);
-        if (session === null) break;
-        inflight.push({ i, v, attempt: attempt(session, v) });
-      }
-      const head = inflight.shift();
-      if (head === undefined) break;
-      const a = await head.attempt;
-      adapter.record(a.outcome);
-      if (a.result === null) {
-        if (a.badGolden !== undefined) feed.reportBad(head.v.name, a.badGolden);
-        else retry.unshift(head.i);
-        continue;
-      }
-      if (a.outcome.kind === "result") ctx.onProduced?.(adapter, head.v, a.outcome.snapshots);
-      if (a.result.restarted) {
-        session?.kill();
-        session = null;
-        // Everything sent after it went to a process that is gone: run those first on the next one.
-        retry.unshift(...inflight.splice(0).map((r) => r.i));
-      }
-      record(head.i, head.v, a.result);
-    }
-    await session?.close();
-  };
-
-  await Promise.all(Array.from({ length: Math.min(ctx.jobs, Math.max(1, candidates)) }, (_, k) => worker(k === 0 ? first : null)));
+        if (a.outcome.kind === "result") ctx.onProduced?.(adapter, v, a.outcome.snapshots);
+        record(i, v, a.result);
+        return a.result.restarted ? "restart" : "done";
+      },
+      halted: () => ctx.stop.stopped,
+    },
+    { jobs: ctx.jobs, first },
+  );
   const done = results.filter((r): r is ScenarioResult => r !== undefined);
-  if (ctx.env !== "off" && adapter.fatal === null && !ctx.stop.stopped) {
-    const ok = passed.filter((v): v is Vector => v !== undefined);
-    for (const r of await envChecks(adapter, ctx.env === "all" ? ok : envSample(ok), (name) => ctx.expected.has(adapter.name, name))) {
-      checks.push(r);
-      if (ctx.bail && isUnexpectedProblem(r)) ctx.stop.stopped = true;
-    }
-  }
-  if (ctx.scale !== null && adapter.fatal === null && !ctx.stop.stopped) {
-    for (const r of await scaleChecks(adapter, await ctx.scale(features.has("compact")), ctx.timeoutMs, (name) => ctx.expected.has(adapter.name, name))) {
-      checks.push(r);
-      if (ctx.bail && isUnexpectedProblem(r)) ctx.stop.stopped = true;
-    }
-  }
+  await runChecks("after", null, passed.filter((v): v is Vector => v !== undefined));
   // Only the whole corpus says how many of the candidates --tag keeps, and so how many were not run.
   await feed.finished;
   return {

@@ -5,6 +5,7 @@
 // scenario is expected to fail for: failing for another is a new failure.
 import { readFile } from "node:fs/promises";
 import { UsageError } from "../common/errors.js";
+import { writeOutput } from "../common/output.js";
 import type { ScenarioResult } from "./model.js";
 
 export interface ExpectedFailures {
@@ -99,4 +100,13 @@ export function updatedList(previous: string, adapters: readonly { name: string;
     added: [...after].filter((e) => !before.has(e)),
     removed: [...before].filter((e) => !after.has(e)),
   };
+}
+
+/** --update-expected-failures: rewrites `file` to list what failed now, and says what changed. */
+export async function updateListFile(file: string, adapters: readonly { name: string; results: readonly ScenarioResult[] }[], note: (line: string) => void): Promise<void> {
+  const previous = await readFile(file, "utf8").catch(() => "");
+  const u = updatedList(previous, adapters);
+  await writeOutput(file, u.text);
+  const some = (names: string[]) => (names.length ? ` (${names.slice(0, 3).join(", ")}${names.length > 3 ? ", ..." : ""})` : "");
+  note(`updated ${file}: ${u.added.length} added${some(u.added)}, ${u.removed.length} removed${some(u.removed)}`);
 }

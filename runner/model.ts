@@ -1,5 +1,21 @@
 // What a run produces, independent of how it is reported: one result per scenario and adapter, one report
 // per adapter, and the rules that turn them into counts and an exit code.
+//
+// Glossary: the types one vector's fate passes through, in order.
+//   RunResult       reference/run.ts         what the reference computes for a scenario: its snapshots (and trace)
+//   ScenarioToRun   runner/adapter/session.ts  what the runner asks a session to run (the wire form is
+//                                            schema/protocol.schema.json's RunRequest)
+//   RunOutcome      runner/adapter/session.ts  how the adapter answered one run request: result, refused, broken
+//                                            or aborted (DecodeOutcome and ProbeOutcome for the other requests)
+//   VectorOutcome   runner/adapter_run.ts    what that answer means for the vector: passed, failed (with its
+//                                            Diagnosis), error or skipped, before it is named (DecodeResult for a
+//                                            decode vector)
+//   Diagnosis       runner/diagnosis/diagnose.ts  why a snapshot differs: first byte, field, divergence, hints
+//   ScenarioResult  here                     one vector on one adapter, named and checked against the
+//                                            expected-failures list
+//   AdapterReport   here                     one adapter's results, hello and fatal problem
+//   RunReport       runner/report/run_report.ts  the whole run, in memory; its JSON form is ConformanceReport
+//                                            (schema/report.schema.json), which `report merge|html|diff` read
 import type { HelloReply } from "../reference/index.js";
 import { EXIT_FAILED, EXIT_OK } from "../common/errors.js";
 import type { Diagnosis } from "./diagnosis/diagnose.js";

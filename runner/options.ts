@@ -113,7 +113,7 @@ const FLAGS = {
 } as const;
 
 /** Every optional feature an adapter can list (R-PROTO-5): the scenario features, then decode. */
-const FEATURE_NAMES: readonly string[] = [...FEATURES, "decode"];
+const FEATURE_NAMES: readonly string[] = FEATURES;
 
 function parseFeatures(text: string | undefined): "all" | readonly string[] {
   if (text === undefined) return [];

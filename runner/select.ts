@@ -1,5 +1,6 @@
 // Choosing which vectors run: --filter, --tag, then --shard. The shard of a scenario depends on its name
 // alone, so adding a vector never moves the others between the machines of a CI matrix.
+import { UsageError } from "../common/errors.js";
 import { globToRegExp, hasGlob } from "./glob.js";
 import type { StreamSelection } from "./corpus_stream.js";
 
@@ -31,6 +32,13 @@ function distance(a: string, b: string): number {
 }
 
 /** The names nearest to `wanted`: those containing it or it them first, then by edit distance; at most `count`. */
+/** Every --name must name a vector: a typo would otherwise select nothing, or (with others) silently less. */
+export function checkNames(names: readonly string[], known: readonly string[]): void {
+  for (const n of names) {
+    if (!known.includes(n)) throw new UsageError(`--name: no golden vector is named ${JSON.stringify(n)}; nearest: ${nearestNames(n, known).join(", ")}`);
+  }
+}
+
 export function nearestNames(wanted: string, names: readonly string[], count = 3): string[] {
   const score = (n: string) => (n.includes(wanted) || wanted.includes(n) ? 0 : 1) * 1000 + distance(wanted, n);
   return [...names].sort((a, b) => score(a) - score(b) || a.localeCompare(b)).slice(0, count);

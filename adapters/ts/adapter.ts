@@ -3,10 +3,9 @@
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import pkg from "../../package.json" with { type: "json" };
-import { decodeVerdict, decodedJson, hexToBytes, runScenario, validator, type AdapterMessage, type RunRequest } from "../../reference/index.js";
+import { FEATURES, decodeVerdict, decodedJson, hexToBytes, runScenario, semanticProblems, validator, type AdapterMessage, type AuthoredScenario, type RunRequest } from "../../reference/index.js";
 
 export const PROTOCOL = 1;
-export const FEATURES = ["append", "incr", "cas", "crash", "compact", "decode"] as const;
 
 function errorReply(id: string | null, message: string): AdapterMessage {
   return { type: "error", id, message };
@@ -52,7 +51,11 @@ export function handleLine(line: string): string | null {
         return JSON.stringify({ type: "result", id: request.id, ...result });
       } catch (err) {
         // A scenario that is schema-valid but semantically invalid (crash of the leader) trips an invariant.
-        return JSON.stringify(errorReply(request.id, `cannot run ${request.name}: ${(err as Error).message}`));
+        // Checked only then, so a valid scenario is walked once: the refusal names the step's JSON path and
+        // the rule, in the shape every port gives (adapters/README.md), e.g.
+        // `steps[7].node: crash of node 1, the leader, is not allowed (R-CRASH-1)`.
+        const problem = semanticProblems(request.scenario as unknown as AuthoredScenario)[0];
+        return JSON.stringify(errorReply(request.id, problem === undefined ? `cannot run ${request.name}: ${(err as Error).message}` : `${problem.path}: ${problem.message} (${problem.rule})`));
       }
     }
     case "decode": {

@@ -214,11 +214,6 @@ export class AdapterProcess {
     });
   }
 
-  /** In flight and not yet answered. */
-  get pending(): number {
-    return this.waiters.length;
-  }
-
   private armHead(): void {
     const head = this.waiters[0];
     if (head === undefined || head.timer !== null) return;

@@ -8,7 +8,7 @@ import { AdapterStartFailed } from "./errors.js";
 import type { AdapterFatal } from "../model.js";
 import type { Launch } from "./children.js";
 import { loadRegistry } from "./registry.js";
-import { Session, type DecodeOutcome, type RunOutcome, type RunRequest } from "./session.js";
+import { Session, type DecodeOutcome, type RunOutcome, type ScenarioToRun } from "./session.js";
 import { buildIfStale, planTargets, type PlannedTarget } from "./targets.js";
 
 /**
@@ -119,7 +119,7 @@ export class FleetAdapter {
    * One request on the adapter's own session, started again when the last one broke: for callers that send
    * one request at a time (fuzzing, the benchmark). Null once the adapter is given up.
    */
-  run(req: RunRequest): Promise<RunOutcome | null> {
+  run(req: ScenarioToRun): Promise<RunOutcome | null> {
     return this.one(req.name, (s) => s.run(req));
   }
 

@@ -16,7 +16,8 @@ import { HELLO_LINE, PROTOCOL_VERSION, checkDecodeReply, checkRunReply, cutLine,
  */
 export const MIN_HELLO_TIMEOUT_MS = 10_000;
 
-export interface RunRequest {
+/** What the runner asks a session to run: the run request's fields (schema/protocol.schema.json's RunRequest is the wire form), with the scenario's text made once and the snapshots expected back. */
+export interface ScenarioToRun {
   /** The scenario's name, sent to the adapter and used in messages. */
   readonly name: string;
   readonly scenario: NormalizedScenario;
@@ -115,7 +116,7 @@ export class Session {
   }
 
   /** Runs one scenario. Never throws for anything the adapter does. */
-  async run(req: RunRequest): Promise<RunOutcome> {
+  async run(req: ScenarioToRun): Promise<RunOutcome> {
     const id = nextId();
     const label = req.trace ? `${req.name} (with trace)` : req.name;
     let reply;

@@ -12,7 +12,8 @@ import { listJson, nameOf } from "../../corpus/scenario_files.js";
 import { DECODE_TOPIC, expectedVerdict } from "../../corpus/decode_vectors.js";
 import type { FleetAdapter } from "../adapter/fleet.js";
 import type { ScenarioResult } from "../model.js";
-import type { DecodeOutcome, Session } from "../adapter/session.js";
+import { runPipeline } from "../adapter/pipeline.js";
+import type { DecodeOutcome } from "../adapter/session.js";
 import { ruleSummary } from "../diagnosis/spec_rules.js";
 import { validateDecodeGolden } from "../adapter/validators.js";
 
@@ -129,52 +130,45 @@ export function snapshotDifference(e: DecodedSnapshotJson, a: DecodedSnapshotJso
 /** What the consumer answered for one input, or why it could not. */
 type Got = { ok: true; answer: Answer; durationMs: number } | { ok: false; status: "error"; reason: string; stderr: string; durationMs: number };
 
-/** Decode requests in flight per session (R-PROTO-3 allows pipelining). */
-const DEPTH = 16;
-
 /**
- * Has `adapter` decode every input, each once, on sessions it opens (a new one after a request broke the
- * last). Inputs not answered because the adapter was given up are missing from the map.
+ * Has `adapter` decode every input, each once, through the runner's one pipeline (a new session after a
+ * request broke the last). Inputs not answered because the adapter was given up are missing from the map.
  */
 async function decodeAll(adapter: FleetAdapter, inputs: readonly { label: string; hex: string }[]): Promise<Map<string, Got>> {
   const got = new Map<string, Got>();
-  let session: Session | null = null;
-  let next = 0;
-  const retry: number[] = [];
-  const take = () => retry.shift() ?? (next < inputs.length ? next++ : undefined);
-  const inflight: { i: number; outcome: Promise<DecodeOutcome> }[] = [];
-  for (;;) {
-    while (inflight.length < DEPTH && adapter.fatal === null) {
-      const i = take();
-      if (i === undefined) break;
-      if (session === null || !session.alive) session = await adapter.open(inputs[i]!.label);
-      if (session === null) break;
-      inflight.push({ i, outcome: session.decode(inputs[i]!.label, inputs[i]!.hex) });
-    }
-    const head = inflight.shift();
-    if (head === undefined) break;
-    const o = await head.outcome;
-    adapter.record(o);
-    const input = inputs[head.i]!;
-    if (o.kind === "aborted") {
-      retry.push(head.i);
-      continue;
-    }
-    if (o.kind === "broken") {
-      got.set(input.hex, { ok: false, status: "error", reason: o.reason, stderr: o.stderr, durationMs: o.durationMs });
-      session?.kill();
-      session = null;
-      retry.unshift(...inflight.splice(0).map((r) => r.i));
-      continue;
-    }
-    if (o.kind === "refused") got.set(input.hex, { ok: false, status: "error", reason: `the adapter answered with an error (R-PROTO-8): ${o.message}`, stderr: o.stderr, durationMs: o.durationMs });
-    else got.set(input.hex, { ok: true, answer: answerOf(o), durationMs: o.durationMs });
-  }
-  await session?.close();
+  await runPipeline<{ label: string; hex: string }, DecodeOutcome>(
+    adapter,
+    {
+      count: inputs.length,
+      item: async (i) => inputs[i]!,
+      label: (input) => input.label,
+      send: (session, input) => session.decode(input.label, input.hex),
+      settle: (_i, input, o) => {
+        adapter.record(o);
+        switch (o.kind) {
+          case "aborted":
+            return "resend";
+          case "broken":
+            got.set(input.hex, { ok: false, status: "error", reason: o.reason, stderr: o.stderr, durationMs: o.durationMs });
+            return "restart";
+          case "refused":
+            got.set(input.hex, { ok: false, status: "error", reason: `the adapter answered with an error (R-PROTO-8): ${o.message}`, stderr: o.stderr, durationMs: o.durationMs });
+            return "done";
+          default:
+            got.set(input.hex, { ok: true, answer: answerOf(o), durationMs: o.durationMs });
+            return "done";
+        }
+      },
+      halted: () => false,
+    },
+    // One session: each input is small, and the fleet decodes for every consumer at once.
+    { jobs: 1 },
+  );
   return got;
 }
 
-type Partial = Omit<ScenarioResult, "expectedFailure">;
+/** A decode result before it is checked against the expected-failures list. */
+export type DecodeResult = Omit<ScenarioResult, "expectedFailure">;
 
 const base = { stderrTail: null, restarted: false, diagnosis: null, durationMs: 0 } as const;
 
@@ -187,7 +181,7 @@ export async function decodeResults(
   vectors: readonly DecodeVector[],
   producers: ReadonlyMap<string, Produced>,
   requireDecode: boolean,
-): Promise<Partial[]> {
+): Promise<DecodeResult[]> {
   if (!consumer.features.has("decode")) {
     const reason = `needs feature decode, which the adapter does not list in its hello${requireDecode ? "; --require-features asks for decode" : ""}`;
     const status = requireDecode ? ("failed" as const) : ("skipped" as const);
@@ -203,7 +197,7 @@ export async function decodeResults(
   const got = await decodeAll(consumer, [...inputs].map(([hex, label]) => ({ hex, label })));
   const notAnswered = (g: Got | undefined) => (g === undefined ? `not run: ${consumer.fatal?.message ?? "the adapter was given up"}` : null);
 
-  const results: Partial[] = [];
+  const results: DecodeResult[] = [];
   for (const v of vectors) {
     const g = got.get(v.golden.hex);
     const head = { name: v.name, file: v.file, source: v.golden.source };

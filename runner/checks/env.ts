@@ -6,6 +6,7 @@ import type { Vector } from "../corpus.js";
 import { compareSnapshots } from "../diagnosis/compare.js";
 import type { FleetAdapter } from "../adapter/fleet.js";
 import type { ScenarioResult } from "../model.js";
+import type { CheckKind } from "./check.js";
 
 /**
  * The environment: the C locale (a minimal CI image's), a time zone 12:45 ahead, a random hash seed for
@@ -66,3 +67,15 @@ export async function envChecks(adapter: FleetAdapter, vectors: readonly Vector[
   }
   return results;
 }
+
+export const ENVIRONMENT_CHECK: CheckKind = {
+  names: ["env/sample"],
+  create: (s) =>
+    s.env === "off"
+      ? null
+      : {
+          title: `environment${s.env === "all" ? ", every vector" : ""}`,
+          when: "after",
+          run: async (i) => ({ results: await envChecks(i.adapter, s.env === "all" ? i.passed : envSample(i.passed), i.isExpected), session: null }),
+        },
+};

@@ -5,7 +5,8 @@ import { runScenario, type NormalizedScenario } from "../../reference/index.js";
 import type { FleetAdapter } from "../adapter/fleet.js";
 import type { ScenarioResult } from "../model.js";
 import { scenarioJson } from "../adapter/protocol.js";
-import type { RunRequest, Session } from "../adapter/session.js";
+import type { ScenarioToRun, Session } from "../adapter/session.js";
+import type { CheckKind } from "./check.js";
 
 interface Probe {
   /** The check's name in the report: protocol/NAME. */
@@ -42,9 +43,9 @@ function result(name: string, partial: Omit<ScenarioResult, "name" | "file" | "s
  * result per probe, with the session the corpus is to go on with (null when the adapter cannot be started
  * again: then `adapter.fatal` says why).
  */
-export async function malformedChecks(adapter: FleetAdapter, first: Session, isExpected: (name: string) => boolean): Promise<{ results: ScenarioResult[]; session: Session | null }> {
+export async function malformedChecks(adapter: FleetAdapter, first: Session | null, isExpected: (name: string) => boolean): Promise<{ results: ScenarioResult[]; session: Session | null }> {
   const results: ScenarioResult[] = [];
-  const followUp: RunRequest = { name: "protocol/follow-up", scenario: FOLLOW_UP, scenarioText: scenarioJson(FOLLOW_UP), trace: false, expected: runScenario(FOLLOW_UP).snapshots };
+  const followUp: ScenarioToRun = { name: "protocol/follow-up", scenario: FOLLOW_UP, scenarioText: scenarioJson(FOLLOW_UP), trace: false, expected: runScenario(FOLLOW_UP).snapshots };
   let session: Session | null = first;
   for (const p of PROBES) {
     session ??= await adapter.open(`the check protocol/${p.name}`);
@@ -72,3 +73,8 @@ export async function malformedChecks(adapter: FleetAdapter, first: Session, isE
   }
   return { results, session };
 }
+
+export const MALFORMED_CHECK: CheckKind = {
+  names: PROBES.map((p) => `protocol/${p.name}`),
+  create: (s) => (s.malformed ? { title: "malformed input", when: "before", run: (i) => malformedChecks(i.adapter, i.session, i.isExpected) } : null),
+};

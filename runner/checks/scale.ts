@@ -12,6 +12,7 @@ import type { FleetAdapter } from "../adapter/fleet.js";
 import type { ScenarioResult } from "../model.js";
 import { scenarioJson } from "../adapter/protocol.js";
 import type { Session } from "../adapter/session.js";
+import type { CheckKind } from "./check.js";
 
 export const SCALE_SIZES = { quick: [10_000, 100_000], full: [10_000, 100_000, 1_000_000] } as const;
 
@@ -158,3 +159,23 @@ export async function scaleChecks(adapter: FleetAdapter, cases: readonly ScaleCa
   }
   return results;
 }
+
+export const SCALE_CHECK: CheckKind = {
+  names: [...SCALE_SIZES.full.map((n) => `scale/${n}`), ...SCALE_SIZES.full.slice(1).map((n, i) => `scale/growth-${SCALE_SIZES.full[i]}-${n}`)],
+  create: (s) => {
+    if (s.scale === "off") return null;
+    const sizes = SCALE_SIZES[s.scale];
+    // Each variant computed (or read from its cache) once per run, when the first adapter that needs it asks.
+    const variants = new Map<boolean, Promise<ScaleCase[]>>();
+    const casesFor = (compact: boolean) => {
+      let cases = variants.get(compact);
+      if (cases === undefined) variants.set(compact, (cases = scaleCases(s.root, sizes, compact)));
+      return cases;
+    };
+    return {
+      title: `scale to ${s.scale === "full" ? "10^6" : "10^5"} steps`,
+      when: "after",
+      run: async (i) => ({ results: await scaleChecks(i.adapter, await casesFor(i.adapter.features.has("compact")), s.timeoutMs, i.isExpected), session: null }),
+    };
+  },
+};

@@ -1,0 +1,16 @@
+// Every check beyond the corpus that runs per adapter, in the order they run. The decode phase
+// (runner/checks/decode.ts) is not among them: it needs every adapter's snapshots, so it runs after the fleet.
+import type { Check, CheckKind, CheckSettings } from "./check.js";
+import { ENVIRONMENT_CHECK } from "./env.js";
+import { MALFORMED_CHECK } from "./malformed.js";
+import { SCALE_CHECK } from "./scale.js";
+
+export const CHECK_KINDS: readonly CheckKind[] = [MALFORMED_CHECK, ENVIRONMENT_CHECK, SCALE_CHECK];
+
+/** The result names of every check, which an expected-failures list may name beside the corpus's. */
+export const CHECK_NAMES: readonly string[] = CHECK_KINDS.flatMap((k) => k.names);
+
+/** The checks the settings turn on. */
+export function checksFor(settings: CheckSettings): Check[] {
+  return CHECK_KINDS.map((k) => k.create(settings)).filter((c): c is Check => c !== null);
+}

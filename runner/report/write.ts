@@ -1,0 +1,68 @@
+// Hands a finished run to its reporters: the one --reporter asks for (to --out or stdout), the human summary
+// beside a report written to a file, and on GitHub Actions the step summary and the annotations. A report
+// that cannot be written is said once, with where and why, and the run's exit code says so.
+import path from "node:path";
+import { describeWriteError, writeOutput } from "../../common/output.js";
+import type { RunReport } from "./run_report.js";
+import { annotations, writeStepSummary } from "./reporters/github.js";
+import { writeHtmlReport } from "./reporters/html.js";
+import { renderHuman } from "./reporters/human.js";
+import { renderJson } from "./reporters/json.js";
+import { renderJunit } from "./reporters/junit.js";
+import { renderMarkdown } from "./reporters/markdown.js";
+import { COLOUR, PLAIN, useColour } from "./reporters/style.js";
+
+import type { ReporterName } from "../options.js";
+
+interface Stream {
+  isTTY?: boolean;
+  columns?: number;
+  write(s: string): unknown;
+}
+
+export interface ReportSinks {
+  readonly stdout: Stream;
+  readonly env: NodeJS.ProcessEnv;
+  note(line: string): void;
+}
+
+/** Writes every report of `run`; false when one of them could not be written (already said through `note`). */
+export async function writeReports(run: RunReport, reporter: ReporterName, out: string | null, root: string, sinks: ReportSinks): Promise<boolean> {
+  const { stdout, env, note } = sinks;
+  let ok = true;
+  const human = () => renderHuman(run, useColour(stdout, env) ? COLOUR : PLAIN);
+  if (reporter === "human") stdout.write(human());
+  else if (reporter === "html") {
+    stdout.write(human());
+    try {
+      await writeHtmlReport(run, out!, undefined, renderJson(run));
+      note(`wrote html report ${path.join(out!, "index.html")}`);
+    } catch (err) {
+      note(`cannot write the html report to ${out}: ${describeWriteError(err)}`);
+      ok = false;
+    }
+  } else {
+    const text = reporter === "json" ? renderJson(run) : reporter === "markdown" ? renderMarkdown(run) : renderJunit(run);
+    if (out === null) stdout.write(text);
+    else {
+      stdout.write(human());
+      try {
+        await writeOutput(out, text);
+        note(`wrote ${reporter} report ${out}`);
+      } catch (err) {
+        // The environment failed, not the run: say where and why, and keep the report by printing it.
+        note(`cannot write the ${reporter} report to ${out}: ${describeWriteError(err)}; it follows on stdout`);
+        stdout.write(text);
+        ok = false;
+      }
+    }
+  }
+  // GitHub Actions: the summary for the run's page, and annotations on the scenario files (not when stdout
+  // carries a json or markdown report, which a workflow command line would corrupt).
+  await writeStepSummary(run, env).catch((err: unknown) => {
+    note(`cannot append to $GITHUB_STEP_SUMMARY (${env.GITHUB_STEP_SUMMARY}): ${describeWriteError(err)}`);
+    ok = false;
+  });
+  if (env.GITHUB_ACTIONS === "true" && (out !== null || reporter === "human")) for (const line of await annotations(run, root)) stdout.write(`${line}\n`);
+  return ok;
+}
