@@ -1,5 +1,5 @@
-//! The cluster: nodes, the isolated set P, the cluster events and the replication round (SPEC.md
-//! sections 1, 2.2 and 3).
+//! The cluster: nodes, the isolated set P, the cluster events, the replication round, and
+//! compaction with saved snapshots and install (SPEC.md sections 1, 2.2, 3 and 3.3).
 //!
 //! The step vocabulary (`NodeId`, `Step`, `InvalidStep`) is defined here, at the bottom of the
 //! layers that use it, so that dependencies only point down the file map of adapters/README.md:
@@ -116,14 +116,15 @@ impl Cluster {
         })
     }
 
-    /// Applies one step, then the replication round every step but `snapshot` ends with.
-    /// Returns the snapshots a `snapshot` step emits, as (node, bytes), in listed order. A step
-    /// the cluster refuses changes nothing, as every check comes before the first change.
+    /// Applies one step, then the replication round every step but `snapshot` ends with
+    /// (R-SNAP-3: a snapshot changes nothing, so it returns before the round). Returns the
+    /// snapshots a `snapshot` step emits, as (node, bytes), in listed order. A step the cluster
+    /// refuses changes nothing, as every check comes before the first change.
     pub fn step(&mut self, step: Step) -> Result<Vec<(NodeId, Vec<u8>)>, InvalidStep> {
-        // Schema order.
+        // Schema order. The five client commands share one arm: the log holds them alike, and
+        // `apply_command` tells them apart once they are committed.
         match step {
-            // {"op":"put","key":"a","value":"31"} and the other client commands, which
-            // `apply_command` tells apart once they are committed.
+            // {"op":"put","key":"a","value":"31"}, and delete, append, incr and cas alike
             Step::Command(command) => self.propose(command),
             // {"op":"partition","nodes":[3]}
             Step::Partition { nodes } => self.partition(&nodes)?,
@@ -134,7 +135,6 @@ impl Cluster {
             // {"op":"heal"}
             Step::Heal => self.heal(),
             // {"op":"snapshot","nodes":[1,2,3]}
-            // R-SNAP-3: a snapshot changes nothing and is not followed by a round.
             Step::Snapshot { nodes } => return self.snapshot(&nodes),
             // {"op":"compact","node":2}
             Step::Compact { node } => self.compact(node)?,
@@ -220,6 +220,7 @@ impl Cluster {
         // R-RESTART-2: up, empty, indices 0, log kept, or restored from its saved snapshot
         // (R-SAVED-3); an isolated node stays like that until it leaves P.
         self.node_mut(id).come_up();
+        self.restore(id);
         if !self.isolated[id - 1] {
             self.rejoin(id);
         }
@@ -235,9 +236,10 @@ impl Cluster {
             .collect();
         self.isolated.fill(false);
         // R-SAVED-3: as in R-RESTART-2, restored when a node has a saved snapshot.
-        for node in &mut self.nodes {
-            if !node.up {
-                node.come_up();
+        for id in 1..=self.nodes.len() {
+            if !self.node(id).up {
+                self.node_mut(id).come_up();
+                self.restore(id);
             }
         }
         for id in rejoiners {
@@ -297,6 +299,30 @@ impl Cluster {
         node.saved_index = node.last_applied;
         node.saved = Some(bytes);
         Ok(())
+    }
+
+    /// R-SAVED-3: a node just come up (restart, heal) with a saved snapshot is restored from it,
+    /// its pairs and both indices at its last_included_index, instead of keeping the empty state
+    /// of R-RESTART-2. The store comes from the bytes, not from a replay of the log, as it would
+    /// for bytes another port wrote (see `Cluster::store`); they are decoded once, here.
+    fn restore(&mut self, id: NodeId) {
+        let node = self.node_mut(id);
+        let Some(saved) = &node.saved else {
+            return;
+        };
+        let decoded = decode_snapshot(saved)
+            .expect("a saved snapshot is bytes this port encoded, which always decode");
+        let index = usize::try_from(decoded.header.last_included_index)
+            .expect("an index this port wrote from a usize");
+        debug_assert_eq!(
+            index, node.saved_index,
+            "saved_index is the saved bytes' index"
+        );
+        let store: Store = decoded.pairs.into_iter().collect();
+        node.commit_index = index;
+        node.set_last_applied(index);
+        // Index 0 is the empty store, which `Cluster::store` gives without it.
+        node.restored = (index > 0).then_some(store);
     }
 
     /// R-REJOIN-2: a one-shot push of the leader's log, and of the store that applying its
@@ -539,27 +565,11 @@ impl Node {
         self.set_last_applied(0);
     }
 
-    /// R-RESTART-2, R-HEAL-1, R-SAVED-3: up, with an empty store and indices 0, or restored from
-    /// the saved snapshot: its pairs, and both indices at its last_included_index. The bytes are
-    /// decoded once, here.
+    /// R-RESTART-2, R-HEAL-1: up, with an empty store and indices 0, as in v1. A node with a
+    /// saved snapshot is then restored from it by `Cluster::restore` (R-SAVED-3).
     fn come_up(&mut self) {
         self.up = true;
         self.lose_volatile_state();
-        if let Some(saved) = &self.saved {
-            let decoded = decode_snapshot(saved)
-                .expect("a saved snapshot is bytes this port encoded, which always decode");
-            let index = usize::try_from(decoded.header.last_included_index)
-                .expect("an index this port wrote from a usize");
-            debug_assert_eq!(
-                index, self.saved_index,
-                "saved_index is the saved bytes' index"
-            );
-            let store: Store = decoded.pairs.into_iter().collect();
-            self.commit_index = index;
-            self.set_last_applied(index);
-            // Index 0 is the empty store, which `Cluster::store` gives without it.
-            self.restored = (index > 0).then_some(store);
-        }
     }
 
     /// Every change of `last_applied` goes through here, so that a restored store is never

@@ -138,6 +138,74 @@ pub fn handle_line(line: &str) -> Action {
     }
 }
 
+/// Reads one request line into `Request`. Serde's internally tagged enums buffer every field of
+/// a message before they pick the variant, which for a `run` line is a second, slower copy of a
+/// scenario that may have a million steps. So the `type` is peeked first (skipping the rest is
+/// cheap), and a `run` request is parsed straight into `RunRequest`; every other line goes
+/// through the enum, which also names the types it knows when the `type` is unknown.
+fn parse_request(line: &str) -> serde_json::Result<Request> {
+    #[derive(Deserialize)]
+    struct Envelope<'a> {
+        #[serde(rename = "type", borrow)]
+        kind: Option<Cow<'a, str>>,
+    }
+    match serde_json::from_str::<Envelope>(line) {
+        Ok(Envelope { kind: Some(kind) }) if kind == "run" => {
+            serde_json::from_str::<RunRequest>(line).map(Request::Run)
+        }
+        // A decode line carries a whole snapshot in hex, which may be megabytes too.
+        Ok(Envelope { kind: Some(kind) }) if kind == "decode" => {
+            serde_json::from_str::<DecodeRequest>(line).map(Request::Decode)
+        }
+        _ => serde_json::from_str::<Request>(line),
+    }
+}
+
+/// R-PROTO-8: the id of a line that failed to parse as a whole, when the line is a JSON object
+/// whose `id` is a string; otherwise none. The other properties are skipped, not built, as the
+/// line may be megabytes long.
+fn request_id(line: &str) -> Option<String> {
+    struct IdOfObject;
+
+    impl<'de> Visitor<'de> for IdOfObject {
+        type Value = Option<String>;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a JSON object")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut id = None;
+            while let Some(key) = map.next_key::<Cow<str>>()? {
+                if key == "id" {
+                    id = map
+                        .next_value::<serde_json::Value>()?
+                        .as_str()
+                        .map(str::to_owned);
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(id)
+        }
+    }
+
+    let mut deserializer = serde_json::Deserializer::from_str(line);
+    let id = deserializer.deserialize_map(IdOfObject).ok()?;
+    // Trailing text makes the line something else than one JSON value, so it has no id.
+    deserializer.end().ok()?;
+    id
+}
+
+/// The line, or its start when it is long (a line may be megabytes), for error messages.
+fn excerpt(line: &str) -> String {
+    const MAX_CHARS: usize = 60;
+    match line.char_indices().nth(MAX_CHARS) {
+        Some((end, _)) => format!("`{}...`", &line[..end]),
+        None => format!("`{line}`"),
+    }
+}
+
 /// R-PROTO-6: runs the scenario and answers with its result, or with the first invalid step as
 /// an error under the request's id (R-PROTO-8).
 fn handle_run(run: RunRequest) -> String {
@@ -283,74 +351,6 @@ pub fn rejected_reply(id: &str, rejection: &DecodeError) -> String {
 /// R-PROTO-8.
 pub fn error_reply(id: Option<&str>, message: &str) -> String {
     Reply::Error { id, message }.to_line()
-}
-
-/// Reads one request line into `Request`. Serde's internally tagged enums buffer every field of
-/// a message before they pick the variant, which for a `run` line is a second, slower copy of a
-/// scenario that may have a million steps. So the `type` is peeked first (skipping the rest is
-/// cheap), and a `run` request is parsed straight into `RunRequest`; every other line goes
-/// through the enum, which also names the types it knows when the `type` is unknown.
-fn parse_request(line: &str) -> serde_json::Result<Request> {
-    #[derive(Deserialize)]
-    struct Envelope<'a> {
-        #[serde(rename = "type", borrow)]
-        kind: Option<Cow<'a, str>>,
-    }
-    match serde_json::from_str::<Envelope>(line) {
-        Ok(Envelope { kind: Some(kind) }) if kind == "run" => {
-            serde_json::from_str::<RunRequest>(line).map(Request::Run)
-        }
-        // A decode line carries a whole snapshot in hex, which may be megabytes too.
-        Ok(Envelope { kind: Some(kind) }) if kind == "decode" => {
-            serde_json::from_str::<DecodeRequest>(line).map(Request::Decode)
-        }
-        _ => serde_json::from_str::<Request>(line),
-    }
-}
-
-/// R-PROTO-8: the id of a line that failed to parse as a whole, when the line is a JSON object
-/// whose `id` is a string; otherwise none. The other properties are skipped, not built, as the
-/// line may be megabytes long.
-fn request_id(line: &str) -> Option<String> {
-    struct IdOfObject;
-
-    impl<'de> Visitor<'de> for IdOfObject {
-        type Value = Option<String>;
-
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("a JSON object")
-        }
-
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-            let mut id = None;
-            while let Some(key) = map.next_key::<Cow<str>>()? {
-                if key == "id" {
-                    id = map
-                        .next_value::<serde_json::Value>()?
-                        .as_str()
-                        .map(str::to_owned);
-                } else {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-            Ok(id)
-        }
-    }
-
-    let mut deserializer = serde_json::Deserializer::from_str(line);
-    let id = deserializer.deserialize_map(IdOfObject).ok()?;
-    // Trailing text makes the line something else than one JSON value, so it has no id.
-    deserializer.end().ok()?;
-    id
-}
-
-/// The line, or its start when it is long (a line may be megabytes), for error messages.
-fn excerpt(line: &str) -> String {
-    const MAX_CHARS: usize = 60;
-    match line.char_indices().nth(MAX_CHARS) {
-        Some((end, _)) => format!("`{}...`", &line[..end]),
-        None => format!("`{line}`"),
-    }
 }
 
 #[cfg(test)]

@@ -87,14 +87,18 @@ impl Model {
         let before: Vec<bool> = (1..=self.nodes.len())
             .map(|id| self.reachable(id))
             .collect();
+        // Schema order, as every dispatch of a step (adapters/README.md).
         match step {
+            // {"op":"put","key":"a","value":"31"}, and delete, append, incr and cas alike
             Step::Command(command) => self.nodes[self.leader - 1].log.push(command.clone()),
+            // {"op":"partition","nodes":[3]}
             Step::Partition { nodes } => {
                 self.isolated = vec![false; self.nodes.len()];
                 for &id in nodes {
                     self.isolated[id - 1] = true;
                 }
             }
+            // {"op":"crash","node":2}
             Step::Crash { node } => {
                 let node = &mut self.nodes[node - 1];
                 node.up = false;
@@ -102,9 +106,11 @@ impl Model {
                 node.commit_index = 0;
                 node.last_applied = 0;
             }
+            // {"op":"restart","node":2}
             Step::Restart { node } => {
                 self.restores += Self::come_up(&mut self.nodes[node - 1]);
             }
+            // {"op":"heal"}
             Step::Heal => {
                 self.isolated = vec![false; self.nodes.len()];
                 for node in &mut self.nodes {
@@ -113,6 +119,11 @@ impl Model {
                     }
                 }
             }
+            // {"op":"snapshot","nodes":[1,2,3]}
+            Step::Snapshot { nodes } => {
+                return nodes.iter().map(|&id| (id, self.snapshot(id))).collect();
+            }
+            // {"op":"compact","node":2}
             Step::Compact { node: id } => {
                 let bytes = self.snapshot(*id);
                 let node = &mut self.nodes[id - 1];
@@ -120,9 +131,6 @@ impl Model {
                 node.log.drain(..discard);
                 node.offset = node.last_applied;
                 node.saved = Some(bytes);
-            }
-            Step::Snapshot { nodes } => {
-                return nodes.iter().map(|&id| (id, self.snapshot(id))).collect();
             }
         }
         for id in self.followers() {
