@@ -104,15 +104,56 @@ func (c *Cluster) SnapshotOf(id int) []byte {
 	if n.LastApplied > 0 {
 		h.LastIncludedTerm = 1
 	}
-	return EncodeSnapshot(h, n.Store)
+	return EncodeSnapshot(h, n.Store.Pairs())
 }
 
-// Step applies one step of a scenario and returns the snapshots it emits
-// (only a snapshot step emits any). Every step but snapshot ends with one
-// replication round (section 2). An error is an *InvalidStep whose path is
-// relative to the step ("node", "nodes[1]"); the cluster is then unspecified
-// and must not be used further.
-func (c *Cluster) Step(st *Step) ([]Emitted, *InvalidStep) {
+// Step is one step. Command is set for client commands; Nodes (or AllNodes)
+// for partition and snapshot; Node for crash, restart and compact.
+//
+// adapters/README.md lists Step and InvalidStep in scenario, but Cluster.Step
+// takes the one and returns the other, and cluster.go uses nothing above it
+// in the file map (layers_test.go), so both are declared here: the README's
+// "step type below cluster". scenario.go needs no re-export to use them, as
+// every file of a Go package sees every other's names.
+type Step struct {
+	Op      Op
+	Command *Command
+	Nodes   []int
+	// AllNodes is snapshot "all", 1..N (R-SNAP-1). A normalized scenario
+	// spells the list out (R-NORM-3), but reading it costs nothing.
+	AllNodes bool
+	Node     int
+}
+
+// InvalidStep is the one shape of every problem with a scenario, whether it
+// is found while reading the wire form or while running a step: the JSON path
+// of the offending field as SPEC.md writes it, relative to the scenario, and
+// the rule it breaks. Its Error() is the message of the error reply
+// (R-PROTO-8), e.g.
+// "steps[7].node: crash of node 1, the leader, is not allowed (R-CRASH-1)".
+type InvalidStep struct {
+	Path    string // "steps[7].node", "cluster.leader", "(root)"
+	Problem string
+	Rule    string
+}
+
+func (e *InvalidStep) Error() string {
+	return e.Path + ": " + e.Problem + " (" + e.Rule + ")"
+}
+
+// invalid builds an InvalidStep. The cluster's paths are relative to the
+// step, because only RunScenario knows the step's index.
+func invalid(path, rule, format string, args ...any) *InvalidStep {
+	return &InvalidStep{Path: path, Problem: fmt.Sprintf(format, args...), Rule: rule}
+}
+
+// Step applies one step of a scenario and returns the nodes whose snapshots
+// it emits, in the order emitted (only a snapshot step emits any); the caller
+// encodes them, as the step changes nothing (R-SNAP-3). Every step but
+// snapshot ends with one replication round (section 2). An error is an
+// *InvalidStep whose path is relative to the step ("node", "nodes[1]"); the
+// cluster is then unspecified and must not be used further.
+func (c *Cluster) Step(st *Step) ([]int, *InvalidStep) {
 	// Reachability before the step, for the rejoins after it (R-PART-1,
 	// R-RESTART-2, R-HEAL-1).
 	for id := 1; id <= c.Size(); id++ {
@@ -156,12 +197,6 @@ func (c *Cluster) Step(st *Step) ([]Emitted, *InvalidStep) {
 	}
 	c.replicationRound()
 	return nil, nil
-}
-
-// Emitted is one snapshot emitted by a snapshot step.
-type Emitted struct {
-	Node  int
-	Bytes []byte
 }
 
 // propose appends a client command to the leader's log (R-LOG-3). Nothing is
@@ -241,31 +276,10 @@ func (c *Cluster) heal() {
 	}
 }
 
-// restore brings a node up from its persistent state (R-RESTART-2,
-// R-HEAL-1): from its saved snapshot when it has one (R-SAVED-3), decoded
-// once, else empty with indices 0 as in v1. A node that is not in P rejoins
-// in this same step and takes the leader's store and indices (R-SAVED-3: the
-// restored state shows only inside P), so its snapshot is decoded only when
-// it stays isolated; heal empties P first, so heal never decodes.
-func (c *Cluster) restore(n *Node) {
-	c.forgetVolatile(n)
-	if n.Saved == nil || !c.isolated[n.ID] {
-		return
-	}
-	h, pairs, err := DecodeSnapshot(n.Saved)
-	if err != nil || h.LastIncludedIndex != uint64(n.SavedIndex) {
-		panic(fmt.Sprintf("rsm: node %d cannot restore its saved snapshot: %v", n.ID, err))
-	}
-	for _, p := range pairs {
-		n.Store.Put(p.Key, p.Value)
-	}
-	n.CommitIndex = n.SavedIndex
-	n.LastApplied = n.SavedIndex
-}
-
-// snapshot emits each listed node's snapshot in the order given (R-SNAP-3);
-// all is "all", 1..N ascending (R-SNAP-1).
-func (c *Cluster) snapshot(nodes []int, all bool) ([]Emitted, *InvalidStep) {
+// snapshot checks the nodes a snapshot step lists and returns them in the
+// order given, whose snapshots the step emits (R-SNAP-3); all is "all", 1..N
+// ascending (R-SNAP-1).
+func (c *Cluster) snapshot(nodes []int, all bool) ([]int, *InvalidStep) {
 	if all {
 		nodes = make([]int, c.Size())
 		for i := range nodes {
@@ -276,7 +290,6 @@ func (c *Cluster) snapshot(nodes []int, all bool) ([]Emitted, *InvalidStep) {
 		return nil, invalid("nodes", "R-SNAP-1", "a snapshot lists at least one node")
 	}
 	seen := make(map[int]bool, len(nodes))
-	out := make([]Emitted, 0, len(nodes))
 	for i, id := range nodes {
 		field := "nodes[" + strconv.Itoa(i) + "]"
 		if err := c.checkNode(field, id); err != nil {
@@ -289,9 +302,8 @@ func (c *Cluster) snapshot(nodes []int, all bool) ([]Emitted, *InvalidStep) {
 		if !c.Node(id).Up {
 			return nil, invalid(field, "R-SNAP-2", "snapshot of node %d, which is down", id)
 		}
-		out = append(out, Emitted{Node: id, Bytes: c.SnapshotOf(id)})
 	}
-	return out, nil
+	return nodes, nil
 }
 
 // compact saves node id's snapshot and discards its log up to last_applied
@@ -319,6 +331,28 @@ func (c *Cluster) checkNode(field string, id int) *InvalidStep {
 		return invalid(field, "R-NODE-1", "node %d is not in 1..%d", id, c.Size())
 	}
 	return nil
+}
+
+// restore brings a node up from its persistent state (R-RESTART-2,
+// R-HEAL-1): from its saved snapshot when it has one (R-SAVED-3), decoded
+// once, else empty with indices 0 as in v1. A node that is not in P rejoins
+// in this same step and takes the leader's store and indices (R-SAVED-3: the
+// restored state shows only inside P), so its snapshot is decoded only when
+// it stays isolated; heal empties P first, so heal never decodes.
+func (c *Cluster) restore(n *Node) {
+	c.forgetVolatile(n)
+	if n.Saved == nil || !c.isolated[n.ID] {
+		return
+	}
+	h, pairs, err := DecodeSnapshot(n.Saved)
+	if err != nil || h.LastIncludedIndex != uint64(n.SavedIndex) {
+		panic(fmt.Sprintf("rsm: node %d cannot restore its saved snapshot: %v", n.ID, err))
+	}
+	for _, p := range pairs {
+		n.Store.Put(p.Key, p.Value)
+	}
+	n.CommitIndex = n.SavedIndex
+	n.LastApplied = n.SavedIndex
 }
 
 // forgetVolatile empties what a crash loses and a restart starts from.

@@ -73,7 +73,7 @@ func TestMajority(t *testing.T) {
 func TestSpecExample(t *testing.T) {
 	out := run(t, `{"cluster":{"nodes":3,"leader":1},"steps":[{"op":"put","key":"a","value":"31"},{"op":"partition","nodes":[3]},{"op":"put","key":"b","value":"00ff"},{"op":"snapshot","nodes":[3]},{"op":"heal"},{"op":"snapshot","nodes":[1,2,3]}]}`)
 	both := "524b5631000000000000000100000000000000020000000000000001000000020000000161000000013100000001620000000200ff63c4d85c"
-	want := []SnapshotRecord{{3, 3, ""}, {5, 1, both}, {5, 2, both}, {5, 3, both}}
+	want := []SnapshotEntry{{3, 3, ""}, {5, 1, both}, {5, 2, both}, {5, 3, both}}
 	if len(out.Snapshots) != len(want) {
 		t.Fatalf("%d snapshots", len(out.Snapshots))
 	}

@@ -51,15 +51,6 @@ func (r *jsonReader) fail(msg string) error {
 	return &jsonSyntaxError{r.i, msg}
 }
 
-// invalid records the first value error, an InvalidStep, and skips the
-// value it is about.
-func (r *jsonReader) invalid(path, rule, problem string) error {
-	if r.valueErr == nil {
-		r.valueErr = &InvalidStep{Path: path, Problem: problem, Rule: rule}
-	}
-	return r.skip()
-}
-
 // next skips whitespace and returns the next byte, or 0 at the end.
 func (r *jsonReader) next() byte {
 	for r.i < len(r.b) {
@@ -249,14 +240,6 @@ func (r *jsonReader) stringValue() (s []byte, bad string, err error) {
 	}
 	s, err = r.str()
 	return s, "", err
-}
-
-// note records the first value error, an InvalidStep; path is built only
-// when it is kept.
-func (r *jsonReader) note(bad, rule string, path func() string) {
-	if bad != "" && r.valueErr == nil {
-		r.valueErr = &InvalidStep{Path: path(), Problem: bad, Rule: rule}
-	}
 }
 
 // literal reads true, false or null.

@@ -45,8 +45,17 @@ func restored(saved []byte) (*Store, int) {
 	return storeOf(pairs), int(h.LastIncludedIndex)
 }
 
+// storeOf builds a store from decoded pairs.
+func storeOf(pairs []Pair) *Store {
+	s := NewStore()
+	for _, p := range pairs {
+		s.Put(p.Key, p.Value)
+	}
+	return s
+}
+
 func (n *oracleNode) snapshot() []byte {
-	return EncodeSnapshot(SnapshotHeader{CurrentTerm: 1, LastIncludedIndex: uint64(n.applied), LastIncludedTerm: min(uint64(n.applied), 1)}, n.store)
+	return EncodeSnapshot(SnapshotHeader{CurrentTerm: 1, LastIncludedIndex: uint64(n.applied), LastIncludedTerm: min(uint64(n.applied), 1)}, n.store.Pairs())
 }
 
 // comeUp is restart and heal's restart: restored from saved, or empty.

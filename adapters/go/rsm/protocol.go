@@ -215,7 +215,7 @@ func handleDecode(req *request) any {
 		if !errors.As(err, &de) {
 			panic(err)
 		}
-		return RejectedReply{Type: "rejected", ID: *req.ID, Rule: de.Rule, Message: de.Error()}
+		return rejectedReply(*req.ID, de)
 	}
 	return decodedReply(*req.ID, h, pairs)
 }
@@ -247,10 +247,10 @@ func helloReply() HelloReply {
 // ResultReply answers run (R-PROTO-6). Trace is a pointer so that the key is
 // absent, not null, when no trace was asked for (R-PROTO-7).
 type ResultReply struct {
-	Type      string           `json:"type"`
-	ID        string           `json:"id"`
-	Snapshots []SnapshotRecord `json:"snapshots"`
-	Trace     *[]TraceEntry    `json:"trace,omitempty"`
+	Type      string          `json:"type"`
+	ID        string          `json:"id"`
+	Snapshots []SnapshotEntry `json:"snapshots"`
+	Trace     *[]TraceEntry   `json:"trace,omitempty"`
 }
 
 func resultReply(id string, result *RunResult) ResultReply {
@@ -308,6 +308,10 @@ type RejectedReply struct {
 	ID      string `json:"id"`
 	Rule    string `json:"rule"`
 	Message string `json:"message"`
+}
+
+func rejectedReply(id string, de *DecodeError) RejectedReply {
+	return RejectedReply{Type: "rejected", ID: id, Rule: de.Rule, Message: de.Error()}
 }
 
 // ErrorReply answers a request that cannot be run or a line that is not

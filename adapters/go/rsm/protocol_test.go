@@ -140,7 +140,7 @@ func TestLongLine(t *testing.T) {
 	}
 	var res struct {
 		Type      string
-		Snapshots []SnapshotRecord
+		Snapshots []SnapshotEntry
 	}
 	if err := json.Unmarshal([]byte(got[0]), &res); err != nil || res.Type != "result" || len(res.Snapshots) != 2 {
 		t.Fatalf("reply %.200s: %v", got[0], err)

@@ -5,12 +5,13 @@ import "strconv"
 // RunResult is what running a scenario produces: the snapshots of R-PROTO-6
 // and, when asked for, the trace of R-PROTO-7 (nil when not asked for).
 type RunResult struct {
-	Snapshots []SnapshotRecord
+	Snapshots []SnapshotEntry
 	Trace     []TraceEntry
 }
 
-// SnapshotRecord is one emitted snapshot, hex in lowercase (R-PROTO-6).
-type SnapshotRecord struct {
+// SnapshotEntry is one emitted snapshot, hex in lowercase (R-PROTO-6); the
+// name is the title of its schema in schema/protocol.schema.json.
+type SnapshotEntry struct {
 	Step int    `json:"step"`
 	Node int    `json:"node"`
 	Hex  string `json:"hex"`
@@ -31,7 +32,7 @@ func RunScenario(sc *Scenario, trace bool) (*RunResult, error) {
 	c := NewCluster(sc.Nodes, sc.Leader)
 	c.reserveLog(len(sc.Steps))
 	// Never nil, so that the reply says "snapshots":[] rather than null.
-	out := &RunResult{Snapshots: []SnapshotRecord{}}
+	out := &RunResult{Snapshots: []SnapshotEntry{}}
 	if trace {
 		out.Trace = make([]TraceEntry, 0, len(sc.Steps))
 	}
@@ -43,9 +44,11 @@ func RunScenario(sc *Scenario, trace bool) (*RunResult, error) {
 			err.Path = "steps[" + strconv.Itoa(i) + "]." + err.Path
 			return nil, err
 		}
-		// R-PROTO-6: in step order, then in listed-node order.
-		for _, e := range emitted {
-			out.Snapshots = append(out.Snapshots, SnapshotRecord{Step: i, Node: e.Node, Hex: encodeHex(e.Bytes)})
+		// R-PROTO-6: in step order, then in listed-node order. A snapshot
+		// step changes nothing, so each node's snapshot is the same now as
+		// during the step.
+		for _, id := range emitted {
+			out.Snapshots = append(out.Snapshots, SnapshotEntry{Step: i, Node: id, Hex: encodeHex(c.SnapshotOf(id))})
 		}
 		if trace {
 			out.Trace = append(out.Trace, traceEntry(c, i))

@@ -14,38 +14,25 @@ type Scenario struct {
 	Steps  []Step
 }
 
-// Step is one step. Command is set for client commands; Nodes (or AllNodes)
-// for partition and snapshot; Node for crash, restart and compact.
-type Step struct {
-	Op      Op
-	Command *Command
-	Nodes   []int
-	// AllNodes is snapshot "all", 1..N (R-SNAP-1). A normalized scenario
-	// spells the list out (R-NORM-3), but reading it costs nothing.
-	AllNodes bool
-	Node     int
+// Step and InvalidStep, which adapters/README.md lists next, are declared in
+// cluster.go, which takes a Step and returns an InvalidStep (see there).
+
+// invalid records the first value error, an InvalidStep, and skips the value
+// it is about. It and note are here rather than in jsonread.go so that the
+// JSON reader uses no other file (layers_test.go).
+func (r *jsonReader) invalid(path, rule, problem string) error {
+	if r.valueErr == nil {
+		r.valueErr = &InvalidStep{Path: path, Problem: problem, Rule: rule}
+	}
+	return r.skip()
 }
 
-// InvalidStep is the one shape of every problem with a scenario, whether it
-// is found while reading the wire form or while running a step: the JSON path
-// of the offending field as SPEC.md writes it, relative to the scenario, and
-// the rule it breaks. Its Error() is the message of the error reply
-// (R-PROTO-8), e.g.
-// "steps[7].node: crash of node 1, the leader, is not allowed (R-CRASH-1)".
-type InvalidStep struct {
-	Path    string // "steps[7].node", "cluster.leader", "(root)"
-	Problem string
-	Rule    string
-}
-
-func (e *InvalidStep) Error() string {
-	return e.Path + ": " + e.Problem + " (" + e.Rule + ")"
-}
-
-// invalid builds an InvalidStep; cluster.go uses it too, with a path relative
-// to the step, which RunScenario completes.
-func invalid(path, rule, format string, args ...any) *InvalidStep {
-	return &InvalidStep{Path: path, Problem: fmt.Sprintf(format, args...), Rule: rule}
+// note records the first value error, an InvalidStep; path is built only
+// when it is kept.
+func (r *jsonReader) note(bad, rule string, path func() string) {
+	if bad != "" && r.valueErr == nil {
+		r.valueErr = &InvalidStep{Path: path(), Problem: bad, Rule: rule}
+	}
 }
 
 // ParseScenario reads the JSON text of a normalized scenario (section 6),

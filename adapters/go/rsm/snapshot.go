@@ -24,11 +24,20 @@ type SnapshotHeader struct {
 	LastIncludedTerm  uint64
 }
 
-// EncodeSnapshot returns the snapshot bytes of section 4 for a header and a
-// store. The size is computed first so the bytes are written in one pass into
-// one allocation.
-func EncodeSnapshot(h SnapshotHeader, s *Store) []byte {
-	pairs := s.Pairs()
+// Pair is one key and its value, as a snapshot holds them (R-WIRE-6). It is
+// declared here, and the encoder takes pairs rather than a Store, because
+// snapshot.go sits below store.go in the file map of adapters/README.md and
+// uses nothing above it (layers_test.go).
+type Pair struct {
+	Key   string
+	Value []byte
+}
+
+// EncodeSnapshot returns the snapshot bytes of section 4 for a header and
+// pairs, which must be in store order (R-STORE-1), as Store.Pairs gives them.
+// The size is computed first so the bytes are written in one pass into one
+// allocation.
+func EncodeSnapshot(h SnapshotHeader, pairs []Pair) []byte {
 	size := headerSize + crcSize
 	for _, p := range pairs {
 		size += 4 + len(p.Key) + 4 + len(p.Value)

@@ -59,15 +59,15 @@ type Command struct {
 func ApplyCommand(s *Store, c *Command) {
 	switch c.Op {
 	case OpPut: // {"op":"put","key":"a","value":"31"}
-		applyPut(s, c)
+		c.put(s)
 	case OpDelete: // {"op":"delete","key":"a"}
-		applyDelete(s, c)
+		c.delete(s)
 	case OpAppend: // {"op":"append","key":"a","value":"00ff"}
-		applyAppend(s, c)
+		c.append(s)
 	case OpIncr: // {"op":"incr","key":"n","delta":"1"}
-		applyIncr(s, c)
+		c.incr(s)
 	case OpCas: // {"op":"cas","key":"a","expected":null,"value":"31"}
-		applyCas(s, c)
+		c.cas(s)
 	default:
 		// Commands are checked when the scenario is read, so reaching this
 		// is a bug in this port, not bad input.
@@ -75,24 +75,26 @@ func ApplyCommand(s *Store, c *Command) {
 	}
 }
 
-// applyPut is R-PUT-1.
-func applyPut(s *Store, c *Command) {
+// put is R-PUT-1. The rules are methods of Command so that they keep the
+// names of adapters/README.md: package-level functions named delete and
+// append would hide Go's builtins from the whole package.
+func (c *Command) put(s *Store) {
 	s.Put(c.Key, c.Value)
 }
 
-// applyDelete is R-DELETE-1: deleting a missing key is a no-op.
-func applyDelete(s *Store, c *Command) {
+// delete is R-DELETE-1: deleting a missing key is a no-op.
+func (c *Command) delete(s *Store) {
 	s.Delete(c.Key)
 }
 
-// applyAppend is R-APPEND-1: a missing key starts empty, so an empty append
+// append is R-APPEND-1: a missing key starts empty, so an empty append
 // creates it.
-func applyAppend(s *Store, c *Command) {
+func (c *Command) append(s *Store) {
 	s.Append(c.Key, c.Value)
 }
 
-// applyIncr is R-INCR-1..3.
-func applyIncr(s *Store, c *Command) {
+// incr is R-INCR-1..3.
+func (c *Command) incr(s *Store) {
 	cur, ok := s.Get(c.Key)
 	var current uint64
 	if ok {
@@ -109,8 +111,8 @@ func applyIncr(s *Store, c *Command) {
 	s.Put(c.Key, next)
 }
 
-// applyCas is R-CAS-1..3.
-func applyCas(s *Store, c *Command) {
+// cas is R-CAS-1..3.
+func (c *Command) cas(s *Store) {
 	cur, ok := s.Get(c.Key)
 	var match bool
 	if c.ExpectedNull {

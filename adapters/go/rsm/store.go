@@ -44,14 +44,9 @@ func (s *Store) Delete(key string) {
 	delete(s.m, key)
 }
 
-// Pair is one key and its value.
-type Pair struct {
-	Key   string
-	Value []byte
-}
-
 // Pairs returns the pairs in snapshot order. The values are the
-// store's own; callers must not modify them.
+// store's own; callers must not modify them. Pair is snapshot.go's (see
+// there).
 func (s *Store) Pairs() []Pair {
 	keys := make([]string, 0, len(s.m))
 	for k := range s.m {
