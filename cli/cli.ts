@@ -17,7 +17,7 @@ const RSM_SPEC: CommandSpec = {
   summary: "The conformance kit's one command line, run as `npm run cli -- COMMAND` or through an npm script of the same name (`npm run conformance -- --help`); both run `node cli/launch.mjs COMMAND`.",
   positionals: { none: "expected a command" },
   flags: {},
-  notes: ["rsm COMMAND --help prints a command's arguments and flags."],
+  notes: ["rsm COMMAND --help prints a command's arguments and flags; docs/cli.md lists them all (npm run docs:cli)."],
 };
 
 const TYPES_SPEC = defineCommand({
@@ -32,7 +32,7 @@ const TYPES_SPEC = defineCommand({
   notes: ["exit codes: 0 written (or fresh), 1 stale (--check), 2 usage error"],
 });
 
-// Each command's modules are imported only when it runs (or its spec is asked for: rsm --help):
+// Each command's modules are imported only when it runs (or its spec is asked for: rsm --help, docs/cli.md):
 // `types` alone pulls in prettier, and every command would otherwise pay for every other one's start-up.
 type Command = (args: string[], out: (line: string) => void) => Promise<number>;
 
@@ -61,13 +61,13 @@ function stdoutDrained(): Promise<void> {
   });
 }
 
-/** A command: its spec (for rsm --help), loaded with its module only when asked, and its run. */
+/** A command: its spec (for rsm --help and docs/cli.md), loaded with its module only when asked, and its run. */
 interface Entry {
   readonly spec: () => Promise<CommandSpec>;
   readonly run: Command;
 }
 
-/** Every command, in the order rsm --help lists them. */
+/** Every command, in the order rsm --help and docs/cli.md list them. */
 const COMMANDS: Record<string, Entry> = {
   conformance: {
     spec: async () => (await import("../runner/options.js")).CONFORMANCE_SPEC,
@@ -129,11 +129,20 @@ const COMMANDS: Record<string, Entry> = {
       return check && stale.length > 0 ? EXIT_FAILED : 0;
     },
   },
+  "cli-reference": {
+    spec: async () => (await import("./cli_reference.js")).CLI_REFERENCE_SPEC,
+    run: async (args, out) => (await import("./cli_reference.js")).cliReferenceCommand(args, ROOT, out, await referenceSpecs()),
+  },
 };
 
 /** Every command's spec, in COMMANDS's order. */
 export async function commandSpecs(): Promise<CommandSpec[]> {
   return Promise.all(Object.values(COMMANDS).map((c) => c.spec()));
+}
+
+/** What docs/cli.md documents: rsm with its commands, then the npm scripts that parse flags of their own (bench). */
+export async function referenceSpecs(): Promise<{ rsm: CommandSpec; commands: CommandSpec[]; scripts: CommandSpec[] }> {
+  return { rsm: RSM_SPEC, commands: await commandSpecs(), scripts: [(await import("../bench/options.js")).BENCH_SPEC] };
 }
 
 export async function main(argv: string[]): Promise<number> {
