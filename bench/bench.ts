@@ -12,7 +12,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { GOLDEN_DIR } from "../corpus/scenario_files.js";
 import { loadCorpus } from "../runner/corpus.js";
-import { parseFlags } from "../common/args.js";
+import { usage } from "../common/args.js";
 import { UsageError } from "../common/errors.js";
 import { openFleet } from "../runner/adapter/fleet.js";
 import { fatalLines } from "../runner/report/reporters/human.js";
@@ -20,30 +20,17 @@ import { PLAIN } from "../runner/report/reporters/style.js";
 import { writeFileAtomic } from "../common/fs_atomic.js";
 import { adapterOwnTime, adaptersAtOnce, median, oneProcessPerScenario, runnerReport, scaleThroughAdapter, scaleThroughReference, type Launch } from "./measure.js";
 import { writeTinyCorpus } from "./tiny_corpus.js";
+import { BENCH_SPEC, parseBenchOptions } from "./options.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
-const USAGE = `usage: npm run bench [-- --runs N] [-- --quick] [-- --only SECTIONS]
-
-Measures what the kit costs and how every implementation scales, and writes bench/results.md and
-bench/results.json (all sections) or prints the figures as JSON (--only).
-
-  --runs N        runs per figure, the median is kept (default 3; 1 with --quick)
-  --quick         scaling up to 10^5 steps instead of 10^6, fewer rounds
-  --only LETTERS  only these sections among a, b, c, d (e.g. --only c); nothing is written
-`;
-
 function options(): { quick: boolean; runs: number; only: string } {
-  const { values: v } = parseFlags("bench", process.argv.slice(2), { runs: { type: "string" }, quick: { type: "boolean" }, only: { type: "string" } }, "see npm run bench -- --help");
-  if (v.help) {
-    process.stdout.write(USAGE);
+  const o = parseBenchOptions(process.argv.slice(2));
+  if (o.help) {
+    process.stdout.write(`${usage(BENCH_SPEC)}\n`);
     process.exit(0);
   }
-  const runs = v.runs === undefined ? (v.quick ? 1 : 3) : Number(v.runs);
-  if (!/^\d+$/.test(v.runs ?? "1") || runs < 1) throw new UsageError(`--runs: expected a whole number of at least 1, got ${JSON.stringify(v.runs)}`);
-  const only = v.only ?? "abcd";
-  if (!/^[abcd]+$/.test(only)) throw new UsageError(`--only: expected section letters among a, b, c, d (as in --only c), got ${JSON.stringify(only)}`);
-  return { quick: v.quick === true, runs, only };
+  return o;
 }
 
 const { quick, runs: RUNS, only: ONLY } = (() => {

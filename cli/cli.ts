@@ -3,30 +3,37 @@
 // only a bug in the kit prints a stack trace, and only with RSM_DEBUG=1.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { defineCommand, parseFlags, usage, type CommandSpec } from "../common/args.js";
 import { EXIT_FAILED, EXIT_USAGE, InvalidInput, UsageError } from "../common/errors.js";
 
 /** The repository root as seen from this file; cli/launch.mjs passes its own, since the bundle lives elsewhere. */
 let ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
-const USAGE = `usage: rsm <command> [options]
+/** `rsm` itself: its help lists every command, each from its spec. */
+const RSM_SPEC: CommandSpec = {
+  name: "",
+  synopsis: "<command> [options]",
+  brief: "the kit's one CLI",
+  summary: "The conformance kit's one command line, run as `npm run cli -- COMMAND` or through an npm script of the same name (`npm run conformance -- --help`); both run `node cli/launch.mjs COMMAND`.",
+  positionals: { none: "expected a command" },
+  flags: {},
+  notes: ["rsm COMMAND --help prints a command's arguments and flags; docs/cli.md lists them all (npm run docs:cli)."],
+};
 
-commands:
-  conformance [options]   run the golden vectors against adapters (see README "Running the conformance suite")
-  build [NAME...]         build every stale registered adapter (or those named) and say which failed
-  vectors [--check]       regenerate golden vectors from the reference; --check fails if any is stale
-  fuzz [options]          differential fuzzing of adapters against the reference (rsm fuzz --help)
-  mutation [variant...]   run buggy variants of the reference over the goldens; fails if one survives
-  validate [paths...]     check authored scenarios (default: vectors/scenarios)
-  decode <hex | file>     print a snapshot's fields and pairs and whether its CRC is right (--full: no cut)
-  trace FILE-OR-NAME      every node's state after every step, the reference's (and a port's: --exec)
-  report merge|html|diff  merge the JSON reports of a CI matrix, render one as HTML, diff two (rsm report --help)
-  golden-text FILE        print a golden with every snapshot decoded (git's rsm-golden textconv)
-  setup-git               configure git to diff vectors/golden/** decoded (README "Reviewing golden changes")
-  types [--check]         regenerate reference/types/*.gen.ts from schema/
-`;
+const TYPES_SPEC = defineCommand({
+  name: "types",
+  synopsis: "[--check]",
+  brief: "regenerate reference/types/*.gen.ts from schema/",
+  summary: "Regenerates reference/types/*.gen.ts and runner/adapter/validators.gen.ts from schema/.",
+  positionals: { none: "expected only --check" },
+  flags: {
+    check: { type: "boolean", help: "write nothing; exit 1 when one is stale" },
+  },
+  notes: ["exit codes: 0 written (or fresh), 1 stale (--check), 2 usage error"],
+});
 
-// Each command's modules are imported only when it runs: `types` alone pulls in prettier, and every command
-// would otherwise pay for every other one's start-up.
+// Each command's modules are imported only when it runs (or its spec is asked for: rsm --help, docs/cli.md):
+// `types` alone pulls in prettier, and every command would otherwise pay for every other one's start-up.
 type Command = (args: string[], out: (line: string) => void) => Promise<number>;
 
 /** The fuzzer's rate: one line rewritten in place on a terminal, a new line every 10 s in a CI log. */
@@ -54,43 +61,99 @@ function stdoutDrained(): Promise<void> {
   });
 }
 
-const COMMANDS: Record<string, Command> = {
-  conformance: async (args) => (await import("../runner/conformance_cmd.js")).conformanceCommand(args, ROOT),
-  build: async (args, out) => (await import("../runner/build_cmd.js")).buildCommand(args, ROOT, out),
-  vectors: async (args, out) => (await import("../corpus/vectors_cmd.js")).vectorsCommand(args, ROOT, out),
-  fuzz: async (args, out) =>
-    (await import("../selftest/fuzz/fuzz_cmd.js")).fuzzCommand(args, ROOT, { out, progress: fuzzProgress() }),
-  mutation: async (args, out) => (await import("../selftest/mutation/mutation_cmd.js")).mutationCommand(args, ROOT, out),
-  validate: async (args, out) => (await import("../corpus/validate_cmd.js")).validateCommand(args, ROOT, out),
-  decode: async (args, out) => (await import("../corpus/decode_cmd.js")).decodeCommand(args, out, { drain: stdoutDrained }),
-  trace: async (args, out) => (await import("../runner/trace_cmd.js")).traceCommand(args, ROOT, out),
-  report: async (args) => (await import("../runner/report/report_cmd.js")).reportCommand(args),
-  "golden-text": async (args, out) => (await import("../corpus/golden_text_cmd.js")).goldenTextCommand(args, out),
-  "setup-git": async (args, out) => (await import("../corpus/setup_git_cmd.js")).setupGitCommand(args, ROOT, out),
-  types: async (args, out) => {
-    const { values } = (await import("../common/args.js")).parseFlags("types", args, { check: { type: "boolean" } }, "expected only --check");
-    if (values.help) {
-      out("usage: rsm types [--check]\n\nRegenerates reference/types/*.gen.ts and runner/adapter/validators.gen.ts from schema/; --check writes nothing\nand exits 1 when one is stale.");
-      return 0;
-    }
-    const check = values.check === true;
-    const { syncSchemaTypes } = await import("../corpus/schema_types.js");
-    const stale = await syncSchemaTypes(ROOT, check ? "check" : "write");
-    for (const f of stale) out(`${check ? "stale" : "wrote"} ${f}`);
-    if (stale.length === 0) out("types match the schemas");
-    return check && stale.length > 0 ? EXIT_FAILED : 0;
+/** A command: its spec (for rsm --help and docs/cli.md), loaded with its module only when asked, and its run. */
+interface Entry {
+  readonly spec: () => Promise<CommandSpec>;
+  readonly run: Command;
+}
+
+/** Every command, in the order rsm --help and docs/cli.md list them. */
+const COMMANDS: Record<string, Entry> = {
+  conformance: {
+    spec: async () => (await import("../runner/options.js")).CONFORMANCE_SPEC,
+    run: async (args) => (await import("../runner/conformance_cmd.js")).conformanceCommand(args, ROOT),
+  },
+  build: {
+    spec: async () => (await import("../runner/build_cmd.js")).BUILD_SPEC,
+    run: async (args, out) => (await import("../runner/build_cmd.js")).buildCommand(args, ROOT, out),
+  },
+  vectors: {
+    spec: async () => (await import("../corpus/vectors_cmd.js")).VECTORS_SPEC,
+    run: async (args, out) => (await import("../corpus/vectors_cmd.js")).vectorsCommand(args, ROOT, out),
+  },
+  fuzz: {
+    spec: async () => (await import("../selftest/fuzz/options.js")).FUZZ_SPEC,
+    run: async (args, out) => (await import("../selftest/fuzz/fuzz_cmd.js")).fuzzCommand(args, ROOT, { out, progress: fuzzProgress() }),
+  },
+  mutation: {
+    spec: async () => (await import("../selftest/mutation/mutation_cmd.js")).MUTATION_SPEC,
+    run: async (args, out) => (await import("../selftest/mutation/mutation_cmd.js")).mutationCommand(args, ROOT, out),
+  },
+  validate: {
+    spec: async () => (await import("../corpus/validate_cmd.js")).VALIDATE_SPEC,
+    run: async (args, out) => (await import("../corpus/validate_cmd.js")).validateCommand(args, ROOT, out),
+  },
+  decode: {
+    spec: async () => (await import("../corpus/decode_cmd.js")).DECODE_SPEC,
+    run: async (args, out) => (await import("../corpus/decode_cmd.js")).decodeCommand(args, out, { drain: stdoutDrained }),
+  },
+  trace: {
+    spec: async () => (await import("../runner/trace_cmd.js")).TRACE_SPEC,
+    run: async (args, out) => (await import("../runner/trace_cmd.js")).traceCommand(args, ROOT, out),
+  },
+  report: {
+    spec: async () => (await import("../runner/report/report_cmd.js")).REPORT_SPEC,
+    run: async (args) => (await import("../runner/report/report_cmd.js")).reportCommand(args),
+  },
+  "golden-text": {
+    spec: async () => (await import("../corpus/golden_text_cmd.js")).GOLDEN_TEXT_SPEC,
+    run: async (args, out) => (await import("../corpus/golden_text_cmd.js")).goldenTextCommand(args, out),
+  },
+  "setup-git": {
+    spec: async () => (await import("../corpus/setup_git_cmd.js")).SETUP_GIT_SPEC,
+    run: async (args, out) => (await import("../corpus/setup_git_cmd.js")).setupGitCommand(args, ROOT, out),
+  },
+  types: {
+    spec: async () => TYPES_SPEC,
+    run: async (args, out) => {
+      const { values } = parseFlags(TYPES_SPEC, args);
+      if (values.help) {
+        out(usage(TYPES_SPEC));
+        return 0;
+      }
+      const check = values.check === true;
+      const { syncSchemaTypes } = await import("../corpus/schema_types.js");
+      const stale = await syncSchemaTypes(ROOT, check ? "check" : "write");
+      for (const f of stale) out(`${check ? "stale" : "wrote"} ${f}`);
+      if (stale.length === 0) out("types match the schemas");
+      return check && stale.length > 0 ? EXIT_FAILED : 0;
+    },
+  },
+  "cli-reference": {
+    spec: async () => (await import("./cli_reference.js")).CLI_REFERENCE_SPEC,
+    run: async (args, out) => (await import("./cli_reference.js")).cliReferenceCommand(args, ROOT, out, await referenceSpecs()),
   },
 };
+
+/** Every command's spec, in COMMANDS's order. */
+export async function commandSpecs(): Promise<CommandSpec[]> {
+  return Promise.all(Object.values(COMMANDS).map((c) => c.spec()));
+}
+
+/** What docs/cli.md documents: rsm with its commands, then the npm scripts that parse flags of their own (bench). */
+export async function referenceSpecs(): Promise<{ rsm: CommandSpec; commands: CommandSpec[]; scripts: CommandSpec[] }> {
+  return { rsm: RSM_SPEC, commands: await commandSpecs(), scripts: [(await import("../bench/options.js")).BENCH_SPEC] };
+}
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
-    process.stdout.write(USAGE);
+    process.stdout.write(`${usage({ ...RSM_SPEC, subcommands: await commandSpecs() })}\n`);
     return name === undefined ? EXIT_USAGE : 0;
   }
   const command = COMMANDS[name];
   if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}; expected one of ${Object.keys(COMMANDS).join(", ")}`);
-  return command(args, (line) => process.stdout.write(`${line}\n`));
+  return command.run(args, (line) => process.stdout.write(`${line}\n`));
 }
 
 function report(err: unknown): number {

@@ -10,8 +10,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const BUILD = path.join(ROOT, ".build");
-/** What the bundle is made of: the kit's TypeScript (tests aside), the schemas it imports, the lockfile. */
-const SOURCES = ["cli", "common", "runner", "corpus", "selftest", "reference", "schema"];
+/** What the bundle is made of: the kit's TypeScript (tests aside; bench/ for the spec docs/cli.md shows), the schemas it imports, the lockfile. */
+const SOURCES = ["cli", "common", "runner", "corpus", "selftest", "reference", "schema", "bench"];
 
 function newestSource() {
   let newest = statSync(path.join(ROOT, "package-lock.json"), { throwIfNoEntry: false })?.mtimeMs ?? 0;

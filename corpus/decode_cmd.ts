@@ -4,7 +4,7 @@
 import { readFile, stat } from "node:fs/promises";
 import { SnapshotDecodeError, bytesToHex, decodeSnapshot, snapshotPairs, walkSnapshot, type SnapshotWalk } from "../reference/index.js";
 import { partialLines } from "../runner/diagnosis/diagnose.js";
-import { parseFlags } from "../common/args.js";
+import { defineCommand, parseFlags, usage } from "../common/args.js";
 import { EXIT_FAILED, EXIT_OK, InvalidInput, UsageError } from "../common/errors.js";
 import { crcLine, headerLines, pairLine } from "./snapshot_text.js";
 
@@ -68,21 +68,22 @@ async function readInput(arg: string, maxFileBytes: number): Promise<Uint8Array>
   return hexOrNull((i) => data[i]!, start, end) ?? data;
 }
 
-export const DECODE_USAGE = `usage: rsm decode [--full] HEX-OR-FILE
-
-Prints a snapshot's header fields and pairs (keys escaped, values in hex and printable form) and whether its
-CRC-32C is right. The argument is the snapshot as hex, or a file holding its raw bytes or its hex (at most
-${MAX_DECODE_FILE_BYTES / 1024 / 1024} MiB).
-
-  --full    show long keys and values uncut (they are cut at 48 bytes otherwise)
-
-exit codes: 0 a snapshot with a correct CRC, 1 a wrong CRC, 2 not a snapshot or a usage error
-`;
+export const DECODE_SPEC = defineCommand({
+  name: "decode",
+  synopsis: "[--full] HEX-OR-FILE",
+  brief: "print a snapshot's fields and pairs and whether its CRC is right (--full: no cut)",
+  summary: "Prints a snapshot's header fields and pairs (keys escaped, values in hex and printable form) and whether its CRC-32C is right.",
+  positionals: [{ name: "HEX-OR-FILE", help: `the snapshot as hex, or a file holding its raw bytes or its hex (at most ${MAX_DECODE_FILE_BYTES / 1024 / 1024} MiB)` }],
+  flags: {
+    full: { type: "boolean", help: "show long keys and values uncut (they are cut at 48 bytes otherwise)" },
+  },
+  notes: ["exit codes: 0 a snapshot with a correct CRC, 1 a wrong CRC, 2 not a snapshot or a usage error"],
+});
 
 export async function decodeCommand(args: string[], out: (line: string) => void, options: DecodeOptions = {}): Promise<number> {
-  const { values, positionals } = parseFlags("decode", args, { full: { type: "boolean" } }, true);
+  const { values, positionals } = parseFlags(DECODE_SPEC, args);
   if (values.help) {
-    out(DECODE_USAGE.trimEnd());
+    out(usage(DECODE_SPEC));
     return EXIT_OK;
   }
   if (positionals.length !== 1) throw new UsageError("decode: expected exactly one argument, a snapshot as hex or a file (and optionally --full)");

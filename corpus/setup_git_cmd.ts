@@ -4,7 +4,7 @@
 import { spawnSync } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { parseFlags } from "../common/args.js";
+import { defineCommand, parseFlags, usage } from "../common/args.js";
 import { EXIT_FAILED, EXIT_OK, InvalidInput } from "../common/errors.js";
 
 /** The driver's textconv. Relative: git runs it from the top of the work tree, so each clone and worktree uses its own CLI. */
@@ -12,22 +12,25 @@ export const TEXTCONV = "node cli/launch.mjs golden-text";
 export const DRIVER_KEY = "diff.rsm-golden.textconv";
 export const ATTRIBUTE = "vectors/golden/**/*.json diff=rsm-golden";
 
-export const SETUP_GIT_USAGE = `usage: rsm setup-git
-
-Sets, in this repository's git config:
+export const SETUP_GIT_SPEC = defineCommand({
+  name: "setup-git",
+  synopsis: "",
+  brief: 'configure git to diff vectors/golden/** decoded (README "Reviewing golden changes")',
+  summary: `Sets, in this repository's git config:
 
   git config ${DRIVER_KEY} "${TEXTCONV}"
 
 so that \`git diff\` and \`git log -p\` on vectors/golden/** (.gitattributes: ${ATTRIBUTE}) show each snapshot
-decoded. \`git diff --no-textconv\` shows the hex. Running it again changes nothing.
-
-exit codes: 0 configured, 1 git failed or .gitattributes lacks the line, 2 usage error
-`;
+decoded. \`git diff --no-textconv\` shows the hex. Running it again changes nothing.`,
+  positionals: { none: "it takes no arguments" },
+  flags: {},
+  notes: ["exit codes: 0 configured, 1 git failed or .gitattributes lacks the line, 2 usage error"],
+});
 
 export async function setupGitCommand(args: string[], root: string, out: (line: string) => void): Promise<number> {
-  const { values } = parseFlags("setup-git", args, {}, "it takes no arguments");
+  const { values } = parseFlags(SETUP_GIT_SPEC, args);
   if (values.help) {
-    out(SETUP_GIT_USAGE.trimEnd());
+    out(usage(SETUP_GIT_SPEC));
     return EXIT_OK;
   }
   const git = spawnSync("git", ["config", DRIVER_KEY, TEXTCONV], { cwd: root, encoding: "utf8" });

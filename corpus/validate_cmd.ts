@@ -3,7 +3,7 @@ import { stat } from "node:fs/promises";
 import path from "node:path";
 import { formatProblem, loadScenarioBytes } from "../reference/index.js";
 import { tagProblems, tagVocabulary } from "./tags.js";
-import { parseFlags } from "../common/args.js";
+import { defineCommand, parseFlags, usage } from "../common/args.js";
 import { EXIT_OK, InvalidInput, UsageError } from "../common/errors.js";
 import { DECODE_TOPIC, buildDecodeGolden } from "./decode_vectors.js";
 import { DECODE_DIR, SCENARIOS_DIR, listJson, readScenarioFile, type ReadOptions } from "./scenario_files.js";
@@ -15,20 +15,22 @@ async function expand(p: string): Promise<string[]> {
   return (await listJson(p)).map((rel) => path.join(p, rel));
 }
 
-export const VALIDATE_USAGE = `usage: rsm validate [PATH...]
-
-Checks authored scenarios (files, or every *.json below a directory; default vectors/scenarios and
-vectors/decode) against schema/scenario.schema.json and SPEC.md's rules, and prints every problem of every
-file, one line each: file, JSON path, what was expected, rule id. A file in a folder named decode is a
-decode vector, checked against schema/decode.schema.json (SPEC.md section 8).
-
-exit codes: 0 all valid, 2 an invalid scenario or a usage error
-`;
+export const VALIDATE_SPEC = defineCommand({
+  name: "validate",
+  synopsis: "[PATH...]",
+  brief: "check authored scenarios (default: vectors/scenarios and vectors/decode)",
+  summary: `Checks authored scenarios against schema/scenario.schema.json and SPEC.md's rules, and prints every problem
+of every file, one line each: file, JSON path, what was expected, rule id. A file in a folder named decode is a
+decode vector, checked against schema/decode.schema.json (SPEC.md section 8).`,
+  positionals: [{ name: "PATH...", help: "scenario files, or directories whose every *.json below is checked (default vectors/scenarios and vectors/decode)" }],
+  flags: {},
+  notes: ["exit codes: 0 all valid, 2 an invalid scenario or a usage error"],
+});
 
 export async function validateCommand(args: string[], root: string, out: (line: string) => void, options: ReadOptions = {}): Promise<number> {
-  const { values, positionals } = parseFlags("validate", args, {}, true);
+  const { values, positionals } = parseFlags(VALIDATE_SPEC, args);
   if (values.help) {
-    out(VALIDATE_USAGE.trimEnd());
+    out(usage(VALIDATE_SPEC));
     return EXIT_OK;
   }
   // A tree without decode vectors (a test's scratch corpus) has no vectors/decode: only a named path must exist.

@@ -4,7 +4,7 @@
 import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { EXIT_FAILED, EXIT_OK, InvalidInput } from "../common/errors.js";
-import { parseFlags } from "../common/args.js";
+import { defineCommand, parseFlags, usage } from "../common/args.js";
 import { removeStaleTemporaries, writeFileAtomic } from "../common/fs_atomic.js";
 import { buildGolden, formatGolden } from "./golden.js";
 import { tagProblems, tagVocabulary } from "./tags.js";
@@ -78,22 +78,25 @@ export async function planVectors(root: string, options: ReadOptions = {}): Prom
   return plan;
 }
 
-export const VECTORS_USAGE = `usage: rsm vectors [--check]
-
-Regenerates every golden vector (vectors/golden) from its authored scenario (vectors/scenarios) with the
+export const VECTORS_SPEC = defineCommand({
+  name: "vectors",
+  synopsis: "[--check]",
+  brief: "regenerate golden vectors from the reference; --check fails if any is stale",
+  summary: `Regenerates every golden vector (vectors/golden) from its authored scenario (vectors/scenarios) with the
 reference. Writes only files that change, atomically, and prints what changed; writes nothing while any
 scenario is invalid. For each changed golden it names the snapshots (step, node) that changed and shows each
-as a decoded diff, old against new (at most ${LINES_PER_GOLDEN} lines per golden); new and removed goldens are named.
-
-  --check   write nothing; exit 1 naming every stale, missing or orphaned golden (stale ones with their diff)
-
-exit codes: 0 done (or fresh), 1 stale goldens (--check), 2 usage or invalid input
-`;
+as a decoded diff, old against new (at most ${LINES_PER_GOLDEN} lines per golden); new and removed goldens are named.`,
+  positionals: { none: "expected only --check" },
+  flags: {
+    check: { type: "boolean", help: "write nothing; exit 1 naming every stale, missing or orphaned golden (stale ones with their diff)" },
+  },
+  notes: ["exit codes: 0 done (or fresh), 1 stale goldens (--check), 2 usage or invalid input"],
+});
 
 export async function vectorsCommand(args: string[], root: string, out: (line: string) => void, options: ReadOptions = {}): Promise<number> {
-  const { values } = parseFlags("vectors", args, { check: { type: "boolean" } }, "expected only --check");
+  const { values } = parseFlags(VECTORS_SPEC, args);
   if (values.help) {
-    out(VECTORS_USAGE.trimEnd());
+    out(usage(VECTORS_SPEC));
     return EXIT_OK;
   }
   const check = values.check === true;

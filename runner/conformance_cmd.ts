@@ -2,13 +2,14 @@
 // only wires the runner's wings: options, the run over the fleet (runner/conformance_run.ts), the report, the
 // reporters (runner/report/write.ts).
 import path from "node:path";
+import { usage } from "../common/args.js";
 import { EXIT_FAILED } from "../common/errors.js";
 import { checkOut, describeWriteError } from "../common/output.js";
 import { runConformance } from "./conformance_run.js";
 import { checkExpectedReason, updateListFile } from "./expected_failures.js";
 import { listSelection } from "./list.js";
 import { exitCode } from "./model.js";
-import { USAGE, parseOptions, type Options } from "./options.js";
+import { CONFORMANCE_SPEC, parseOptions, type Options } from "./options.js";
 import { binsDir, writeBins } from "./report/bins.js";
 import { kitOf, machineOf, scenariosOf, selectionFlags } from "./report/run_meta.js";
 import type { RunReport } from "./report/run_report.js";
@@ -34,7 +35,7 @@ const PROCESS_IO: Io = { stdout: process.stdout, stderr: process.stderr, env: pr
 export async function conformanceCommand(args: string[], root: string, io: Io = PROCESS_IO): Promise<number> {
   const parsed = parseOptions(args, root);
   if (parsed.help) {
-    io.stdout.write(USAGE);
+    io.stdout.write(`${usage(CONFORMANCE_SPEC)}\n`);
     return 0;
   }
   if (parsed.scenarios.length === 0) return conformance(parsed, root, io);

@@ -2,7 +2,7 @@
 // the CLI prints as one line with exit code 2.
 import { FEATURES } from "../reference/index.js";
 import path from "node:path";
-import { parseFlags } from "../common/args.js";
+import { defineCommand, parseFlags } from "../common/args.js";
 import { UsageError } from "../common/errors.js";
 import { GOLDEN_DIR } from "../corpus/scenario_files.js";
 import type { Shard } from "./select.js";
@@ -43,74 +43,99 @@ export interface Options {
   readonly help: boolean;
 }
 
-export const USAGE = `usage: rsm conformance [options]
+const SELECTION = "selection";
+const RUNNING = "running";
+const CHECKS = "checks beyond the corpus";
+const REPORTING = "reporting";
 
-Runs every golden vector against every registered adapter (adapters/registry.json) and explains failures.
+/** Which runs the checks beyond the corpus are on for by default (parseOptions's `whole`). */
+const WHOLE_RUN = "a run of the whole corpus (see below)";
 
-selection
-  --adapter NAME            run only this registered adapter (repeatable)
-  --exec "COMMAND LINE"     run this command as an adapter instead of the registered ones (repeatable;
-                            split like a shell would, but run without one)
-  --filter PATTERN          scenario names containing PATTERN, or matching it as a glob with * and ? (repeatable)
-  --tag TAG                 scenarios with this tag (repeatable: any of them)
-  --name NAME               exactly this scenario (repeatable); an unknown name is an error
-  --skip PATTERN            leave out scenarios matching PATTERN, as --filter matches (repeatable)
-  --list                    print the selected scenarios (name, tags, features, steps; JSON with
-                            --reporter json) and run nothing
-  --require-features all|LIST   a scenario skipped for lacking one of these features fails instead
-  --shard I/N               the I-th of N stable parts of the selection, for a CI matrix (1 <= I <= N)
-  --vectors DIR             the golden vectors to run (default: vectors/golden)
-  --scenario PATH           run authored scenario files (or every *.json below a folder) without goldens:
-                            the reference computes the expected bytes (repeatable; instead of --vectors)
-running
-  --jobs N                  adapter processes per adapter (default 1); adapters always run concurrently
-  --timeout SECONDS         deadline for each reply (default 10); a silent adapter is killed and restarted
-  --no-build                do not build stale adapters first
-  --bail                    stop at the first unexpected failure or error
-  --expected-failures FILE  known failures, one "[ADAPTER] SCENARIO" per line, # comments (repeatable)
-  --no-strict               a listed expected failure that passes is reported but does not fail the run
-                            (by default it does: --strict is the default)
-  --update-expected-failures FILE   rewrite FILE from this run: its failures, each with its likely rule;
-                            scenarios that pass are dropped
-reporting
-  --reporter human|json|junit|markdown|html   default human; json and markdown go to stdout unless
-                            --out; junit needs --out; html needs --out DIR (index.html, report.json,
-                            badges/ADAPTER.json, bins/)
-  --out PATH                human: a directory for expected/actual .bin files of every mismatch;
-                            json, junit, markdown: the report file (the .bin files go to PATH without
-                            its extension + ".bins/"); html: the report's directory
-With $GITHUB_STEP_SUMMARY set, the Markdown summary is appended to it; under GitHub Actions each unexpected
-failure is also an ::error annotation on its scenario file (unless stdout carries a json or markdown report).
+export const CONFORMANCE_SPEC = defineCommand({
+  name: "conformance",
+  synopsis: "[options]",
+  brief: 'run the golden vectors against adapters (see README "Running the conformance suite")',
+  summary: "Runs every golden vector against every registered adapter (adapters/registry.json) and explains failures.",
+  positionals: { none: "to choose scenarios use --filter" },
+  flags: {
+    adapter: { type: "string", multiple: true, value: "NAME", group: SELECTION, help: "run only this registered adapter (repeatable)" },
+    exec: {
+      type: "string",
+      multiple: true,
+      value: '"COMMAND LINE"',
+      group: SELECTION,
+      help: "run this command as an adapter instead of the registered ones (repeatable; split like a shell would, but run without one)",
+    },
+    filter: { type: "string", multiple: true, value: "PATTERN", group: SELECTION, help: "scenario names containing PATTERN, or matching it as a glob with * and ? (repeatable)" },
+    tag: { type: "string", multiple: true, value: "TAG", group: SELECTION, help: "scenarios with this tag (repeatable: any of them)" },
+    name: { type: "string", multiple: true, value: "NAME", group: SELECTION, help: "exactly this scenario (repeatable); an unknown name is an error" },
+    skip: { type: "string", multiple: true, value: "PATTERN", group: SELECTION, help: "leave out scenarios matching PATTERN, as --filter matches (repeatable)" },
+    list: { type: "boolean", group: SELECTION, help: "print the selected scenarios (name, tags, features, steps; JSON with --reporter json) and run nothing" },
+    "require-features": { type: "string", value: "all|LIST", group: SELECTION, help: `a scenario skipped for lacking one of these features fails instead (LIST: comma-separated, of ${FEATURES.join(", ")})` },
+    shard: { type: "string", value: "I/N", group: SELECTION, help: "the I-th of N stable parts of the selection, for a CI matrix (1 <= I <= N)" },
+    vectors: { type: "string", value: "DIR", group: SELECTION, help: "the golden vectors to run (default: vectors/golden)" },
+    scenario: {
+      type: "string",
+      multiple: true,
+      value: "PATH",
+      group: SELECTION,
+      help: "run authored scenario files (or every *.json below a folder) without goldens: the reference computes the expected bytes (repeatable; instead of --vectors)",
+    },
+    jobs: { type: "string", value: "N", group: RUNNING, help: "adapter processes per adapter (default 1, at most 256); adapters always run concurrently" },
+    timeout: { type: "string", value: "SECONDS", group: RUNNING, help: "deadline for each reply (default 10; decimals such as 0.5); a silent adapter is killed and restarted" },
+    "no-build": { type: "boolean", group: RUNNING, help: "do not build stale adapters first" },
+    bail: { type: "boolean", group: RUNNING, help: "stop at the first unexpected failure or error" },
+    "expected-failures": { type: "string", multiple: true, value: "FILE", group: RUNNING, help: 'known failures, one "[ADAPTER] SCENARIO" per line, # comments (repeatable)' },
+    "no-strict": {
+      type: "boolean",
+      group: RUNNING,
+      help: "a listed expected failure that passes is reported but does not fail the run (by default it does: --strict is the default)",
+    },
+    strict: { type: "boolean", group: RUNNING, help: "the default, accepted so a command line can say it: a listed expected failure that passes fails the run (--no-strict wins over it)" },
+    "update-expected-failures": {
+      type: "string",
+      value: "FILE",
+      group: RUNNING,
+      help: "rewrite FILE from this run: its failures, each with its likely rule; scenarios that pass are dropped",
+    },
+    malformed: {
+      type: "string",
+      value: "on|off",
+      group: CHECKS,
+      help: `before the corpus, send each adapter lines that are no valid request (a blank line, not JSON, not UTF-8, an unknown type, 10 MB of garbage, ...), each followed by a valid one: each must get an error reply with the right id and the next request its answer (SPEC.md R-PROTO-10; results protocol/NAME). Default on for ${WHOLE_RUN}, off otherwise`,
+    },
+    env: {
+      type: "string",
+      value: "off|sample|all",
+      group: CHECKS,
+      help: `after the corpus, run the vectors that passed again in a new process under a hostile but legal environment (LC_ALL=C, TZ=Pacific/Chatham, a random PYTHONHASHSEED, GOMAXPROCS=1, stdin in odd-sized pieces), each twice in that process; the bytes must be the golden's again (R-PROTO-11; results env/NAME). sample: every keys/ vector and the first of every other topic; all: every vector. Default sample for ${WHOLE_RUN}, off otherwise`,
+    },
+    scale: {
+      type: "string",
+      value: "off|quick|full",
+      group: CHECKS,
+      help: `after the corpus, run generated scenarios of 10^4 and 10^5 steps (full: and 10^6), checking their bytes and that each adapter's time grows about linearly with the steps (R-PROTO-12; results scale/STEPS and scale/growth-A-B). Default quick for ${WHOLE_RUN}, off otherwise`,
+    },
+    reporter: {
+      type: "string",
+      value: "human|json|junit|markdown|html",
+      group: REPORTING,
+      help: "default human; json and markdown go to stdout unless --out; junit needs --out; html needs --out DIR (index.html, report.json, badges/ADAPTER.json, bins/)",
+    },
+    out: {
+      type: "string",
+      value: "PATH",
+      group: REPORTING,
+      help: 'human: a directory for expected/actual .bin files of every mismatch; json, junit, markdown: the report file (the .bin files go to PATH without its extension + ".bins/"); html: the report\'s directory',
+    },
+  },
+  notes: [
+    "The checks beyond the corpus run by default on a run of the whole corpus: no --filter, --tag, --name, --skip, --vectors or --scenario, and with --shard on shard 1 only (README \"Checks beyond the corpus\"). Each reports results of its own under the adapter, which --expected-failures may list.",
+    "With $GITHUB_STEP_SUMMARY set, the Markdown summary is appended to it; under GitHub Actions each unexpected failure is also an ::error annotation on its scenario file (unless stdout carries a json or markdown report).",
+    "exit codes: 0 all passed or expected, 1 a failure or error, 2 usage or invalid input",
+  ],
+});
 
-exit codes: 0 all passed or expected, 1 a failure or error, 2 usage or invalid input
-`;
-
-const FLAGS = {
-  adapter: { type: "string", multiple: true },
-  exec: { type: "string", multiple: true },
-  filter: { type: "string", multiple: true },
-  name: { type: "string", multiple: true },
-  skip: { type: "string", multiple: true },
-  list: { type: "boolean" },
-  "require-features": { type: "string" },
-  tag: { type: "string", multiple: true },
-  shard: { type: "string" },
-  jobs: { type: "string" },
-  timeout: { type: "string" },
-  "expected-failures": { type: "string", multiple: true },
-  reporter: { type: "string" },
-  out: { type: "string" },
-  vectors: { type: "string" },
-  scenario: { type: "string", multiple: true },
-  bail: { type: "boolean" },
-  "no-build": { type: "boolean" },
-  strict: { type: "boolean" },
-  "no-strict": { type: "boolean" },
-  "update-expected-failures": { type: "string" },
-  malformed: { type: "string" },
-  scale: { type: "string" },
-  env: { type: "string" },
-} as const;
 
 /** Every optional feature an adapter can list (R-PROTO-5): the scenario features, then decode. */
 const FEATURE_NAMES: readonly string[] = FEATURES;
@@ -160,7 +185,7 @@ export function parsePath(flag: string, text: string): string {
 }
 
 export function parseOptions(args: readonly string[], root: string): Options {
-  const { values: v } = parseFlags("conformance", args, FLAGS, "to choose scenarios use --filter");
+  const { values: v } = parseFlags(CONFORMANCE_SPEC, args);
   const reporter = v.reporter ?? "human";
   if (reporter !== "human" && reporter !== "json" && reporter !== "junit" && reporter !== "markdown" && reporter !== "html") {
     throw new UsageError(`--reporter: expected human, json, junit, markdown or html, got ${JSON.stringify(reporter)}`);

@@ -19,7 +19,7 @@ import {
   type Step,
   type TraceEntry,
 } from "../reference/index.js";
-import { parseFlags } from "../common/args.js";
+import { defineCommand, parseFlags, usage } from "../common/args.js";
 import { EXIT_FAILED, EXIT_OK, InvalidInput, UsageError } from "../common/errors.js";
 import { AdapterStartFailed } from "./adapter/errors.js";
 import { snapshotLines } from "../corpus/snapshot_text.js";
@@ -31,29 +31,34 @@ import { scenarioJson } from "./adapter/protocol.js";
 import { Session } from "./adapter/session.js";
 import { splitCommandLine } from "./adapter/shell_words.js";
 
-export const TRACE_USAGE = `usage: rsm trace [options] FILE-OR-NAME
-
-Prints the reference's state of every node after every step of a scenario: the step as one line of JSON,
-then for each node whether it is up, down or isolated (in the partition set P, SPEC.md 2.2), its
-commit_index and last_applied, and its snapshot decoded as \`rsm decode\` shows it. The argument is an
-authored scenario file, or a corpus name such as keys/nine-vs-ten (vectors/golden/NAME.json).
-
-  --steps A..B         show only steps A to B (inclusive, 0-based); --steps N shows step N alone
-  --node N             show only node N (repeatable)
-  --exec "COMMAND"     also ask this adapter for its trace and show its states beside the reference's:
-                       "  " a node that agrees, "-" the reference and "+" the port for one that differs,
-                       with a diff of the two snapshots; stops after the first step that differs
-  --all                with --exec, go on past the first step that differs
-  --timeout SECONDS    with --exec, how long the adapter has per request (default 60)
-
-A scenario whose whole trace would exceed 32 Mi characters is not traced with --exec: the first
-divergence is bisected over prefixes of the scenario and only the steps around it are shown (or --steps).
-
-exit codes: 0 no divergence (or no --exec), 1 a divergence shown or the adapter failed, 2 usage or invalid input
-`;
-
 /** Steps x nodes x snapshot hex above which the port is not asked for a whole trace. */
 export const MAX_TRACE_CHARS = 32 * 1024 * 1024;
+
+export const TRACE_SPEC = defineCommand({
+  name: "trace",
+  synopsis: "[options] FILE-OR-NAME",
+  brief: "every node's state after every step, the reference's (and a port's: --exec)",
+  summary: `Prints the reference's state of every node after every step of a scenario: the step as one line of JSON,
+then for each node whether it is up, down or isolated (in the partition set P, SPEC.md 2.2), its
+commit_index and last_applied, and its snapshot decoded as \`rsm decode\` shows it.`,
+  positionals: [{ name: "FILE-OR-NAME", help: "an authored scenario file, or a corpus name such as keys/nine-vs-ten (vectors/golden/NAME.json)" }],
+  flags: {
+    steps: { type: "string", value: "A..B", help: "show only steps A to B (inclusive, 0-based); --steps N shows step N alone" },
+    node: { type: "string", multiple: true, value: "N", help: "show only node N (repeatable)" },
+    exec: {
+      type: "string",
+      value: '"COMMAND"',
+      help: `also ask this adapter for its trace and show its states beside the reference's: "  " a node that agrees, "-" the reference and "+" the port for one that differs, with a diff of the two snapshots; stops after the first step that differs`,
+    },
+    all: { type: "boolean", help: "with --exec, go on past the first step that differs" },
+    timeout: { type: "string", value: "SECONDS", help: "with --exec, how long the adapter has per request (default 60)" },
+  },
+  notes: [
+    `A scenario whose whole trace would exceed ${MAX_TRACE_CHARS / 1024 / 1024} Mi characters is not traced with --exec: the first
+divergence is bisected over prefixes of the scenario and only the steps around it are shown (or --steps).`,
+    "exit codes: 0 no divergence (or no --exec), 1 a divergence shown or the adapter failed, 2 usage or invalid input",
+  ],
+});
 
 export interface TraceOptions {
   /** MAX_TRACE_CHARS unless a test says otherwise. */
@@ -166,14 +171,9 @@ export async function loadTraceTarget(arg: string, root: string): Promise<{ name
 }
 
 export async function traceCommand(args: string[], root: string, out: (line: string) => void, options: TraceOptions = {}): Promise<number> {
-  const { values, positionals } = parseFlags(
-    "trace",
-    args,
-    { steps: { type: "string" }, node: { type: "string", multiple: true }, exec: { type: "string" }, all: { type: "boolean" }, timeout: { type: "string" } },
-    true,
-  );
+  const { values, positionals } = parseFlags(TRACE_SPEC, args);
   if (values.help) {
-    out(TRACE_USAGE.trimEnd());
+    out(usage(TRACE_SPEC));
     return EXIT_OK;
   }
   if (positionals.length !== 1) throw new UsageError("trace: expected exactly one argument, a scenario file or a corpus name");

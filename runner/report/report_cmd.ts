@@ -3,7 +3,7 @@
 // problem naming the file and the JSON path, exit 2, and nothing is written.
 import { appendFile } from "node:fs/promises";
 import path from "node:path";
-import { parseFlags } from "../../common/args.js";
+import { defineCommand, parseFlags, usage, type CommandSpec } from "../../common/args.js";
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from "../../common/errors.js";
 import { describeWriteError, writeOutput } from "../../common/output.js";
 import { mergeReports } from "./merge.js";
@@ -16,23 +16,65 @@ import { renderMarkdown } from "./reporters/markdown.js";
 import { writeStepSummary } from "./reporters/github.js";
 import { PLAIN } from "./reporters/style.js";
 
-export const USAGE = `usage: rsm report <merge | html | diff> ...
+export const REPORT_MERGE_SPEC = defineCommand({
+  name: "report merge",
+  synopsis: "REPORT... [--out FILE] [--markdown FILE]",
+  brief: "merge the JSON reports of a CI matrix (adapters x shards) into one",
+  summary: `Merges the JSON reports of a CI matrix (adapters x shards) into one. Refuses reports of another kit
+version, corpus, selection or --strict, and names every shard that is missing or given twice. Writes the merged
+JSON report to FILE (stdout without --out, and then nothing else goes there), prints the human report, and
+appends the Markdown summary to $GITHUB_STEP_SUMMARY when that is set (and to --markdown FILE).`,
+  positionals: [{ name: "REPORT...", help: "the JSON reports of the matrix's legs (rsm conformance --reporter json --out FILE)" }],
+  flags: {
+    out: { type: "string", value: "FILE", help: "write the merged JSON report to FILE and print the human report on stdout (without it, stdout carries the merged JSON report alone)" },
+    markdown: { type: "string", value: "FILE", help: "also write the Markdown summary to FILE" },
+  },
+  notes: ["Exit codes as a single run's: 0 all passed or expected, 1 a failure, 2 bad input."],
+});
 
-  merge REPORT... [--out FILE] [--markdown FILE]
-      Merges the JSON reports of a CI matrix (adapters x shards) into one. Refuses reports of another kit
-      version, corpus, selection or --strict, and names every shard that is missing or given twice. Writes
-      the merged JSON report to FILE (stdout without --out, and then nothing else goes there), prints the
-      human report, and appends the Markdown summary to $GITHUB_STEP_SUMMARY when that is set (and to
-      --markdown FILE). Exit codes as a single run's: 0 all passed or expected, 1 a failure, 2 bad input.
-  html REPORT [--out DIR] [--title TEXT]
-      Writes the static HTML report of a JSON report: DIR/index.html (one self-contained page: the
-      compatibility matrix, filters, each failure's diagnosis and decoded diff, the run's metadata) and
-      DIR/badges/ADAPTER.json (shields.io endpoint badges). DIR defaults to REPORT without .json, plus -html.
-  diff OLD NEW [--reporter human|markdown]
-      Per adapter, the scenarios that newly fail, newly pass, or otherwise changed outcome from the OLD
-      report to the NEW one. Exit 1 when any scenario newly fails, 0 otherwise (2: bad input). With
-      $GITHUB_STEP_SUMMARY set, the Markdown version is appended to it.
-`;
+export const REPORT_HTML_SPEC = defineCommand({
+  name: "report html",
+  synopsis: "REPORT [--out DIR] [--title TEXT]",
+  brief: "render a JSON report as a static HTML page and badges",
+  summary: `Writes the static HTML report of a JSON report: DIR/index.html (one self-contained page: the
+compatibility matrix, filters, each failure's diagnosis and decoded diff, the run's metadata) and
+DIR/badges/ADAPTER.json (shields.io endpoint badges).`,
+  positionals: [{ name: "REPORT", help: "a JSON report (rsm conformance --reporter json, or rsm report merge)" }],
+  flags: {
+    out: { type: "string", value: "DIR", help: "the directory to write (default: REPORT without .json, plus -html)" },
+    title: { type: "string", value: "TEXT", help: "the page's title (default: rsm conformance)" },
+  },
+  notes: ["exit codes: 0 written, 1 the report could not be written, 2 bad input"],
+});
+
+export const REPORT_DIFF_SPEC = defineCommand({
+  name: "report diff",
+  synopsis: "OLD NEW [--reporter human|markdown]",
+  brief: "what changed from one JSON report to another, per adapter",
+  summary: `Per adapter, the scenarios that newly fail, newly pass, or otherwise changed outcome from the OLD
+report to the NEW one. With $GITHUB_STEP_SUMMARY set, the Markdown version is appended to it.`,
+  positionals: [
+    { name: "OLD", help: "the earlier JSON report (the base branch's)" },
+    { name: "NEW", help: "the later JSON report (the pull request's)" },
+  ],
+  flags: {
+    reporter: { type: "string", value: "human|markdown", help: "how the diff is printed on stdout (default human)" },
+  },
+  notes: ["Exit 1 when any scenario newly fails, 0 otherwise (2: bad input)."],
+});
+
+export const REPORT_SPEC = defineCommand({
+  name: "report",
+  synopsis: "<merge|html|diff> ...",
+  brief: "merge the JSON reports of a CI matrix, render one as HTML, diff two",
+  summary: `What a CI gate does with the JSON reports of a run (README, "Gating a pull request"). Every input report is
+checked against schema/report.schema.json first; a bad one is one line per problem naming the file and the JSON
+path, exit 2, and nothing is written.`,
+  positionals: { none: "expected merge, html or diff" },
+  flags: {},
+  subcommands: [REPORT_MERGE_SPEC, REPORT_HTML_SPEC, REPORT_DIFF_SPEC],
+  notes: ["rsm report SUBCOMMAND --help shows each one's arguments and flags."],
+});
 
 interface Io {
   readonly stdout: { write(s: string): unknown };
@@ -65,8 +107,8 @@ class Writes {
 }
 
 async function merge(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseFlags("report merge", args, { out: { type: "string" }, markdown: { type: "string" } }, true);
-  if (values.help) return usage(io);
+  const { values, positionals } = parseFlags(REPORT_MERGE_SPEC, args);
+  if (values.help) return help(io, REPORT_MERGE_SPEC);
   if (positionals.length === 0) throw new UsageError("report merge: expected one or more JSON report files (rsm conformance --reporter json --out FILE)");
   const out = fileFlag("--out", values.out);
   const markdown = fileFlag("--markdown", values.markdown);
@@ -96,8 +138,8 @@ async function summary(io: Io, writes: Writes, write: () => Promise<string | nul
 }
 
 async function html(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseFlags("report html", args, { out: { type: "string" }, title: { type: "string" } }, true);
-  if (values.help) return usage(io);
+  const { values, positionals } = parseFlags(REPORT_HTML_SPEC, args);
+  if (values.help) return help(io, REPORT_HTML_SPEC);
   if (positionals.length !== 1) throw new UsageError(`report html: expected one JSON report file, got ${positionals.length}`);
   const file = positionals[0]!;
   const dir = fileFlag("--out", values.out) ?? `${file.replace(/\.json$/i, "")}-html`;
@@ -113,8 +155,8 @@ async function html(args: string[], io: Io): Promise<number> {
 }
 
 async function diff(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseFlags("report diff", args, { reporter: { type: "string" } }, true);
-  if (values.help) return usage(io);
+  const { values, positionals } = parseFlags(REPORT_DIFF_SPEC, args);
+  if (values.help) return help(io, REPORT_DIFF_SPEC);
   if (positionals.length !== 2) throw new UsageError(`report diff: expected two JSON report files, OLD and NEW, got ${positionals.length}`);
   const reporter = values.reporter ?? "human";
   if (reporter !== "human" && reporter !== "markdown") throw new UsageError(`--reporter: expected human or markdown, got ${JSON.stringify(reporter)}`);
@@ -127,15 +169,15 @@ async function diff(args: string[], io: Io): Promise<number> {
   return regressed(d) || writes.failed ? EXIT_FAILED : 0;
 }
 
-function usage(io: Io): number {
-  io.stdout.write(USAGE);
+function help(io: Io, spec: CommandSpec): number {
+  io.stdout.write(`${usage(spec)}\n`);
   return 0;
 }
 
 export async function reportCommand(args: string[], io: Io = PROCESS_IO): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === undefined || sub === "--help" || sub === "-h") {
-    io.stdout.write(USAGE);
+    help(io, REPORT_SPEC);
     return sub === undefined ? EXIT_USAGE : 0;
   }
   switch (sub) {

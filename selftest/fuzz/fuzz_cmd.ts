@@ -1,8 +1,9 @@
 // `rsm fuzz`: differential fuzzing of every selected adapter against the reference, with fast-check's
-// generation and shrinking. See FUZZ_USAGE.
+// generation and shrinking. See FUZZ_SPEC.
 import fc from "fast-check";
 import path from "node:path";
 import { requiredFeatures, runScenario, type GoldenVector, type NormalizedScenario } from "../../reference/index.js";
+import { usage } from "../../common/args.js";
 import { EXIT_FAILED, EXIT_OK } from "../../common/errors.js";
 import { goldenFor } from "../../corpus/golden.js";
 import { compareSnapshots } from "../../runner/diagnosis/compare.js";
@@ -15,7 +16,7 @@ import type { RunOutcome } from "../../runner/adapter/session.js";
 import { fuzzArbitrary } from "../arbitraries.js";
 import { toAuthored, writeFound } from "./found.js";
 import { fuzzDecode } from "./fuzz_decode.js";
-import { FUZZ_USAGE, parseFuzzOptions } from "./options.js";
+import { FUZZ_SPEC, parseFuzzOptions } from "./options.js";
 import type { FuzzIo } from "./fuzz_io.js";
 
 export type { FuzzIo };
@@ -59,7 +60,7 @@ function runAll(fleet: readonly FleetAdapter[], scenario: NormalizedScenario, tr
 export async function fuzzCommand(args: string[], root: string, io: FuzzIo): Promise<number> {
   const o = parseFuzzOptions(args, root, () => Date.now() % 2 ** 31);
   if (o.help) {
-    io.out(FUZZ_USAGE.trimEnd());
+    io.out(usage(FUZZ_SPEC));
     return EXIT_OK;
   }
   const all = await openFleet(root, { adapters: o.adapters, execs: o.execs, build: o.build, start: true, timeoutMs: o.timeoutMs, note: (l) => io.out(`fuzz: ${l}`) });

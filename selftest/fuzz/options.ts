@@ -1,7 +1,7 @@
 // The fuzz command line. Every bad flag is a UsageError naming it and what was expected (exit 2).
 import path from "node:path";
 import { UsageError } from "../../common/errors.js";
-import { parseFlags } from "../../common/args.js";
+import { defineCommand, parseFlags } from "../../common/args.js";
 import { parsePath, parseSeconds } from "../../runner/options.js";
 import { splitCommandLine } from "../../runner/adapter/shell_words.js";
 import { DEFAULT_MAX_STEPS, FUZZ_MODES, type FuzzMode } from "../arbitraries.js";
@@ -26,31 +26,36 @@ export interface FuzzOptions {
   readonly help: boolean;
 }
 
-export const FUZZ_USAGE = `usage: rsm fuzz [options]
-
-Generates random valid scenarios (fast-check, leaning towards the edges where ports diverge) and runs each
+export const FUZZ_SPEC = defineCommand({
+  name: "fuzz",
+  synopsis: "[options]",
+  brief: "differential fuzzing of adapters against the reference (rsm fuzz --help)",
+  summary: `Generates random valid scenarios (fast-check, leaning towards the edges where ports diverge) and runs each
 through the reference and every selected adapter, comparing snapshots byte for byte. On the first divergence
-it shrinks the scenario, writes it to vectors/scenarios/found/ and prints the runner's diagnosis.
-
-  --adapter NAME        fuzz this registered adapter (repeatable; default: all registered)
-  --exec "COMMAND"      fuzz this command as an adapter instead (repeatable)
-  --seed N              the seed (default: random); always printed, and a run is reproducible from it
-  --time-limit SECONDS  stop generating after this long (default ${DEFAULT_TIME_LIMIT_S}; with --runs alone, none)
-  --runs N              stop after N scenarios (default: as many as the time limit allows)
-  --mode MODE           mixed (default): mostly normal scenarios, some long and some wide ones;
-                        normal: 1 to 7 nodes, up to ${DEFAULT_MAX_STEPS.normal} steps; long: 1 to 7 nodes, up to ${DEFAULT_MAX_STEPS.long} steps;
-                        wide: 1 to 255 nodes, up to ${DEFAULT_MAX_STEPS.wide} steps; decode: damaged snapshots
-                        (bit flips, truncation, extreme lengths, CRC recomputed or not), each adapter that lists
-                        decode against the reference's verdict (SPEC.md 4.1); a divergence goes to vectors/decode
-  --max-steps N         steps per scenario at most, the final snapshot included (default: ${DEFAULT_MAX_STEPS.mixed} in mixed,
-                        where normal and wide scenarios keep to ${DEFAULT_MAX_STEPS.normal}; ${DEFAULT_MAX_STEPS.normal} normal, ${DEFAULT_MAX_STEPS.long} long, ${DEFAULT_MAX_STEPS.wide} wide)
-  --timeout SECONDS     deadline for each reply (default 10)
-  --no-build            do not build stale adapters first
-  --found DIR           where a counterexample goes (default vectors/scenarios/found; with --mode decode,
-                        vectors/decode)
-
-exit codes: 0 no divergence, 1 a divergence (written and diagnosed), 2 usage or invalid input
-`;
+it shrinks the scenario, writes it to vectors/scenarios/found/ and prints the runner's diagnosis.`,
+  positionals: { none: "see rsm fuzz --help" },
+  flags: {
+    adapter: { type: "string", multiple: true, value: "NAME", help: "fuzz this registered adapter (repeatable; default: all registered)" },
+    exec: { type: "string", multiple: true, value: '"COMMAND"', help: "fuzz this command as an adapter instead (repeatable; not with --adapter)" },
+    seed: { type: "string", value: "N", help: "the seed (default: random); always printed, and a run is reproducible from it" },
+    "time-limit": { type: "string", value: "SECONDS", help: `stop generating after this long (default ${DEFAULT_TIME_LIMIT_S}; with --runs alone, none)` },
+    runs: { type: "string", value: "N", help: "stop after N scenarios (default: as many as the time limit allows)" },
+    mode: {
+      type: "string",
+      value: "MODE",
+      help: `mixed (default): mostly normal scenarios, some long and some wide ones; normal: 1 to 7 nodes, up to ${DEFAULT_MAX_STEPS.normal} steps; long: 1 to 7 nodes, up to ${DEFAULT_MAX_STEPS.long} steps; wide: 1 to 255 nodes, up to ${DEFAULT_MAX_STEPS.wide} steps; decode: damaged snapshots (bit flips, truncation, extreme lengths, CRC recomputed or not), each adapter that lists decode against the reference's verdict (SPEC.md 4.1); a divergence goes to vectors/decode`,
+    },
+    "max-steps": {
+      type: "string",
+      value: "N",
+      help: `steps per scenario at most, the final snapshot included (default: ${DEFAULT_MAX_STEPS.mixed} in mixed, where normal and wide scenarios keep to ${DEFAULT_MAX_STEPS.normal}; ${DEFAULT_MAX_STEPS.normal} normal, ${DEFAULT_MAX_STEPS.long} long, ${DEFAULT_MAX_STEPS.wide} wide)`,
+    },
+    timeout: { type: "string", value: "SECONDS", help: "deadline for each reply (default 10)" },
+    "no-build": { type: "boolean", help: "do not build stale adapters first" },
+    found: { type: "string", value: "DIR", help: "where a counterexample goes (default vectors/scenarios/found; with --mode decode, vectors/decode)" },
+  },
+  notes: ["exit codes: 0 no divergence, 1 a divergence (written and diagnosed), 2 usage or invalid input"],
+});
 
 function positiveInt(flag: string, value: string, min = 1): number {
   if (!/^\d+$/.test(value) || Number(value) < min || !Number.isSafeInteger(Number(value))) {
@@ -59,21 +64,9 @@ function positiveInt(flag: string, value: string, min = 1): number {
   return Number(value);
 }
 
-const FLAGS = {
-  adapter: { type: "string", multiple: true },
-  exec: { type: "string", multiple: true },
-  seed: { type: "string" },
-  runs: { type: "string" },
-  mode: { type: "string" },
-  "max-steps": { type: "string" },
-  "time-limit": { type: "string" },
-  timeout: { type: "string" },
-  found: { type: "string" },
-  "no-build": { type: "boolean" },
-} as const;
 
 export function parseFuzzOptions(args: readonly string[], root: string, randomSeed: () => number): FuzzOptions {
-  const { values: v } = parseFlags("fuzz", args, FLAGS, "see rsm fuzz --help");
+  const { values: v } = parseFlags(FUZZ_SPEC, args);
   const adapters = v.adapter ?? [];
   const execs = (v.exec ?? []).map(splitCommandLine);
   if (adapters.length > 0 && execs.length > 0) throw new UsageError("--adapter and --exec do not combine: --exec replaces the registered adapters");

@@ -1,21 +1,24 @@
 // `rsm mutation`: run every variant of the reference over the goldens; exit 1 if any survives.
-import { parseFlags } from "../../common/args.js";
+import { defineCommand, parseFlags, usage } from "../../common/args.js";
 import { EXIT_FAILED, EXIT_OK, UsageError } from "../../common/errors.js";
 import { loadDecodeGoldens, loadGoldens, mutationTable, runMutation } from "./mutation.js";
 import { VARIANTS } from "./variants.js";
 
-export const MUTATION_USAGE = `usage: rsm mutation [VARIANT...]
-
-Runs deliberately buggy variants of the reference (selftest/mutation/variants.ts; all, or those named) over
-the golden vectors and prints which vectors kill each. A variant that no vector kills is a hole in the corpus.
-
-exit codes: 0 every variant killed, 1 a variant survived, 2 usage error
-`;
+export const MUTATION_SPEC = defineCommand({
+  name: "mutation",
+  synopsis: "[VARIANT...]",
+  brief: "run buggy variants of the reference over the goldens; fails if one survives",
+  summary: `Runs deliberately buggy variants of the reference over the golden vectors and prints which vectors kill
+each. A variant that no vector kills is a hole in the corpus.`,
+  positionals: [{ name: "VARIANT...", help: "the ids of the variants to run, from selftest/mutation/variants.ts (default: all); an unknown id is a usage error that lists them" }],
+  flags: {},
+  notes: ["exit codes: 0 every variant killed, 1 a variant survived, 2 usage error"],
+});
 
 export async function mutationCommand(args: string[], root: string, out: (line: string) => void): Promise<number> {
-  const { values, positionals: only } = parseFlags("mutation", args, {}, true);
+  const { values, positionals: only } = parseFlags(MUTATION_SPEC, args);
   if (values.help) {
-    out(MUTATION_USAGE.trimEnd());
+    out(usage(MUTATION_SPEC));
     return EXIT_OK;
   }
   const unknown = only.filter((id) => !VARIANTS.some((v) => v.id === id));
