@@ -1,5 +1,5 @@
-// The example ports in README.md ("The protocol, with an example port") are code, so they are run: each is cut
-// out of the README, given a stub state machine that answers one known scenario with the reference's
+// The example ports in docs/porting.md ("Example ports") are code, so they are run: each is cut
+// out of that page, given a stub state machine that answers one known scenario with the reference's
 // snapshots, and driven over the protocol (hello, runs, every malformed line of R-PROTO-10, shutdown) with
 // the locale set to C, so that an example that leaves its encoding to the locale fails here, not in a port.
 import { spawn, spawnSync } from "node:child_process";
@@ -12,18 +12,18 @@ import { PROBES } from "./checks/malformed.js";
 import { SPEC_PATH } from "./diagnosis/spec_rules.js";
 import { validateAdapterMessage } from "./adapter/validators.js";
 
-const README = path.join(path.dirname(SPEC_PATH), "README.md");
-const SECTION = "### The protocol, with an example port";
+const PAGE = path.join(path.dirname(SPEC_PATH), "docs", "porting.md");
+const SECTION = "\n## Example ports\n";
 
-/** The code of the one ```LANG fence in README.md's example-port section. */
+/** The code of the one ```LANG fence in docs/porting.md's example-port section (up to the next ## heading). */
 function example(lang: string): string {
-  const text = readFileSync(README, "utf8");
+  const text = readFileSync(PAGE, "utf8");
   const start = text.indexOf(SECTION);
-  if (start < 0) throw new Error(`README.md has no section '${SECTION}'`);
-  const end = text.indexOf("\n### ", start + SECTION.length);
+  if (start < 0) throw new Error(`docs/porting.md has no section '${SECTION.trim()}'`);
+  const end = text.indexOf("\n## ", start + SECTION.length);
   const section = text.slice(start, end < 0 ? undefined : end);
   const fences = [...section.matchAll(new RegExp("^```" + lang + "\\n([\\s\\S]*?)^```$", "gm"))];
-  if (fences.length !== 1) throw new Error(`README.md's section '${SECTION}' has ${fences.length} \`\`\`${lang} blocks, expected 1`);
+  if (fences.length !== 1) throw new Error(`docs/porting.md's section '${SECTION.trim()}' has ${fences.length} \`\`\`${lang} blocks, expected 1`);
   return fences[0]![1]!;
 }
 
@@ -139,7 +139,7 @@ function missing(command: string, args: string[]): string | null {
   return r.status === 0 ? null : `${command} ${args.join(" ")} exited ${r.status}: ${r.stderr.trim()}`;
 }
 
-describe("README.md example ports", () => {
+describe("docs/porting.md example ports", () => {
   it("the section has exactly one Python and one Java example", () => {
     expect(example("python")).toContain("run_scenario");
     expect(example("java")).toContain("MyPort.runScenario");
