@@ -8,7 +8,7 @@ import { defineCommand, parseFlags, usage } from "../common/args.js";
 import { EXIT_FAILED, EXIT_OK, InvalidInput, UsageError } from "../common/errors.js";
 import { crcLine, headerLines, pairLine } from "./snapshot_text.js";
 
-/** The largest file decode reads (README "Limits"): the hex of a 128 MiB snapshot, or 256 MiB raw. */
+/** The largest file decode reads (docs/porting.md, "Decoding a snapshot"): the hex of a 128 MiB snapshot, or 256 MiB raw. */
 export const MAX_DECODE_FILE_BYTES = 256 * 1024 * 1024;
 
 export interface DecodeOptions {

@@ -1,7 +1,7 @@
 // Goldens as text a reviewer can read. A golden's snapshots are hex strings, so a change to one is a changed
 // line of hex in `git diff`; here they are decoded. goldenChanges says which snapshots (step, node) of a golden
 // changed and shows each as a decoded line diff, for `rsm vectors`; goldenTextLines renders a whole golden with
-// every snapshot decoded, for `rsm golden-text`, the textconv of git's rsm-golden diff driver (README
+// every snapshot decoded, for `rsm golden-text`, the textconv of git's rsm-golden diff driver (docs/corpus.md,
 // "Reviewing golden changes").
 import { SnapshotDecodeError, decodeSnapshot, hexToBytes } from "../reference/index.js";
 import { lineDiff } from "../runner/diagnosis/diagnose.js";

@@ -1,5 +1,5 @@
 // `rsm golden-text FILE`: a golden with every snapshot decoded, the textconv of git's rsm-golden diff driver
-// (README "Reviewing golden changes"), so `git diff` and `git log -p` on vectors/golden show decoded pairs,
+// (docs/corpus.md, "Reviewing golden changes"), so `git diff` and `git log -p` on vectors/golden show decoded pairs,
 // not changed hex. A file that is not a golden is printed as it is: a textconv must never fail a diff.
 import { readFile } from "node:fs/promises";
 import { defineCommand, parseFlags, usage } from "../common/args.js";

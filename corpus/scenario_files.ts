@@ -89,7 +89,7 @@ export function scenarioPath(root: string, name: string): string {
 }
 
 /**
- * The largest scenario file `validate` and `vectors` read (README "Limits"). Checked before reading: a
+ * The largest scenario file `validate` and `vectors` read (docs/corpus.md, "Validating: npm run validate"). Checked before reading: a
  * 600 MB file made a string longer than V8 allows and ended in "internal error".
  */
 export const MAX_SCENARIO_BYTES = 256 * 1024 * 1024;

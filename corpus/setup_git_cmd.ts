@@ -15,7 +15,7 @@ export const ATTRIBUTE = "vectors/golden/**/*.json diff=rsm-golden";
 export const SETUP_GIT_SPEC = defineCommand({
   name: "setup-git",
   synopsis: "",
-  brief: 'configure git to diff vectors/golden/** decoded (README "Reviewing golden changes")',
+  brief: 'configure git to diff vectors/golden/** decoded (docs/corpus.md, "Reviewing golden changes")',
   summary: `Sets, in this repository's git config:
 
   git config ${DRIVER_KEY} "${TEXTCONV}"

@@ -1,5 +1,5 @@
 // The runner against deliberately broken adapters (runner/fixtures/fake_adapter.mjs): each misbehaviour is
-// reported as documented in README.md ("Running the conformance suite"), the rest of the run still
+// reported as documented in docs/porting.md ("Outcomes"), the rest of the run still
 // completes, and no process is left.
 import { lstatSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";

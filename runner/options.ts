@@ -36,7 +36,7 @@ export interface Options {
   readonly vectors: string;
   /** --scenario: authored scenario files or folders, run without goldens instead of --vectors. */
   readonly scenarios: readonly string[];
-  /** The checks beyond the corpus (README, "Checks beyond the corpus"). */
+  /** The checks beyond the corpus (docs/porting.md, "Checks beyond the corpus"). */
   readonly malformed: boolean;
   readonly scale: "off" | "quick" | "full";
   readonly env: "off" | "sample" | "all";
@@ -54,7 +54,7 @@ const WHOLE_RUN = "a run of the whole corpus (see below)";
 export const CONFORMANCE_SPEC = defineCommand({
   name: "conformance",
   synopsis: "[options]",
-  brief: 'run the golden vectors against adapters (see README "Running the conformance suite")',
+  brief: 'run the golden vectors against adapters (docs/porting.md, "Running your port")',
   summary: "Runs every golden vector against every registered adapter (adapters/registry.json) and explains failures.",
   positionals: { none: "to choose scenarios use --filter" },
   flags: {
@@ -130,7 +130,7 @@ export const CONFORMANCE_SPEC = defineCommand({
     },
   },
   notes: [
-    "The checks beyond the corpus run by default on a run of the whole corpus: no --filter, --tag, --name, --skip, --vectors or --scenario, and with --shard on shard 1 only (README \"Checks beyond the corpus\"). Each reports results of its own under the adapter, which --expected-failures may list.",
+    "The checks beyond the corpus run by default on a run of the whole corpus: no --filter, --tag, --name, --skip, --vectors or --scenario, and with --shard on shard 1 only (docs/porting.md, \"Checks beyond the corpus\"). Each reports results of its own under the adapter, which --expected-failures may list.",
     "With $GITHUB_STEP_SUMMARY set, the Markdown summary is appended to it; under GitHub Actions each unexpected failure is also an ::error annotation on its scenario file (unless stdout carries a json or markdown report).",
     "exit codes: 0 all passed or expected, 1 a failure or error, 2 usage or invalid input",
   ],

@@ -1,7 +1,7 @@
 // Generated from schema/report.schema.json by `npm run cli -- types`. Do not edit by hand.
 
 /**
- * The output of `rsm conformance --reporter json` (README.md, section Reports for machines). Field names are snake_case; times are milliseconds. A consumer should ignore fields it does not know: later minor revisions may add some, and bump `format` only for incompatible changes. The run's metadata (kit to parts) is optional, so older reports stay valid; `rsm report merge` needs kit, corpus_sha256, shard and selection.
+ * The output of `rsm conformance --reporter json` (docs/ci.md, section JSON). Field names are snake_case; times are milliseconds. A consumer should ignore fields it does not know: later minor revisions may add some, and bump `format` only for incompatible changes. The run's metadata (kit to parts) is optional, so older reports stay valid; `rsm report merge` needs kit, corpus_sha256, shard and selection.
  */
 export interface ConformanceReport {
   format: 1;

@@ -1,5 +1,5 @@
-// `rsm report merge|html|diff`: what a CI gate does with the JSON reports of a run (README, "Gating a pull
-// request"). Every input report is checked against schema/report.schema.json first; a bad one is one line per
+// `rsm report merge|html|diff`: what a CI gate does with the JSON reports of a run (docs/ci.md, "Shards and
+// `rsm report merge`"). Every input report is checked against schema/report.schema.json first; a bad one is one line per
 // problem naming the file and the JSON path, exit 2, and nothing is written.
 import { appendFile } from "node:fs/promises";
 import path from "node:path";
@@ -67,7 +67,7 @@ export const REPORT_SPEC = defineCommand({
   name: "report",
   synopsis: "<merge|html|diff> ...",
   brief: "merge the JSON reports of a CI matrix, render one as HTML, diff two",
-  summary: `What a CI gate does with the JSON reports of a run (README, "Gating a pull request"). Every input report is
+  summary: `What a CI gate does with the JSON reports of a run (docs/ci.md, "Shards and rsm report merge"). Every input report is
 checked against schema/report.schema.json first; a bad one is one line per problem naming the file and the JSON
 path, exit 2, and nothing is written.`,
   positionals: { none: "expected merge, html or diff" },

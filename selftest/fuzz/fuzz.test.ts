@@ -74,7 +74,7 @@ describe("rsm fuzz", () => {
 
   // The two bugs fast-check's default sizes (scenarios of at most 11 steps) missed in 1,000 runs: both need
   // several steps in the right order. With the default mode and budget (no --runs, no --time-limit) every
-  // seed measured found them in under 2 s (README "Fuzzing"); these seeds also shrink quickly.
+  // seed measured found them in under 2 s (docs/corpus.md, "What it finds, and the default budget"); these seeds also shrink quickly.
   for (const [id, seed, maxShrunk] of [
     ["cas-null-matches-empty", "1", 3],
     ["crash-keeps-volatile-state", "12", 6],

@@ -6,7 +6,7 @@ import { parsePath, parseSeconds } from "../../runner/options.js";
 import { splitCommandLine } from "../../runner/adapter/shell_words.js";
 import { DEFAULT_MAX_STEPS, FUZZ_MODES, type FuzzMode } from "../arbitraries.js";
 
-/** The default time budget; see README "Fuzzing" for the measurements behind it. */
+/** The default time budget; see docs/corpus.md, "What it finds, and the default budget", for the measurements behind it. */
 export const DEFAULT_TIME_LIMIT_S = 30;
 
 export interface FuzzOptions {

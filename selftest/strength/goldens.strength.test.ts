@@ -1,4 +1,4 @@
-// The kill signal of the mutation-tool measurement (README "Measuring the corpus with mutation tools"): the
+// The kill signal of the mutation-tool measurement (docs/corpus.md, "Measuring the corpus with mutation tools"): the
 // golden vectors and nothing else. Every scenario golden's snapshots must equal the reference's
 // runScenario(golden.scenario).snapshots, and every decode golden's verdict must equal decodeVerdict on its
 // bytes: the rule for a rejection (offset and message are diagnosis only, R-PROTO-13), decodedJson's fields for
