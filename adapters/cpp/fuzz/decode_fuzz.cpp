@@ -42,9 +42,9 @@ void decode_one(std::span<const std::uint8_t> bytes) {
     const rsm::DecodedSnapshot decoded = rsm::decode_snapshot(bytes);
     check(size >= 36);
     rsm::Store store;
-    for (const auto& [key, value] : decoded.pairs) store.emplace_hint(store.end(), key, value);
-    check(store.size() == decoded.pairs.size());
-    const rsm::Bytes again = rsm::encode_snapshot(decoded.header, store);
+    for (const auto& [key, value] : decoded.pairs) store.put(key, value);
+    check(store.pairs().size() == decoded.pairs.size());
+    const rsm::Bytes again = rsm::encode_snapshot(decoded.header, store.pairs());
     check(again.size() == size && std::equal(again.begin(), again.end(), bytes.begin()));
     check(nlohmann::json::accept(rsm::decoded_reply("f", decoded)));
   } catch (const rsm::MalformedSnapshot& rejection) {

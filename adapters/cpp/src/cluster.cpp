@@ -47,32 +47,19 @@ std::vector<Bytes> Cluster::step(const Step& step) {
   std::visit(
       [&](const auto& s) {
         using T = std::decay_t<decltype(s)>;
-        // In schema order.
-        if constexpr (std::is_same_v<T, Put> || std::is_same_v<T, Delete> || std::is_same_v<T, Append> ||
-                      std::is_same_v<T, Incr> || std::is_same_v<T, Cas>) {
-          // {"op":"put","key":"a","value":"31"}, and delete, append, incr, cas: the five client commands
-          propose(Command(s));
-        } else if constexpr (std::is_same_v<T, Partition>) {
-          // {"op":"partition","nodes":[3]}
-          partition(s);
-        } else if constexpr (std::is_same_v<T, Crash>) {
-          // {"op":"crash","node":2}
-          crash(s);
-        } else if constexpr (std::is_same_v<T, Restart>) {
-          // {"op":"restart","node":2}
-          restart(s);
-        } else if constexpr (std::is_same_v<T, Heal>) {
-          // {"op":"heal"}
-          heal();
-        } else if constexpr (std::is_same_v<T, Snapshot>) {
-          // {"op":"snapshot","nodes":[1,2,3]}
-          emitted = emit_snapshots(s);
-        } else if constexpr (std::is_same_v<T, Compact>) {
-          // {"op":"compact","node":2}
-          compact(s);
-        } else {
-          static_assert(!sizeof(T), "every step has a handler");
-        }
+        // In schema order, each with the step it handles.
+        if constexpr (std::is_same_v<T, Put>) propose(s);  // {"op":"put","key":"a","value":"31"}
+        else if constexpr (std::is_same_v<T, Delete>) propose(s);  // {"op":"delete","key":"a"}
+        else if constexpr (std::is_same_v<T, Append>) propose(s);  // {"op":"append","key":"a","value":"32"}
+        else if constexpr (std::is_same_v<T, Incr>) propose(s);  // {"op":"incr","key":"n","delta":"5"}
+        else if constexpr (std::is_same_v<T, Cas>) propose(s);  // {"op":"cas","key":"a","expected":null,"value":"31"}
+        else if constexpr (std::is_same_v<T, Partition>) partition(s);  // {"op":"partition","nodes":[3]}
+        else if constexpr (std::is_same_v<T, Crash>) crash(s);  // {"op":"crash","node":2}
+        else if constexpr (std::is_same_v<T, Restart>) restart(s);  // {"op":"restart","node":2}
+        else if constexpr (std::is_same_v<T, Heal>) heal();  // {"op":"heal"}
+        else if constexpr (std::is_same_v<T, Snapshot>) emitted = snapshot(s);  // {"op":"snapshot","nodes":[1,2,3]}
+        else if constexpr (std::is_same_v<T, Compact>) compact(s);  // {"op":"compact","node":2}
+        else static_assert(!sizeof(T), "every step has a handler");
         // R-SNAP-3: a snapshot step changes nothing and has no round; every other step ends with one.
         if constexpr (!std::is_same_v<T, Snapshot>) replication_round();
       },
@@ -105,6 +92,18 @@ void Cluster::partition(const Partition& partition) {
   // R-PART-1: P is replaced, not added to; a down node may be listed and stays isolated when it restarts.
   isolated_ = std::move(listed);
   rejoin_newly_reachable(before);
+}
+
+// A reachable follower that is about to be isolated: its state freezes at what it holds right now (R-ROUND-1,
+// R-COMMIT-3), and that is the leader's store, which the step has not changed yet (only the step's round
+// applies anything). So it takes a copy, the one moment a follower's store is copied. A reachable follower
+// that crashes needs none: a crash forgets the store anyway (R-CRASH-3).
+void Cluster::cut_off(NodeId id) {
+  const Node& leader = at(leader_);
+  invariant(leader.last_applied == leader.commit_index, "the leader has applied everything it committed before a step");
+  Node& f = at(id);
+  invariant(f.last_applied == leader.last_applied, "a reachable follower has applied what the leader has");
+  f.store = leader.store;
 }
 
 // R-CRASH-1..3
@@ -144,21 +143,6 @@ void Cluster::heal() {
   rejoin_newly_reachable(before);
 }
 
-// R-COMPACT-1, R-COMPACT-2
-void Cluster::compact(const Compact& compact) {
-  check_node_id(compact.node, "node");
-  Node& n = at(compact.node);
-  if (!n.up) throw InvalidScenario("node", "compact of node " + id_text(compact.node) + ", which is down", "R-COMPACT-1");
-  // Exactly the bytes a snapshot step would emit now (its current state, the shared store of a reachable
-  // follower included), replacing any older ones; at last_applied 0 that is the empty snapshot, index 0.
-  n.saved = std::make_shared<const Bytes>(snapshot(compact.node));
-  // Entries 1..last_applied are discarded: the prefix grows to last_applied and the logical length stays.
-  // Nothing reads them again here in any case: only the leader applies entries, and it drops each one it
-  // has applied (unapplied_).
-  n.saved_index = n.last_applied;
-  invariant(n.saved_index <= n.log_length, "a node discards only entries it holds");
-}
-
 // A down node comes up (R-RESTART-2, R-HEAL-1): with an empty store and indices 0, or restored from its saved
 // snapshot when it has one (R-SAVED-3). Whether it then rejoins is for the caller. A node outside P rejoins in
 // this same step and takes the leader's store and indices at once (R-SAVED-3: the restored state shows only
@@ -172,21 +156,8 @@ void Cluster::bring_up(NodeId id) {
   if (n.saved && isolated_[id - 1]) restore(n);
 }
 
-// R-SAVED-3: store := the pairs of `saved`, commit_index := last_applied := saved_index. The bytes are decoded
-// once, by the same decoder a decode request uses; they are this port's own (or, installed, the leader's),
-// so a rejection would be a bug here. The pairs come in ascending key order (R-WIRE-6), so each is inserted
-// at the end: linear in the snapshot.
-void Cluster::restore(Node& n) {
-  DecodedSnapshot decoded = decode_snapshot(*n.saved);
-  invariant(decoded.header.last_included_index == n.saved_index, "saved_index is the index written in saved");
-  for (auto& [key, value] : decoded.pairs) n.store.emplace_hint(n.store.end(), std::move(key), std::move(value));
-  n.commit_index = n.saved_index;
-  n.last_applied = n.saved_index;
-  invariant(n.last_applied <= n.log_length, "a restored node holds the entries its snapshot covers");
-}
-
 // R-SNAP-1..3
-std::vector<Bytes> Cluster::emit_snapshots(const Snapshot& snapshot) const {
+std::vector<Bytes> Cluster::snapshot(const Snapshot& snapshot) const {
   if (snapshot.nodes.empty()) throw InvalidScenario("nodes", "snapshot lists no nodes", "R-SNAP-1");
   std::vector<bool> listed(nodes_.size(), false);
   std::vector<Bytes> emitted;
@@ -199,13 +170,38 @@ std::vector<Bytes> Cluster::emit_snapshots(const Snapshot& snapshot) const {
     listed[id - 1] = true;
     if (!at(id).up) throw InvalidScenario(field, "snapshot of node " + id_text(id) + ", which is down", "R-SNAP-2");
     // In the order listed, not in id order (R-SNAP-3).
-    emitted.push_back(this->snapshot(id));
+    emitted.push_back(snapshot_of(id));
   }
   return emitted;
 }
 
-// R-CLUSTER-4: reachable means up and not isolated; the leader is neither down nor isolated.
-bool Cluster::is_reachable(NodeId id) const { return at(id).up && !isolated_[id - 1]; }
+// R-COMPACT-1, R-COMPACT-2
+void Cluster::compact(const Compact& compact) {
+  check_node_id(compact.node, "node");
+  Node& n = at(compact.node);
+  if (!n.up) throw InvalidScenario("node", "compact of node " + id_text(compact.node) + ", which is down", "R-COMPACT-1");
+  // Exactly the bytes a snapshot step would emit now (its current state, the shared store of a reachable
+  // follower included), replacing any older ones; at last_applied 0 that is the empty snapshot, index 0.
+  n.saved = std::make_shared<const Bytes>(snapshot_of(compact.node));
+  // Entries 1..last_applied are discarded: the prefix grows to last_applied and the logical length stays.
+  // Nothing reads them again here in any case: only the leader applies entries, and it drops each one it
+  // has applied (unapplied_).
+  n.saved_index = n.last_applied;
+  invariant(n.saved_index <= n.log_length, "a node discards only entries it holds");
+}
+
+// R-SAVED-3: store := the pairs of `saved`, commit_index := last_applied := saved_index. The bytes are decoded
+// once, by the same decoder a decode request uses; they are this port's own (or, installed, the leader's),
+// so a rejection would be a bug here. The pairs come in ascending key order (R-WIRE-6), which the Store
+// takes whole: linear in the snapshot.
+void Cluster::restore(Node& n) {
+  DecodedSnapshot decoded = decode_snapshot(*n.saved);
+  invariant(decoded.header.last_included_index == n.saved_index, "saved_index is the index written in saved");
+  n.store = Store(std::move(decoded.pairs));
+  n.commit_index = n.saved_index;
+  n.last_applied = n.saved_index;
+  invariant(n.last_applied <= n.log_length, "a restored node holds the entries its snapshot covers");
+}
 
 std::vector<bool> Cluster::reachable_followers() const {
   std::vector<bool> reachable(nodes_.size(), false);
@@ -221,7 +217,7 @@ void Cluster::rejoin_newly_reachable(const std::vector<bool>& reachable_before) 
   }
 }
 
-// R-REJOIN-2
+// R-REJOIN-2, and the install decision (R-INSTALL-1..3)
 void Cluster::rejoin(NodeId id) {
   const Node& leader = at(leader_);
   // The rule defines the store as leader.log[1..leader.commit_index] applied in order to an empty store.
@@ -230,42 +226,22 @@ void Cluster::rejoin(NodeId id) {
   // it gives the same bytes without replaying the whole history.
   invariant(leader.last_applied == leader.commit_index, "the leader has applied everything it committed before a rejoin");
   Node& f = at(id);
-  // R-INSTALL-1..3: decided first, on f's log as it is before anything is copied, and here, at the step that
-  // makes f reachable, before the step's round (which would give f the leader's length and no install).
-  install(f, leader);
+  // Install is decided first, on f's log as it is before anything is copied, and here, at the step that makes
+  // f reachable, before the step's round (which would give f the leader's length and no install).
+  // R-INSTALL-1: f lacks entries the leader has discarded when f's logical log length is below the leader's
+  // saved_index; only then does f take the leader's saved bytes (shared, not re-encoded) and its discarded
+  // prefix. Not f's last_applied or commit_index, and not which saved snapshot is newer. R-INSTALL-2:
+  // otherwise f keeps its own saved snapshot and prefix, older, newer or none.
+  if (f.log_length < leader.saved_index) {
+    f.saved = leader.saved;
+    f.saved_index = leader.saved_index;
+  }
   f.log_length = leader.log_length;  // truncate and replace with the leader's log
   // Reachable from now on, so its store is the leader's (nodes_); whatever it held of its own, a frozen copy
   // or the empty store of a restart, is replaced by that.
   f.store.clear();
   f.commit_index = leader.commit_index;
   f.last_applied = leader.commit_index;
-}
-
-// R-INSTALL-1: f lacks entries the leader has discarded when f's logical log length is below the leader's
-// saved_index; only then does f take the leader's saved bytes (shared, not re-encoded) and its discarded
-// prefix. Not f's last_applied or commit_index, and not which saved snapshot is newer. R-INSTALL-2:
-// otherwise f keeps its own saved snapshot and prefix, older, newer or none.
-void Cluster::install(Node& f, const Node& leader) {
-  if (f.log_length >= leader.saved_index) return;
-  f.saved = leader.saved;
-  f.saved_index = leader.saved_index;
-}
-
-// A reachable follower that is about to be isolated: its state freezes at what it holds right now (R-ROUND-1,
-// R-COMMIT-3), and that is the leader's store, which the step has not changed yet (only the step's round
-// applies anything). So it takes a copy, the one moment a follower's store is copied. A reachable follower
-// that crashes needs none: a crash forgets the store anyway (R-CRASH-3).
-void Cluster::cut_off(NodeId id) {
-  const Node& leader = at(leader_);
-  invariant(leader.last_applied == leader.commit_index, "the leader has applied everything it committed before a step");
-  Node& f = at(id);
-  invariant(f.last_applied == leader.last_applied, "a reachable follower has applied what the leader has");
-  f.store = leader.store;
-}
-
-// A reachable follower's store is the leader's; every other node keeps its own (nodes_).
-const Store& Cluster::store_of(NodeId id) const {
-  return is_follower(id) && is_reachable(id) ? at(leader_).store : at(id).store;
 }
 
 // Section 3.2: replicate, commit, apply.
@@ -327,7 +303,7 @@ void Cluster::apply_committed() {
   }
 }
 
-// ---- what tests and the trace read ----
+// ---- below the file map: what the functions above, run's trace and the tests read ----
 
 bool Cluster::is_up(NodeId id) const { return at(id).up; }
 
@@ -337,13 +313,21 @@ Node Cluster::node(NodeId id) const {
   return n;
 }
 
-Bytes Cluster::snapshot(NodeId id) const {
+Bytes Cluster::snapshot_of(NodeId id) const {
   const Node& n = at(id);
   // R-WIRE-3, R-WIRE-4: the snapshot covers what the node has applied, not what it merely holds; the term
   // of the entry at last_applied is kTerm, and 0 when there is no such entry.
   // R-SAVED-4: its current state, never its saved bytes, and the term stays kTerm after that entry is
   // discarded; a node restored from `saved` therefore emits exactly those bytes.
-  return encode_snapshot({n.current_term, n.last_applied, n.last_applied == 0 ? 0 : kTerm}, store_of(id));
+  return encode_snapshot({n.current_term, n.last_applied, n.last_applied == 0 ? 0 : kTerm}, store_of(id).pairs());
+}
+
+// R-CLUSTER-4: reachable means up and not isolated; the leader is neither down nor isolated.
+bool Cluster::is_reachable(NodeId id) const { return at(id).up && !isolated_[id - 1]; }
+
+// A reachable follower's store is the leader's; every other node keeps its own (nodes_).
+const Store& Cluster::store_of(NodeId id) const {
+  return is_follower(id) && is_reachable(id) ? at(leader_).store : at(id).store;
 }
 
 // R-NODE-1

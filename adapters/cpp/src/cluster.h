@@ -81,51 +81,53 @@ struct Node {
   std::uint64_t saved_index = 0;
 };
 
+// The members are in the order of adapters/README.md's file map, so that the ports read side by side: the
+// constructor (the map's `new`), step and its handlers in schema order, restore, rejoin, the replication
+// round, each helper beside the function that uses it; what run's trace and the tests read comes after.
 class Cluster {
  public:
   // R-CLUSTER-1..3. Throws InvalidScenario for a size or leader out of range.
   Cluster(NodeId nodes, NodeId leader);
-
-  NodeId size() const { return static_cast<NodeId>(nodes_.size()); }
-  NodeId leader() const { return leader_; }
 
   // Runs one step: its own effect, the rejoins it causes, then one replication round, except for a
   // snapshot step, which has no round (section 2). Returns the snapshots a snapshot step emits, one per
   // listed node in the order listed (R-SNAP-3), and nothing for any other step.
   std::vector<Bytes> step(const Step& step);
 
-  bool is_up(NodeId id) const;
-  // A node's state as the SPEC describes it, store included. A copy, because a reachable follower's store is
-  // not kept apart from the leader's (see nodes_); it is for tests, and costs the size of the store.
-  Node node(NodeId id) const;
-  // The snapshot of a node's state right now (section 4).
-  Bytes snapshot(NodeId id) const;
-
  private:
   void propose(Command command);
   void partition(const Partition& partition);
+  void cut_off(NodeId id);
   void crash(const Crash& crash);
   void restart(const Restart& restart);
   void heal();
-  void compact(const Compact& compact);
   void bring_up(NodeId id);
+  std::vector<Bytes> snapshot(const Snapshot& snapshot) const;
+  void compact(const Compact& compact);
   void restore(Node& n);
-  std::vector<Bytes> emit_snapshots(const Snapshot& snapshot) const;
-
-  bool is_follower(NodeId id) const { return id != leader_; }
-  bool is_reachable(NodeId id) const;
   std::vector<bool> reachable_followers() const;
   void rejoin_newly_reachable(const std::vector<bool>& reachable_before);
   void rejoin(NodeId id);
-  void install(Node& f, const Node& leader);
-  void cut_off(NodeId id);
-  const Store& store_of(NodeId id) const;
-
   void replication_round();
   void replicate();
   void commit();
   void apply_committed();
 
+ public:
+  NodeId size() const { return static_cast<NodeId>(nodes_.size()); }
+  NodeId leader() const { return leader_; }
+  bool is_up(NodeId id) const;
+  // A node's state as the SPEC describes it, store included. A copy, because a reachable follower's store is
+  // not kept apart from the leader's (see nodes_); it is for tests, and costs the size of the store.
+  Node node(NodeId id) const;
+  // The snapshot of a node's state right now (section 4): what a snapshot step emits for it, and what the
+  // trace shows.
+  Bytes snapshot_of(NodeId id) const;
+
+ private:
+  bool is_follower(NodeId id) const { return id != leader_; }
+  bool is_reachable(NodeId id) const;
+  const Store& store_of(NodeId id) const;
   void check_node_id(NodeId id, const std::string& field) const;
   Node& at(NodeId id) { return nodes_[id - 1]; }
   const Node& at(NodeId id) const { return nodes_[id - 1]; }

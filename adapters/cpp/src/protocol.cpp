@@ -17,17 +17,41 @@ using json = nlohmann::json;
 // Replies keep their fields in the order SPEC.md writes them, which only matters to people reading them.
 using ordered_json = nlohmann::ordered_json;
 
-constexpr int kProtocol = 1;
-// A parser's message quotes the token it stopped in, which can be most of a 10 MB line; the start says where.
-constexpr std::size_t kMaxQuoted = 200;
-
 // Result lines hold only ASCII hex, integers and the request's id, which came out of the JSON parser and so
 // is valid UTF-8: strict is right, and a throw here would be a bug worth hearing about.
 std::string dump_strict(const ordered_json& value) { return value.dump(-1, ' ', false, json::error_handler_t::strict); }
 
+}  // namespace
+
+int serve(std::istream& in, std::ostream& out) {
+  // std::getline grows the string as far as the line goes: no line-length cap (R-PROTO-1).
+  std::string line;
+  while (std::getline(in, line)) {
+    std::optional<std::string> reply;
+    try {
+      reply = handle_line(line);
+    } catch (...) {
+      // handle_line answers everything itself; this is only reached if even building that answer failed
+      // (out of memory), and a fixed line still keeps the runner in step.
+      reply = R"({"type":"error","id":null,"message":"internal error"})";
+    }
+    if (!reply.has_value()) break;  // R-PROTO-9: shutdown, without a reply
+    // R-PROTO-2, R-PROTO-3: one line per reply, flushed before the next request is read, so that a
+    // pipelining runner gets every answer without waiting for more input.
+    out << *reply << '\n';
+    out.flush();
+  }
+  return 0;  // R-PROTO-9: shutdown or end of input
+}
+
+namespace {
+
 bool is_blank(std::string_view line) {
   return std::all_of(line.begin(), line.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; });
 }
+
+// A parser's message quotes the token it stopped in, which can be most of a 10 MB line; the start says where.
+constexpr std::size_t kMaxQuoted = 200;
 
 std::string shortened(std::string text) {
   if (text.size() > kMaxQuoted) text = text.substr(0, kMaxQuoted) + "...";
@@ -178,27 +202,6 @@ class RequestReader {
 };
 }  // namespace
 
-int serve(std::istream& in, std::ostream& out) {
-  // std::getline grows the string as far as the line goes: no line-length cap (R-PROTO-1).
-  std::string line;
-  while (std::getline(in, line)) {
-    std::optional<std::string> reply;
-    try {
-      reply = handle_line(line);
-    } catch (...) {
-      // handle_line answers everything itself; this is only reached if even building that answer failed
-      // (out of memory), and a fixed line still keeps the runner in step.
-      reply = R"({"type":"error","id":null,"message":"internal error"})";
-    }
-    if (!reply.has_value()) break;  // R-PROTO-9: shutdown, without a reply
-    // R-PROTO-2, R-PROTO-3: one line per reply, flushed before the next request is read, so that a
-    // pipelining runner gets every answer without waiting for more input.
-    out << *reply << '\n';
-    out.flush();
-  }
-  return 0;  // R-PROTO-9: shutdown or end of input
-}
-
 std::optional<std::string> handle_line(std::string_view line) {
   try {
     // R-PROTO-4 allows skipping a blank line or answering it with a null id; answered, a runner that sent
@@ -275,6 +278,7 @@ std::string handle_decode(const std::string& id, const Request& request) {
 }
 
 std::string hello_reply() {
+  constexpr int kProtocol = 1;
   ordered_json reply;
   reply["type"] = "hello";
   reply["protocol"] = kProtocol;  // R-PROTO-5: the version spoken, even when asked for another
@@ -290,14 +294,14 @@ std::string hello_reply() {
 // writes them); the id, the one value that may need escaping, still goes through it.
 std::string result_reply(const std::string& id, RunResult&& result) {
   std::size_t size = 64 + id.size();
-  for (const RunResult::Emitted& entry : result.snapshots) size += 64 + 2 * entry.snapshot.size();
+  for (const RunResult::SnapshotEntry& entry : result.snapshots) size += 64 + 2 * entry.snapshot.size();
   std::string reply;
   reply.reserve(size);
   reply += R"({"type":"result","id":)";
   reply += dump_strict(ordered_json(id));
   reply += R"(,"snapshots":[)";
   for (std::size_t i = 0; i < result.snapshots.size(); ++i) {
-    const RunResult::Emitted& entry = result.snapshots[i];
+    const RunResult::SnapshotEntry& entry = result.snapshots[i];
     if (i != 0) reply += ',';
     reply += R"({"step":)" + std::to_string(entry.step) + R"(,"node":)" + std::to_string(entry.node) + R"(,"hex":")";
     encode_hex(entry.snapshot, reply);
@@ -331,8 +335,6 @@ std::string result_reply(const std::string& id, RunResult&& result) {
   return reply;
 }
 
-// The message may quote the request (a parser's error quotes the bytes it stopped at, which need not be
-// UTF-8), so invalid bytes are replaced rather than allowed to make the reply itself invalid.
 // Written out like result_reply, a value's hex being most of the reply. Keys go through dump_strict: the
 // decoder has proven them well-formed UTF-8 (R-DECODE-7), so the JSON string holds exactly their code points,
 // a U+0000 escaped and a leading U+FEFF kept (R-DECODE-12), and strict cannot throw.
@@ -369,6 +371,8 @@ std::string rejected_reply(const std::string& id, const MalformedSnapshot& rejec
   return dump_strict(reply);
 }
 
+// The message may quote the request (a parser's error quotes the bytes it stopped at, which need not be
+// UTF-8), so invalid bytes are replaced rather than allowed to make the reply itself invalid.
 std::string error_reply(const std::optional<std::string>& id, const std::string& message) {
   ordered_json reply;
   reply["type"] = "error";

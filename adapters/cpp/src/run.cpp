@@ -26,7 +26,7 @@ RunResult run_scenario(const Scenario& scenario, bool trace) {
     // R-PROTO-6: in step order, then in listed-node order, which is the order Cluster::step returns them.
     if (const auto* snapshot = std::get_if<Snapshot>(&step)) {
       for (std::size_t k = 0; k < emitted.size(); ++k) {
-        result.snapshots.push_back(RunResult::Emitted{i, snapshot->nodes[k], std::move(emitted[k])});
+        result.snapshots.push_back(RunResult::SnapshotEntry{i, snapshot->nodes[k], std::move(emitted[k])});
       }
     }
     if (result.trace.has_value()) {
@@ -34,7 +34,7 @@ RunResult run_scenario(const Scenario& scenario, bool trace) {
       RunResult::TraceEntry entry{i, {}};
       entry.states.reserve(cluster->size());
       for (NodeId id = 1; id <= cluster->size(); ++id) {
-        entry.states.push_back(cluster->is_up(id) ? std::optional<Bytes>(cluster->snapshot(id)) : std::nullopt);
+        entry.states.push_back(cluster->is_up(id) ? std::optional<Bytes>(cluster->snapshot_of(id)) : std::nullopt);
       }
       result.trace->push_back(std::move(entry));
     }

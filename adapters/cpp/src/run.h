@@ -15,8 +15,9 @@ namespace rsm {
 // What a run emitted: the snapshots of its snapshot steps (R-PROTO-6) and, when asked, every node's state
 // after every step (R-PROTO-7).
 struct RunResult {
-  // One snapshot a snapshot step emitted, `step` being the step's index in the scenario.
-  struct Emitted {
+  // One snapshot a snapshot step emitted, `step` being the step's index in the scenario. Named, like
+  // TraceEntry, as schema/protocol.schema.json names a result reply's entries: one name for one concept.
+  struct SnapshotEntry {
     std::size_t step = 0;
     NodeId node = 0;
     Bytes snapshot;
@@ -27,7 +28,7 @@ struct RunResult {
     std::vector<std::optional<Bytes>> states;
   };
 
-  std::vector<Emitted> snapshots;
+  std::vector<SnapshotEntry> snapshots;
   // Present exactly when a trace was asked for.
   std::optional<std::vector<TraceEntry>> trace;
 };

@@ -11,58 +11,6 @@
 #include <charconv>
 
 namespace rsm {
-namespace {
-
-constexpr NodeId kMaxNodes = 255;
-
-// A step's paths are built only for an error message: a long scenario decodes a million steps without one.
-std::string field_path(const std::string& step, const char* field) { return step + "." + field; }
-
-WireValue& required(std::optional<WireValue>& value, const std::string& path, const char* field) {
-  // R-SCEN-3: every field of the op is required; a missing cas `expected` is not taken to mean null.
-  if (!value.has_value()) throw InvalidStep(field_path(path, field), "missing", "R-SCEN-3");
-  return *value;
-}
-
-std::string& string_field(std::optional<WireValue>& value, const std::string& path, const char* field, const char* rule) {
-  WireValue& v = required(value, path, field);
-  if (v.kind != WireValue::Kind::String) throw InvalidStep(field_path(path, field), "expected a string, got " + v.kind_name(), rule);
-  return v.text;
-}
-
-Bytes hex_field(std::optional<WireValue>& value, const std::string& path, const char* field) {
-  const std::string& hex = string_field(value, path, field, "R-NORM-2");
-  try {
-    return parse_hex(hex, "");
-  } catch (const InvalidStep& e) {
-    // The path only now: built for every value, it would be the one allocation most steps make.
-    throw InvalidStep(field_path(path, field), e.problem(), e.rule());
-  }
-}
-
-// Ids and sizes are JSON integers, never read through a double: 1.0 and 1e0 are not ids. Anything outside
-// 1..255 cannot be a node id of any cluster (R-CLUSTER-1), which also keeps the narrowing exact.
-NodeId node_id(const WireValue& value, const std::string& path, NodeId max, const char* rule) {
-  if (value.kind != WireValue::Kind::Integer) throw InvalidStep(path, "expected an integer, got " + value.kind_name(), rule);
-  if (!value.negative && value.whole >= 1 && value.whole <= max) return static_cast<NodeId>(value.whole);
-  throw InvalidStep(path, value.text + " is not in 1.." + std::to_string(max), rule);
-}
-
-// The value of a hex digit of either case, or -1.
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-WireValue container(WireValue::Kind kind) {
-  WireValue value;
-  value.kind = kind;
-  return value;
-}
-
-}  // namespace
 
 std::string WireValue::kind_name() const {
   switch (kind) {
@@ -78,6 +26,16 @@ std::string WireValue::kind_name() const {
 }
 
 // ---- ScenarioReader: the SAX events of one scenario value ----
+
+namespace {
+
+WireValue container(WireValue::Kind kind) {
+  WireValue value;
+  value.kind = kind;
+  return value;
+}
+
+}  // namespace
 
 Scenario ScenarioReader::finish() && {
   if (not_object_.has_value()) throw InvalidStep("(root)", "expected a normalized scenario object, got " + not_object_->kind_name(), "R-NORM-4");
@@ -308,6 +266,20 @@ Scenario parse_scenario(std::string_view text) {
   return std::move(reader).finish();
 }
 
+namespace {
+
+constexpr NodeId kMaxNodes = 255;
+
+// Ids and sizes are JSON integers, never read through a double: 1.0 and 1e0 are not ids. Anything outside
+// 1..255 cannot be a node id of any cluster (R-CLUSTER-1), which also keeps the narrowing exact.
+NodeId node_id(const WireValue& value, const std::string& path, NodeId max, const char* rule) {
+  if (value.kind != WireValue::Kind::Integer) throw InvalidStep(path, "expected an integer, got " + value.kind_name(), rule);
+  if (!value.negative && value.whole >= 1 && value.whole <= max) return static_cast<NodeId>(value.whole);
+  throw InvalidStep(path, value.text + " is not in 1.." + std::to_string(max), rule);
+}
+
+}  // namespace
+
 Scenario::ClusterConfig parse_cluster(const ClusterFields& cluster) {
   Scenario::ClusterConfig config;
   if (!cluster.nodes.has_value()) throw InvalidStep("cluster.nodes", "missing", "R-NORM-1");
@@ -316,6 +288,35 @@ Scenario::ClusterConfig parse_cluster(const ClusterFields& cluster) {
   config.leader = node_id(*cluster.leader, "cluster.leader", config.nodes, "R-CLUSTER-2");
   return config;
 }
+
+namespace {
+
+// A step's paths are built only for an error message: a long scenario decodes a million steps without one.
+std::string field_path(const std::string& step, const char* field) { return step + "." + field; }
+
+WireValue& required(std::optional<WireValue>& value, const std::string& path, const char* field) {
+  // R-SCEN-3: every field of the op is required; a missing cas `expected` is not taken to mean null.
+  if (!value.has_value()) throw InvalidStep(field_path(path, field), "missing", "R-SCEN-3");
+  return *value;
+}
+
+std::string& string_field(std::optional<WireValue>& value, const std::string& path, const char* field, const char* rule) {
+  WireValue& v = required(value, path, field);
+  if (v.kind != WireValue::Kind::String) throw InvalidStep(field_path(path, field), "expected a string, got " + v.kind_name(), rule);
+  return v.text;
+}
+
+Bytes hex_field(std::optional<WireValue>& value, const std::string& path, const char* field) {
+  const std::string& hex = string_field(value, path, field, "R-NORM-2");
+  try {
+    return parse_hex(hex, "");
+  } catch (const InvalidStep& e) {
+    // The path only now: built for every value, it would be the one allocation most steps make.
+    throw InvalidStep(field_path(path, field), e.problem(), e.rule());
+  }
+}
+
+}  // namespace
 
 Step parse_step(StepFields&& step, const std::string& path) {
   const std::string& op = string_field(step.op, path, "op", "R-SCEN-3");
@@ -367,6 +368,18 @@ std::vector<NodeId> parse_nodes(const std::vector<WireValue>& nodes, const std::
   }
   return ids;
 }
+
+namespace {
+
+// The value of a hex digit of either case, or -1.
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
 
 Bytes parse_hex(std::string_view hex, const std::string& path) {
   if (hex.size() % 2 != 0) throw InvalidStep(path, "hex has odd length " + std::to_string(hex.size()), "R-BYTES-2");

@@ -29,8 +29,10 @@ struct Scenario {
   std::vector<Step> steps;
 };
 
-// Step, one step of a scenario with its fields decoded, is declared in cluster.h beside the events it holds:
-// the cluster runs steps and must not use this file (dependencies point down adapters/README.md's table).
+// One step of a scenario with its fields decoded. Declared in cluster.h, beside the events it holds, and
+// named again here at its place in adapters/README.md's file map (the same type: a re-export): the cluster
+// runs steps, and dependencies point down the map, never from cluster up to this file.
+using Step = rsm::Step;
 
 // A scenario the adapter cannot run (R-PROTO-8), in one shape whatever the cause, a field that does not
 // decode or a step that breaks a rejection rule: the JSON path of the offending field as SPEC.md writes it,

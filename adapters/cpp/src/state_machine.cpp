@@ -5,12 +5,13 @@
 namespace rsm {
 namespace {
 
-// The commands in schema order, each applied to a store (section 2.1); defined below apply_command.
-void apply_put(Store& store, const Put& put);
-void apply_delete(Store& store, const Delete& del);
-void apply_append(Store& store, const Append& append);
-void apply_incr(Store& store, const Incr& incr);
-void apply_cas(Store& store, const Cas& cas);
+// The commands in schema order, each applied to a store (section 2.1); defined below apply_command, in the
+// order of adapters/README.md. `erase` is the SPEC's delete, a C++ keyword (the Store's verb too).
+void put(Store& store, const Put& command);
+void erase(Store& store, const Delete& command);
+void append(Store& store, const Append& command);
+void incr(Store& store, const Incr& command);
+void cas(Store& store, const Cas& command);
 
 }  // namespace
 
@@ -19,17 +20,34 @@ void apply_command(Store& store, const Command& command) {
       [&store](const auto& c) {
         using T = std::decay_t<decltype(c)>;
         // In schema order.
-        if constexpr (std::is_same_v<T, Put>) apply_put(store, c);  // {"op":"put","key":"a","value":"31"}
-        else if constexpr (std::is_same_v<T, Delete>) apply_delete(store, c);  // {"op":"delete","key":"a"}
-        else if constexpr (std::is_same_v<T, Append>) apply_append(store, c);  // {"op":"append","key":"a","value":"32"}
-        else if constexpr (std::is_same_v<T, Incr>) apply_incr(store, c);  // {"op":"incr","key":"n","delta":"5"}
-        else if constexpr (std::is_same_v<T, Cas>) apply_cas(store, c);  // {"op":"cas","key":"a","expected":null,"value":"31"}
+        if constexpr (std::is_same_v<T, Put>) put(store, c);  // {"op":"put","key":"a","value":"31"}
+        else if constexpr (std::is_same_v<T, Delete>) erase(store, c);  // {"op":"delete","key":"a"}
+        else if constexpr (std::is_same_v<T, Append>) append(store, c);  // {"op":"append","key":"a","value":"32"}
+        else if constexpr (std::is_same_v<T, Incr>) incr(store, c);  // {"op":"incr","key":"n","delta":"5"}
+        else if constexpr (std::is_same_v<T, Cas>) cas(store, c);  // {"op":"cas","key":"a","expected":null,"value":"31"}
         else static_assert(!sizeof(T), "every command has an apply");
       },
       command);
 }
 
 namespace {
+
+// R-PUT-1
+void put(Store& store, const Put& command) { store.put(command.key, command.value); }
+
+// R-DELETE-1: deleting a missing key is a no-op, which Store::erase already is.
+void erase(Store& store, const Delete& command) { store.erase(command.key); }
+
+// R-APPEND-1: a missing key starts out empty and is created even when the appended value is empty. A
+// present value is extended in place: a long value appended to byte by byte is never copied whole.
+void append(Store& store, const Append& command) {
+  Bytes* value = store.get(command.key);
+  if (value == nullptr) {
+    store.put(command.key, command.value);
+    return;
+  }
+  value->insert(value->end(), command.value.begin(), command.value.end());
+}
 
 constexpr std::size_t kCounterSize = 8;
 
@@ -45,42 +63,30 @@ Bytes u64_be(std::uint64_t value) {
   return bytes;
 }
 
-// R-PUT-1
-void apply_put(Store& store, const Put& put) { store.insert_or_assign(put.key, put.value); }
-
-// R-DELETE-1: deleting a missing key is a no-op, which erase already is.
-void apply_delete(Store& store, const Delete& del) { store.erase(del.key); }
-
-// R-APPEND-1: a missing key starts out empty and is created even when the appended value is empty.
-void apply_append(Store& store, const Append& append) {
-  Bytes& value = store[append.key];
-  value.insert(value.end(), append.value.begin(), append.value.end());
-}
-
 // R-INCR-1..3
-void apply_incr(Store& store, const Incr& incr) {
-  const auto it = store.find(incr.key);
-  if (it == store.end()) {
+void incr(Store& store, const Incr& command) {
+  Bytes* value = store.get(command.key);
+  if (value == nullptr) {
     // R-INCR-1: a missing key counts as 0, so delta 0 still creates eight zero bytes.
-    store.emplace(incr.key, u64_be(incr.delta));
+    store.put(command.key, u64_be(command.delta));
     return;
   }
   // R-INCR-3: a value that is not exactly 8 bytes is not a counter and is left alone.
-  if (it->second.size() != kCounterSize) return;
+  if (value->size() != kCounterSize) return;
   // R-INCR-2: unsigned arithmetic wraps mod 2^64, which is exactly the rule; it never saturates.
-  it->second = u64_be(read_u64_be(it->second) + incr.delta);
+  *value = u64_be(read_u64_be(*value) + command.delta);
 }
 
 // R-CAS-1..3
-void apply_cas(Store& store, const Cas& cas) {
-  const auto it = store.find(cas.key);
-  if (!cas.expected.has_value()) {
+void cas(Store& store, const Cas& command) {
+  Bytes* value = store.get(command.key);
+  if (!command.expected.has_value()) {
     // R-CAS-2: expected null matches only a missing key, never a present one, not even an empty value.
-    if (it == store.end()) store.emplace(cas.key, cas.value);
+    if (value == nullptr) store.put(command.key, command.value);
     return;
   }
   // R-CAS-2: bytes (empty ones included) match only a present key holding exactly those bytes.
-  if (it != store.end() && it->second == *cas.expected) it->second = cas.value;
+  if (value != nullptr && *value == *command.expected) *value = command.value;
   // R-CAS-3: otherwise nothing changes.
 }
 

@@ -41,7 +41,7 @@ using Command = std::variant<Put, Delete, Append, Incr, Cas>;
 
 // Applies one committed command to a store. Every command is applied, even one that leaves the store as it
 // was (R-INCR-3, R-CAS-3): the caller advances last_applied either way.
-// Not named plain `apply`: with a std::map argument, argument-dependent lookup would also find std::apply.
+// Not named plain `apply`: with a std::variant argument, argument-dependent lookup would also find std::apply.
 void apply_command(Store& store, const Command& command);
 
 }  // namespace rsm

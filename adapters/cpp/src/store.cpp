@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <utility>
 
 namespace rsm {
 namespace {
@@ -42,5 +43,32 @@ bool KeyLess::operator()(const std::string& a, const std::string& b) const noexc
   }
   return a.size() < b.size();
 }
+
+Store::Store(std::initializer_list<Pairs::value_type> pairs) : pairs_(pairs) {}
+
+Store::Store(std::vector<std::pair<std::string, Bytes>>&& ascending) {
+  for (auto& [key, value] : ascending) pairs_.emplace_hint(pairs_.end(), std::move(key), std::move(value));
+}
+
+const Bytes* Store::get(const std::string& key) const {
+  const auto it = pairs_.find(key);
+  return it == pairs_.end() ? nullptr : &it->second;
+}
+
+Bytes* Store::get(const std::string& key) {
+  const auto it = pairs_.find(key);
+  return it == pairs_.end() ? nullptr : &it->second;
+}
+
+// A replaced value is assigned, not rebuilt, so its buffer is reused.
+void Store::put(const std::string& key, const Bytes& value) { pairs_.insert_or_assign(key, value); }
+
+void Store::put(const std::string& key, Bytes&& value) { pairs_.insert_or_assign(key, std::move(value)); }
+
+void Store::erase(const std::string& key) { pairs_.erase(key); }
+
+const Store::Pairs& Store::pairs() const { return pairs_; }
+
+void Store::clear() { pairs_.clear(); }
 
 }  // namespace rsm

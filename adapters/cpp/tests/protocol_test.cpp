@@ -279,7 +279,7 @@ std::string decode_request(const std::string& id, const std::string& hex) {
 // The hex of a snapshot with this header and these pairs, its CRC right.
 std::string snapshot_hex(std::uint64_t term, std::uint64_t index, std::uint64_t last_term, const Store& store) {
   std::string hex;
-  encode_hex(encode_snapshot({term, index, last_term}, store), hex);
+  encode_hex(encode_snapshot({term, index, last_term}, store.pairs()), hex);
   return hex;
 }
 

@@ -29,7 +29,7 @@ TEST(Run, SpecExample) {
   EXPECT_FALSE(result.trace.has_value());
   EXPECT_EQ(result.snapshots[0].step, 3u);
   EXPECT_EQ(result.snapshots[0].node, 3u);
-  EXPECT_EQ(to_hex(result.snapshots[0].snapshot), to_hex(encode_snapshot({1, 1, 1}, Store{{"a", {0x31}}})));
+  EXPECT_EQ(to_hex(result.snapshots[0].snapshot), to_hex(encode_snapshot({1, 1, 1}, Store{{"a", {0x31}}}.pairs())));
   for (std::size_t i = 1; i < 4; ++i) {
     EXPECT_EQ(result.snapshots[i].step, 5u);
     EXPECT_EQ(result.snapshots[i].node, i);
@@ -80,8 +80,8 @@ TEST(Run, TraceShowsCurrentStateAfterCompaction) {
                     {Put{"a", value(1)}, Compact{3}, Put{"b", value(2)}, Partition{{3}}, Crash{3}, Restart{3}, Snapshot{{3}}}};
   const RunResult result = run_scenario(scenario, true);
   ASSERT_EQ(result.trace->size(), 7u);
-  const std::string at_one = to_hex(encode_snapshot({1, 1, 1}, Store{{"a", value(1)}}));
-  const std::string at_two = to_hex(encode_snapshot({1, 2, 1}, Store{{"a", value(1)}, {"b", value(2)}}));
+  const std::string at_one = to_hex(encode_snapshot({1, 1, 1}, Store{{"a", value(1)}}.pairs()));
+  const std::string at_two = to_hex(encode_snapshot({1, 2, 1}, Store{{"a", value(1)}, {"b", value(2)}}.pairs()));
   EXPECT_EQ(to_hex(*result.trace->at(1).states.at(2)), at_one);
   EXPECT_EQ(to_hex(*result.trace->at(2).states.at(2)), at_two);  // not the saved bytes
   EXPECT_FALSE(result.trace->at(4).states.at(2).has_value());

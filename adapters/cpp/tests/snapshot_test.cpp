@@ -10,6 +10,7 @@
 
 #include "crc32c.h"
 #include "scenario.h"
+#include "store.h"
 
 namespace rsm {
 namespace {
@@ -23,24 +24,24 @@ std::string to_hex(const Bytes& bytes) {
 }
 
 TEST(Snapshot, WorkedExampleEmpty) {
-  EXPECT_EQ(to_hex(encode_snapshot({1, 0, 0}, Store{})),
+  EXPECT_EQ(to_hex(encode_snapshot({1, 0, 0}, Store{}.pairs())),
             "524b563100000000000000010000000000000000000000000000000000000000045540e9");
 }
 
 TEST(Snapshot, WorkedExampleTwoPairs) {
   const Store store{{"b", {0x00, 0xFF}}, {"a", {0x31}}};
-  EXPECT_EQ(to_hex(encode_snapshot({1, 2, 1}, store)),
+  EXPECT_EQ(to_hex(encode_snapshot({1, 2, 1}, store.pairs())),
             "524b5631000000000000000100000000000000020000000000000001000000020000000161000000013100000001620000000200ff63c4d85c");
 }
 
 // SPEC.md section 6: step 3 node 3 of the example is {"a": 31} at last_applied 1; its CRC has the top bit set.
 TEST(Snapshot, CrcWithTopBitSet) {
-  EXPECT_EQ(to_hex(encode_snapshot({1, 1, 1}, Store{{"a", {0x31}}})),
+  EXPECT_EQ(to_hex(encode_snapshot({1, 1, 1}, Store{{"a", {0x31}}}.pairs())),
             "524b56310000000000000001000000000000000100000000000000010000000100000001610000000131ed7607a5");
 }
 
 TEST(Snapshot, EmptyKeyAndEmptyValueArePairs) {
-  const Bytes bytes = encode_snapshot({1, 1, 1}, Store{{"", {}}});
+  const Bytes bytes = encode_snapshot({1, 1, 1}, Store{{"", {}}}.pairs());
   const std::string hex = to_hex(bytes);
   // pair count 1, key length 0, value length 0
   EXPECT_EQ(hex.substr(56, 24), "000000010000000000000000");
@@ -49,7 +50,7 @@ TEST(Snapshot, EmptyKeyAndEmptyValueArePairs) {
 
 TEST(Snapshot, KeyWithNulKeepsEveryByte) {
   const std::string key("a\0b", 3);
-  const Bytes bytes = encode_snapshot({1, 1, 1}, Store{{key, {0x01}}});
+  const Bytes bytes = encode_snapshot({1, 1, 1}, Store{{key, {0x01}}}.pairs());
   EXPECT_EQ(to_hex(bytes).substr(64, 24), "00000003610062" "00000001" "01");
   const DecodedSnapshot decoded = decode_snapshot(bytes);
   ASSERT_EQ(decoded.pairs.size(), 1u);
@@ -58,7 +59,7 @@ TEST(Snapshot, KeyWithNulKeepsEveryByte) {
 
 TEST(Snapshot, LengthPrefixesAreFourBytes) {
   const std::string key(70000, 'k');  // above 65,535: a u16 prefix would wrap
-  const Bytes bytes = encode_snapshot({1, 1, 1}, Store{{key, Bytes(300, 0xAB)}});
+  const Bytes bytes = encode_snapshot({1, 1, 1}, Store{{key, Bytes(300, 0xAB)}}.pairs());
   EXPECT_EQ(to_hex(bytes).substr(64, 8), "00011170");
   const std::size_t value_length_at = 32 + 4 + key.size();
   EXPECT_EQ(to_hex(Bytes(bytes.begin() + static_cast<std::ptrdiff_t>(value_length_at),
@@ -71,18 +72,18 @@ TEST(Snapshot, LengthPrefixesAreFourBytes) {
 
 TEST(Snapshot, KeyLengthIsUtf8Bytes) {
   const std::string key = "\xF0\x9F\x98\x80";  // one character, two UTF-16 code units, four bytes
-  EXPECT_EQ(to_hex(encode_snapshot({1, 1, 1}, Store{{key, {}}})).substr(64, 8), "00000004");
+  EXPECT_EQ(to_hex(encode_snapshot({1, 1, 1}, Store{{key, {}}}.pairs())).substr(64, 8), "00000004");
 }
 
 TEST(Snapshot, DecodeRoundTripsHeader) {
-  const DecodedSnapshot decoded = decode_snapshot(encode_snapshot({1, 0x0102030405060708ull, 1}, Store{}));
+  const DecodedSnapshot decoded = decode_snapshot(encode_snapshot({1, 0x0102030405060708ull, 1}, Store{}.pairs()));
   EXPECT_EQ(decoded.header.current_term, 1u);
   EXPECT_EQ(decoded.header.last_included_index, 0x0102030405060708ull);
   EXPECT_EQ(decoded.header.last_included_term, 1u);
 }
 
 TEST(Snapshot, DecodeRejectsDamage) {
-  Bytes bytes = encode_snapshot({1, 1, 1}, Store{{"a", {0x31}}});
+  Bytes bytes = encode_snapshot({1, 1, 1}, Store{{"a", {0x31}}}.pairs());
   Bytes bad_crc = bytes;
   bad_crc.back() ^= 1;
   EXPECT_THROW(decode_snapshot(bad_crc), MalformedSnapshot);
@@ -352,17 +353,17 @@ TEST(Decode, RoundTripsWhatEncodeWrites) {
       for (std::size_t c = random() % 4; c > 0; --c) key += alphabet[random() % alphabet.size()];
       Bytes value(random() % 6);
       for (auto& byte : value) byte = static_cast<std::uint8_t>(random());
-      store[key] = value;
+      store.put(key, value);
     }
     const std::uint64_t index = round == 0 ? 0 : random();
     const SnapshotHeader header{1, index, index == 0 ? 0u : 1u};
-    const DecodedSnapshot decoded = decode_snapshot(encode_snapshot(header, store));
+    const DecodedSnapshot decoded = decode_snapshot(encode_snapshot(header, store.pairs()));
     EXPECT_EQ(decoded.header.current_term, header.current_term);
     EXPECT_EQ(decoded.header.last_included_index, header.last_included_index);
     EXPECT_EQ(decoded.header.last_included_term, header.last_included_term);
-    ASSERT_EQ(decoded.pairs.size(), store.size());
+    ASSERT_EQ(decoded.pairs.size(), store.pairs().size());
     std::size_t i = 0;
-    for (const auto& [key, value] : store) {
+    for (const auto& [key, value] : store.pairs()) {
       EXPECT_EQ(decoded.pairs[i].first, key);
       EXPECT_EQ(decoded.pairs[i].second, value);
       ++i;

@@ -1,9 +1,10 @@
-// Key order (R-STORE-1): the traps that ports fall into.
+// The store (R-STORE-1, R-STORE-2): get, put, delete (erase), and key order with the traps that ports fall into.
 #include "store.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace rsm {
@@ -11,10 +12,40 @@ namespace {
 
 std::vector<std::string> keys_in_order(const std::vector<std::string>& keys) {
   Store store;
-  for (const std::string& key : keys) store.emplace(key, Bytes{});
+  for (const std::string& key : keys) store.put(key, Bytes{});
   std::vector<std::string> ordered;
-  for (const auto& [key, value] : store) ordered.push_back(key);
+  for (const auto& [key, value] : store.pairs()) ordered.push_back(key);
   return ordered;
+}
+
+TEST(Store, GetPutErase) {
+  Store store;
+  EXPECT_EQ(store.get("k"), nullptr);
+  store.put("k", Bytes{});
+  ASSERT_NE(store.get("k"), nullptr);  // R-STORE-2: an empty value is a present key
+  EXPECT_TRUE(store.get("k")->empty());
+  store.put("k", Bytes{1, 2});
+  EXPECT_EQ(*store.get("k"), (Bytes{1, 2}));
+  store.erase("missing");  // R-DELETE-1: no error
+  store.erase("k");
+  EXPECT_EQ(store.get("k"), nullptr);
+  EXPECT_TRUE(store.pairs().empty());
+}
+
+TEST(Store, PutInAnyOrderKeepsKeyOrder) {
+  Store store;
+  for (const char* key : {"b", "d", "a", "d", "c", "e", "a"}) store.put(key, Bytes{static_cast<std::uint8_t>(key[0])});
+  std::string keys;
+  for (const auto& [key, value] : store.pairs()) keys += key;
+  EXPECT_EQ(keys, "abcde");
+  EXPECT_EQ(store, (Store{{"e", {'e'}}, {"a", {'a'}}, {"b", {'b'}}, {"c", {'c'}}, {"d", {'d'}}}));
+}
+
+// A restore's store, from a decoded snapshot's ascending pairs: every pair, in order, values whole.
+TEST(Store, FromAscendingPairs) {
+  std::vector<std::pair<std::string, Bytes>> pairs = {{"", {}}, {"a", {1}}, {"\xC3\xA9", Bytes(70000, 7)}};
+  const Store store(std::move(pairs));
+  EXPECT_EQ(store, (Store{{"\xC3\xA9", Bytes(70000, 7)}, {"a", {1}}, {"", {}}}));
 }
 
 TEST(KeyOrder, Utf8BytesNotUtf16CodeUnits) {
