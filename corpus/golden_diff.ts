@@ -4,7 +4,7 @@
 // every snapshot decoded, for `rsm golden-text`, the textconv of git's rsm-golden diff driver (README
 // "Reviewing golden changes").
 import { SnapshotDecodeError, decodeSnapshot, hexToBytes } from "../reference/index.js";
-import { lineDiff } from "../runner/diagnose.js";
+import { lineDiff } from "./line_diff.js";
 import { snapshotLines } from "./snapshot_text.js";
 
 interface SnapshotRow {

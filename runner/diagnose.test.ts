@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { bytesToHex, decodeSnapshot, encodeSnapshot, hexToBytes, runScenario, utf8Bytes, type GoldenVector, type NormalizedScenario, type Step } from "../reference/index.js";
 import { crc32Ieee } from "./crc32_ieee.js";
-import { diagnose, firstDifference, lineDiff } from "./diagnose.js";
+import { diagnose, firstDifference } from "./diagnose.js";
 
 function golden(scenario: NormalizedScenario): GoldenVector {
   const { snapshots } = runScenario(scenario);
@@ -82,12 +82,6 @@ describe("helpers", () => {
     expect(firstDifference(Uint8Array.of(1, 2, 3), Uint8Array.of(1, 2))).toBe(2);
     expect(firstDifference(Uint8Array.of(1, 2), Uint8Array.of(1, 3))).toBe(1);
   });
-
-  it("lineDiff keeps changes with two lines of context", () => {
-    const a = ["h1", "h2", "h3", "h4", "h5", "p0", "crc"];
-    const b = ["h1", "h2", "h3", "h4", "h5", "p1", "crc2"];
-    expect(lineDiff(a, b)).toEqual(["  ...", "  h4", "  h5", "- p0", "- crc", "+ p1", "+ crc2"]);
-  });
 });
 
 describe("diagnose on a snapshot of 120,000 pairs", () => {
@@ -116,17 +110,6 @@ describe("diagnose on a snapshot of 120,000 pairs", () => {
     ]);
     const plain = { red: (s: string) => s, green: (s: string) => s, dim: (s: string) => s, bold: (s: string) => s, yellow: (s: string) => s };
     expect(diagnosisLines(d, plain as never)).toContain('+ [60000] "k060000" = 07 "."');
-  });
-
-  it("lineDiff trims what the lists share and caps a middle too long to diff", () => {
-    const a = Array.from({ length: 200_000 }, (_, i) => `a${i}`);
-    const b = Array.from({ length: 150_000 }, (_, i) => `b${i}`);
-    const d = lineDiff(["h", ...a, "t"], ["h", ...b, "t"]);
-    expect(d.length).toBeLessThan(100);
-    expect(d).toContain("- a0");
-    expect(d).toContain("+ b0");
-    expect(d.some((l) => /199\d+ more/.test(l))).toBe(true);
-    expect(lineDiff(["x", "y"], ["x", "y"])).toEqual(["  ..."]);
   });
 });
 

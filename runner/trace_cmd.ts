@@ -21,11 +21,11 @@ import {
 } from "../reference/index.js";
 import { parseFlags } from "../cli/args.js";
 import { AdapterStartFailed, EXIT_FAILED, EXIT_OK, InvalidInput, UsageError } from "../cli/errors.js";
+import { lineDiff } from "../corpus/line_diff.js";
 import { snapshotLines } from "../corpus/snapshot_text.js";
 import { goldenPath, readScenarioFile } from "../corpus/scenario_files.js";
 import { bisectDivergence, prefixScenario } from "./bisect.js";
 import { readVector } from "./corpus.js";
-import { lineDiff } from "./diagnose.js";
 import { scenarioJson } from "./protocol.js";
 import { Session } from "./session.js";
 import { splitCommandLine } from "./shell_words.js";
