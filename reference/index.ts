@@ -5,19 +5,7 @@ export { Store } from "./store.js";
 export { applyCommand } from "./state_machine.js";
 export { Cluster } from "./cluster.js";
 export { runScenario, nodeSnapshot, type RunResult } from "./run.js";
-export {
-  encodeSnapshot,
-  decodeSnapshot,
-  walkSnapshot,
-  snapshotPairs,
-  fieldAt,
-  snapshotFields,
-  SnapshotDecodeError,
-  type DecodedSnapshot,
-  type FieldSpan,
-  type SnapshotFields,
-  type SnapshotWalk,
-} from "./snapshot.js";
+export { encodeSnapshot, snapshotFields, type Snapshot, type SnapshotPair } from "./snapshot.js";
 export { loadScenario, loadScenarioBytes, scenarioText, checkScenario, normalize, requiredFeatures, FEATURES, type Feature, type LoadResult } from "./normalize.js";
 export { formatProblem, preview, type Problem } from "./problems.js";
 export { shown } from "./display.js";
@@ -42,4 +30,4 @@ export type {
   DecodedSnapshot as DecodedSnapshotJson,
   RejectedMessage,
 } from "./types/protocol.gen.js";
-export { decodeVerdict, decodedJson, keyString, compareBytes, type DecodeVerdict, type DecodeRule, type AcceptedSnapshot, type DecodedJson } from "./decode.js";
+export { decodeVerdict, decodedJson, keyString, fieldAt, compareBytes, type DecodeVerdict, type FieldSpan, type Rejection, type SnapshotRead } from "./decode.js";

@@ -3,24 +3,10 @@
 // diverged, the first differing byte of the mismatching snapshot and the wire-format field it falls in, a
 // line diff of both snapshots decoded, whether the port's CRC agrees with its own bytes, the rules likely
 // involved, and hints naming the cause when the bytes show a common port mistake unambiguously (hints.ts).
-import {
-  SnapshotDecodeError,
-  bytesToHex,
-  decodeSnapshot,
-  fieldAt,
-  hexToBytes,
-  runScenario,
-  type DecodedSnapshot,
-  type FieldSpan,
-  type GoldenVector,
-  type SnapshotFields,
-  type SnapshotEntry,
-  type Step,
-  type TraceEntry,
-} from "../reference/index.js";
+import { bytesToHex, decodeVerdict, fieldAt, hexToBytes, runScenario, type GoldenVector, type SnapshotEntry, type SnapshotRead, type Step, type TraceEntry } from "../reference/index.js";
 import { lineDiff } from "../corpus/line_diff.js";
-import { escapeKey, headerLines, pairLine, snapshotLines } from "../corpus/snapshot_text.js";
-import { diagnosisHints } from "./hints.js";
+import { rejectionText, verdictLines } from "../corpus/snapshot_text.js";
+import { diagnosisHints, type SnapshotWithPairs } from "./hints.js";
 import { likelyRules } from "./rules.js";
 
 export interface Divergence {
@@ -46,12 +32,14 @@ export interface Diagnosis {
    * that is the key's UTF-16 length, a CRC that is zlib's crc32, ...); usually empty.
    */
   readonly hints: string[];
-  /** Null when the actual bytes do not decode as a snapshot. */
+  /** Null when the actual bytes are not section 4's layout (R-DECODE-1, -5 or -6). */
   readonly crcSelfConsistent: boolean | null;
+  /** And then the rule that says so, where and why. */
   readonly decodeError: string | null;
   /**
-   * Lines "  ...", "- ...", "+ ...": expected against actual, decoded. Actual bytes that do not decode show
-   * the fields read before decoding stopped, then the bytes around the point where it stopped.
+   * Lines "  ...", "- ...", "+ ...": expected against actual, decoded, each ending with the rule that rejects
+   * it if one does (SPEC.md 4.1). Actual bytes that are not section 4's layout show the fields read before
+   * decoding stopped, then the bytes around the point where it stopped.
    */
   readonly diff: string[];
   readonly expectedHex: string;
@@ -76,67 +64,8 @@ export function firstDivergence(steps: readonly Step[], expected: readonly Trace
   return null;
 }
 
-type Pair = SnapshotFields["pairs"][number];
-
-interface Decoded {
-  readonly snapshot: DecodedSnapshot | null;
-  readonly error: string | null;
-  /** When the bytes do not decode: the byte at which decoding stopped (the end of the last field read). */
-  readonly stop: number | null;
-  /** And the pairs read before it, and the lines of every field read (the last pair perhaps in part). */
-  readonly pairsRead: Pair[];
-  readonly lines: string[];
-}
-
-function decodeOrNull(bytes: Uint8Array): Decoded {
-  try {
-    const snapshot = decodeSnapshot(bytes);
-    return { snapshot, error: null, stop: null, pairsRead: [], lines: snapshotLines(snapshot) };
-  } catch (err) {
-    if (!(err instanceof SnapshotDecodeError)) throw err;
-    const where = fieldAt(err.spans, err.offset);
-    const error = `${err.message}${where ? `, in ${where.field}` : ""}`;
-    const { pairsRead, lines } = partialLines(bytes, err.spans);
-    lines.push(`(does not decode: ${error})`);
-    return { snapshot: null, error, stop: err.spans.at(-1)?.end ?? 0, pairsRead, lines };
-  }
-}
-
-const HEADER_FIELDS = 5;
-
-/**
- * The fields of bytes that do not decode, from the spans the decoder read before it stopped (in order: the
- * five header fields, then four per pair): the header lines as a decoded snapshot has them, one line per
- * whole pair, and the fields of a pair read in part one by one, so a bogus length shows.
- */
-export function partialLines(bytes: Uint8Array, spans: readonly FieldSpan[]): { pairsRead: Pair[]; lines: string[] } {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const at = (i: number) => spans[i]!.start;
-  const header = spans.length;
-  const lines = headerLines({
-    magic: header > 0 ? bytes.subarray(0, 4) : new Uint8Array(),
-    currentTerm: header > 1 ? view.getBigUint64(at(1)) : 0n,
-    lastIncludedIndex: header > 2 ? view.getBigUint64(at(2)) : 0n,
-    lastIncludedTerm: header > 3 ? view.getBigUint64(at(3)) : 0n,
-    count: header > 4 ? view.getUint32(at(4)) : 0,
-  }).slice(0, Math.min(HEADER_FIELDS, spans.length));
-  const pairsRead: Pair[] = [];
-  let i = HEADER_FIELDS;
-  for (; i + 3 < spans.length; i += 4) {
-    const key = spans[i + 1]!;
-    const value = spans[i + 3]!;
-    const pair = { keyBytes: bytes.subarray(key.start, key.end), value: bytes.subarray(value.start, value.end) };
-    lines.push(pairLine(pairsRead.length, pair));
-    pairsRead.push(pair);
-  }
-  for (; i < spans.length; i++) {
-    const s = spans[i]!;
-    // Only a key length, key bytes or value length can be read without the rest of its pair.
-    const shownField = s.field.startsWith("key bytes") ? escapeKey(bytes.subarray(s.start, Math.min(s.end, s.start + 48))) : String(view.getUint32(s.start));
-    lines.push(`${s.field}: ${shownField}${s.end - s.start > 48 && s.field.startsWith("key bytes") ? ` ... (${s.end - s.start} bytes)` : ""}`);
-  }
-  return { pairsRead, lines };
-}
+/** The pairs walked once into an array, which the hints and rules index. */
+const withPairs = (s: SnapshotRead): SnapshotWithPairs => ({ ...s, pairs: [...s.pairs] });
 
 /** Bytes shown around the first difference when the decoded lines cannot show it. */
 const WINDOW = 32;
@@ -191,14 +120,18 @@ export function diagnose(
   const expectedBytes = hexToBytes(expected.hex);
   const actualBytes = hexToBytes(actualHex);
   const offset = firstDifference(expectedBytes, actualBytes);
-  const exp = decodeSnapshot(expectedBytes);
-  const act = decodeOrNull(actualBytes);
+  const expectedVerdict = decodeVerdict(expectedBytes);
+  const actualVerdict = decodeVerdict(actualBytes);
+  const exp = withPairs(expectedVerdict.snapshot);
+  const act = withPairs(actualVerdict.snapshot);
+  // Null when the actual bytes are not section 4's layout: only what was read before it broke can be compared.
+  const whole = act.broken === null ? act : null;
   const span = fieldAt(exp.spans, offset);
-  let diff = lineDiff(snapshotLines(exp), act.lines);
-  // Any other change moves the CRC, so a diff whose only changed lines are the CRC's has hidden the cause.
-  const shown = diff.some((l) => /^[-+] /.test(l) && !/^[-+] crc /.test(l));
+  let diff = lineDiff(verdictLines(expectedVerdict), verdictLines(actualVerdict));
+  // Any other change moves the CRC (and so the verdict), so a diff whose only changed lines are those has hidden the cause.
+  const shown = diff.some((l) => /^[-+] /.test(l) && !/^[-+] (crc|rejected:) /.test(l));
   if (!shown && span?.field !== "crc") diff = [...diff, ...byteWindow(expectedBytes, actualBytes, offset)];
-  if (act.stop !== null) diff = [...diff, ...stopWindow(expectedBytes, actualBytes, act.stop)];
+  if (act.broken !== null) diff = [...diff, ...stopWindow(expectedBytes, actualBytes, act.end)];
   return {
     snapshot: { index, step: expected.step, node: expected.node },
     offset,
@@ -206,10 +139,10 @@ export function diagnose(
     fieldRule: span?.rule ?? null,
     divergence,
     traceNote,
-    rules: likelyRules({ field: span?.field ?? null, divergence: divergence?.op ?? null, scenario: vector.scenario, expected: exp, actual: act.snapshot }),
-    hints: diagnosisHints({ scenario: vector.scenario, expected: exp, actualBytes, actual: act.snapshot, pairsRead: act.pairsRead, span }),
-    crcSelfConsistent: act.snapshot ? act.snapshot.crcOk : null,
-    decodeError: act.error,
+    rules: likelyRules({ field: span?.field ?? null, divergence: divergence?.op ?? null, scenario: vector.scenario, expected: exp, actual: whole }),
+    hints: diagnosisHints({ scenario: vector.scenario, expected: exp, actualBytes, actual: whole, pairsRead: act.pairs, span }),
+    crcSelfConsistent: whole && whole.crc === whole.computedCrc,
+    decodeError: act.broken && rejectionText(act.broken),
     diff,
     expectedHex: expected.hex,
     actualHex,
