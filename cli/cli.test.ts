@@ -38,7 +38,7 @@ describe("rsm CLI", () => {
     expect(r.stdout).toMatch(/^\d+ file\(s\) valid\n$/);
   });
 
-  it("decode: fields, pairs and a correct CRC of the second worked example", () => {
+  it("decode: fields, pairs, a correct CRC and the verdict of the second worked example", () => {
     const hex = readFileSync(path.join(ROOT, "SPEC.md"), "utf8").match(/`(524b5631[0-9a-f]*63c4d85c)`/)![1]!;
     const r = rsm("decode", hex);
     expect(r.code).toBe(0);
@@ -51,14 +51,24 @@ describe("rsm CLI", () => {
       '[0] "a" = 31 "1"',
       '[1] "b" = 00ff ".."',
       "crc 63c4d85c (correct)",
+      "accepted (SPEC.md 4.1)",
       "",
     ]);
   });
 
-  it("decode: a wrong CRC exits 1 and says what it should be", () => {
+  it("decode: a wrong CRC exits 1, says what it should be and names the rule", () => {
     const r = rsm("decode", "524b563100000000000000010000000000000000000000000000000000000000045540e8");
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain("crc 045540e8 (WRONG: the bytes before it give 045540e9)");
+    expect(r.stdout).toContain("crc 045540e8 (WRONG: the bytes before it give 045540e9)\n");
+    expect(r.stdout).toMatch(/\nrejected: R-DECODE-3 at byte 32: crc is 0x045540e8, CRC-32C of the 32 bytes before it is 0x045540e9\n$/);
+  });
+
+  it("decode: a duplicate key with a right CRC is still rejected (R-DECODE-8), its pairs shown", () => {
+    const golden = JSON.parse(readFileSync(path.join(ROOT, "vectors", "golden", "decode", "duplicate-key.json"), "utf8")) as { hex: string };
+    const r = rsm("decode", golden.hex);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('[0] "a" = 31 "1"\n[1] "a" = 32 "2"\n');
+    expect(r.stdout.trimEnd().split("\n").at(-1)).toBe("rejected: R-DECODE-8 at byte 46: key of pair 1 is not greater than the key of pair 0 (unsigned bytes)");
   });
 
   it("bad flags and arguments: one line naming them, exit 2", () => {
@@ -91,7 +101,7 @@ describe("rsm decode on hostile input", () => {
     const { encodeSnapshot, bytesToHex } = await import("../reference/index.js");
     const { decodeCommand } = await import("../corpus/decode_cmd.js");
     const { mkdtempSync, rmSync, writeFileSync } = await import("node:fs");
-    const pairs = Array.from({ length: 200_000 }, (_, i) => ({ keyBytes: new TextEncoder().encode(`k${i}`), value: Uint8Array.of(i & 255) }));
+    const pairs = Array.from({ length: 200_000 }, (_, i) => ({ keyBytes: new TextEncoder().encode(`k${String(i).padStart(6, "0")}`), value: Uint8Array.of(i & 255) }));
     const dir = mkdtempSync(path.join((await import("node:os")).tmpdir(), "rsm-decode-"));
     try {
       const file = path.join(dir, "s.hex");
@@ -100,10 +110,11 @@ describe("rsm decode on hostile input", () => {
       let drains = 0;
       expect(await decodeCommand([file], (c) => chunks.push(c), { drain: async () => void drains++ })).toBe(0);
       const lines = chunks.join("\n").split("\n");
-      expect(lines).toHaveLength(5 + 200_000 + 1);
+      expect(lines).toHaveLength(5 + 200_000 + 2);
       expect(lines[4]).toBe("pair count 200000");
       expect(lines[5 + 199_999]).toBe('[199999] "k199999" = 3f "?"');
-      expect(lines.at(-1)).toMatch(/^crc [0-9a-f]{8} \(correct\)$/);
+      expect(lines.at(-2)).toMatch(/^crc [0-9a-f]{8} \(correct\)$/);
+      expect(lines.at(-1)).toBe("accepted (SPEC.md 4.1)");
       expect(drains).toBeGreaterThan(10);
       // And a cap, when smaller, is checked before reading.
       const err = await decodeCommand([file], () => {}, { maxFileBytes: 1000 }).catch((e: unknown) => e);
@@ -146,15 +157,27 @@ describe("imports point one way (STYLE.md)", () => {
   });
 });
 
-describe("decode of bytes that are no snapshot", () => {
-  it("prints the fields it could read and the bytes around where it stopped, then the error, exit 2", () => {
-    // The second worked example cut inside the value length of its first pair.
-    const hex = "524b56310000000000000001000000000000000500000000000000010000000100000001610000";
-    const r = rsm("decode", hex);
-    expect(r.code).toBe(2);
-    expect(r.stdout).toContain('key bytes of pair 0: "a"\n');
-    expect(r.stdout).toMatch(/^bytes \d+\.\.\d+, decoding stopped at 37: [0-9a-f]+ \| 0000$/m);
-    expect(r.stderr).toMatch(/^decode: not a snapshot: snapshot ends at byte \d+ inside value length of pair 0/);
+describe("decode of bytes that are not section 4's layout", () => {
+  it("prints the fields it could read and the bytes around where it stopped, then the rule, exit 1", async () => {
+    // A value length of 2^31 with a right CRC: the fields of the pair read before it show the bogus length.
+    const { crc32c, hexToBytes, bytesToHex } = await import("../reference/index.js");
+    const body = hexToBytes("524b5631" + "0000000000000001" + "0000000000000001" + "0000000000000001" + "00000001" + "0000000161" + "80000000" + "00");
+    const crc = new Uint8Array(4);
+    new DataView(crc.buffer).setUint32(0, crc32c(body));
+    const r = rsm("decode", bytesToHex(body) + bytesToHex(crc));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toContain('pair count 1\nkey length of pair 0: 1\nkey bytes of pair 0: "a"\nvalue length of pair 0: 2147483648\ncrc ');
+    expect(r.stdout).toMatch(/^bytes 25\.\.45, decoding stopped at 41: [0-9a-f]+ \| 00[0-9a-f]{8}$/m);
+    expect(r.stdout).toMatch(/\nrejected: R-DECODE-5 at byte 41: value bytes of pair 0 \(2147483648 bytes at offset 41\) runs into the crc at offset 42\n$/);
+  });
+
+  it("cut short, it is rejected by an earlier rule, and says why reading stopped too", () => {
+    // The second worked example cut inside the value length of its first pair: its last 4 bytes are no CRC.
+    const r = rsm("decode", "524b56310000000000000001000000000000000500000000000000010000000100000001610000");
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("not section 4's layout either: R-DECODE-5 at byte 32: key length of pair 0 (4 bytes at offset 32) runs into the crc at offset 35\n");
+    expect(r.stdout).toMatch(/\nrejected: R-DECODE-3 at byte 35: /);
   });
 });
 

@@ -1,12 +1,12 @@
-// `rsm decode <hex | file>`: a snapshot's fields and pairs, readably, and whether its CRC is right.
-// Lines are printed as the snapshot is walked, from views into its bytes: a 40 MB snapshot of millions of
-// pairs is decoded in about the memory of its bytes, never an object per pair.
+// `rsm decode <hex | file>`: a snapshot's fields and pairs, readably, as far as they can be read, and the
+// decoder's verdict (SPEC.md 4.1): accepted, or the rule that rejects it. Lines are printed as the snapshot is
+// walked, from views into its bytes: a 40 MB snapshot of millions of pairs is decoded in about the memory of
+// its bytes, never an object per pair.
 import { readFile, stat } from "node:fs/promises";
-import { SnapshotDecodeError, bytesToHex, decodeSnapshot, snapshotPairs, walkSnapshot, type SnapshotWalk } from "../reference/index.js";
-import { partialLines } from "../runner/diagnosis/diagnose.js";
+import { bytesToHex, decodeVerdict } from "../reference/index.js";
 import { defineCommand, parseFlags, usage } from "../common/args.js";
 import { EXIT_FAILED, EXIT_OK, InvalidInput, UsageError } from "../common/errors.js";
-import { crcLine, headerLines, pairLine } from "./snapshot_text.js";
+import { rejectionText, snapshotLines, verdictLine } from "./snapshot_text.js";
 
 /** The largest file decode reads (docs/porting.md, "Decoding a snapshot"): the hex of a 128 MiB snapshot, or 256 MiB raw. */
 export const MAX_DECODE_FILE_BYTES = 256 * 1024 * 1024;
@@ -71,13 +71,14 @@ async function readInput(arg: string, maxFileBytes: number): Promise<Uint8Array>
 export const DECODE_SPEC = defineCommand({
   name: "decode",
   synopsis: "[--full] HEX-OR-FILE",
-  brief: "print a snapshot's fields and pairs and whether its CRC is right (--full: no cut)",
-  summary: "Prints a snapshot's header fields and pairs (keys escaped, values in hex and printable form) and whether its CRC-32C is right.",
+  brief: "print what a snapshot holds and SPEC.md 4.1's verdict on it: accepted, or the rule it breaks",
+  summary:
+    'Prints a snapshot\'s header fields, pairs (keys escaped, values in hex and printable form) and CRC-32C as far as they can be read, then the verdict of SPEC.md 4.1: "accepted", or "rejected:" with the rule (R-DECODE-1..8) whose check fails first and the byte offset where it fails.',
   positionals: [{ name: "HEX-OR-FILE", help: `the snapshot as hex, or a file holding its raw bytes or its hex (at most ${MAX_DECODE_FILE_BYTES / 1024 / 1024} MiB)` }],
   flags: {
     full: { type: "boolean", help: "show long keys and values uncut (they are cut at 48 bytes otherwise)" },
   },
-  notes: ["exit codes: 0 a snapshot with a correct CRC, 1 a wrong CRC, 2 not a snapshot or a usage error"],
+  notes: ["exit codes: 0 accepted, 1 rejected, 2 not hex nor a readable file, or a usage error"],
 });
 
 export async function decodeCommand(args: string[], out: (line: string) => void, options: DecodeOptions = {}): Promise<number> {
@@ -89,34 +90,11 @@ export async function decodeCommand(args: string[], out: (line: string) => void,
   if (positionals.length !== 1) throw new UsageError("decode: expected exactly one argument, a snapshot as hex or a file (and optionally --full)");
   const limit = values.full === true ? Infinity : 48;
   const bytes = await readInput(positionals[0]!, options.maxFileBytes ?? MAX_DECODE_FILE_BYTES);
-  // A first walk checks the whole snapshot, so a bad one prints nothing but its error line.
-  let s: SnapshotWalk;
-  try {
-    s = walkSnapshot(bytes);
-  } catch (err) {
-    if (!(err instanceof SnapshotDecodeError)) throw err;
-    // What could be read, and the bytes around where reading stopped, show a bogus length at a glance. The
-    // walk keeps no spans; the decoder does, at an object per pair, so only for inputs of up to 1 MiB.
-    let spans = err.spans;
-    if (bytes.length <= 1024 * 1024) {
-      try {
-        decodeSnapshot(bytes);
-      } catch (again) {
-        if (again instanceof SnapshotDecodeError) spans = again.spans;
-      }
-    }
-    for (const line of partialLines(bytes, spans).lines) out(line);
-    const stop = spans.at(-1)?.end ?? 0;
-    const from = Math.max(0, stop - 16);
-    const to = Math.min(bytes.length, stop + 16);
-    out(`bytes ${from}..${to - 1}, decoding stopped at ${stop}: ${bytesToHex(bytes.subarray(from, stop)) || "(nothing)"} | ${bytesToHex(bytes.subarray(stop, to)) || "(nothing)"}`);
-    throw new InvalidInput([`decode: not a snapshot: ${err.message}`]);
-  }
-  for (const line of headerLines(s)) out(line);
+  const verdict = decodeVerdict(bytes);
+  const s = verdict.snapshot;
   let block: string[] = [];
   let size = 0;
-  for (const [i, keyBytes, value] of snapshotPairs(bytes)) {
-    const line = pairLine(i, { keyBytes, value }, { limit });
+  for (const line of snapshotLines(s, { limit })) {
     block.push(line);
     size += line.length;
     if (size < BLOCK) continue;
@@ -126,6 +104,14 @@ export async function decodeCommand(args: string[], out: (line: string) => void,
     await options.drain?.();
   }
   if (block.length > 0) out(block.join("\n"));
-  out(crcLine(s));
-  return s.crcOk ? EXIT_OK : EXIT_FAILED;
+  if (s.broken !== null) {
+    // Bytes that are not section 4's layout: the bytes around where reading stopped show a bogus length at a glance.
+    const from = Math.max(0, s.end - 16);
+    const to = Math.min(bytes.length, s.end + 16);
+    out(`bytes ${from}..${to - 1}, decoding stopped at ${s.end}: ${bytesToHex(bytes.subarray(from, s.end)) || "(nothing)"} | ${bytesToHex(bytes.subarray(s.end, to)) || "(nothing)"}`);
+    // An earlier check decides the verdict, but why reading stopped is what shows where the bytes went wrong.
+    if (!verdict.ok && verdict.rule !== s.broken.rule) out(`not section 4's layout either: ${rejectionText(s.broken)}`);
+  }
+  out(verdictLine(verdict));
+  return verdict.ok ? EXIT_OK : EXIT_FAILED;
 }

@@ -3,9 +3,9 @@
 // changed and shows each as a decoded line diff, for `rsm vectors`; goldenTextLines renders a whole golden with
 // every snapshot decoded, for `rsm golden-text`, the textconv of git's rsm-golden diff driver (docs/corpus.md,
 // "Reviewing golden changes").
-import { SnapshotDecodeError, decodeSnapshot, hexToBytes } from "../reference/index.js";
-import { lineDiff } from "../runner/diagnosis/diagnose.js";
-import { snapshotLines } from "./snapshot_text.js";
+import { decodeVerdict, hexToBytes } from "../reference/index.js";
+import { lineDiff } from "./line_diff.js";
+import { verdictLines } from "./snapshot_text.js";
 
 interface SnapshotRow {
   readonly step: number;
@@ -36,14 +36,16 @@ export function parseGolden(text: string): LooseGolden | null {
   return value as LooseGolden;
 }
 
-/** A snapshot's decoded lines; hex that does not decode is one line saying why, then the hex. */
+/** A snapshot's decoded lines, with the rule that rejects it if one does; text that is not hex is one line saying so, then the text. */
 export function decodedLines(hex: string): string[] {
+  let bytes: Uint8Array;
   try {
-    return snapshotLines(decodeSnapshot(hexToBytes(hex)));
+    bytes = hexToBytes(hex);
   } catch (err) {
-    if (!(err instanceof SnapshotDecodeError) && !(err instanceof RangeError)) throw err;
+    if (!(err instanceof RangeError)) throw err;
     return [`(does not decode: ${err.message})`, `hex ${hex}`];
   }
+  return verdictLines(decodeVerdict(bytes));
 }
 
 const label = (s: { step: number; node: number }) => `snapshot step ${s.step} node ${s.node}`;
@@ -75,7 +77,7 @@ function changedFields(before: LooseGolden, after: LooseGolden): string[] {
 /**
  * What changed between two texts of one golden: the fields other than snapshots that differ, and for each
  * snapshot (step, node) whose hex differs, was added or was removed, a header and a decoded diff (lineDiff of
- * snapshotLines, old against new; an added or removed snapshot shows its lines whole as + or -). A snapshot
+ * decodedLines, old against new; an added or removed snapshot shows its lines whole as + or -). A snapshot
  * that changed exactly as an earlier one did is one line naming that one.
  */
 export function goldenChanges(before: string, after: string): GoldenChanges {

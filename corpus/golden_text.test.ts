@@ -102,11 +102,16 @@ describe("golden-text", () => {
     expect(goldenTextLines('{"snapshots": 3}\n')).toEqual(['{"snapshots": 3}', ""]);
   });
 
-  it("shows a snapshot that does not decode as why, then its hex", () => {
-    const lines = goldenTextLines(JSON.stringify({ format: 1, snapshots: [{ step: 0, node: 1, hex: "524b" }] }));
-    expect(lines[0]).toBe("format 1");
-    expect(lines[1]).toBe("snapshot step 0 node 1:");
-    expect(lines[2]).toMatch(/^ {2}\(does not decode: .+\)$/);
-    expect(lines[3]).toBe("  hex 524b");
+  it("shows a snapshot a decoder rejects as what could be read and the rule; text that is not hex as why, then the text", () => {
+    const lines = goldenTextLines(JSON.stringify({ format: 1, snapshots: [{ step: 0, node: 1, hex: "524b5631" }, { step: 0, node: 2, hex: "524" }] }));
+    expect(lines).toEqual([
+      "format 1",
+      "snapshot step 0 node 1:",
+      '  magic 524b5631 "RKV1"',
+      "  rejected: R-DECODE-1 at byte 4: 4 bytes; a snapshot has at least 36",
+      "snapshot step 0 node 2:",
+      expect.stringMatching(/^ {2}\(does not decode: not an even-length hex string: .+\)$/),
+      "  hex 524",
+    ]);
   });
 });

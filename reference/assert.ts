@@ -1,6 +1,6 @@
 // Invariants of the model (SPEC.md R-LOG-2, R-APPLY-1, R-COMMIT-2). A failure here is a bug in the
 // reference itself, never in a scenario: scenarios are validated before they run.
-export class InvariantViolation extends Error {
+class InvariantViolation extends Error {
   override readonly name = "InvariantViolation";
 }
 

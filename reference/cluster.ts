@@ -3,8 +3,8 @@
 import { invariant } from "./assert.js";
 import type { Command, LogEntry } from "./log.js";
 import { bytesToHex } from "./bytes.js";
-import { keyString } from "./decode.js";
-import { encodeSnapshot, snapshotFields, snapshotPairs } from "./snapshot.js";
+import { decodeVerdict, keyString } from "./decode.js";
+import { encodeSnapshot, snapshotFields } from "./snapshot.js";
 import { applyCommand } from "./state_machine.js";
 import { KeyTable, Store } from "./store.js";
 import type { NormalizedScenario, Step } from "./types/normalized.gen.js";
@@ -146,7 +146,11 @@ export class Cluster {
     f.lastApplied = 0;
     // Only inside P is a restored state seen (R-SAVED-3): outside it the node rejoins now; heal empties P first.
     if (f.saved === null || !this.isolated.has(f.id)) return;
-    for (const [, key, value] of snapshotPairs(f.saved)) f.store.set(keyString(key), bytesToHex(value));
+    // What was read, not the verdict: a node restores the bytes it wrote itself, as a port does, and a broken
+    // variant of the reference (selftest/mutation, the broken ports) that wrote its keys out of order must too.
+    const saved = decodeVerdict(f.saved).snapshot;
+    invariant(saved.broken === null, `node ${f.id}'s saved snapshot is not section 4's layout: ${saved.broken?.message}`);
+    for (const p of saved.pairs) f.store.set(keyString(p.keyBytes), bytesToHex(p.value));
     f.commitIndex = f.lastApplied = f.savedIndex;
   }
 

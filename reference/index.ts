@@ -4,25 +4,13 @@ export { crc32c } from "./crc32c.js";
 export { Store } from "./store.js";
 export { applyCommand } from "./state_machine.js";
 export { Cluster } from "./cluster.js";
-export { runScenario, nodeSnapshot, type RunResult } from "./run.js";
-export {
-  encodeSnapshot,
-  decodeSnapshot,
-  walkSnapshot,
-  snapshotPairs,
-  fieldAt,
-  snapshotFields,
-  SnapshotDecodeError,
-  type DecodedSnapshot,
-  type FieldSpan,
-  type SnapshotFields,
-  type SnapshotWalk,
-} from "./snapshot.js";
-export { loadScenario, loadScenarioBytes, scenarioText, checkScenario, normalize, requiredFeatures, FEATURES, type Feature, type ScenarioFeature, type LoadResult } from "./normalize.js";
+export { runScenario, nodeSnapshot } from "./run.js";
+export { encodeSnapshot, type Snapshot, type SnapshotPair } from "./snapshot.js";
+export { loadScenario, loadScenarioBytes, scenarioText, checkScenario, requiredFeatures, FEATURES, type ScenarioFeature } from "./normalize.js";
 export { formatProblem, preview, type Problem } from "./problems.js";
 export { shown } from "./display.js";
 export { validator } from "./schemas.js";
-export { formatPath, pointerSegments, type PathSegment } from "./json_path.js";
+export { formatPath, pointerSegments } from "./json_path.js";
 export { semanticProblems } from "./validate.js";
 export type { NormalizedScenario, Step } from "./types/normalized.gen.js";
 export type { AuthoredScenario } from "./types/scenario.gen.js";
@@ -31,15 +19,12 @@ export type {
   AdapterMessage,
   ErrorMessage,
   HelloReply,
-  HelloRequest,
   ResultMessage,
   RunRequest,
-  RunnerMessage,
   SnapshotEntry,
   TraceEntry,
-  DecodeRequest,
   DecodedMessage,
   DecodedSnapshot as DecodedSnapshotJson,
   RejectedMessage,
 } from "./types/protocol.gen.js";
-export { decodeVerdict, decodedJson, keyString, compareBytes, type DecodeVerdict, type DecodeRule, type AcceptedSnapshot, type DecodedJson } from "./decode.js";
+export { decodeVerdict, decodedJson, fieldAt, compareBytes, type DecodeVerdict, type FieldSpan, type Rejection, type SnapshotRead } from "./decode.js";

@@ -77,7 +77,7 @@ function bytesHex(b: Bytes): string {
 }
 
 /** R-NORM-1..4. Assumes a valid scenario. */
-export function normalize(s: AuthoredScenario): NormalizedScenario {
+function normalize(s: AuthoredScenario): NormalizedScenario {
   const nodes = s.cluster?.nodes ?? 3; // R-CLUSTER-1
   const leader = s.cluster?.leader ?? 1; // R-CLUSTER-2
   const steps = s.steps.map((step: AuthoredStep): Step => {

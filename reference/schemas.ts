@@ -27,7 +27,7 @@ export const SCHEMA_DOCUMENTS: Record<string, object> = {
  * precompiled validators (runner/adapter/validators.gen.ts) carry it too; validators that do not know the keyword
  * ignore it, as JSON Schema allows, and accept odd-length hex.
  */
-export const HEX_BYTES_KEYWORD: CodeKeywordDefinition = {
+const HEX_BYTES_KEYWORD: CodeKeywordDefinition = {
   keyword: "x-hex-bytes",
   type: "string",
   schemaType: "number",

@@ -36,10 +36,6 @@ export class Store {
     this.values = values ?? new Map();
   }
 
-  get size(): number {
-    return this.values.size;
-  }
-
   get(key: string): HexValue | undefined {
     return this.values.get(key);
   }

@@ -7,9 +7,8 @@ import { stat } from "node:fs/promises";
 import path from "node:path";
 import {
   Cluster,
-  SnapshotDecodeError,
   bytesToHex,
-  decodeSnapshot,
+  decodeVerdict,
   formatProblem,
   hexToBytes,
   loadScenarioBytes,
@@ -22,11 +21,11 @@ import {
 import { defineCommand, parseFlags, usage } from "../common/args.js";
 import { EXIT_FAILED, EXIT_OK, InvalidInput, UsageError } from "../common/errors.js";
 import { AdapterStartFailed } from "./adapter/errors.js";
-import { snapshotLines } from "../corpus/snapshot_text.js";
+import { lineDiff } from "../corpus/line_diff.js";
+import { verdictLines } from "../corpus/snapshot_text.js";
 import { goldenPath, readScenarioFile } from "../corpus/scenario_files.js";
 import { bisectDivergence, prefixScenario } from "./diagnosis/bisect.js";
 import { readVector } from "./corpus.js";
-import { lineDiff } from "./diagnosis/diagnose.js";
 import { scenarioJson } from "./adapter/protocol.js";
 import { Session } from "./adapter/session.js";
 import { splitCommandLine } from "./adapter/shell_words.js";
@@ -101,15 +100,10 @@ function referenceSteps(scenario: NormalizedScenario, last: number, each: (step:
   }
 }
 
-/** The decoded lines of a snapshot, or what is wrong with its bytes. */
+/** The decoded lines of a snapshot, with the rule that rejects it if one does (SPEC.md 4.1). */
 function decodedLines(hex: string): { lines: string[]; lastApplied: string } {
-  try {
-    const d = decodeSnapshot(hexToBytes(hex));
-    return { lines: snapshotLines(d), lastApplied: String(d.lastIncludedIndex) };
-  } catch (err) {
-    if (!(err instanceof SnapshotDecodeError)) throw err;
-    return { lines: [`does not decode: ${err.message}`, `hex ${hex.length > 96 ? `${hex.slice(0, 96)}... (${hex.length / 2} bytes)` : hex}`], lastApplied: "?" };
-  }
+  const v = decodeVerdict(hexToBytes(hex));
+  return { lines: verdictLines(v), lastApplied: String(v.snapshot.lastIncludedIndex ?? "?") };
 }
 
 function summary(node: number, status: Status, s: NodeState): string {

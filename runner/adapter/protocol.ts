@@ -3,10 +3,11 @@
 // precompiled ajv validation per line, unless the line is character for character the canonical passing
 // result (isCanonicalPass).
 import type { ErrorObject } from "ajv";
-import { SnapshotDecodeError, decodeSnapshot, hexToBytes, type AdapterMessage, type DecodedSnapshotJson, type NormalizedScenario, type SnapshotEntry, type TraceEntry } from "../../reference/index.js";
+import { decodeVerdict, hexToBytes, type AdapterMessage, type DecodedSnapshotJson, type NormalizedScenario, type SnapshotEntry, type TraceEntry } from "../../reference/index.js";
 import { shown } from "../../reference/display.js";
 import { formatPath, pointerSegments } from "../../reference/json_path.js";
 import { ProtocolError } from "./errors.js";
+import { rejectionText } from "../../corpus/snapshot_text.js";
 import { validateAdapterMessage } from "./validators.js";
 
 export const PROTOCOL_VERSION = 1;
@@ -138,14 +139,14 @@ export function traceProblem(trace: readonly TraceEntry[], scenario: NormalizedS
   return null;
 }
 
-/** Why hex is not a snapshot the wire format allows, or null. */
+/**
+ * Why hex is not section 4's layout with a right CRC, or null. Only that: a state with a wrong header or
+ * keys out of order is a port's bug for the diagnosis to explain, not a malformed trace.
+ */
 function snapshotProblem(hex: string): string | null {
-  try {
-    return decodeSnapshot(hexToBytes(hex)).crcOk ? null : "its CRC-32C does not match its bytes (R-WIRE-7)";
-  } catch (err) {
-    if (err instanceof SnapshotDecodeError) return err.message;
-    throw err;
-  }
+  const s = decodeVerdict(hexToBytes(hex)).snapshot;
+  if (s.broken !== null) return rejectionText(s.broken);
+  return s.crc === s.computedCrc ? null : "its CRC-32C does not match its bytes (R-WIRE-7)";
 }
 
 /** The other requests of the conversation, by id: answered ones and ones still waiting, each with what it was about. */

@@ -3,24 +3,10 @@
 // diverged, the first differing byte of the mismatching snapshot and the wire-format field it falls in, a
 // line diff of both snapshots decoded, whether the port's CRC agrees with its own bytes, the rules likely
 // involved, and hints naming the cause when the bytes show a common port mistake unambiguously (hints.ts).
-import { diffArrays } from "diff";
-import {
-  SnapshotDecodeError,
-  bytesToHex,
-  decodeSnapshot,
-  fieldAt,
-  hexToBytes,
-  runScenario,
-  type DecodedSnapshot,
-  type FieldSpan,
-  type GoldenVector,
-  type SnapshotFields,
-  type SnapshotEntry,
-  type Step,
-  type TraceEntry,
-} from "../../reference/index.js";
-import { escapeKey, headerLines, pairLine, snapshotLines } from "../../corpus/snapshot_text.js";
-import { diagnosisHints } from "./hints.js";
+import { bytesToHex, decodeVerdict, fieldAt, hexToBytes, runScenario, type GoldenVector, type SnapshotEntry, type SnapshotRead, type Step, type TraceEntry } from "../../reference/index.js";
+import { lineDiff } from "../../corpus/line_diff.js";
+import { rejectionText, verdictLines } from "../../corpus/snapshot_text.js";
+import { diagnosisHints, type SnapshotWithPairs } from "./hints.js";
 import { likelyRules } from "./rules.js";
 
 export interface Divergence {
@@ -46,20 +32,19 @@ export interface Diagnosis {
    * that is the key's UTF-16 length, a CRC that is zlib's crc32, ...); usually empty.
    */
   readonly hints: string[];
-  /** Null when the actual bytes do not decode as a snapshot. */
+  /** Null when the actual bytes are not section 4's layout (R-DECODE-1, -5 or -6). */
   readonly crcSelfConsistent: boolean | null;
+  /** And then the rule that says so, where and why. */
   readonly decodeError: string | null;
   /**
-   * Lines "  ...", "- ...", "+ ...": expected against actual, decoded. Actual bytes that do not decode show
-   * the fields read before decoding stopped, then the bytes around the point where it stopped.
+   * Lines "  ...", "- ...", "+ ...": expected against actual, decoded, each ending with the rule that rejects
+   * it if one does (SPEC.md 4.1). Actual bytes that are not section 4's layout show the fields read before
+   * decoding stopped, then the bytes around the point where it stopped.
    */
   readonly diff: string[];
   readonly expectedHex: string;
   readonly actualHex: string;
 }
-
-/** Lines of unchanged context kept around each change in the diff. */
-const CONTEXT = 2;
 
 export function firstDifference(a: Uint8Array, b: Uint8Array): number {
   const n = Math.min(a.length, b.length);
@@ -79,142 +64,8 @@ export function firstDivergence(steps: readonly Step[], expected: readonly Trace
   return null;
 }
 
-type Pair = SnapshotFields["pairs"][number];
-
-interface Decoded {
-  readonly snapshot: DecodedSnapshot | null;
-  readonly error: string | null;
-  /** When the bytes do not decode: the byte at which decoding stopped (the end of the last field read). */
-  readonly stop: number | null;
-  /** And the pairs read before it, and the lines of every field read (the last pair perhaps in part). */
-  readonly pairsRead: Pair[];
-  readonly lines: string[];
-}
-
-function decodeOrNull(bytes: Uint8Array): Decoded {
-  try {
-    const snapshot = decodeSnapshot(bytes);
-    return { snapshot, error: null, stop: null, pairsRead: [], lines: snapshotLines(snapshot) };
-  } catch (err) {
-    if (!(err instanceof SnapshotDecodeError)) throw err;
-    const where = fieldAt(err.spans, err.offset);
-    const error = `${err.message}${where ? `, in ${where.field}` : ""}`;
-    const { pairsRead, lines } = partialLines(bytes, err.spans);
-    lines.push(`(does not decode: ${error})`);
-    return { snapshot: null, error, stop: err.spans.at(-1)?.end ?? 0, pairsRead, lines };
-  }
-}
-
-const HEADER_FIELDS = 5;
-
-/**
- * The fields of bytes that do not decode, from the spans the decoder read before it stopped (in order: the
- * five header fields, then four per pair): the header lines as a decoded snapshot has them, one line per
- * whole pair, and the fields of a pair read in part one by one, so a bogus length shows.
- */
-export function partialLines(bytes: Uint8Array, spans: readonly FieldSpan[]): { pairsRead: Pair[]; lines: string[] } {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const at = (i: number) => spans[i]!.start;
-  const header = spans.length;
-  const lines = headerLines({
-    magic: header > 0 ? bytes.subarray(0, 4) : new Uint8Array(),
-    currentTerm: header > 1 ? view.getBigUint64(at(1)) : 0n,
-    lastIncludedIndex: header > 2 ? view.getBigUint64(at(2)) : 0n,
-    lastIncludedTerm: header > 3 ? view.getBigUint64(at(3)) : 0n,
-    count: header > 4 ? view.getUint32(at(4)) : 0,
-  }).slice(0, Math.min(HEADER_FIELDS, spans.length));
-  const pairsRead: Pair[] = [];
-  let i = HEADER_FIELDS;
-  for (; i + 3 < spans.length; i += 4) {
-    const key = spans[i + 1]!;
-    const value = spans[i + 3]!;
-    const pair = { keyBytes: bytes.subarray(key.start, key.end), value: bytes.subarray(value.start, value.end) };
-    lines.push(pairLine(pairsRead.length, pair));
-    pairsRead.push(pair);
-  }
-  for (; i < spans.length; i++) {
-    const s = spans[i]!;
-    // Only a key length, key bytes or value length can be read without the rest of its pair.
-    const shownField = s.field.startsWith("key bytes") ? escapeKey(bytes.subarray(s.start, Math.min(s.end, s.start + 48))) : String(view.getUint32(s.start));
-    lines.push(`${s.field}: ${shownField}${s.end - s.start > 48 && s.field.startsWith("key bytes") ? ` ... (${s.end - s.start} bytes)` : ""}`);
-  }
-  return { pairsRead, lines };
-}
-
-/**
- * The changed middle of two line lists is diffed in full up to this many lines on each side; past it, only
- * while the lists differ by at most MAX_EDITS lines (Myers' cost is the lines times the edits), which covers
- * a long snapshot with a few pairs wrong and its CRC line.
- */
-const MAX_DIFFED = 2_000;
-const MAX_EDITS = 200;
-/** Lines of each side shown when the middle is longer than that. */
-const SHOWN_UNDIFFED = 20;
-
-/** Changes with CONTEXT lines around them and "  ..." for what is skipped, from rows of a diff. */
-function withContext(rows: readonly { mark: " " | "-" | "+"; text: string }[], out: string[]): void {
-  const changed = rows.map((r) => r.mark !== " ");
-  // near[i]: a change lies within CONTEXT rows of i; counted, not sliced, so it is linear in the rows.
-  const near = new Array<boolean>(rows.length).fill(false);
-  let last = -Infinity;
-  for (let i = 0; i < rows.length; i++) {
-    if (changed[i]) last = i;
-    near[i] = i - last <= CONTEXT;
-  }
-  last = Infinity;
-  for (let i = rows.length - 1; i >= 0; i--) {
-    if (changed[i]) last = i;
-    near[i] = near[i]! || last - i <= CONTEXT;
-  }
-  rows.forEach((r, i) => {
-    if (near[i]) out.push(`${r.mark} ${r.text}`);
-    else if (near[i - 1] || i === 0) out.push("  ...");
-  });
-}
-
-/**
- * A unified-style diff of two line lists, changes with a little context and "..." for what is skipped.
- * Lines both lists begin and end with are set aside first; a middle longer than MAX_DIFFED lines is diffed
- * only if few lines differ (a snapshot of 120,000 pairs with one value wrong), and otherwise shown in part,
- * with how much is left out: its cost would grow with the square of its length.
- */
-export function lineDiff(expected: readonly string[], actual: readonly string[]): string[] {
-  const shared = Math.min(expected.length, actual.length);
-  let start = 0;
-  while (start < shared && expected[start] === actual[start]) start++;
-  let endE = expected.length;
-  let endA = actual.length;
-  while (endE > start && endA > start && expected[endE - 1] === actual[endA - 1]) {
-    endE--;
-    endA--;
-  }
-  if (start === endE && start === endA) return ["  ..."];
-  const out: string[] = [];
-  if (start > CONTEXT) out.push("  ...");
-  for (let i = Math.max(0, start - CONTEXT); i < start; i++) out.push(`  ${expected[i]}`);
-  const midE = expected.slice(start, endE);
-  const midA = actual.slice(start, endA);
-  const small = midE.length <= MAX_DIFFED && midA.length <= MAX_DIFFED;
-  const changes = small ? diffArrays(midE, midA) : diffArrays(midE, midA, { maxEditLength: MAX_EDITS });
-  if (changes !== undefined) {
-    const rows: { mark: " " | "-" | "+"; text: string }[] = [];
-    for (const change of changes) {
-      const mark = change.added ? "+" : change.removed ? "-" : " ";
-      for (const text of change.value) rows.push({ mark, text });
-    }
-    withContext(rows, out);
-  } else {
-    const part = (lines: string[], mark: string, what: string) => {
-      for (const l of lines.slice(0, SHOWN_UNDIFFED)) out.push(`${mark} ${l}`);
-      if (lines.length > SHOWN_UNDIFFED) out.push(`  ... (${lines.length - SHOWN_UNDIFFED} more ${what} lines; too many differ to diff line by line)`);
-    };
-    part(midE, "-", "expected");
-    part(midA, "+", "actual");
-  }
-  for (let i = endE; i < Math.min(expected.length, endE + CONTEXT); i++) out.push(`  ${expected[i]}`);
-  if (expected.length - endE > CONTEXT) out.push("  ...");
-  return out;
-}
+/** The pairs walked once into an array, which the hints and rules index. */
+const withPairs = (s: SnapshotRead): SnapshotWithPairs => ({ ...s, pairs: [...s.pairs] });
 
 /** Bytes shown around the first difference when the decoded lines cannot show it. */
 const WINDOW = 32;
@@ -269,14 +120,18 @@ export function diagnose(
   const expectedBytes = hexToBytes(expected.hex);
   const actualBytes = hexToBytes(actualHex);
   const offset = firstDifference(expectedBytes, actualBytes);
-  const exp = decodeSnapshot(expectedBytes);
-  const act = decodeOrNull(actualBytes);
+  const expectedVerdict = decodeVerdict(expectedBytes);
+  const actualVerdict = decodeVerdict(actualBytes);
+  const exp = withPairs(expectedVerdict.snapshot);
+  const act = withPairs(actualVerdict.snapshot);
+  // Null when the actual bytes are not section 4's layout: only what was read before it broke can be compared.
+  const whole = act.broken === null ? act : null;
   const span = fieldAt(exp.spans, offset);
-  let diff = lineDiff(snapshotLines(exp), act.lines);
-  // Any other change moves the CRC, so a diff whose only changed lines are the CRC's has hidden the cause.
-  const shown = diff.some((l) => /^[-+] /.test(l) && !/^[-+] crc /.test(l));
+  let diff = lineDiff(verdictLines(expectedVerdict), verdictLines(actualVerdict));
+  // Any other change moves the CRC (and so the verdict), so a diff whose only changed lines are those has hidden the cause.
+  const shown = diff.some((l) => /^[-+] /.test(l) && !/^[-+] (crc|rejected:) /.test(l));
   if (!shown && span?.field !== "crc") diff = [...diff, ...byteWindow(expectedBytes, actualBytes, offset)];
-  if (act.stop !== null) diff = [...diff, ...stopWindow(expectedBytes, actualBytes, act.stop)];
+  if (act.broken !== null) diff = [...diff, ...stopWindow(expectedBytes, actualBytes, act.end)];
   return {
     snapshot: { index, step: expected.step, node: expected.node },
     offset,
@@ -284,10 +139,10 @@ export function diagnose(
     fieldRule: span?.rule ?? null,
     divergence,
     traceNote,
-    rules: likelyRules({ field: span?.field ?? null, divergence: divergence?.op ?? null, scenario: vector.scenario, expected: exp, actual: act.snapshot }),
-    hints: diagnosisHints({ scenario: vector.scenario, expected: exp, actualBytes, actual: act.snapshot, pairsRead: act.pairsRead, span }),
-    crcSelfConsistent: act.snapshot ? act.snapshot.crcOk : null,
-    decodeError: act.error,
+    rules: likelyRules({ field: span?.field ?? null, divergence: divergence?.op ?? null, scenario: vector.scenario, expected: exp, actual: whole }),
+    hints: diagnosisHints({ scenario: vector.scenario, expected: exp, actualBytes, actual: whole, pairsRead: act.pairs, span }),
+    crcSelfConsistent: whole && whole.crc === whole.computedCrc,
+    decodeError: act.broken && rejectionText(act.broken),
     diff,
     expectedHex: expected.hex,
     actualHex,

@@ -2,20 +2,21 @@
 // mistakes. A hint is given only when the bytes leave no doubt (a U+FFFD no key of the scenario has, a key
 // length equal to the key's UTF-16 length, a CRC that is zlib's crc32, ...); otherwise there is none, and the
 // rest of the diagnosis has to do. Every check is linear in the snapshot or less: a snapshot can be megabytes.
-import type { DecodedSnapshot, FieldSpan, NormalizedScenario, SnapshotFields } from "../../reference/index.js";
+import type { FieldSpan, NormalizedScenario, SnapshotPair, SnapshotRead } from "../../reference/index.js";
 import { escapeKey } from "../../corpus/snapshot_text.js";
 import { crc32Ieee } from "./crc32_ieee.js";
 
-type Pair = SnapshotFields["pairs"][number];
+/** A snapshot as the decoder read it, its pairs walked once into an array for the hints and rules to index. */
+export type SnapshotWithPairs = SnapshotRead & { readonly pairs: readonly SnapshotPair[] };
 
 export interface HintClues {
   readonly scenario: NormalizedScenario;
-  readonly expected: DecodedSnapshot;
+  readonly expected: SnapshotWithPairs;
   readonly actualBytes: Uint8Array;
-  /** Null when the actual bytes do not decode. */
-  readonly actual: DecodedSnapshot | null;
-  /** When they do not: the pairs read before decoding stopped. */
-  readonly pairsRead: readonly Pair[];
+  /** Null when the actual bytes are not section 4's layout. */
+  readonly actual: SnapshotWithPairs | null;
+  /** When they are not: the pairs read before decoding stopped. */
+  readonly pairsRead: readonly SnapshotPair[];
   /** The field of the expected snapshot the first differing byte falls in. */
   readonly span: FieldSpan | undefined;
 }
@@ -105,16 +106,16 @@ const hex32 = (n: number) => n.toString(16).padStart(8, "0");
 /** 3. The CRC is wrong and is exactly zlib's crc32 of the same bytes: the wrong polynomial. */
 function crcHint(c: HintClues): string | null {
   const a = c.actual;
-  if (a === null || a.crcOk) return null;
+  if (a === null || a.crc === a.computedCrc) return null;
   if (a.crc !== crc32Ieee(c.actualBytes, 0, c.actualBytes.length - 4)) return null;
   return (
-    `actual crc ${hex32(a.crc)} is the CRC-32/IEEE of the bytes before it (zlib's crc32, polynomial 0xEDB88320), not their CRC-32C ${hex32(a.computedCrc)}: ` +
+    `actual crc ${hex32(a.crc)} is the CRC-32/IEEE of the bytes before it (zlib's crc32, polynomial 0xEDB88320), not their CRC-32C ${hex32(a.computedCrc!)}: ` +
     "the snapshot CRC is Castagnoli's, reflected polynomial 0x82F63B78 (R-WIRE-7)"
   );
 }
 
-const headerSame = (a: DecodedSnapshot, b: DecodedSnapshot) =>
-  same(a.magic, b.magic) && a.currentTerm === b.currentTerm && a.lastIncludedIndex === b.lastIncludedIndex && a.lastIncludedTerm === b.lastIncludedTerm;
+const headerSame = (a: SnapshotRead, b: SnapshotRead) =>
+  same(a.bytes.subarray(0, 4), b.bytes.subarray(0, 4)) && a.currentTerm === b.currentTerm && a.lastIncludedIndex === b.lastIncludedIndex && a.lastIncludedTerm === b.lastIncludedTerm;
 
 function signedCompare(a: Uint8Array, b: Uint8Array): number {
   const n = Math.min(a.length, b.length);
@@ -159,7 +160,7 @@ function orderHint(c: HintClues): string | null {
   if (!moved) return null;
   const names = orderNames(a.pairs.map((p) => p.keyBytes));
   const sorted = names.length > 0 ? `, sorted by ${names.join(" or by ")}` : "";
-  const alone = headerSame(a, e) && a.crcOk ? "; nothing else differs" : "";
+  const alone = headerSame(a, e) && a.crc === a.computedCrc ? "; nothing else differs" : "";
   return `actual snapshot has the expected pairs in another order${sorted}: keys are ordered by their UTF-8 bytes, unsigned (R-STORE-1)${alone}`;
 }
 

@@ -2,7 +2,8 @@
 // the first differing byte falls in, the op of the step where the port's state first diverged, and the ops
 // the scenario applied to the key involved. Kept in one place so the mapping can be reviewed against SPEC.md;
 // the summaries printed beside the ids come from SPEC.md's rule index itself (spec_rules.ts).
-import type { DecodedSnapshot, NormalizedScenario, Step } from "../../reference/index.js";
+import type { NormalizedScenario, Step } from "../../reference/index.js";
+import type { SnapshotWithPairs } from "./hints.js";
 
 const OP_RULES: Readonly<Record<Step["op"], readonly string[]>> = {
   put: ["R-PUT-1"],
@@ -24,13 +25,13 @@ export interface RuleClues {
   /** The step at which the port's state first diverged, when the trace could tell. */
   readonly divergence: Step | null;
   readonly scenario: NormalizedScenario;
-  readonly expected: DecodedSnapshot;
-  /** Null when the actual bytes do not decode as a snapshot. */
-  readonly actual: DecodedSnapshot | null;
+  readonly expected: SnapshotWithPairs;
+  /** Null when the actual bytes are not section 4's layout. */
+  readonly actual: SnapshotWithPairs | null;
 }
 
 /** The same pairs, differently ordered: the signature of a sort by UTF-16 or signed bytes. */
-export function sameOtherOrder(a: DecodedSnapshot, b: DecodedSnapshot): boolean {
+export function sameOtherOrder(a: SnapshotWithPairs, b: SnapshotWithPairs): boolean {
   if (a.pairs.length !== b.pairs.length) return false;
   const key = (p: { keyBytes: Uint8Array; value: Uint8Array }) => `${Buffer.from(p.keyBytes).toString("hex")}=${Buffer.from(p.value).toString("hex")}`;
   const left = a.pairs.map(key);
@@ -72,7 +73,7 @@ function fieldRules(c: RuleClues): string[] {
 export function likelyRules(c: RuleClues): string[] {
   const rules: string[] = [];
   if (c.actual !== null && sameOtherOrder(c.expected, c.actual)) rules.push("R-STORE-1", "R-WIRE-6");
-  if (c.actual !== null && !c.actual.crcOk) rules.push("R-WIRE-7");
+  if (c.actual !== null && c.actual.crc !== c.actual.computedCrc) rules.push("R-WIRE-7");
   // A node that should have caught up but holds nothing: rejoin never happened.
   const emptied = c.actual !== null && c.actual.pairs.length === 0 && c.expected.pairs.length > 0;
   const op = c.divergence?.op;

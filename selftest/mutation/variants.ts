@@ -322,7 +322,7 @@ export const VARIANTS: readonly Variant[] = [
     rules: ["R-DECODE-3", "R-DECODE-9"],
     patches: [
       { file: "decode.ts", search: "if (crc !== computed) return reject(", replace: "if (crc !== computed && false) return reject(" },
-      { file: "decode.ts", search: "  const pairs: { key: Uint8Array; value: Uint8Array }[] = [];", replace: '  if (crc !== computed) return reject("R-DECODE-3", crcAt, "bad crc");\n  const pairs: { key: Uint8Array; value: Uint8Array }[] = [];' },
+      { file: "decode.ts", search: "  let previous: Uint8Array | undefined;", replace: '  if (crc !== computed) return reject("R-DECODE-3", crcAt, "bad crc");\n  let previous: Uint8Array | undefined;' },
     ],
   },
   {
