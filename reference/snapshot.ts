@@ -55,6 +55,7 @@ export function encodeSnapshot(s: SnapshotFields): Uint8Array {
   return out;
 }
 
+// Stryker disable all: diagnosis only: the decode command's and the failure reports' view of a snapshot (field spans, offsets, messages), which no port implements and no golden records; the port-facing decoder is decode.ts
 /** A named byte range of a snapshot, for diagnosis. */
 export interface FieldSpan {
   readonly field: string;
@@ -142,6 +143,8 @@ export function walkSnapshot(bytes: Uint8Array, visit?: (i: number, key: Uint8Ar
   return { magic, currentTerm, lastIncludedIndex, lastIncludedTerm, count, crc, computedCrc, crcOk: crc === computedCrc };
 }
 
+// Stryker restore all: snapshotPairs is how decodeVerdict reads the keys (R-DECODE-7, R-DECODE-8) and how a node restores
+// its saved snapshot (R-SAVED-3), so the goldens measure it.
 /**
  * The pairs of a snapshot walkSnapshot has accepted, one at a time as views into `bytes`, so a caller can
  * stop between pairs (to let output drain) without anything being built for the pairs still to come.
@@ -161,6 +164,7 @@ export function* snapshotPairs(bytes: Uint8Array): Generator<[number, Uint8Array
   }
 }
 
+// Stryker disable all: diagnosis only, as walkSnapshot above
 /** Decodes a snapshot, checking every length against the bytes that are there. */
 export function decodeSnapshot(bytes: Uint8Array): DecodedSnapshot {
   const spans: FieldSpan[] = [];
