@@ -53,6 +53,12 @@ describe("handleLine", () => {
     for (const line of ["not json", '{"type":"launch"}', run({ scenario: leaderCrash })]) expect(isAdapterMessage(reply(line))).toBe(true);
   });
 
+  it("refuses an invalid step in the ports' shape: the step's JSON path, what is wrong, and the rule (adapters/README.md)", () => {
+    const run = (steps: unknown[]) => JSON.parse(handleLine(JSON.stringify({ type: "run", id: "v", name: "x", trace: false, scenario: { cluster: { nodes: 3, leader: 1 }, steps } }))!);
+    expect(run([{ op: "put", key: "a", value: "01" }, { op: "crash", node: 1 }])).toEqual({ type: "error", id: "v", message: "steps[1].node: crash of node 1, the leader, is not allowed (R-CRASH-1)" });
+    expect(run([{ op: "crash", node: 2 }, { op: "crash", node: 2 }])).toEqual({ type: "error", id: "v", message: "steps[1].node: crash of node 2, which is already down (R-CRASH-2)" });
+  });
+
   it("says nothing to shutdown", () => {
     expect(handleLine('{"type":"shutdown"}')).toBeNull();
   });
