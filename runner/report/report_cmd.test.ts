@@ -65,7 +65,7 @@ describe("rsm report", () => {
     expect(worse.stdout).toContain("    keys/a  passed -> failed  (R-STORE-1, R-WIRE-6)");
     const better = rsm(["diff", go1, ok1, "--reporter", "markdown"]);
     expect(better.code).toBe(0);
-    expect(better.stdout).toContain("| newly passing | `keys/a` | failed | passed |  |");
+    expect(better.stdout).toContain("| newly passing | <code>keys/a</code> | failed | passed |  |");
     expect(rsm(["diff", go1])).toMatchObject({ code: 2, stderr: "rsm: report diff: expected two JSON report files, OLD and NEW, got 1\n" });
   });
 
