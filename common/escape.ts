@@ -108,9 +108,9 @@ export function actionsData(text: string): string {
     .join("%0A");
 }
 
-/** A property value of a workflow command (file=, title=): as data, and also : and , escaped. */
+/** A property value of a workflow command (file=, title=): as data but on one line, and also : and , escaped. */
 export function actionsProperty(text: string): string {
-  return actionsData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
+  return actionsData(terminal(text)).replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
 
 // ---- Markdown (the step summary, --reporter markdown) ----
@@ -163,7 +163,8 @@ const reference = (c: string) => `&#x${c.codePointAt(0)!.toString(16)};`;
 export function html(text: string): string {
   return text
     .replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!)
-    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, (c) => (c === "\n" || c === "\t" ? c : reference(c)))
+    // NUL has no reference a browser keeps (it reads U+FFFD), and a lone surrogate no encoding.
+    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, (c) => (c === "\n" || c === "\t" ? c : c === "\0" ? "\ufffd" : reference(c)))
     .replace(/\p{Cs}/gu, "\ufffd")
     .replace(/:(?=:)/g, "&#x3a;")
     .replace(/##\[/g, "#&#x23;[");
