@@ -120,13 +120,14 @@ export function actionsProperty(text: string): string {
  * line (line ends shown as \n, so no blank line can end a <details> and nothing can begin a line of its own),
  * and a backslash before every ASCII punctuation character that can start markup mid-line, which CommonMark
  * renders as the character itself: emphasis and strikethrough (* _ ~), code (`), links and images ([ ] !),
- * raw HTML and entities (< > &), table cells (|), math ($), and the autolinks (the "http:" and e-mail forms
- * need their ":" or "@", the "www." form its dot); # and : also keep the text safe in a log. The rest (, ; . ( ) -
- * and the like) starts nothing mid-line and is left as it is, so the Markdown stays readable.
+ * raw HTML and entities (< > &), table cells (|), math ($), and the autolinks (the "http://" form needs the
+ * ":" before its "//", the e-mail forms their "@", the "www." form its dot); # and "::" also keep the text safe
+ * in a log. The rest (, ; . ( ) - a lone ":" and the like) starts nothing mid-line and is left as it is, so
+ * the Markdown stays readable.
  */
 export function markdown(text: string): string {
   return terminal(text)
-    .replace(/[\\`*_[\]|<>&!~#:@$]/g, "\\$&")
+    .replace(/[\\`*_[\]|<>&!~#@$]|:(?=[:/])/g, "\\$&")
     .replace(/(www)\./gi, "$1\\.");
 }
 

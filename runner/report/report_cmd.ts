@@ -25,7 +25,8 @@ export const REPORT_MERGE_SPEC = defineCommand({
   synopsis: "REPORT... [--out FILE] [--markdown FILE]",
   brief: "merge the JSON reports of a CI matrix (adapters x shards) into one",
   summary: `Merges the JSON reports of a CI matrix (adapters x shards) into one. Refuses reports of another kit
-version, corpus, selection or --strict, and names every shard that is missing or given twice. Writes the merged
+version, corpus, selection or --strict, and a report whose results are not of the shard and selection it
+says it ran, and names every shard that is missing or given twice. Writes the merged
 JSON report to FILE (stdout without --out, and then nothing else goes there), prints the human report, and
 appends the Markdown summary to $GITHUB_STEP_SUMMARY when that is set (and to --markdown FILE).`,
   positionals: [{ name: "REPORT...", help: "the JSON reports of the matrix's legs (rsm conformance --reporter json --out FILE)" }],
