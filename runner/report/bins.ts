@@ -14,14 +14,19 @@ const MAX_SEGMENT = 80;
  * in its hello, and a name of "..", "." or "a/b" must not put files anywhere but where they belong. One to
  * one, so two adapters never share a file ("a/b" and "a_b" once did): letters, digits and . + - # stay, every
  * other UTF-8 byte (and a leading dot) is written _XX, "_" itself included. A segment that would be longer
- * than MAX_SEGMENT is cut and ends in "~" and a hash of the whole name, a length no other segment has.
+ * than MAX_SEGMENT is cut and ends in "~" and a hash of all of it, a length no other segment has.
  */
 export function pathSegment(name: string): string {
-  const s = [...Buffer.from(name, "utf8")]
-    .map((b, i) => ((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || (b === 0x2e && i > 0) || b === 0x2b || b === 0x2d || b === 0x23 ? String.fromCharCode(b) : `_${b.toString(16).padStart(2, "0")}`))
+  const s = [...name]
+    .map((c, i) => {
+      if (/^[A-Za-z0-9+#-]$/.test(c) || (c === "." && i > 0)) return c;
+      // A lone surrogate has no UTF-8: U+FFFD for all of them would make two names one.
+      if (/^\p{Cs}$/u.test(c)) return `_u${c.charCodeAt(0).toString(16)}`;
+      return [...Buffer.from(c, "utf8")].map((b) => `_${b.toString(16).padStart(2, "0")}`).join("");
+    })
     .join("");
   if (s === "") return "_";
-  return s.length <= MAX_SEGMENT ? s : `${s.slice(0, 64)}~${createHash("sha256").update(name).digest("hex").slice(0, 16)}`;
+  return s.length <= MAX_SEGMENT ? s : `${s.slice(0, 64)}~${createHash("sha256").update(s).digest("hex").slice(0, 16)}`;
 }
 
 /**
