@@ -74,7 +74,7 @@ function stdoutDrained(): Promise<void> {
 interface Entry {
   readonly spec: () => Promise<CommandSpec>;
   readonly run: Command;
-  /** All it prints is about a port (its name, messages, stderr): fenced by ::stop-commands:: on GitHub Actions. */
+  /** What it prints is about a port (its name, messages, stderr, build output): fenced by ::stop-commands:: on GitHub Actions. */
   readonly untrusted?: true;
 }
 
@@ -87,6 +87,8 @@ const COMMANDS: Record<string, Entry> = {
   build: {
     spec: async () => (await import("../runner/build_cmd.js")).BUILD_SPEC,
     run: async (args, out) => (await import("../runner/build_cmd.js")).buildCommand(args, ROOT, out),
+    // A failed build prints the compiler's output, and a pull request can change what the compiler reads.
+    untrusted: true,
   },
   vectors: {
     spec: async () => (await import("../corpus/vectors_cmd.js")).VECTORS_SPEC,
@@ -95,6 +97,7 @@ const COMMANDS: Record<string, Entry> = {
   fuzz: {
     spec: async () => (await import("../selftest/fuzz/options.js")).FUZZ_SPEC,
     run: async (args, out) => (await import("../selftest/fuzz/fuzz_cmd.js")).fuzzCommand(args, ROOT, { out, progress: fuzzProgress() }),
+    untrusted: true,
   },
   mutation: {
     spec: async () => (await import("../selftest/mutation/mutation_cmd.js")).MUTATION_SPEC,
@@ -165,7 +168,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS[name];
   if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}; expected one of ${Object.keys(COMMANDS).join(", ")}`);
-  const fence = command.untrusted ? commandsStop(process.env) : null;
+  // Its help is the kit's own text, the same everywhere (docs/cli.md is made from it).
+  const fence = command.untrusted && !args.includes("--help") && !args.includes("-h") ? commandsStop(process.env) : null;
   if (fence) process.stdout.write(fence.stop);
   try {
     return await command.run(args, print);

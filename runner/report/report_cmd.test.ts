@@ -12,7 +12,8 @@ const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const dir = mkdtempSync(path.join(tmpdir(), "rsm-report-cmd-"));
 
 function rsm(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(process.execPath, ["cli/launch.mjs", "report", ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, GITHUB_STEP_SUMMARY: "", ...env } });
+  // Not under GitHub Actions unless a test says so: there the human report is fenced by ::stop-commands::.
+  const r = spawnSync(process.execPath, ["cli/launch.mjs", "report", ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, GITHUB_ACTIONS: "", GITHUB_STEP_SUMMARY: "", ...env } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
