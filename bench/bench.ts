@@ -14,6 +14,7 @@ import { GOLDEN_DIR } from "../corpus/scenario_files.js";
 import { loadCorpus } from "../runner/corpus.js";
 import { usage } from "../common/args.js";
 import { UsageError } from "../common/errors.js";
+import { consoleLine } from "../common/escape.js";
 import { openFleet } from "../runner/adapter/fleet.js";
 import { fatalLines } from "../runner/report/reporters/human.js";
 import { PLAIN } from "../runner/report/reporters/style.js";
@@ -38,7 +39,7 @@ const { quick, runs: RUNS, only: ONLY } = (() => {
     return options();
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`bench: ${err.message}\n`);
+    process.stderr.write(`bench: ${consoleLine(err.message)}\n`);
     process.exit(2);
   }
 })();
@@ -48,7 +49,8 @@ const TINY = 20_000;
 /** Rounds for section c, whatever --runs says: its ratio moves by several percent from run to run. */
 const C_RUNS = quick ? 3 : Math.max(RUNS, 7);
 
-const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+// An adapter's fatal lines quote its build output or stderr: through the output boundary like every command's.
+const log = (line: string) => process.stderr.write(`bench: ${consoleLine(line)}\n`);
 
 async function repeat(what: string, f: () => Promise<number>): Promise<number> {
   const xs: number[] = [];
@@ -231,6 +233,6 @@ function renderMarkdown(r: Results, vectorsDir: string): string {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`bench: ${(err as Error).message}\n`);
+  process.stderr.write(`bench: ${consoleLine((err as Error).message)}\n`);
   process.exitCode = 1;
 });

@@ -5,6 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineCommand, parseFlags, usage, type CommandSpec } from "../common/args.js";
 import { EXIT_FAILED, EXIT_USAGE, InvalidInput, UsageError } from "../common/errors.js";
+import { actionsLog, commandsStop, consoleLine, terminalLines } from "../common/escape.js";
 
 /** The repository root as seen from this file; cli/launch.mjs passes its own, since the bundle lives elsewhere. */
 let ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -36,14 +37,22 @@ const TYPES_SPEC = defineCommand({
 // `types` alone pulls in prettier, and every command would otherwise pay for every other one's start-up.
 type Command = (args: string[], out: (line: string) => void) => Promise<number>;
 
+/**
+ * What every command prints, through the output boundary (common/escape.ts): a line may quote a scenario, a
+ * file name or a port, so each of its lines is escaped for the terminal and for the Actions runner.
+ */
+function print(line: string): void {
+  process.stdout.write(`${actionsLog(terminalLines(line).join("\n"))}\n`);
+}
+
 /** The fuzzer's rate: one line rewritten in place on a terminal, a new line every 10 s in a CI log. */
 function fuzzProgress(): (line: string) => void {
   let last = 0;
   return (line) => {
-    if (process.stderr.isTTY) process.stderr.write(`\r${line}\x1b[K`);
+    if (process.stderr.isTTY) process.stderr.write(`\r${consoleLine(line)}\x1b[K`);
     else if (performance.now() - last >= 10_000) {
       last = performance.now();
-      process.stderr.write(`${line}\n`);
+      process.stderr.write(`${consoleLine(line)}\n`);
     }
   };
 }
@@ -65,6 +74,8 @@ function stdoutDrained(): Promise<void> {
 interface Entry {
   readonly spec: () => Promise<CommandSpec>;
   readonly run: Command;
+  /** What it prints is about a port (its name, messages, stderr, build output): fenced by ::stop-commands:: on GitHub Actions. */
+  readonly untrusted?: true;
 }
 
 /** Every command, in the order rsm --help and docs/cli.md list them. */
@@ -76,6 +87,8 @@ const COMMANDS: Record<string, Entry> = {
   build: {
     spec: async () => (await import("../runner/build_cmd.js")).BUILD_SPEC,
     run: async (args, out) => (await import("../runner/build_cmd.js")).buildCommand(args, ROOT, out),
+    // A failed build prints the compiler's output, and a pull request can change what the compiler reads.
+    untrusted: true,
   },
   vectors: {
     spec: async () => (await import("../corpus/vectors_cmd.js")).VECTORS_SPEC,
@@ -84,6 +97,7 @@ const COMMANDS: Record<string, Entry> = {
   fuzz: {
     spec: async () => (await import("../selftest/fuzz/options.js")).FUZZ_SPEC,
     run: async (args, out) => (await import("../selftest/fuzz/fuzz_cmd.js")).fuzzCommand(args, ROOT, { out, progress: fuzzProgress() }),
+    untrusted: true,
   },
   mutation: {
     spec: async () => (await import("../selftest/mutation/mutation_cmd.js")).MUTATION_SPEC,
@@ -100,6 +114,7 @@ const COMMANDS: Record<string, Entry> = {
   trace: {
     spec: async () => (await import("../runner/trace_cmd.js")).TRACE_SPEC,
     run: async (args, out) => (await import("../runner/trace_cmd.js")).traceCommand(args, ROOT, out),
+    untrusted: true,
   },
   report: {
     spec: async () => (await import("../runner/report/report_cmd.js")).REPORT_SPEC,
@@ -153,21 +168,29 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS[name];
   if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}; expected one of ${Object.keys(COMMANDS).join(", ")}`);
-  return command.run(args, (line) => process.stdout.write(`${line}\n`));
+  // Its help is the kit's own text, the same everywhere (docs/cli.md is made from it).
+  const fence = command.untrusted && !args.includes("--help") && !args.includes("-h") ? commandsStop(process.env) : null;
+  if (fence) process.stdout.write(fence.stop);
+  try {
+    return await command.run(args, print);
+  } finally {
+    if (fence) process.stdout.write(fence.resume);
+  }
 }
 
+/** An error as one line per problem, each through the output boundary: a message may quote a scenario's content. */
 function report(err: unknown): number {
   if (err instanceof InvalidInput) {
-    for (const line of err.lines) process.stderr.write(`${line}\n`);
+    for (const line of err.lines) process.stderr.write(`${consoleLine(line)}\n`);
     return EXIT_USAGE;
   }
   if (err instanceof UsageError) {
-    process.stderr.write(`rsm: ${err.message}\n`);
+    process.stderr.write(`rsm: ${consoleLine(err.message)}\n`);
     return EXIT_USAGE;
   }
-  process.stderr.write(`rsm: internal error: ${(err as Error)?.message ?? String(err)}\n`);
+  process.stderr.write(`rsm: internal error: ${consoleLine((err as Error)?.message ?? String(err))}\n`);
   process.stderr.write("This is a bug in rsm-conformance; please report it with the command you ran (RSM_DEBUG=1 shows the stack).\n");
-  if (process.env.RSM_DEBUG) process.stderr.write(`${(err as Error)?.stack}\n`);
+  if (process.env.RSM_DEBUG) process.stderr.write(`${actionsLog(terminalLines(String((err as Error)?.stack)).join("\n"))}\n`);
   return EXIT_FAILED;
 }
 

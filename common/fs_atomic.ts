@@ -20,7 +20,7 @@ export function temporaryName(file: string): string {
 const TEMPORARY = /\.(\d+)\.[0-9a-z]+\.tmp$/;
 
 function removeLive(): void {
-  for (const tmp of live) rmSync(tmp, { force: true });
+  for (const tmp of live) rmSync(tmp, { force: true, recursive: true });
   live.clear();
 }
 
@@ -64,6 +64,32 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
     throw err;
   } finally {
     untrack(tmp);
+  }
+}
+
+/**
+ * Writes a directory whole: `fill` writes every file into a new directory beside it (DIR.PID.RANDOM.tmp), which
+ * then takes DIR's place, so no file of an earlier write is left in it (a badge of an adapter no longer in the
+ * report, the bytes of a scenario that passes now). When `fill` writes nothing, DIR is removed.
+ */
+export async function replaceDirectory(dir: string, fill: (staging: string) => Promise<void>): Promise<void> {
+  const staging = temporaryName(dir);
+  const old = temporaryName(dir);
+  track(staging);
+  track(old);
+  try {
+    await mkdir(staging, { recursive: true });
+    await fill(staging);
+    const empty = (await readdir(staging)).length === 0;
+    await rename(dir, old).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== "ENOENT") throw err;
+    });
+    if (!empty) await rename(staging, dir);
+  } finally {
+    await rm(staging, { force: true, recursive: true });
+    await rm(old, { force: true, recursive: true });
+    untrack(staging);
+    untrack(old);
   }
 }
 

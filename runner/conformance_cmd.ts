@@ -5,6 +5,7 @@ import path from "node:path";
 import { usage } from "../common/args.js";
 import { EXIT_FAILED } from "../common/errors.js";
 import { checkOut, describeWriteError } from "../common/output.js";
+import { consoleLine } from "../common/escape.js";
 import { runConformance } from "./conformance_run.js";
 import { checkExpectedReason, updateListFile } from "./expected_failures.js";
 import { listSelection } from "./list.js";
@@ -52,7 +53,7 @@ async function conformance(o: Options, root: string, io: Io): Promise<number> {
   if (o.list) return listSelection(o, io.stdout);
   const startedAt = new Date().toISOString();
   const started = performance.now();
-  const note = (line: string) => io.stderr.write(`rsm: ${line}\n`);
+  const note = (line: string) => io.stderr.write(`rsm: ${consoleLine(line)}\n`);
 
   const done = await runConformance(o, root, io.stderr);
   const adapters = done.adapters.map((a) => ({ ...a, results: a.results.map((r) => checkExpectedReason(done.expected, a.name, r)) }));
@@ -60,7 +61,7 @@ async function conformance(o: Options, root: string, io: Io): Promise<number> {
   let written = true;
   if (o.out !== null) {
     const dir = binsDir(o.out, o.reporter);
-    await writeBins(dir, adapters).catch((err: unknown) => {
+    await writeBins(dir, adapters, o.reporter !== "human").catch((err: unknown) => {
       // The run is done; missing .bin files are a loss the report can live with, said once.
       note(`cannot write the .bin files below ${dir}: ${describeWriteError(err)}`);
       written = false;

@@ -2,6 +2,7 @@
 // (runner/adapter_run.ts), the checks beyond the corpus around it, then the decode phase across producers.
 // Everything an adapter does becomes a result; what the user gave wrong is thrown as a usage or input error.
 import { InvalidInput, UsageError } from "../common/errors.js";
+import { consoleLine } from "../common/escape.js";
 import { guardChildren, killAll } from "./adapter/children.js";
 import { openFleet, type FleetAdapter } from "./adapter/fleet.js";
 import { runAdapter } from "./adapter_run.js";
@@ -56,7 +57,7 @@ export function uniqueNames(adapters: readonly AdapterReport[]): AdapterReport[]
 }
 
 export async function runConformance(o: Options, root: string, stderr: Stream): Promise<ConformanceRun> {
-  const note = (line: string) => stderr.write(`rsm: ${line}\n`);
+  const note = (line: string) => stderr.write(`rsm: ${consoleLine(line)}\n`);
   const entries = await listCorpus(o.vectors);
   const allDecode = await loadDecodeVectors(o.vectors);
   // Before any adapter starts: a usage error must not leave one running.

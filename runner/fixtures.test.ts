@@ -274,7 +274,7 @@ describe("--out and what the adapter calls itself", () => {
     const r = await runConformance(["--vectors", corpus.vectors, "--out", inside, "--exec", fakeExec(corpus, "--mode", "wrong-byte", "--on", VICTIM, "--name", "..")]);
     expect(r.code).toBe(1);
     expect(readdirSync(out)).toEqual(["inside"]);
-    expect(readdirSync(inside)).toEqual(["_.."]);
+    expect(readdirSync(inside)).toEqual(["_2e."]);
     const evil = await runConformance(["--vectors", corpus.vectors, "--exec", fakeExec(corpus, "--mode", "wrong-byte", "--on", VICTIM, "--name", "x\u001b[31my\u0007")]);
     expect(evil.stdout).toContain("FAIL x\\x1b[31my\\x07 b/third");
     expect(evil.stdout).not.toContain("\u001b");

@@ -1,5 +1,6 @@
 // `rsm conformance --list`: the selection's names, tags, features and steps, one per line (or as JSON); nothing runs.
 import { InvalidInput } from "../common/errors.js";
+import { consoleLine, json } from "../common/escape.js";
 import { loadDecodeVectors } from "./checks/decode.js";
 import { listCorpus, readVector } from "./corpus.js";
 import type { Options } from "./options.js";
@@ -27,9 +28,10 @@ export async function listSelection(o: Options, out: Out): Promise<number> {
   for (const v of decodeVectors) {
     if (select.byName(v.name) && (o.tags.length === 0 || v.golden.tags.some((t) => o.tags.includes(t)))) rows.push({ name: v.name, tags: [...v.golden.tags], features: ["decode"], steps: 0 });
   }
-  if (o.reporter === "json") out.write(`${JSON.stringify(rows, null, 1)}\n`);
+  // Names, tags and features are the scenario files': printed through the output boundary (common/escape.ts).
+  if (o.reporter === "json") out.write(`${json(rows, 1)}\n`);
   else {
-    for (const r of rows) out.write(`${r.name}  tags: ${r.tags.join(",") || "-"}  features: ${r.features.join(",") || "-"}  steps: ${r.steps}\n`);
+    for (const r of rows) out.write(`${consoleLine(`${r.name}  tags: ${r.tags.join(",") || "-"}  features: ${r.features.join(",") || "-"}  steps: ${r.steps}`)}\n`);
     const decode = rows.filter((r) => r.name.startsWith("decode/")).length;
     out.write(`${rows.length - decode} scenario${rows.length - decode === 1 ? "" : "s"} of ${entries.length}${decode > 0 ? `, ${decode} decode vector${decode === 1 ? "" : "s"}` : ""}\n`);
   }

@@ -1,18 +1,39 @@
 #!/usr/bin/env bash
-# actionlint over .github/workflows, so the CI workflow a project copies cannot rot unseen. It is a Go
-# program: built once with `go install` from the Go module proxy, pinned, into .build/tools (per version, so
-# changing the pin builds the new one).
+# The CI workflows a project copies cannot rot unseen: actionlint checks .github/workflows for mistakes
+# (syntax, expressions, shell), zizmor for security (actions pinned by commit, no credentials left in the
+# workspace, no template injection, no excessive permissions). Both are pinned and installed once into
+# .build/tools, per version, so changing a pin installs the new one: actionlint, a Go program, with
+# `go install` from the Go module proxy; zizmor, a Rust program shipped as a Python wheel, with pip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-VERSION=v1.7.12
-bin=".build/tools/actionlint-$VERSION"
-if [ ! -x "$bin" ]; then
-  command -v go >/dev/null || { echo "scripts/lint_workflows.sh: go is not installed; actionlint $VERSION is built with go install" >&2; exit 2; }
-  mkdir -p .build/tools
-  # Installed beside and renamed into place: a build killed halfway leaves no half a binary at $bin.
+mkdir -p .build/tools
+
+ACTIONLINT=v1.7.12
+actionlint=".build/tools/actionlint-$ACTIONLINT"
+if [ ! -x "$actionlint" ]; then
+  command -v go >/dev/null || { echo "scripts/lint_workflows.sh: go is not installed; actionlint $ACTIONLINT is built with go install" >&2; exit 2; }
+  # Installed beside and renamed into place: a build killed halfway leaves no half a binary at $actionlint.
   tmp=$(mktemp -d "$PWD/.build/tools/install.XXXXXX")
   trap 'rm -rf "$tmp"' EXIT
-  GOBIN="$tmp" go install "github.com/rhysd/actionlint/cmd/actionlint@$VERSION"
-  mv "$tmp/actionlint" "$bin"
+  GOBIN="$tmp" go install "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT"
+  mv "$tmp/actionlint" "$actionlint"
+  rm -rf "$tmp"
 fi
-"$bin" -no-color .github/workflows/*.yml
+
+ZIZMOR=1.33.1
+zizmor=".build/tools/zizmor-$ZIZMOR/bin/zizmor"
+if [ ! -x "$zizmor" ]; then
+  python3 -m pip --version >/dev/null 2>&1 || { echo "scripts/lint_workflows.sh: python3 with pip is not installed; zizmor $ZIZMOR is installed with pip" >&2; exit 2; }
+  # The wheel holds one native binary and no Python code: installed with --target into a directory of its
+  # own (no virtual environment needed), the same way beside and renamed into place.
+  tmp=$(mktemp -d "$PWD/.build/tools/install.XXXXXX")
+  trap 'rm -rf "$tmp"' EXIT
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --only-binary :all: --target "$tmp/zizmor" "zizmor==$ZIZMOR"
+  mv "$tmp/zizmor" ".build/tools/zizmor-$ZIZMOR"
+  rm -rf "$tmp"
+fi
+
+"$actionlint" -no-color .github/workflows/*.yml
+# --offline: the audits that need GitHub's API (known-vulnerable actions, impostor commits) would need a token
+# and the network. Each pin says its version in a comment beside the commit.
+"$zizmor" --offline --no-progress --color never .github/workflows/

@@ -64,7 +64,7 @@ describe("report diff", () => {
   it("has a Markdown form for the pull request", () => {
     const md = renderDiffMarkdown(d);
     expect(md.split("\n")[0]).toBe("### rsm report diff: REGRESSED");
-    expect(md).toContain("| newly failing | `keys/a` | passed | failed | R-STORE-1, R-WIRE-6 |");
-    expect(md).toContain("| newly passing | `keys/b` | failed | passed |  |");
+    expect(md).toContain("| newly failing | <code>keys/a</code> | passed | failed | R-STORE-1, R-WIRE-6 |");
+    expect(md).toContain("| newly passing | <code>keys/b</code> | failed | passed |  |");
   });
 });

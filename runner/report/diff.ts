@@ -1,10 +1,12 @@
 // `rsm report diff OLD NEW`: what a pull request changed, per adapter: the scenarios that newly fail (the
 // first thing a reviewer of a change to a port wants to see), those that newly pass, and every other change
 // of outcome. Outcomes are compared as strings, so a status or a scenario name this code never heard of
-// (a new topic, a new kind of cell) is still compared and shown.
+// (a new topic, a new kind of cell) is still compared and shown. Both reports may hold any text (a port wrote
+// into them): names and reasons are printed through the output boundary (common/escape.ts).
 import { isUnexpectedProblem, type AdapterReport, type ScenarioResult } from "../model.js";
 import { outcomeOf } from "./reporters/outcome.js";
 import type { RunReport } from "./run_report.js";
+import { markdown, terminal as t } from "../../common/escape.js";
 
 /** A result that fails the run: an unexpected failure or error, or under --strict an unexpected pass. */
 function failing(r: ScenarioResult | undefined, strict: boolean): boolean {
@@ -91,20 +93,20 @@ function totals(d: ReportDiff): string {
 
 function headOf(a: AdapterDiff): string {
   const presence = a.presence === "added" ? " (only in the new report)" : a.presence === "removed" ? " (only in the old report)" : "";
-  if (a.newlyFailing.length + a.newlyPassing.length + a.other.length === 0) return `${a.adapter}${presence}: no change (${plural(a.unchanged, "scenario")})`;
-  return `${a.adapter}${presence}: ${a.newlyFailing.length} newly failing, ${a.newlyPassing.length} newly passing, ${plural(a.other.length, "other change")}, ${a.unchanged} unchanged`;
+  if (a.newlyFailing.length + a.newlyPassing.length + a.other.length === 0) return `${t(a.adapter)}${presence}: no change (${plural(a.unchanged, "scenario")})`;
+  return `${t(a.adapter)}${presence}: ${a.newlyFailing.length} newly failing, ${a.newlyPassing.length} newly passing, ${plural(a.other.length, "other change")}, ${a.unchanged} unchanged`;
 }
 
 export function renderDiffHuman(d: ReportDiff): string {
   const out: string[] = [];
-  for (const n of d.notes) out.push(`note: ${n}`);
+  for (const n of d.notes) out.push(`note: ${t(n)}`);
   for (const a of d.adapters) {
     out.push(headOf(a));
-    const width = Math.max(0, ...[...a.newlyFailing, ...a.newlyPassing, ...a.other].map((c) => c.name.length));
+    const width = Math.max(0, ...[...a.newlyFailing, ...a.newlyPassing, ...a.other].map((c) => t(c.name).length));
     const list = (title: string, changes: readonly Change[]) => {
       if (changes.length === 0) return;
       out.push(`  ${title}:`);
-      for (const c of changes) out.push(`    ${c.name.padEnd(width)}  ${c.before} -> ${c.after}${c.why ? `  (${c.why})` : ""}`);
+      for (const c of changes) out.push(`    ${t(c.name).padEnd(width)}  ${t(c.before)} -> ${t(c.after)}${c.why ? `  (${t(c.why)})` : ""}`);
     };
     list("newly failing", a.newlyFailing);
     list("newly passing", a.newlyPassing);
@@ -115,15 +117,15 @@ export function renderDiffHuman(d: ReportDiff): string {
 }
 
 export function renderDiffMarkdown(d: ReportDiff): string {
-  const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
+  const code = (s: string) => `<code>${markdown(s)}</code>`;
   const out = [`### rsm report diff: ${regressed(d) ? "REGRESSED" : "no regression"}`, "", totals(d), ""];
-  for (const n of d.notes) out.push(`> ${n}`, "");
+  for (const n of d.notes) out.push(`> ${markdown(n)}`, "");
   for (const a of d.adapters) {
-    out.push(`#### ${headOf(a)}`, "");
+    out.push(`#### ${markdown(headOf(a))}`, "");
     const rows = [...a.newlyFailing.map((c) => ["newly failing", c] as const), ...a.newlyPassing.map((c) => ["newly passing", c] as const), ...a.other.map((c) => ["changed", c] as const)];
     if (rows.length === 0) continue;
     out.push("| | scenario | before | after | likely rules / reason |", "|---|---|---|---|---|");
-    for (const [kind, c] of rows) out.push(`| ${kind} | ${code(c.name)} | ${c.before} | ${c.after} | ${c.why.replace(/\|/g, "\\|")} |`);
+    for (const [kind, c] of rows) out.push(`| ${kind} | ${code(c.name)} | ${markdown(c.before)} | ${markdown(c.after)} | ${markdown(c.why)} |`);
     out.push("");
   }
   return out.join("\n");

@@ -10,13 +10,13 @@ import { reportJson } from "./reporters/json.js";
 
 const shard = (index: number, count = 2) => ({ shard: { index, count } });
 
-/** Two adapters over two shards: go fails keys/a on shard 1, rust passes everything. */
+/** Two adapters over two shards (each scenario in the shard runner/select.ts gives it): go fails keys/a on shard 2, rust passes everything. */
 function matrix(): ReportFile[] {
   return [
-    { file: "go-1.json", report: json(run([adapter("go", [result("keys/a", "failed"), result("keys/c", "passed")])], shard(1), 2)) },
-    { file: "go-2.json", report: json(run([adapter("go", [result("cas/b", "skipped"), result("basic/d", "passed")])], shard(2), 2)) },
-    { file: "rust-1.json", report: json(run([adapter("rust", [result("keys/a", "passed"), result("keys/c", "passed")])], shard(1), 2)) },
-    { file: "rust-2.json", report: json(run([adapter("rust", [result("cas/b", "passed"), result("basic/d", "passed")])], shard(2), 2)) },
+    { file: "go-1.json", report: json(run([adapter("go", [result("keys/b", "passed"), result("basic/d", "passed")])], shard(1), 2)) },
+    { file: "go-2.json", report: json(run([adapter("go", [result("keys/a", "failed"), result("cas/b", "skipped")])], shard(2), 2)) },
+    { file: "rust-1.json", report: json(run([adapter("rust", [result("keys/b", "passed"), result("basic/d", "passed")])], shard(1), 2)) },
+    { file: "rust-2.json", report: json(run([adapter("rust", [result("keys/a", "passed"), result("cas/b", "passed")])], shard(2), 2)) },
   ];
 }
 
@@ -37,7 +37,7 @@ describe("report merge", () => {
     expect(reportProblems(out, "merged")).toEqual([]);
     expect(out.adapters.map((a) => a.name)).toEqual(["go", "rust"]);
     expect(out.adapters[0]!.counts).toMatchObject({ passed: 2, failed: 1, skipped: 1 });
-    expect(out.adapters[0]!.results.map((r) => r.name)).toEqual(["basic/d", "cas/b", "keys/a", "keys/c"]);
+    expect(out.adapters[0]!.results.map((r) => r.name)).toEqual(["basic/d", "cas/b", "keys/a", "keys/b"]);
     expect(out.adapters[1]!.counts).toMatchObject({ passed: 4, failed: 0 });
     expect(out.selected).toBe(4);
     expect(out.exit_code).toBe(1);
@@ -75,6 +75,21 @@ describe("report merge", () => {
     expect(problems([go1!, whole])[0]).toMatch(/^go-1\.json: shard 1\/2, whole\.json: the whole selection; expected every report to be a shard of one --shard I\/N/);
     expect(problems([whole, { ...whole, file: "whole2.json" }])).toEqual([
       "adapter go: in whole.json and whole2.json, each a run of the whole selection; expected each adapter's results in one report, or in one report per shard",
+    ]);
+  });
+
+  it("refuses a report whose results are not of the shard and selection it says it ran", () => {
+    const [go1, go2] = matrix();
+    // go-2.json's results, said to be shard 1: every one of them is of shard 2.
+    const swapped = { file: "swapped.json", report: { ...go2!.report, shard: { index: 1, count: 2 } } };
+    expect(problems([swapped, { ...go1!, report: { ...go1!.report, shard: { index: 2, count: 2 } } }])).toContain(
+      'swapped.json adapter "go": a result of "keys/a", which is of shard 2/2, not 1/2; expected results of the report\'s own shard (was the leg run with another --shard?)',
+    );
+    // A result of a scenario the report did not select, and a check's result on another shard than the first.
+    const selected = run([adapter("go", [result("keys/a", "passed"), result("keys/c", "failed"), result("scale/10000", "passed")])], { ...shard(2), scenarios: [{ name: "keys/a", source: "s", tags: [], features: [], description: "" }] }, 1);
+    expect(problems([go1!, { file: "extra.json", report: json(selected) }])).toEqual([
+      'extra.json adapter "go": a result of "keys/c", which is not among the report\'s selected scenarios; expected results of its own selection only',
+      'extra.json adapter "go": a result of the check "scale/10000" in shard 2/2; expected the checks beyond the corpus on shard 1 only, where they run',
     ]);
   });
 

@@ -2,10 +2,14 @@
 // exit-code rules as a single run. Reports that cannot be parts of one run are refused, each problem one
 // line naming the files: another kit version, another corpus, another selection, another --strict; and per
 // adapter a shard that is missing or given twice, since either would make a verdict over less (or more)
-// than the selection look like the whole.
+// than the selection look like the whole; and a report whose results are not those of the selection and
+// shard it says it ran (a leg run with another --shard, or a report edited), which would do the same.
 import { InvalidInput } from "../../common/errors.js";
 import type { ConformanceReport, Part, Shard } from "../../reference/types/report.gen.js";
 import { exitCode, type AdapterReport } from "../model.js";
+import { CHECK_NAMES } from "../checks/index.js";
+import { DECODE_TOPIC } from "../../corpus/decode_vectors.js";
+import { shardOf } from "../select.js";
 import { runOf } from "./read.js";
 import type { RunReport } from "./run_report.js";
 
@@ -70,6 +74,45 @@ function shardProblems(inputs: readonly ReportFile[]): string[] {
   return problems;
 }
 
+/** Problems said per report at most: a report of another shard would give one per scenario. */
+const MAX_SELECTION_PROBLEMS = 5;
+
+/**
+ * Each report's results against the selection it says it ran: under --shard I/N every scenario and result is
+ * of shard I (as runner/select.ts assigns them, by name), the checks beyond the corpus only on shard 1 (where
+ * they run); and every result of a scenario is of one the report lists as selected (decode vectors and the decode
+ * matrix's cells are not listed there).
+ */
+function selectionProblems(inputs: readonly ReportFile[]): string[] {
+  const problems: string[] = [];
+  for (const { file, report } of inputs) {
+    const own: string[] = [];
+    const shard = report.shard ?? null;
+    const selected = new Set((report.scenarios ?? []).map((s) => s.name));
+    const outside = (name: string) => (shard === null || shardOf(name, shard.count) === shard.index ? null : shardOf(name, shard.count));
+    for (const name of selected) {
+      const other = outside(name);
+      if (other !== null) own.push(`${file} scenarios: ${JSON.stringify(name)} is of shard ${other}/${shard!.count}, not ${shard!.index}/${shard!.count}; expected only the scenarios of the shard the report says it ran`);
+    }
+    for (const a of report.adapters) {
+      for (const r of a.results) {
+        if (CHECK_NAMES.includes(r.name)) {
+          if (shard !== null && shard.index !== 1) own.push(`${file} adapter ${JSON.stringify(a.name)}: a result of the check ${JSON.stringify(r.name)} in shard ${shard.index}/${shard.count}; expected the checks beyond the corpus on shard 1 only, where they run`);
+          continue;
+        }
+        const other = outside(r.name);
+        if (other !== null) own.push(`${file} adapter ${JSON.stringify(a.name)}: a result of ${JSON.stringify(r.name)}, which is of shard ${other}/${shard!.count}, not ${shard!.index}/${shard!.count}; expected results of the report's own shard (was the leg run with another --shard?)`);
+        else if (selected.size > 0 && !r.name.startsWith(`${DECODE_TOPIC}/`) && !selected.has(r.name)) {
+          own.push(`${file} adapter ${JSON.stringify(a.name)}: a result of ${JSON.stringify(r.name)}, which is not among the report's selected scenarios; expected results of its own selection only`);
+        }
+      }
+    }
+    problems.push(...own.slice(0, MAX_SELECTION_PROBLEMS));
+    if (own.length > MAX_SELECTION_PROBLEMS) problems.push(`${file}: ${own.length - MAX_SELECTION_PROBLEMS} more such problems`);
+  }
+  return problems;
+}
+
 /** The adapter's parts, shard by shard, as one adapter: results in name order, counts and times summed. */
 function mergeAdapter(parts: readonly AdapterReport[], where: readonly string[]): AdapterReport | string {
   const seen = new Map<string, string>();
@@ -103,6 +146,7 @@ function part(i: ReportFile): Part {
 export function mergeReports(inputs: readonly ReportFile[]): RunReport {
   if (inputs.length === 0) throw new InvalidInput(["report merge: expected at least one report file"]);
   const problems = sameRun(inputs);
+  if (problems.length === 0) problems.push(...selectionProblems(inputs));
   if (problems.length === 0) problems.push(...shardProblems(inputs));
   if (problems.length > 0) throw new InvalidInput(problems);
 

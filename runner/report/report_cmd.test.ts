@@ -12,7 +12,8 @@ const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const dir = mkdtempSync(path.join(tmpdir(), "rsm-report-cmd-"));
 
 function rsm(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(process.execPath, ["cli/launch.mjs", "report", ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, GITHUB_STEP_SUMMARY: "", ...env } });
+  // Not under GitHub Actions unless a test says so: there the human report is fenced by ::stop-commands::.
+  const r = spawnSync(process.execPath, ["cli/launch.mjs", "report", ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, GITHUB_ACTIONS: "", GITHUB_STEP_SUMMARY: "", ...env } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -23,9 +24,10 @@ function write(name: string, value: unknown): string {
 }
 
 const shard = (index: number) => ({ shard: { index, count: 2 } });
-const go1 = write("go-1.json", json(run([adapter("go", [result("keys/a", "failed")])], shard(1), 1)));
-const go2 = write("go-2.json", json(run([adapter("go", [result("keys/b", "passed")])], shard(2), 1)));
-const ok1 = write("ok-1.json", json(run([adapter("go", [result("keys/a", "passed")])], shard(1), 1)));
+// Each scenario in the shard runner/select.ts gives it: keys/b is of shard 1 of 2, keys/a of shard 2.
+const go1 = write("go-1.json", json(run([adapter("go", [result("keys/b", "failed")])], shard(1), 1)));
+const go2 = write("go-2.json", json(run([adapter("go", [result("keys/a", "passed")])], shard(2), 1)));
+const ok1 = write("ok-1.json", json(run([adapter("go", [result("keys/b", "passed")])], shard(1), 1)));
 
 describe("rsm report", () => {
   it("merge: a failing part fails the merged run (exit 1); the merged report, the human report and the step summary are written", async () => {
@@ -62,10 +64,10 @@ describe("rsm report", () => {
   it("diff: exit 1 when a scenario newly fails, 0 when nothing does", () => {
     const worse = rsm(["diff", ok1, go1]);
     expect(worse.code).toBe(1);
-    expect(worse.stdout).toContain("    keys/a  passed -> failed  (R-STORE-1, R-WIRE-6)");
+    expect(worse.stdout).toContain("    keys/b  passed -> failed  (R-STORE-1, R-WIRE-6)");
     const better = rsm(["diff", go1, ok1, "--reporter", "markdown"]);
     expect(better.code).toBe(0);
-    expect(better.stdout).toContain("| newly passing | `keys/a` | failed | passed |  |");
+    expect(better.stdout).toContain("| newly passing | <code>keys/b</code> | failed | passed |  |");
     expect(rsm(["diff", go1])).toMatchObject({ code: 2, stderr: "rsm: report diff: expected two JSON report files, OLD and NEW, got 1\n" });
   });
 

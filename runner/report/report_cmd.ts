@@ -1,11 +1,15 @@
 // `rsm report merge|html|diff`: what a CI gate does with the JSON reports of a run (docs/ci.md, "Shards and
 // `rsm report merge`"). Every input report is checked against schema/report.schema.json first; a bad one is one line per
-// problem naming the file and the JSON path, exit 2, and nothing is written.
+// problem naming the file and the JSON path, exit 2, and nothing is written. A report is an artifact its port
+// could write into: every text of it printed goes through the output boundary (common/escape.ts), the human
+// report and the diff as untrusted blocks, so a leg's fatal message, stderr or diff lines cannot command the
+// gate job's terminal or runner.
 import { appendFile } from "node:fs/promises";
 import path from "node:path";
 import { defineCommand, parseFlags, usage, type CommandSpec } from "../../common/args.js";
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from "../../common/errors.js";
 import { describeWriteError, writeOutput } from "../../common/output.js";
+import { consoleLine, untrustedBlock } from "../../common/escape.js";
 import { mergeReports } from "./merge.js";
 import { readReport, runOf } from "./read.js";
 import { diffRuns, regressed, renderDiffHuman, renderDiffMarkdown } from "./diff.js";
@@ -21,7 +25,8 @@ export const REPORT_MERGE_SPEC = defineCommand({
   synopsis: "REPORT... [--out FILE] [--markdown FILE]",
   brief: "merge the JSON reports of a CI matrix (adapters x shards) into one",
   summary: `Merges the JSON reports of a CI matrix (adapters x shards) into one. Refuses reports of another kit
-version, corpus, selection or --strict, and names every shard that is missing or given twice. Writes the merged
+version, corpus, selection or --strict, and a report whose results are not of the shard and selection it
+says it ran, and names every shard that is missing or given twice. Writes the merged
 JSON report to FILE (stdout without --out, and then nothing else goes there), prints the human report, and
 appends the Markdown summary to $GITHUB_STEP_SUMMARY when that is set (and to --markdown FILE).`,
   positionals: [{ name: "REPORT...", help: "the JSON reports of the matrix's legs (rsm conformance --reporter json --out FILE)" }],
@@ -98,9 +103,9 @@ class Writes {
   async write(file: string, text: string, what: string): Promise<void> {
     try {
       await writeOutput(file, text);
-      this.io.stderr.write(`rsm: wrote ${what} ${file}\n`);
+      this.io.stderr.write(`rsm: ${consoleLine(`wrote ${what} ${file}`)}\n`);
     } catch (err) {
-      this.io.stderr.write(`rsm: cannot write ${what} ${file}: ${describeWriteError(err)}\n`);
+      this.io.stderr.write(`rsm: ${consoleLine(`cannot write ${what} ${file}: ${describeWriteError(err)}`)}\n`);
       this.failed = true;
     }
   }
@@ -119,7 +124,7 @@ async function merge(args: string[], io: Io): Promise<number> {
   const json = renderJson(run);
   if (out === null) io.stdout.write(json);
   else {
-    io.stdout.write(renderHuman(run, PLAIN));
+    io.stdout.write(untrustedBlock(renderHuman(run, PLAIN), io.env));
     await writes.write(out, json, "merged report");
   }
   if (markdown !== null) await writes.write(markdown, renderMarkdown(run, "rsm conformance (merged)"), "Markdown summary");
@@ -132,7 +137,7 @@ async function summary(io: Io, writes: Writes, write: () => Promise<string | nul
   try {
     await write();
   } catch (err) {
-    io.stderr.write(`rsm: cannot append to $GITHUB_STEP_SUMMARY (${io.env.GITHUB_STEP_SUMMARY}): ${describeWriteError(err)}\n`);
+    io.stderr.write(`rsm: ${consoleLine(`cannot append to $GITHUB_STEP_SUMMARY (${io.env.GITHUB_STEP_SUMMARY}): ${describeWriteError(err)}`)}\n`);
     writes.failed = true;
   }
 }
@@ -147,10 +152,10 @@ async function html(args: string[], io: Io): Promise<number> {
   try {
     await writeHtmlReport(run, dir, values.title);
   } catch (err) {
-    io.stderr.write(`rsm: cannot write the HTML report to ${dir}: ${describeWriteError(err)}\n`);
+    io.stderr.write(`rsm: ${consoleLine(`cannot write the HTML report to ${dir}: ${describeWriteError(err)}`)}\n`);
     return EXIT_FAILED;
   }
-  io.stdout.write(`wrote ${path.join(dir, "index.html")} and ${run.adapters.length} badge${run.adapters.length === 1 ? "" : "s"} in ${path.join(dir, "badges")}\n`);
+  io.stdout.write(`${consoleLine(`wrote ${path.join(dir, "index.html")} and ${run.adapters.length} badge${run.adapters.length === 1 ? "" : "s"} in ${path.join(dir, "badges")}`)}\n`);
   return 0;
 }
 
@@ -162,7 +167,7 @@ async function diff(args: string[], io: Io): Promise<number> {
   if (reporter !== "human" && reporter !== "markdown") throw new UsageError(`--reporter: expected human or markdown, got ${JSON.stringify(reporter)}`);
   const [before, after] = [runOf(await readReport(positionals[0]!)), runOf(await readReport(positionals[1]!))];
   const d = diffRuns(before, after);
-  io.stdout.write(reporter === "human" ? renderDiffHuman(d) : renderDiffMarkdown(d));
+  io.stdout.write(untrustedBlock(reporter === "human" ? renderDiffHuman(d) : renderDiffMarkdown(d), io.env));
   const writes = new Writes(io);
   const file = io.env.GITHUB_STEP_SUMMARY;
   if (file) await summary(io, writes, async () => (await appendFile(file, `${renderDiffMarkdown(d)}\n`), file));

@@ -1,8 +1,11 @@
 // Hands a finished run to its reporters: the one --reporter asks for (to --out or stdout), the human summary
 // beside a report written to a file, and on GitHub Actions the step summary and the annotations. A report
-// that cannot be written is said once, with where and why, and the run's exit code says so.
+// that cannot be written is said once, with where and why, and the run's exit code says so. What goes to
+// stdout for a person (the human report, Markdown) is an untrusted block (common/escape.ts): on GitHub Actions
+// it is fenced by ::stop-commands::, so the annotations after it are the only workflow commands of the run.
 import path from "node:path";
 import { describeWriteError, writeOutput } from "../../common/output.js";
+import { untrustedBlock } from "../../common/escape.js";
 import type { RunReport } from "./run_report.js";
 import { annotations, writeStepSummary } from "./reporters/github.js";
 import { writeHtmlReport } from "./reporters/html.js";
@@ -30,7 +33,7 @@ export interface ReportSinks {
 export async function writeReports(run: RunReport, reporter: ReporterName, out: string | null, root: string, sinks: ReportSinks): Promise<boolean> {
   const { stdout, env, note } = sinks;
   let ok = true;
-  const human = () => renderHuman(run, useColour(stdout, env) ? COLOUR : PLAIN);
+  const human = () => untrustedBlock(renderHuman(run, useColour(stdout, env) ? COLOUR : PLAIN), env);
   if (reporter === "human") stdout.write(human());
   else if (reporter === "html") {
     stdout.write(human());
@@ -43,7 +46,9 @@ export async function writeReports(run: RunReport, reporter: ReporterName, out: 
     }
   } else {
     const text = reporter === "json" ? renderJson(run) : reporter === "markdown" ? renderMarkdown(run) : renderJunit(run);
-    if (out === null) stdout.write(text);
+    // JSON and JUnit are read by programs: never fenced, and safe to print as they are (their sinks escape).
+    const printed = reporter === "markdown" ? untrustedBlock(text, env) : text;
+    if (out === null) stdout.write(printed);
     else {
       stdout.write(human());
       try {
@@ -52,7 +57,7 @@ export async function writeReports(run: RunReport, reporter: ReporterName, out: 
       } catch (err) {
         // The environment failed, not the run: say where and why, and keep the report by printing it.
         note(`cannot write the ${reporter} report to ${out}: ${describeWriteError(err)}; it follows on stdout`);
-        stdout.write(text);
+        stdout.write(printed);
         ok = false;
       }
     }

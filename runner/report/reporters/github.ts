@@ -1,21 +1,14 @@
 // GitHub Actions: the Markdown summary appended to $GITHUB_STEP_SUMMARY, and one `::error` annotation per
 // unexpected failure, pointing at the authored scenario file and the line of the step where the port first
-// diverged, so the pull request shows it beside the scenario (workflow commands, GitHub's docs).
+// diverged, so the pull request shows it beside the scenario (workflow commands, GitHub's docs). Properties and
+// data are escaped as the runner unescapes them (common/escape.ts), so no text of a port's can end one.
 import { appendFile, readFile } from "node:fs/promises";
 import path from "node:path";
 import { isUnexpectedProblem } from "../../model.js";
 import type { RunReport } from "../run_report.js";
 import { renderMarkdown } from "./markdown.js";
+import { actionsData as escapeData, actionsProperty as escapeProperty } from "../../../common/escape.js";
 
-/** Workflow command data: %, CR and LF escaped, as the runner unescapes them. */
-function escapeData(s: string): string {
-  return s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-}
-
-/** A property value (file=, title=): also : and , escaped. */
-function escapeProperty(s: string): string {
-  return escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
-}
 
 /**
  * The 1-based line where element `index` of the top-level "steps" array starts in an authored scenario, or

@@ -11,7 +11,8 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ConformanceReport } from "../../../reference/types/report.gen.js";
 import { adapter, result, run } from "../../fixtures/reports.js";
-import { badgeOf, pageData, renderHtml, scriptJson } from "./html.js";
+import { scriptJson } from "../../../common/escape.js";
+import { badgeOf, pageData, renderHtml, writeHtmlReport } from "./html.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..", "..");
 const SHOTS = path.join(ROOT, ".build", "screenshots");
@@ -40,7 +41,23 @@ describe("html report, without a browser", () => {
     expect(badgeOf(adapter("go", [result("a/x", "passed")]), true)).toEqual({ schemaVersion: 1, label: "rsm go", message: "1/1 passed", color: "brightgreen" });
     // An --exec adapter names itself: its badge stays inside badges/ whatever the name.
     const files = renderHtml(run([adapter("../x", []), adapter("..", [])]));
-    expect([...files.keys()]).toEqual(["index.html", "badges/.._x.json", "badges/_...json"]);
+    expect([...files.keys()]).toEqual(["index.html", "badges/_2e._2fx.json", "badges/_2e..json"]);
+    // One badge each: "a/b" and "a_b" once shared one file.
+    expect([...renderHtml(run([adapter("a/b", []), adapter("a_b", []), adapter("x".repeat(200), []), adapter(`${"x".repeat(199)}y`, [])])).keys()].slice(1)).toEqual([
+      "badges/a_2fb.json",
+      "badges/a_5fb.json",
+      `badges/${"x".repeat(64)}~aa20c23e32018340.json`,
+      `badges/${"x".repeat(64)}~78e9f58a9d38a3e2.json`,
+    ]);
+  });
+
+  it("writes its folder whole: a reused --out keeps no badge of an adapter no longer in the report", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "rsm-html-whole-"));
+    await writeHtmlReport(run([adapter("go", []), adapter("old", [])]), dir);
+    expect(readdirSync(path.join(dir, "badges")).sort()).toEqual(["go.json", "old.json"]);
+    await writeHtmlReport(run([adapter("go", [])]), dir);
+    expect(readdirSync(path.join(dir, "badges"))).toEqual(["go.json"]);
+    expect(readdirSync(dir).sort()).toEqual(["badges", "index.html"]);
   });
 });
 

@@ -4,7 +4,7 @@
 // badge per adapter in shields.io's endpoint format. Scenario names and statuses are taken as they come: a
 // topic is whatever precedes the first "/", and a status the page does not know gets a neutral colour.
 import path from "node:path";
-import { writeFileAtomic } from "../../../common/fs_atomic.js";
+import { replaceDirectory, writeFileAtomic } from "../../../common/fs_atomic.js";
 import { pathSegment } from "../bins.js";
 import { countsOf, type AdapterReport } from "../../model.js";
 import type { RunReport } from "../run_report.js";
@@ -12,6 +12,7 @@ import { diagnosisLines, verdict } from "./human.js";
 import { PAGE_SCRIPT, PAGE_STYLE } from "./html_page.js";
 import { outcomeOf, topicOf } from "./outcome.js";
 import { PLAIN } from "./style.js";
+import { html as escapeHtml, json, scriptJson } from "../../../common/escape.js";
 
 /** shields.io's endpoint badge (schemaVersion 1): label, message, color. */
 export interface Badge {
@@ -93,15 +94,6 @@ export function pageData(run: RunReport, title: string) {
   };
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
-
-/**
- * JSON inside a <script> element: "<" escaped so no "</script>" or "<!--" in an adapter's stderr can end
- * it, and U+2028/U+2029 escaped for older parsers.
- */
-export function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
-}
 
 /** The files of the report directory, relative to it: index.html and one badge per adapter. */
 export function renderHtml(run: RunReport, title = "rsm conformance"): Map<string, string> {
@@ -130,7 +122,7 @@ export function renderHtml(run: RunReport, title = "rsm conformance"): Map<strin
 </html>
 `;
   const files = new Map<string, string>([["index.html", page]]);
-  for (const a of data.adapters) files.set(a.badgeFile, `${JSON.stringify(a.badge, null, 2)}\n`);
+  for (const a of data.adapters) files.set(a.badgeFile, `${json(a.badge, 2)}\n`);
   return files;
 }
 
@@ -139,6 +131,11 @@ export function renderHtml(run: RunReport, title = "rsm conformance"): Map<strin
  * so the directory of a `conformance --reporter html` run can be merged or diffed later.
  */
 export async function writeHtmlReport(run: RunReport, dir: string, title?: string, report?: string): Promise<void> {
-  for (const [rel, text] of renderHtml(run, title)) await writeFileAtomic(path.join(dir, rel), text);
+  const files = renderHtml(run, title);
+  // badges/ is written whole: a badge of an adapter no longer in the report must not stay to be served.
+  await replaceDirectory(path.join(dir, "badges"), async (staging) => {
+    for (const [rel, text] of files) if (rel.startsWith("badges/")) await writeFileAtomic(path.join(staging, rel.slice("badges/".length)), text);
+  });
+  await writeFileAtomic(path.join(dir, "index.html"), files.get("index.html")!);
   if (report !== undefined) await writeFileAtomic(path.join(dir, "report.json"), report);
 }

@@ -1,11 +1,15 @@
 // The default report: a per-adapter summary table, then every failure and error in detail (where, why,
 // the decoded diff), then one verdict line. Written for a porter who wants the bug, not a hex dump.
+// Every string of the run may be a port's (its name, messages, stderr) or a report file's (`rsm report
+// merge`): each goes through terminal() (common/escape.ts) as it is placed, so no line of it can command the
+// terminal, hide the verdict or forge one.
 import { shown, type Step } from "../../../reference/index.js";
 import { ruleSummary } from "../../diagnosis/spec_rules.js";
 import type { Diagnosis } from "../../diagnosis/diagnose.js";
 import { countsOf, type AdapterFatal, type AdapterReport, type ScenarioResult } from "../../model.js";
 import type { RunReport } from "../run_report.js";
 import { seconds, type Style } from "./style.js";
+import { terminal as t, terminalLines } from "../../../common/escape.js";
 import { DECODE_TOPIC } from "../../../corpus/decode_vectors.js";
 import { PRODUCED_BY } from "../../checks/decode.js";
 
@@ -22,8 +26,9 @@ function append(to: string[], lines: readonly string[]): void {
   for (const l of lines) to.push(l);
 }
 
+/** Untrusted text of several lines, each escaped and indented (so none can stand where a verdict stands). */
 function indent(text: string, prefix: string): string[] {
-  return text.split("\n").map((l) => `${prefix}${l}`);
+  return terminalLines(text).map((l) => `${prefix}${l}`);
 }
 
 /** Each id with SPEC.md's one-line summary of it; an id SPEC.md does not index is printed bare. */
@@ -31,7 +36,7 @@ function ruleList(rules: readonly string[]): string {
   return rules
     .map((r) => {
       const summary = ruleSummary(r);
-      return summary ? `${r} (${summary})` : r;
+      return summary ? `${t(r)} (${summary})` : t(r);
     })
     .join(", ");
 }
@@ -42,33 +47,33 @@ export function diagnosisLines(d: Diagnosis, style: Style): string[] {
     const nodes = d.divergence.nodes;
     lines.push(`first divergence: step ${d.divergence.step} ${stepJson(d.divergence.op)} on node${nodes.length > 1 ? "s" : ""} ${nodeRanges(nodes)}`);
   } else {
-    lines.push(`first divergence: not found; ${d.traceNote ?? "no trace"}`);
+    lines.push(`first divergence: not found; ${t(d.traceNote ?? "no trace")}`);
   }
-  const field = d.field === null ? "past the end of the expected snapshot" : `in ${d.field}${d.fieldRule ? ` (${d.fieldRule})` : ""}`;
+  const field = d.field === null ? "past the end of the expected snapshot" : `in ${t(d.field)}${d.fieldRule ? ` (${t(d.fieldRule)})` : ""}`;
   lines.push(`snapshot of step ${d.snapshot.step} node ${d.snapshot.node} differs at byte ${d.offset}, ${field}`);
   lines.push(`likely rules: ${ruleList(d.rules)}`);
-  for (const h of d.hints) lines.push(`hint: ${h}`);
+  for (const h of d.hints) lines.push(`hint: ${t(h)}`);
   lines.push(
     d.crcSelfConsistent === null
-      ? `actual snapshot does not decode: ${d.decodeError}`
+      ? `actual snapshot does not decode: ${t(d.decodeError ?? "")}`
       : `actual crc is self-consistent: ${d.crcSelfConsistent ? "yes" : "no (its CRC-32C does not match its own bytes, R-WIRE-7)"}`,
   );
-  for (const l of d.diff) lines.push(l.startsWith("-") ? style.red(l) : l.startsWith("+") ? style.green(l) : style.dim(l));
+  for (const l of d.diff.map(t)) lines.push(l.startsWith("-") ? style.red(l) : l.startsWith("+") ? style.green(l) : style.dim(l));
   return lines;
 }
 
 function resultLines(adapter: string, r: ScenarioResult, style: Style): string[] {
   const label = r.status === "failed" ? style.red(style.bold("FAIL")) : style.red(style.bold("ERROR"));
-  const lines = [`${label} ${adapter} ${r.name}  (${r.source})`];
+  const lines = [`${label} ${t(adapter)} ${t(r.name)}  (${t(r.source)})`];
   const body: string[] = [];
   if (r.diagnosis) append(body, diagnosisLines(r.diagnosis, style));
-  else if (r.reason) body.push(r.reason);
+  else if (r.reason) body.push(t(r.reason));
   if (r.stderrTail) {
     body.push("adapter stderr (tail):");
     append(body, indent(r.stderrTail, "  | "));
   }
   if (r.restarted) body.push(style.dim("the adapter was restarted for the next scenario"));
-  if (r.bins) body.push(`bytes: ${r.bins.expected}`, `       ${r.bins.actual}`);
+  if (r.bins) body.push(`bytes: ${t(r.bins.expected)}`, `       ${t(r.bins.actual)}`);
   return [...lines, ...body.map((l) => `  ${l}`)];
 }
 
@@ -88,9 +93,9 @@ function table(adapters: readonly AdapterReport[]): string[] {
   const header = ["adapter", "passed", "failed", "errored", "skipped", "expected", "not run", "time", ""];
   const rows = adapters.map((a) => {
     const c = countsOf(a);
-    const note = a.fatal ? `${a.fatal.optional ? "not run" : "FATAL"}: ${a.fatal.message.split("\n")[0]}` : "";
-    if (a.fatal && a.results.length === 0) return [a.name, "-", "-", "-", "-", "-", String(c.notRun), seconds(a.durationMs), note];
-    return [a.name, ...[c.passed, c.failed, c.errored, c.skipped, c.expected, c.notRun].map(String), seconds(a.durationMs), note];
+    const note = a.fatal ? `${a.fatal.optional ? "not run" : "FATAL"}: ${t(a.fatal.message.split("\n")[0]!)}` : "";
+    if (a.fatal && a.results.length === 0) return [t(a.name), "-", "-", "-", "-", "-", String(c.notRun), seconds(a.durationMs), note];
+    return [t(a.name), ...[c.passed, c.failed, c.errored, c.skipped, c.expected, c.notRun].map(String), seconds(a.durationMs), note];
   });
   const widths = header.map((h, i) => rows.reduce((w, r) => Math.max(w, r[i]!.length), h.length));
   const fmt = (r: string[]) => r.map((cell, i) => (i === 0 || i === r.length - 1 ? cell.padEnd(i === r.length - 1 ? 0 : widths[i]!) : cell.padStart(widths[i]!))).join("  ").trimEnd();
@@ -101,15 +106,15 @@ function skippedLines(a: AdapterReport, style: Style): string[] {
   const byReason = new Map<string, string[]>();
   for (const r of a.results) if (r.status === "skipped") byReason.set(r.reason ?? "", [...(byReason.get(r.reason ?? "") ?? []), r.name]);
   return [...byReason].map(([reason, names]) => {
-    const some = names.slice(0, 3).join(", ") + (names.length > 3 ? ", ..." : "");
-    return `${style.yellow("SKIP")} ${a.name} (${names.length} scenario${names.length > 1 ? "s" : ""}: ${some}): ${reason}`;
+    const some = names.slice(0, 3).map(t).join(", ") + (names.length > 3 ? ", ..." : "");
+    return `${style.yellow("SKIP")} ${t(a.name)} (${names.length} scenario${names.length > 1 ? "s" : ""}: ${some}): ${t(reason)}`;
   });
 }
 
 /** An adapter that could not run (all or some of its scenarios), as every command reports it. */
 export function fatalLines(name: string, command: string, f: AdapterFatal, style: Style): string[] {
   const head = f.optional ? style.yellow("NOT RUN") : style.red(style.bold("ADAPTER"));
-  const lines = [`${head} ${name}: ${f.message}`, `  command: ${command}`];
+  const lines = [`${head} ${t(name)}: ${t(f.message)}`, `  command: ${t(command)}`];
   if (f.output) {
     lines.push(`  ${f.kind === "build" || f.kind === "toolchain" ? "build output" : "adapter stderr"} (tail):`);
     append(lines, indent(f.output, "    | "));
@@ -126,9 +131,9 @@ export function renderHuman(run: RunReport, style: Style): string {
     }
     append(out, skippedLines(a, style));
     for (const r of a.results) {
-      if (r.expectedFailure && r.status !== "passed" && r.status !== "skipped") out.push(`${style.dim("EXPECTED")} ${a.name} ${r.name}: ${r.status} as listed in --expected-failures (${r.reason ?? ""})`);
+      if (r.expectedFailure && r.status !== "passed" && r.status !== "skipped") out.push(`${style.dim("EXPECTED")} ${t(a.name)} ${t(r.name)}: ${t(r.status)} as listed in --expected-failures (${t(r.reason ?? "")})`);
       if (r.expectedFailure && r.status === "passed") {
-        out.push(`${run.strict ? style.red("UNEXPECTED PASS") : style.yellow("UNEXPECTED PASS")} ${a.name} ${r.name}: listed in --expected-failures but passes; remove it from the list`);
+        out.push(`${run.strict ? style.red("UNEXPECTED PASS") : style.yellow("UNEXPECTED PASS")} ${t(a.name)} ${t(r.name)}: listed in --expected-failures but passes; remove it from the list`);
       }
     }
   }
@@ -147,13 +152,13 @@ export function renderHuman(run: RunReport, style: Style): string {
 function matrixLines(run: RunReport, style: Style): string[] {
   const consumers = run.adapters.filter((a) => a.results.some((r) => r.name.startsWith(PRODUCED_BY)));
   if (consumers.length === 0) return [];
-  const producers = [...new Set(consumers.flatMap((a) => a.results.filter((r) => r.name.startsWith(PRODUCED_BY)).map((r) => r.name.slice(PRODUCED_BY.length))))];
+  const producers = [...new Set(consumers.flatMap((a) => a.results.filter((r) => r.name.startsWith(PRODUCED_BY)).map((r) => t(r.name.slice(PRODUCED_BY.length)))))];
   const first = Math.max("producer \\ consumer".length, ...producers.map((p) => p.length));
-  const widths = consumers.map((c) => Math.max(c.name.length, 6));
+  const widths = consumers.map((c) => Math.max(t(c.name).length, 6));
   const row = (head: string, cells: string[], shown: string[] = cells) => [head.padEnd(first), ...cells.map((c, i) => shown[i]! + " ".repeat(Math.max(0, widths[i]! - c.length)))].join("  ").trimEnd();
-  const lines = ["decode matrix (producer -> consumer: the consumer agrees with the reference on every snapshot the producer wrote)", row("producer \\ consumer", consumers.map((c) => c.name))];
+  const lines = ["decode matrix (producer -> consumer: the consumer agrees with the reference on every snapshot the producer wrote)", row("producer \\ consumer", consumers.map((c) => t(c.name)))];
   for (const p of producers) {
-    const cells = consumers.map((c) => c.results.find((r) => r.name === `${PRODUCED_BY}${p}`)?.status ?? "-");
+    const cells = consumers.map((c) => t(c.results.find((r) => t(r.name) === `${PRODUCED_BY}${p}`)?.status ?? "-"));
     const words = cells.map((s) => (s === "passed" ? "ok" : s === "failed" ? "FAIL" : s === "error" ? "ERROR" : s));
     lines.push(row(p, words, words.map((w) => (w === "ok" ? style.green(w) : w === "FAIL" || w === "ERROR" ? style.red(w) : w))));
   }
@@ -168,11 +173,11 @@ export function verdict(run: RunReport, style: Style): string {
   if (totals.expected) parts.push(`${totals.expected} expected failures`);
   if (totals.unexpectedPasses) parts.push(`${totals.unexpectedPasses} unexpectedly passed`);
   if (totals.notRun) parts.push(`${totals.notRun} not run`);
-  const broken = run.adapters.filter((a) => a.fatal && !a.fatal.optional).map((a) => a.name);
+  const broken = run.adapters.filter((a) => a.fatal && !a.fatal.optional).map((a) => t(a.name));
   if (broken.length) parts.push(`adapter problem: ${broken.join(", ")}`);
-  const checks = run.checks?.length ? ` and the checks (${run.checks.join(", ")})` : "";
+  const checks = run.checks?.length ? ` and the checks (${run.checks.map(t).join(", ")})` : "";
   const missing = run.withoutGolden ?? [];
-  const note = missing.length === 0 ? "" : `; ${missing.length} scenario${missing.length === 1 ? "" : "s"} without a golden (${missing[0]}${missing.length > 1 ? ", ..." : ""}; run npm run vectors)`;
+  const note = missing.length === 0 ? "" : `; ${missing.length} scenario${missing.length === 1 ? "" : "s"} without a golden (${t(missing[0]!)}${missing.length > 1 ? ", ..." : ""}; run npm run vectors)`;
   const decodeVectors = new Set(run.adapters.flatMap((a) => a.results.filter((r) => r.name.startsWith(`${DECODE_TOPIC}/`) && !r.name.startsWith(PRODUCED_BY)).map((r) => r.name))).size;
   const decode = decodeVectors > 0 ? `, ${decodeVectors} decode vector${decodeVectors === 1 ? "" : "s"}` : "";
   const summary = `${parts.join(", ")}; ${run.selected} scenario${run.selected === 1 ? "" : "s"}${decode}${checks} x ${run.adapters.length} adapter${run.adapters.length === 1 ? "" : "s"} in ${seconds(run.durationMs)}${note}`;
@@ -181,7 +186,7 @@ export function verdict(run: RunReport, style: Style): string {
   const lacking = run.adapters.flatMap((a) => {
     const features = new Set<string>();
     for (const r of a.results) if (r.status === "skipped") for (const f of /needs feature ([\w, ]+?), which/.exec(r.reason ?? "")?.[1]?.split(", ") ?? []) features.add(f);
-    return features.size > 0 ? [`${a.name} lacks ${[...features].join(", ")}`] : [];
+    return features.size > 0 ? [`${t(a.name)} lacks ${[...features].join(", ")}`] : [];
   });
   if (lacking.length > 0) return `${style.yellow(style.bold("PARTIAL"))} ${summary} (${lacking.join("; ")}; --require-features makes a skip a failure)`;
   return `${style.green(style.bold("OK"))} ${summary}`;

@@ -4,6 +4,7 @@ import type { Diagnosis } from "../../diagnosis/diagnose.js";
 import { countsOf, type AdapterReport, type ScenarioResult } from "../../model.js";
 import type { ConformanceReport } from "../../../reference/types/report.gen.js";
 import type { RunReport } from "../run_report.js";
+import { json } from "../../../common/escape.js";
 
 export const REPORT_FORMAT = 1;
 
@@ -74,6 +75,7 @@ export function reportJson(run: RunReport): ConformanceReport {
   };
 }
 
+/** The report as JSON text (json(): the same document, and safe to print on a terminal or an Actions log). */
 export function renderJson(run: RunReport): string {
-  return `${JSON.stringify(reportJson(run), null, 2)}\n`;
+  return `${json(reportJson(run), 2)}\n`;
 }

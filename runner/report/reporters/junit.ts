@@ -5,16 +5,7 @@ import { countsOf, type AdapterReport, type ScenarioResult } from "../../model.j
 import type { RunReport } from "../run_report.js";
 import { diagnosisLines } from "./human.js";
 import { PLAIN } from "./style.js";
-
-/** XML 1.0 allows no control characters but tab and newlines, not even escaped; adapter stderr may hold any. */
-export function xmlEscape(text: string): string {
-  return text
-    .replace(/[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu, "\ufffd")
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;");
-}
+import { xml as xmlEscape } from "../../../common/escape.js";
 
 const secs = (ms: number) => (ms / 1000).toFixed(3);
 

@@ -23,7 +23,7 @@ describe("markdown summary", () => {
 
   it("folds each failure to scenario, step, nodes and likely rules, opening on the diagnosis and the decoded diff", () => {
     expect(md).toContain("<details><summary><b>FAIL</b> go <code>keys/a</code>: step 1, nodes 1-3; R-STORE-1, R-WIRE-6</summary>");
-    expect(md).toContain("scenario: `vectors/scenarios/keys/a.json` (golden `vectors/golden/keys/a.json`)");
+    expect(md).toContain("scenario: <code>vectors/scenarios/keys/a.json</code> (golden <code>vectors/golden/keys/a.json</code>)");
     expect(md).toContain("- hint: actual snapshot has the expected pairs in another order (R-STORE-1)");
     expect(md).toContain(['```diff', "  ...", "  pair count 2", '- [0] "\ufffd" = 31 "1"', '+ [0] "😀" = 30 "0"'].join("\n"));
     // An error's stderr goes in a fence: markup in it is shown, not rendered.
@@ -32,7 +32,7 @@ describe("markdown summary", () => {
   });
 
   it("groups skips by the feature the adapter lacks, and ends with the run's metadata", () => {
-    expect(md).toContain("- **go** lacks feature `cas`: 2 scenarios (`cas/x`, `cas/y`)");
+    expect(md).toContain("- **go** lacks feature <code>cas</code>: 2 scenarios (<code>cas/x</code>, <code>cas/y</code>)");
     expect(md.trimEnd().split("\n").at(-1)).toBe("<sub>started 2026-01-01T00:00:00.000Z · kit rsm-conformance 0.1.0 · corpus aaaaaaaaaaaa · linux 6.1.0, 2 × test cpu, node v20.0.0</sub>");
   });
 

@@ -1,5 +1,7 @@
 // The live progress line, on a TTY only: one line per run, rewritten in place at most ten times a second,
 // erased before the report is printed.
+import { consoleLine } from "../../../common/escape.js";
+
 export class Progress {
   private readonly done = new Map<string, number>();
   private problems = 0;
@@ -22,7 +24,8 @@ export class Progress {
     const now = Date.now();
     if (now - this.last < 100) return;
     this.last = now;
-    const parts = [...this.done].map(([name, n]) => `${name} ${n}/${this.total()}`);
+    // An --exec adapter's name is its hello's: escaped like any text of a port's.
+    const parts = [...this.done].map(([name, n]) => `${consoleLine(name)} ${n}/${this.total()}`);
     const line = `running: ${parts.join("  ")}${this.problems ? `  (${this.problems} failing)` : ""}`;
     this.stream.write(`\r\x1b[K${line.slice(0, (this.stream.columns ?? 80) - 1)}`);
   }
