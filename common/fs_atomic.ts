@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { onTermination } from "./signals.js";
 
 /** Temporaries being written now, removed if the process is interrupted or exits meanwhile. */
 const live = new Set<string>();
@@ -24,20 +25,13 @@ function removeLive(): void {
   live.clear();
 }
 
-/**
- * On SIGINT or SIGTERM the temporaries are removed. When nothing else listens for the signal the process
- * then exits as the signal would have (130 or 143, as runner/adapter/children.ts does); otherwise that listener
- * decides, and the exit handler catches a process.exit() of its.
- */
-function onSignal(signal: NodeJS.Signals): void {
-  removeLive();
-  if (process.listenerCount(signal) === 1) process.exit(signal === "SIGINT" ? 130 : 143);
-}
+/** Undoes the registration with common/signals.ts while no temporary is being written. */
+let unregister: (() => void) | null = null;
 
 function track(tmp: string): void {
   if (live.size === 0) {
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
+    // A signal removes the temporaries, then ends the process as the signal would have (common/signals.ts).
+    unregister = onTermination(removeLive);
     process.on("exit", removeLive);
   }
   live.add(tmp);
@@ -46,8 +40,8 @@ function track(tmp: string): void {
 function untrack(tmp: string): void {
   live.delete(tmp);
   if (live.size === 0) {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    unregister?.();
+    unregister = null;
     process.off("exit", removeLive);
   }
 }
