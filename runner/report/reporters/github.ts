@@ -1,8 +1,9 @@
 // GitHub Actions: the Markdown summary appended to $GITHUB_STEP_SUMMARY, and one `::error` annotation per
 // unexpected failure, pointing at the authored scenario file and the line of the step where the port first
 // diverged, so the pull request shows it beside the scenario (workflow commands, GitHub's docs).
-import { appendFile, readFile } from "node:fs/promises";
+import { appendFile } from "node:fs/promises";
 import path from "node:path";
+import { SCENARIO_FILE, readInputText } from "../../../common/read_file.js";
 import { isUnexpectedProblem } from "../../model.js";
 import type { RunReport } from "../run_report.js";
 import { renderMarkdown } from "./markdown.js";
@@ -76,7 +77,7 @@ export async function annotations(run: RunReport, root: string): Promise<string[
   const texts = new Map<string, string | null>();
   const lineOf = async (source: string, step: number | undefined): Promise<number | null> => {
     if (step === undefined) return null;
-    if (!texts.has(source)) texts.set(source, await readFile(path.resolve(root, source), "utf8").catch(() => null));
+    if (!texts.has(source)) texts.set(source, await readInputText(path.resolve(root, source), SCENARIO_FILE).catch(() => null));
     const text = texts.get(source);
     return text ? stepLine(text, step) : null;
   };
