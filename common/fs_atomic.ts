@@ -2,7 +2,7 @@
 // nor a temporary behind.
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
-import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { onTermination } from "./signals.js";
 
@@ -46,8 +46,36 @@ function untrack(tmp: string): void {
   }
 }
 
+/**
+ * `mkdir -p`, one directory at a time. Node's recursive mkdir reports ENOENT for a directory it cannot make on
+ * a read-only file system (it stats the path after the EROFS and reports that instead), so "no such file or
+ * directory" was all a full report path on a read-only mount said; made one level at a time, each failure
+ * is the real errno (EROFS, EACCES, ENOTDIR). It also never spins: Node's loops forever below /proc.
+ */
+export async function makeDirectories(dir: string): Promise<void> {
+  const missing: string[] = [];
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    const info = await stat(d).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === "ENOENT") return null;
+      throw err;
+    });
+    if (info !== null) {
+      // An existing file where a directory is needed: mkdir of the next level says ENOTDIR, as it should.
+      break;
+    }
+    missing.push(d);
+    if (path.dirname(d) === d) break;
+  }
+  for (const d of missing.reverse()) {
+    await mkdir(d).catch((err: NodeJS.ErrnoException) => {
+      // Made meanwhile by another writer: what we wanted.
+      if (err.code !== "EEXIST") throw err;
+    });
+  }
+}
+
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
+  await makeDirectories(path.dirname(file));
   const tmp = temporaryName(file);
   track(tmp);
   try {
