@@ -90,7 +90,7 @@ describe("rsm decode on hostile input", () => {
       await (await import("node:fs/promises")).writeFile(file, "");
       await truncate(file, 1024 * 1024 * 1024);
       const r = rsm("decode", file);
-      expect(r.stderr).toBe(`decode: ${JSON.stringify(file.slice(0, 60))}: 1073741824 bytes; expected a file of at most 268435456 bytes (256 MiB), the largest decode reads\n`);
+      expect(r.stderr).toBe(`decode: ${JSON.stringify(file.slice(0, 60))}: 1073741824 bytes, over the limit of 268435456 bytes (256 MiB) for a file rsm decode reads\n`);
       expect(r.code).toBe(2);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -118,7 +118,7 @@ describe("rsm decode on hostile input", () => {
       expect(drains).toBeGreaterThan(10);
       // And a cap, when smaller, is checked before reading.
       const err = await decodeCommand([file], () => {}, { maxFileBytes: 1000 }).catch((e: unknown) => e);
-      expect((err as Error).message).toMatch(/^decode: ".*": \d+ bytes; expected a file of at most 1000 bytes/);
+      expect((err as Error).message).toMatch(/^decode: ".*": \d+ bytes, over the limit of 1000 bytes/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { removeStaleTemporaries, temporaryName, writeFileAtomic } from "./fs_atomic.js";
+import { makeDirectories, removeStaleTemporaries, temporaryName, writeFileAtomic } from "./fs_atomic.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
@@ -52,6 +52,49 @@ setImmediate(poll);
       expect(readdirSync(dir).sort()).toEqual([`h.json.${process.pid}.abc123.tmp`, "notes.tmp"]);
       await writeFileAtomic(path.join(dir, "h.json"), "x");
       expect(readdirSync(dir).sort()).toEqual(["h.json", `h.json.${process.pid}.abc123.tmp`, "notes.tmp"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/**
+ * Whether this machine lets a test mount a directory read-only in a mount namespace of its own (`unshare -rm`:
+ * root, or unprivileged user namespaces). chmod cannot stand in for it: root writes through any mode.
+ */
+function canMountReadOnly(dir: string): boolean {
+  const r = spawnSync("unshare", ["-rm", "sh", "-c", `mount --bind -o ro ${JSON.stringify(dir)} ${JSON.stringify(dir)} && ! touch ${JSON.stringify(path.join(dir, "probe"))} 2>/dev/null`], { timeout: 30_000 });
+  return r.status === 0;
+}
+
+describe("errors name the real errno", () => {
+  it("a directory that cannot be made below a read-only mount is EROFS, not ENOENT (Node's recursive mkdir says ENOENT)", (ctx) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "rsm-erofs-"));
+    try {
+      if (!canMountReadOnly(dir)) return ctx.skip("no read-only mount can be made here (unshare -rm is not allowed)");
+      const script = `const { writeFileAtomic } = await import(${JSON.stringify(path.join(ROOT, "common", "fs_atomic.ts"))});
+const { describeWriteError } = await import(${JSON.stringify(path.join(ROOT, "common", "output.ts"))});
+for (const file of [${JSON.stringify(path.join(dir, "a", "b", "report.json"))}, ${JSON.stringify(path.join(dir, "report.json"))}]) {
+  await writeFileAtomic(file, "{}").then(() => console.log("written"), (e) => console.log(describeWriteError(e)));
+}`;
+      const inner = `mount --bind -o ro ${JSON.stringify(dir)} ${JSON.stringify(dir)} && exec ${JSON.stringify(process.execPath)} --import tsx --input-type=module -e "$0"`;
+      const r = spawnSync("unshare", ["-rm", "sh", "-c", inner, script], { cwd: ROOT, encoding: "utf8", timeout: 60_000, killSignal: "SIGKILL" });
+      expect(r.stderr).toBe("");
+      expect(r.stdout.trim().split("\n")).toEqual(["read-only file system (EROFS)", "read-only file system (EROFS)"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a file where a directory is needed is ENOTDIR", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "rsm-enotdir-"));
+    try {
+      writeFileSync(path.join(dir, "file"), "x");
+      const err = await writeFileAtomic(path.join(dir, "file", "sub", "g.json"), "{}").catch((e: NodeJS.ErrnoException) => e);
+      expect((err as NodeJS.ErrnoException).code).toBe("ENOTDIR");
+      await makeDirectories(path.join(dir, "a", "b", "c"));
+      await makeDirectories(path.join(dir, "a", "b", "c"));
+      expect(readdirSync(path.join(dir, "a", "b"))).toEqual(["c"]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -2,8 +2,9 @@
 // nor a temporary behind.
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
-import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { onTermination } from "./signals.js";
 
 /** Temporaries being written now, removed if the process is interrupted or exits meanwhile. */
 const live = new Set<string>();
@@ -24,20 +25,13 @@ function removeLive(): void {
   live.clear();
 }
 
-/**
- * On SIGINT or SIGTERM the temporaries are removed. When nothing else listens for the signal the process
- * then exits as the signal would have (130 or 143, as runner/adapter/children.ts does); otherwise that listener
- * decides, and the exit handler catches a process.exit() of its.
- */
-function onSignal(signal: NodeJS.Signals): void {
-  removeLive();
-  if (process.listenerCount(signal) === 1) process.exit(signal === "SIGINT" ? 130 : 143);
-}
+/** Undoes the registration with common/signals.ts while no temporary is being written. */
+let unregister: (() => void) | null = null;
 
 function track(tmp: string): void {
   if (live.size === 0) {
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
+    // A signal removes the temporaries, then ends the process as the signal would have (common/signals.ts).
+    unregister = onTermination(removeLive);
     process.on("exit", removeLive);
   }
   live.add(tmp);
@@ -46,14 +40,42 @@ function track(tmp: string): void {
 function untrack(tmp: string): void {
   live.delete(tmp);
   if (live.size === 0) {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    unregister?.();
+    unregister = null;
     process.off("exit", removeLive);
   }
 }
 
+/**
+ * `mkdir -p`, one directory at a time. Node's recursive mkdir reports ENOENT for a directory it cannot make on
+ * a read-only file system (it stats the path after the EROFS and reports that instead), so "no such file or
+ * directory" was all a full report path on a read-only mount said; made one level at a time, each failure
+ * is the real errno (EROFS, EACCES, ENOTDIR). It also never spins: Node's loops forever below /proc.
+ */
+export async function makeDirectories(dir: string): Promise<void> {
+  const missing: string[] = [];
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    const info = await stat(d).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === "ENOENT") return null;
+      throw err;
+    });
+    if (info !== null) {
+      // An existing file where a directory is needed: mkdir of the next level says ENOTDIR, as it should.
+      break;
+    }
+    missing.push(d);
+    if (path.dirname(d) === d) break;
+  }
+  for (const d of missing.reverse()) {
+    await mkdir(d).catch((err: NodeJS.ErrnoException) => {
+      // Made meanwhile by another writer: what we wanted.
+      if (err.code !== "EEXIST") throw err;
+    });
+  }
+}
+
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
+  await makeDirectories(path.dirname(file));
   const tmp = temporaryName(file);
   track(tmp);
   try {

@@ -4,6 +4,7 @@
 import { lstat, stat, writeFile } from "node:fs/promises";
 import { UsageError } from "./errors.js";
 import { writeFileAtomic } from "./fs_atomic.js";
+import { describeFsError } from "./read_file.js";
 
 /**
  * Checks --out before the run, so a wrong path costs no run: the report file of json and junit must not be a
@@ -31,7 +32,5 @@ export async function writeOutput(file: string, data: string | Uint8Array): Prom
 
 /** "EACCES: permission denied, open '/x'" as "permission denied (EACCES)". */
 export function describeWriteError(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  const why = e.message?.replace(/^[A-Z]+: /, "").replace(/, \w+ '.*'$/, "") ?? String(err);
-  return e.code ? `${why} (${e.code})` : why;
+  return describeFsError(err);
 }

@@ -2,14 +2,15 @@
 // decoder's verdict (SPEC.md 4.1): accepted, or the rule that rejects it. Lines are printed as the snapshot is
 // walked, from views into its bytes: a 40 MB snapshot of millions of pairs is decoded in about the memory of
 // its bytes, never an object per pair.
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { bytesToHex, decodeVerdict } from "../reference/index.js";
 import { defineCommand, parseFlags, usage } from "../common/args.js";
-import { EXIT_FAILED, EXIT_OK, InvalidInput, UsageError } from "../common/errors.js";
+import { EXIT_FAILED, EXIT_OK, UsageError } from "../common/errors.js";
+import { DECODE_FILE, readInputFile } from "../common/read_file.js";
 import { rejectionText, snapshotLines, verdictLine } from "./snapshot_text.js";
 
-/** The largest file decode reads (docs/porting.md, "Decoding a snapshot"): the hex of a 128 MiB snapshot, or 256 MiB raw. */
-export const MAX_DECODE_FILE_BYTES = 256 * 1024 * 1024;
+/** The largest file decode reads (docs/porting.md, "Decoding a snapshot"; common/read_file.ts's DECODE_FILE). */
+export const MAX_DECODE_FILE_BYTES = DECODE_FILE.bytes;
 
 export interface DecodeOptions {
   /** MAX_DECODE_FILE_BYTES unless a test says otherwise. */
@@ -49,18 +50,14 @@ function hexOrNull(at: (i: number) => number, start: number, end: number): Uint8
 
 const isSpace = (c: number) => c === 0x20 || (c >= 0x09 && c <= 0x0d);
 
-/** A hex argument, or a file holding raw snapshot bytes or hex text (surrounding whitespace ignored). */
+/** A hex argument, a file holding raw snapshot bytes or hex text (surrounding whitespace ignored), or `-`: standard input, holding either. */
 async function readInput(arg: string, maxFileBytes: number): Promise<Uint8Array> {
   const fromArg = hexOrNull((i) => arg.charCodeAt(i), 0, arg.length);
   if (fromArg) return fromArg;
-  const shown = JSON.stringify(arg.slice(0, 60));
-  const info = await stat(arg).catch(() => null);
-  if (info?.isFile() && info.size > maxFileBytes) {
-    throw new InvalidInput([`decode: ${shown}: ${info.size} bytes; expected a file of at most ${maxFileBytes} bytes (${maxFileBytes / 1024 / 1024} MiB), the largest decode reads`]);
-  }
-  const data = await readFile(arg).catch(() => {
-    throw new UsageError(`decode: ${shown} is neither even-length hex nor a readable file`);
-  });
+  const shown = arg === "-" ? "standard input" : JSON.stringify(arg.slice(0, 60));
+  if (arg !== "-" && !(await stat(arg).catch(() => null))) throw new UsageError(`decode: ${shown} is neither even-length hex nor a readable file`);
+  // A regular file or standard input, bounded (common/read_file.ts): a FIFO, /dev/zero or a directory is one line.
+  const data = await readInputFile(arg, maxFileBytes === DECODE_FILE.bytes ? DECODE_FILE : { ...DECODE_FILE, bytes: maxFileBytes }, { label: `decode: ${shown}`, stdin: true });
   let start = 0;
   let end = data.length;
   while (start < end && isSpace(data[start]!)) start++;
@@ -74,11 +71,11 @@ export const DECODE_SPEC = defineCommand({
   brief: "print what a snapshot holds and SPEC.md 4.1's verdict on it: accepted, or the rule it breaks",
   summary:
     'Prints a snapshot\'s header fields, pairs (keys escaped, values in hex and printable form) and CRC-32C as far as they can be read, then the verdict of SPEC.md 4.1: "accepted", or "rejected:" with the rule (R-DECODE-1..8) whose check fails first and the byte offset where it fails.',
-  positionals: [{ name: "HEX-OR-FILE", help: `the snapshot as hex, or a file holding its raw bytes or its hex (at most ${MAX_DECODE_FILE_BYTES / 1024 / 1024} MiB)` }],
+  positionals: [{ name: "HEX-OR-FILE", help: `the snapshot as hex, or a file holding its raw bytes or its hex (at most ${MAX_DECODE_FILE_BYTES / 1024 / 1024} MiB; - reads standard input)` }],
   flags: {
     full: { type: "boolean", help: "show long keys and values uncut (they are cut at 48 bytes otherwise)" },
   },
-  notes: ["exit codes: 0 accepted, 1 rejected, 2 not hex nor a readable file, or a usage error"],
+  notes: ["exit codes: 0 accepted, 1 rejected, 2 not hex nor a readable regular file (a FIFO or a device is refused), or a usage error"],
 });
 
 export async function decodeCommand(args: string[], out: (line: string) => void, options: DecodeOptions = {}): Promise<number> {

@@ -1,9 +1,9 @@
 // `rsm golden-text FILE`: a golden with every snapshot decoded, the textconv of git's rsm-golden diff driver
 // (docs/corpus.md, "Reviewing golden changes"), so `git diff` and `git log -p` on vectors/golden show decoded pairs,
 // not changed hex. A file that is not a golden is printed as it is: a textconv must never fail a diff.
-import { readFile } from "node:fs/promises";
 import { defineCommand, parseFlags, usage } from "../common/args.js";
 import { EXIT_OK, UsageError } from "../common/errors.js";
+import { GOLDEN_FILE, readInputText } from "../common/read_file.js";
 import { goldenTextLines } from "./golden_diff.js";
 
 export const GOLDEN_TEXT_SPEC = defineCommand({
@@ -27,9 +27,7 @@ export async function goldenTextCommand(args: string[], out: (line: string) => v
   }
   if (positionals.length !== 1) throw new UsageError("golden-text: expected exactly one argument, a golden vector file");
   const file = positionals[0]!;
-  const text = await readFile(file, "utf8").catch((err: NodeJS.ErrnoException) => {
-    throw new UsageError(`golden-text: cannot read ${JSON.stringify(file)}: ${err.code ?? err.message}`);
-  });
+  const text = await readInputText(file, GOLDEN_FILE, { label: `golden-text: ${JSON.stringify(file)}` });
   const lines = goldenTextLines(text);
   // A file without a final newline is given back without one: its text, not ours.
   if (lines.length > 0 && lines.at(-1) === "") lines.pop();

@@ -1,8 +1,9 @@
 // Finding and naming scenario and golden files. A scenario's name is its path below vectors/scenarios
 // without ".json" (SPEC.md section 5).
-import { readFile, readdir, readlink, realpath, stat } from "node:fs/promises";
+import { readdir, readlink, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { InvalidInput } from "../common/errors.js";
+import { FileRefused, SCENARIO_FILE, readInputFile } from "../common/read_file.js";
 
 export const SCENARIOS_DIR = path.join("vectors", "scenarios");
 export const GOLDEN_DIR = path.join("vectors", "golden");
@@ -43,7 +44,11 @@ export async function listJson(dir: string): Promise<string[]> {
         if (e.name.endsWith(".json")) found.push(childRel);
         continue;
       }
-      if (!e.isSymbolicLink()) continue;
+      if (!e.isSymbolicLink()) {
+        // A FIFO, socket or device named *.json: never opened (common/read_file.ts), and never silently skipped.
+        if (e.name.endsWith(".json")) problems.push(`${shown(full)}: ${e.isFIFO() ? "a FIFO (named pipe)" : e.isSocket() ? "a socket" : "a device"}; expected a regular file`);
+        continue;
+      }
       const target = await stat(full).catch((err: NodeJS.ErrnoException) => err);
       if (target instanceof Error) {
         const to = await readlink(full).catch(() => "?");
@@ -54,7 +59,9 @@ export async function listJson(dir: string): Promise<string[]> {
       }
       if (target.isFile()) {
         if (e.name.endsWith(".json")) found.push(childRel);
-      } else if (target.isDirectory()) {
+      } else if (!target.isDirectory()) {
+        if (e.name.endsWith(".json")) problems.push(`${shown(full)}: a symbolic link to ${await readlink(full).catch(() => "?")}, which is not a regular file; expected a link to a file or directory`);
+      } else {
         const real = await realpath(full);
         if (ancestors.includes(real)) problems.push(`${shown(full)}: a symbolic link to ${shown(real)}, a directory it is inside, which would be listed forever; expected a link that leads elsewhere`);
         else pending.push({ rel: childRel, ancestors: [...ancestors, real] });
@@ -89,25 +96,26 @@ export function scenarioPath(root: string, name: string): string {
 }
 
 /**
- * The largest scenario file `validate` and `vectors` read (docs/corpus.md, "Validating: npm run validate"). Checked before reading: a
- * 600 MB file made a string longer than V8 allows and ended in "internal error".
+ * The largest scenario file the kit reads (common/read_file.ts's SCENARIO_FILE, where its reason is). Checked
+ * before reading: a 600 MB file made a string longer than V8 allows and ended in "internal error".
  */
-export const MAX_SCENARIO_BYTES = 256 * 1024 * 1024;
+export const MAX_SCENARIO_BYTES = SCENARIO_FILE.bytes;
 
 export interface ReadOptions {
   /** MAX_SCENARIO_BYTES unless a test says otherwise. */
   readonly maxScenarioBytes?: number;
 }
 
-/** A scenario file's bytes, or the one line saying why they cannot be had; `shown` names the file. */
+/**
+ * A scenario file's bytes, or the one line saying why they cannot be had (common/read_file.ts: not a regular
+ * file, over the limit, or the errno); `shown` names the file.
+ */
 export async function readScenarioFile(file: string, shown: string, options: ReadOptions = {}): Promise<{ ok: true; bytes: Uint8Array } | { ok: false; line: string }> {
-  const max = options.maxScenarioBytes ?? MAX_SCENARIO_BYTES;
+  const limit = options.maxScenarioBytes === undefined ? SCENARIO_FILE : { ...SCENARIO_FILE, bytes: options.maxScenarioBytes };
   try {
-    const info = await stat(file);
-    if (info.size > max) return { ok: false, line: `${shown}: ${info.size} bytes; expected a scenario file of at most ${max} bytes (${+(max / 1024 / 1024).toFixed(3)} MiB)` };
-    return { ok: true, bytes: await readFile(file) };
+    return { ok: true, bytes: await readInputFile(file, limit, { label: shown }) };
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    return { ok: false, line: `${shown}: cannot read: ${e.code ?? e.message}` };
+    if (err instanceof FileRefused) return { ok: false, line: err.message };
+    throw err;
   }
 }

@@ -2,8 +2,8 @@
 // on vectors/golden/** (.gitattributes: diff=rsm-golden) show decoded snapshots instead of hex. Runs git
 // directly with an argument list, no shell, so paths with spaces or backslashes need no quoting.
 import { spawnSync } from "node:child_process";
-import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { CONFIG_FILE, FileRefused, readInputText } from "../common/read_file.js";
 import { defineCommand, parseFlags, usage } from "../common/args.js";
 import { EXIT_FAILED, EXIT_OK, InvalidInput } from "../common/errors.js";
 
@@ -40,7 +40,10 @@ export async function setupGitCommand(args: string[], root: string, out: (line: 
     return EXIT_FAILED;
   }
   out(`set ${DRIVER_KEY} = ${TEXTCONV}`);
-  const attributes = await readFile(path.join(root, ".gitattributes"), "utf8").catch(() => "");
+  const attributes = await readInputText(path.join(root, ".gitattributes"), CONFIG_FILE, { label: ".gitattributes" }).catch((err: unknown) => {
+    if (err instanceof FileRefused && err.code === "ENOENT") return "";
+    throw err;
+  });
   if (!attributes.split(/\r?\n/).some((l) => l.trim() === ATTRIBUTE)) {
     out(`.gitattributes lacks the line "${ATTRIBUTE}"; git will not use the driver until it is added`);
     return EXIT_FAILED;

@@ -1,8 +1,8 @@
 // The tag vocabulary (vectors/tags.json): every tag a scenario carries is one it documents, so `--tag` in CI
 // selects what it says and a typo such as `utf16` for `utf16-trap` is caught where the scenario is written.
 // validate and vectors both check it, so neither accepts what the other refuses.
-import { readFileSync } from "node:fs";
 import path from "node:path";
+import { CONFIG_FILE, FileRefused, readInputTextSync } from "../common/read_file.js";
 
 export const TAGS_FILE = path.join("vectors", "tags.json");
 
@@ -10,9 +10,10 @@ export const TAGS_FILE = path.join("vectors", "tags.json");
 export function tagVocabulary(root: string): ReadonlyMap<string, string> | null {
   let text: string;
   try {
-    text = readFileSync(path.join(root, TAGS_FILE), "utf8");
-  } catch {
-    return null;
+    text = readInputTextSync(path.join(root, TAGS_FILE), CONFIG_FILE, { label: TAGS_FILE });
+  } catch (err) {
+    if (err instanceof FileRefused && err.code === "ENOENT") return null;
+    throw err;
   }
   return new Map(Object.entries((JSON.parse(text) as { tags: Record<string, string> }).tags));
 }

@@ -205,7 +205,7 @@ describe("rsm vectors on a scratch tree", () => {
 
   it("a file past the size cap is one line, checked before it is read", async () => {
     const r = await both(() => writeFile(cPath(), scenario(1) + " ".repeat(2000)), { maxScenarioBytes: 1024 });
-    const line = `vectors/scenarios/t/c.json: ${scenario(1).length + 2000} bytes; expected a scenario file of at most 1024 bytes (0.001 MiB)`;
+    const line = `vectors/scenarios/t/c.json: ${scenario(1).length + 2000} bytes, over the limit of 1024 bytes (0.001 MiB) for a scenario file`;
     expect(r.vectors).toEqual([line]);
     expect(r.validate[0]).toBe(line);
   });

@@ -1,11 +1,12 @@
 // `rsm vectors [--check]`: regenerate every golden from the reference. Writes only files that change, each
 // atomically, and nothing at all while any scenario is invalid; --check writes nothing and fails naming
 // every stale, missing or orphaned golden.
-import { readFile, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import path from "node:path";
 import { EXIT_FAILED, EXIT_OK, InvalidInput } from "../common/errors.js";
 import { defineCommand, parseFlags, usage } from "../common/args.js";
 import { removeStaleTemporaries, writeFileAtomic } from "../common/fs_atomic.js";
+import { FileRefused, GOLDEN_FILE, readInputText } from "../common/read_file.js";
 import { buildGolden, formatGolden } from "./golden.js";
 import { tagProblems, tagVocabulary } from "./tags.js";
 import { LINES_PER_GOLDEN, capped, goldenChanges } from "./golden_diff.js";
@@ -23,11 +24,14 @@ export interface VectorsPlan {
   previous: Map<string, string>;
 }
 
-function ifMissing<T>(value: T): (err: NodeJS.ErrnoException) => T {
-  return (err) => {
-    if (err.code === "ENOENT") return value;
+/** A golden as it is now, bounded like every golden the kit reads; null when it is gone. */
+async function readExistingGolden(file: string, shown: string): Promise<string | null> {
+  try {
+    return await readInputText(file, GOLDEN_FILE, { label: shown });
+  } catch (err) {
+    if (err instanceof FileRefused && err.code === "ENOENT") return null;
     throw err;
-  };
+  }
 }
 
 export async function planVectors(root: string, options: ReadOptions = {}): Promise<VectorsPlan> {
@@ -64,7 +68,7 @@ export async function planVectors(root: string, options: ReadOptions = {}): Prom
     }
     const text = "hex" in built.golden ? formatDecodeGolden(built.golden) : formatGolden(built.golden);
     // Another `vectors` running beside this one may have removed it meanwhile.
-    const existing = goldenNames.has(name) ? await readFile(goldenPath(root, name), "utf8").catch(ifMissing(null)) : null;
+    const existing = goldenNames.has(name) ? await readExistingGolden(goldenPath(root, name), `${GOLDEN_DIR.split(path.sep).join("/")}/${name}.json`) : null;
     if (existing === text) plan.unchanged++;
     else {
       (existing === null ? plan.created : plan.updated).push(name);

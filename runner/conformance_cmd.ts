@@ -1,13 +1,15 @@
 // `rsm conformance`: every selected golden vector against every selected adapter (docs/porting.md). This file
 // only wires the runner's wings: options, the run over the fleet (runner/conformance_run.ts), the report, the
 // reporters (runner/report/write.ts).
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { usage } from "../common/args.js";
 import { EXIT_FAILED } from "../common/errors.js";
 import { checkOut, describeWriteError } from "../common/output.js";
 import { consoleLine } from "../common/escape.js";
+import { isPlainFile } from "../common/read_file.js";
 import { runConformance } from "./conformance_run.js";
-import { checkExpectedReason, updateListFile } from "./expected_failures.js";
+import { checkExpectedReason, readListToUpdate, updateListFile } from "./expected_failures.js";
 import { listSelection } from "./list.js";
 import { exitCode } from "./model.js";
 import { CONFORMANCE_SPEC, parseOptions, type Options } from "./options.js";
@@ -55,11 +57,19 @@ async function conformance(o: Options, root: string, io: Io): Promise<number> {
   const started = performance.now();
   const note = (line: string) => io.stderr.write(`rsm: ${consoleLine(line)}\n`);
 
+  // Read before the run, like every input (runner/conformance_run.ts): a FIFO or a directory here costs no run.
+  const previousList = o.updateExpectedFailures === null ? null : await readListToUpdate(o.updateExpectedFailures);
   const done = await runConformance(o, root, io.stderr);
   const adapters = done.adapters.map((a) => ({ ...a, results: a.results.map((r) => checkExpectedReason(done.expected, a.name, r)) }));
-  if (o.updateExpectedFailures !== null) await updateListFile(o.updateExpectedFailures, adapters, note);
+  if (o.updateExpectedFailures !== null) await updateListFile(o.updateExpectedFailures, previousList ?? "", adapters, note);
   let written = true;
-  if (o.out !== null) {
+  // The .bin files go beside a report file (binsDir): not beside a device or a pipe (--out /dev/stdout), where
+  // they would make a folder in /dev.
+  const besideFile = o.out !== null && (o.reporter === "human" || o.reporter === "html" || isPlainFile(o.out) || !existsSync(o.out));
+  if (o.out !== null && !besideFile && adapters.some((a) => a.results.some((r) => r.diagnosis !== null))) {
+    note(`no .bin files written: --out ${o.out} is not a regular file, so there is no place beside it for them (--reporter human --out DIR writes them)`);
+  }
+  if (o.out !== null && besideFile) {
     const dir = binsDir(o.out, o.reporter);
     await writeBins(dir, adapters, o.reporter !== "human").catch((err: unknown) => {
       // The run is done; missing .bin files are a loss the report can live with, said once.

@@ -4,7 +4,7 @@
 import { InvalidInput, UsageError } from "../common/errors.js";
 import { consoleLine } from "../common/escape.js";
 import { guardChildren, killAll } from "./adapter/children.js";
-import { openFleet, type FleetAdapter } from "./adapter/fleet.js";
+import { planFleet, startFleet, type FleetAdapter } from "./adapter/fleet.js";
 import { runAdapter } from "./adapter_run.js";
 import { CHECK_NAMES, checksFor } from "./checks/index.js";
 import { PRODUCED_BY, REFERENCE_PRODUCER, loadDecodeVectors } from "./checks/decode.js";
@@ -58,22 +58,21 @@ export function uniqueNames(adapters: readonly AdapterReport[]): AdapterReport[]
 
 export async function runConformance(o: Options, root: string, stderr: Stream): Promise<ConformanceRun> {
   const note = (line: string) => stderr.write(`rsm: ${consoleLine(line)}\n`);
+  // Every input the user gave is read and checked before any adapter starts, so that a usage error never
+  // leaves one running, nor waits for one: the corpus, --name, the registry and --adapter, the lists.
   const entries = await listCorpus(o.vectors);
   const allDecode = await loadDecodeVectors(o.vectors);
-  // Before any adapter starts: a usage error must not leave one running.
   checkNames(o.names, [...entries.map((e) => e.name), ...allDecode.map((v) => v.name)]);
+  const targets = await planFleet(root, { adapters: o.adapters, execs: o.execs });
+  const cells = [REFERENCE_PRODUCER, ...targets.map((t) => t.name)].map((p) => `${PRODUCED_BY}${p}`);
+  const expected = o.expectedFailures.length > 0 ? await loadExpectedFailures(o.expectedFailures, new Set([...entries.map((e) => e.name), ...allDecode.map((v) => v.name), ...cells, ...CHECK_NAMES])) : NO_EXPECTED_FAILURES;
   const hash = corpusHash(entries);
   hash.catch(() => {}); // awaited for the report; this only keeps it from being unobserved meanwhile
 
   const release = guardChildren((text) => stderr.write(text));
   let progress: Progress | null = null;
+  let fleet: FleetAdapter[] = [];
   try {
-    // Adapters are built and started (up to their hello) while the corpus is read, so a slow start-up such
-    // as tsx compiling the TypeScript adapter overlaps work the runner has to do anyway.
-    const fleet = await openFleet(root, { adapters: o.adapters, execs: o.execs, build: o.build, start: true, timeoutMs: o.timeoutMs, note });
-    for (const a of fleet) a.ready.catch(() => {}); // awaited below; this only keeps an early usage error from leaving them unobserved
-    const cells = [REFERENCE_PRODUCER, ...fleet.map((a) => a.name)].map((p) => `${PRODUCED_BY}${p}`);
-    const expected = o.expectedFailures.length > 0 ? await loadExpectedFailures(o.expectedFailures, new Set([...entries.map((e) => e.name), ...allDecode.map((v) => v.name), ...cells, ...CHECK_NAMES])) : NO_EXPECTED_FAILURES;
     const stop = { stopped: false };
     const selection = streamSelection(o);
     const decodeVectors = allDecode.filter((v) => selection.byName(v.name) && (o.tags.length === 0 || v.golden.tags.some((t) => o.tags.includes(t))));
@@ -85,11 +84,16 @@ export async function runConformance(o: Options, root: string, stderr: Stream): 
       const hint = o.tags.length > 0 ? `; the tags that exist: ${tags.join(", ")}` : o.filters.length > 0 ? `; nearest names: ${nearestNames(o.filters[0]!, entries.map((e) => e.name)).join(", ")}` : "";
       return new UsageError(`no scenario matches ${asked} among ${corpus.corpusSize} golden vectors${hint}`);
     };
+    // A selection of nothing is a usage error, found before any adapter starts.
     if (corpus.candidates.length === 0 && decodeVectors.length === 0 && (o.filters.length > 0 || o.tags.length > 0 || o.names.length > 0 || o.skips.length > 0)) {
       await corpus.finished;
       if (corpus.problems.length > 0) throw new InvalidInput(corpus.problems);
       throw noMatch();
     }
+    // Adapters are built and started (up to their hello) while the corpus is read, so a slow start-up such
+    // as tsx compiling the TypeScript adapter overlaps work the runner has to do anyway.
+    fleet = startFleet(root, targets, { adapters: o.adapters, execs: o.execs, build: o.build, start: true, timeoutMs: o.timeoutMs, note });
+    for (const a of fleet) a.ready.catch(() => {}); // awaited below; this only keeps an early error from leaving them unobserved
     const bar = new Progress(stderr, () => corpus.expectedCount);
     progress = bar;
     const checks = checksFor({ root, malformed: o.malformed, env: o.env, scale: o.scale, timeoutMs: o.timeoutMs });
@@ -132,6 +136,8 @@ export async function runConformance(o: Options, root: string, stderr: Stream): 
     }
     return { adapters, expected, corpus, corpusSha256: await hash, checks: checks.map((c) => c.title) };
   } finally {
+    // Whatever ended the run: nothing more starts, then everything started is killed.
+    for (const a of fleet) a.stop();
     killAll();
     release();
     progress?.clear();

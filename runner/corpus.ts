@@ -1,11 +1,11 @@
 // The corpus: golden vectors (SPEC.md section 8). The runner reads goldens, not authored scenarios, so it
 // needs no normalization at run time. A golden that fails its schema is invalid input: the run stops with one
 // line per bad file, and no result is reported.
-import { readFileSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import { formatPath, pointerSegments, semanticProblems, type AuthoredScenario, type GoldenVector } from "../reference/index.js";
 import { InvalidInput, UsageError } from "../common/errors.js";
+import { FileRefused, GOLDEN_FILE, readInputTextSync } from "../common/read_file.js";
 import { listJson, nameOf } from "../corpus/scenario_files.js";
 import { DECODE_TOPIC } from "../corpus/decode_vectors.js";
 import { scenarioJson } from "./adapter/protocol.js";
@@ -49,9 +49,11 @@ export function readVector(entry: CorpusEntry): Vector | string {
   const file = shown(entry.path);
   let document: unknown;
   try {
-    document = JSON.parse(readFileSync(entry.path, "utf8"));
+    // Bounded, and refused unless a regular file (common/read_file.ts): synchronous, so a FIFO opened here
+    // would have blocked the main thread, and with it every signal handler.
+    document = JSON.parse(readInputTextSync(entry.path, GOLDEN_FILE, { label: file }));
   } catch (err) {
-    return `${file}: ${(err as NodeJS.ErrnoException).code ? "cannot read" : "not JSON"}: ${(err as Error).message}`;
+    return err instanceof FileRefused ? err.message : `${file}: not JSON: ${(err as Error).message}`;
   }
   if (!validateGolden(document)) {
     const e = [...(validateGolden.errors ?? [])].sort((a, b) => b.instancePath.length - a.instancePath.length)[0];

@@ -3,9 +3,9 @@
 // Format: one scenario name per line, optionally preceded by an adapter name to apply to that adapter only;
 // `#` starts a comment, and a comment that starts with a rule id (`keys/x  # R-STORE-1`) is the reason the
 // scenario is expected to fail for: failing for another is a new failure.
-import { readFile } from "node:fs/promises";
 import { UsageError } from "../common/errors.js";
 import { writeOutput } from "../common/output.js";
+import { FileRefused, LIST_FILE, readInputText } from "../common/read_file.js";
 import type { ScenarioResult } from "./model.js";
 
 export interface ExpectedFailures {
@@ -53,9 +53,7 @@ export function parseExpectedFailures(text: string, file: string, known: Readonl
 export async function loadExpectedFailures(files: readonly string[], known: ReadonlySet<string>): Promise<ExpectedFailures> {
   const lists: ExpectedFailures[] = [];
   for (const file of files) {
-    const text = await readFile(file, "utf8").catch((err: NodeJS.ErrnoException) => {
-      throw new UsageError(`--expected-failures: cannot read ${file}: ${err.code === "ENOENT" ? "no such file" : err.message}`);
-    });
+    const text = await readInputText(file, LIST_FILE, { label: `--expected-failures ${file}` });
     lists.push(parseExpectedFailures(text, file, known));
   }
   return {
@@ -102,9 +100,21 @@ export function updatedList(previous: string, adapters: readonly { name: string;
   };
 }
 
-/** --update-expected-failures: rewrites `file` to list what failed now, and says what changed. */
-export async function updateListFile(file: string, adapters: readonly { name: string; results: readonly ScenarioResult[] }[], note: (line: string) => void): Promise<void> {
-  const previous = await readFile(file, "utf8").catch(() => "");
+/**
+ * The list --update-expected-failures will rewrite, read before the run so that a path that is no regular
+ * file (a FIFO, a directory) or over the limit costs no run: "" when there is none yet.
+ */
+export async function readListToUpdate(file: string): Promise<string> {
+  try {
+    return await readInputText(file, LIST_FILE, { label: `--update-expected-failures ${file}` });
+  } catch (err) {
+    if (err instanceof FileRefused && err.code === "ENOENT") return "";
+    throw err;
+  }
+}
+
+/** --update-expected-failures: rewrites `file` (its text before the run: `previous`) to list what failed now, and says what changed. */
+export async function updateListFile(file: string, previous: string, adapters: readonly { name: string; results: readonly ScenarioResult[] }[], note: (line: string) => void): Promise<void> {
   const u = updatedList(previous, adapters);
   await writeOutput(file, u.text);
   const some = (names: string[]) => (names.length ? ` (${names.slice(0, 3).join(", ")}${names.length > 3 ? ", ..." : ""})` : "");

@@ -2,13 +2,13 @@
 // computed by the reference in memory (corpus/golden.ts, as `npm run vectors` would), written as goldens to
 // a temporary directory that the run then reads like any corpus; a porter trying a reproducer never touches
 // vectors/golden/.
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { InvalidInput } from "../common/errors.js";
 import { writeFileAtomic } from "../common/fs_atomic.js";
 import { buildGolden, formatGolden } from "../corpus/golden.js";
-import { listJson } from "../corpus/scenario_files.js";
+import { listJson, readScenarioFile } from "../corpus/scenario_files.js";
 
 /** The files a --scenario argument names, each with the scenario name it runs under. */
 async function expand(arg: string): Promise<{ file: string; name: string }[]> {
@@ -33,7 +33,13 @@ export async function goldensOf(paths: readonly string[]): Promise<{ dir: string
         }
         seen.add(name);
         const shown = path.relative(process.cwd(), file) || file;
-        const built = buildGolden(name, shown, new Uint8Array(await readFile(file)));
+        // Bounded and checked like every scenario file (a FIFO or /dev/zero is one line, not a hang).
+        const read = await readScenarioFile(file, `--scenario ${shown}`);
+        if (!read.ok) {
+          problems.push(read.line);
+          continue;
+        }
+        const built = buildGolden(name, shown, read.bytes);
         if (!built.ok) problems.push(...built.lines);
         else await writeFileAtomic(path.join(dir, `${name}.json`), formatGolden(built.golden));
       }

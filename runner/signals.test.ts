@@ -1,11 +1,13 @@
-// Ctrl-C during a run: the runner kills every adapter process group and exits 130, leaving nothing behind.
-import { spawn } from "node:child_process";
+// Ctrl-C, SIGTERM or SIGHUP during a run, to the runner or to the npm that started it, or the loss of its
+// parent: the runner kills every adapter process group and ends, leaving nothing behind.
+import { spawn, spawnSync } from "node:child_process";
+import { readFileSync, readdirSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { beforeAll, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { makeCorpus, type TestCorpus } from "./fixtures/corpus.js";
-import { REPO_ROOT, fakeExec, recordedPids, survivors } from "./fixtures/harness.js";
+import { REPO_ROOT, fakeExec, isAlive, recordedPids, survivors } from "./fixtures/harness.js";
 
 let corpus: TestCorpus;
 beforeAll(async () => {
@@ -20,8 +22,19 @@ async function waitFor(check: () => boolean, ms: number): Promise<void> {
   }
 }
 
-for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
-  it(`${signal} mid-run kills the hanging adapter and its child, exit ${code}`, async () => {
+/** 128 + the signal's number, what a shell shows for a process the signal ended. */
+const SHELL_CODE = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
+
+/**
+ * The runner ends by the signal itself (common/signals.ts); a shell shows that as 128 + its number, which an
+ * exit with that code would also give, so either is accepted.
+ */
+function endedBy(exit: { code: number | null; signal: NodeJS.Signals | null }, signal: keyof typeof SHELL_CODE): boolean {
+  return exit.signal === signal || exit.code === SHELL_CODE[signal];
+}
+
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  it(`${signal} mid-run kills the hanging adapter and its child, and ends the runner by ${signal} (a shell shows ${SHELL_CODE[signal]})`, async () => {
     const pidDir = await mkdtemp(path.join(tmpdir(), "rsm-sig-"));
     const cli = spawn(
       process.execPath,
@@ -30,11 +43,11 @@ for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
     );
     let stderr = "";
     cli.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-    const exited = new Promise<number | null>((resolve) => cli.once("exit", (c) => resolve(c)));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => cli.once("exit", (code, sig) => resolve({ code, signal: sig })));
     // The adapter and the child it starts have both written their pid files: the run is under way.
     await waitFor(() => recordedPids(pidDir).length === 2, 15_000);
     cli.kill(signal);
-    expect(await exited).toBe(code);
+    expect(endedBy(await exited, signal)).toBe(true);
     expect(stderr).toContain(`interrupted by ${signal}`);
     expect(await survivors(pidDir)).toEqual([]);
   }, 30_000);
@@ -49,14 +62,54 @@ it("when its parent dies (npm killed by a CI cancel), the runner stops every ada
   const runnerPid = await new Promise<number>((resolve) => parent.stdout.once("data", (c: Buffer) => resolve(Number(c.toString().trim()))));
   await waitFor(() => recordedPids(pidDir).length === 2, 15_000);
   parent.kill("SIGKILL");
-  const alive = (pid: number) => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  await waitFor(() => !alive(runnerPid), 10_000);
+  await waitFor(() => !isAlive(runnerPid), 10_000);
   expect(await survivors(pidDir)).toEqual([]);
 }, 30_000);
+
+/** The pids of the processes whose command line mentions `marker` (Linux: /proc), this test's own aside. */
+function mentioning(marker: string): number[] {
+  const pids: number[] = [];
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(marker) && isAlive(Number(pid))) pids.push(Number(pid));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return pids;
+}
+
+// npm runs a script through `sh -c`; the scripts `exec` the CLI so that npm is the runner's parent (see
+// runner/adapter/children.ts): a SIGINT or SIGTERM npm passes on reaches the runner, and npm's death is seen.
+describe.skipIf(process.platform !== "linux" || spawnSync("npm", ["--version"]).status !== 0)("under npm run conformance", () => {
+  for (const signal of ["SIGINT", "SIGTERM", "SIGKILL"] as const) {
+    it(`${signal} to npm alone ends the runner and every adapter`, async () => {
+      const pidDir = await mkdtemp(path.join(tmpdir(), "rsm-npm-"));
+      const npm = spawn("npm", ["run", "--silent", "conformance", "--", "--vectors", corpus.vectors, "--timeout", "60", "--exec", fakeExec(corpus, "--mode", "hang", "--pid-dir", pidDir)], {
+        cwd: REPO_ROOT,
+        stdio: "ignore",
+      });
+      const npmExited = new Promise<void>((resolve) => npm.once("exit", () => resolve()));
+      try {
+        // The adapter and its child have started: the runner is mid-run.
+        await waitFor(() => recordedPids(pidDir).length === 2, 60_000);
+        expect(mentioning(pidDir).length).toBeGreaterThan(2);
+        npm.kill(signal);
+        await Promise.race([npmExited, new Promise((resolve) => setTimeout(resolve, 20_000))]);
+        // The runner's command line names pidDir (in --exec), as the adapters' do: none may be left.
+        await waitFor(() => mentioning(pidDir).length === 0, 20_000);
+        expect(await survivors(pidDir)).toEqual([]);
+      } finally {
+        // Should the runner have run on, this test's processes (npm, its shell, the runner, the adapters) go.
+        for (const pid of [npm.pid!, ...mentioning(pidDir), ...recordedPids(pidDir)]) {
+          try {
+            process.kill(pid, "SIGKILL");
+          } catch {
+            // Gone already.
+          }
+        }
+      }
+    }, 120_000);
+  }
+});

@@ -148,7 +148,9 @@ function parseNodes(texts: string[], n: number): number[] | null {
 /** An authored scenario file, or a corpus name (vectors/golden/NAME.json): its name and normalized scenario. */
 export async function loadTraceTarget(arg: string, root: string): Promise<{ name: string; scenario: NormalizedScenario }> {
   const info = await stat(arg).catch(() => null);
-  if (info?.isFile()) {
+  // Anything there but a directory is read as a scenario file, so that a FIFO or a device is refused as one
+  // (common/read_file.ts) rather than taken for a corpus name.
+  if (info !== null && !info.isDirectory()) {
     const read = await readScenarioFile(arg, arg);
     if (!read.ok) throw new InvalidInput([read.line]);
     const loaded = loadScenarioBytes(read.bytes);

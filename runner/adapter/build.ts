@@ -61,7 +61,7 @@ export async function isStale(root: string, name: string, build: BuildSpec): Pro
 }
 
 /** Runs the build; throws BuildFailed with the build's output when it fails or its output does not appear. */
-export async function runBuild(root: string, name: string, build: BuildSpec): Promise<void> {
+export async function runBuild(root: string, name: string, build: BuildSpec, cancelled: () => boolean = () => false): Promise<void> {
   if (build.probe !== null) {
     try {
       await execute(root, build.cwd, build.probe, build.timeoutS);
@@ -71,6 +71,8 @@ export async function runBuild(root: string, name: string, build: BuildSpec): Pr
       throw new BuildFailed(`a prerequisite is not installed (\`${build.probe.join(" ")}\` failed): ${err.output.replace(/\s+/g, " ").trim()}`, err.output, true);
     }
   }
+  // The command may have ended while the probe ran: then no build starts after its processes were killed.
+  if (cancelled()) throw new BuildFailed("not built: the command ended first", "", false);
   await execute(root, build.cwd, build.argv, build.timeoutS);
   if ((await mtime(path.join(root, build.output))) === null) {
     throw new BuildFailed(`build \`${build.argv.join(" ")}\` succeeded but did not produce ${build.output}`, "", false);

@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
+import { onTermination, terminate } from "../../common/signals.js";
 
 /** How to start an adapter or a build step. */
 export interface Launch {
@@ -38,10 +39,15 @@ const live = new Set<ChildProcess>();
 
 export function track(child: ChildProcess): void {
   live.add(child);
-  child.once("exit", () => live.delete(child));
+  updateGuard();
+  const gone = () => {
+    live.delete(child);
+    updateGuard();
+  };
+  child.once("exit", gone);
   // A child that could not be spawned (ENOENT) emits "error" and never "exit".
   child.once("error", () => {
-    if (child.pid === undefined) live.delete(child);
+    if (child.pid === undefined) gone();
   });
 }
 
@@ -94,31 +100,66 @@ export function liveCount(): number {
 /** How often the runner checks that the process that started it is still there. */
 const PARENT_POLL_MS = 500;
 
+/** Where the line saying why every adapter was stopped goes: the guarding command's stderr, else the process's. */
+let say: (text: string) => void = (text) => process.stderr.write(text);
+let guards = 0;
+let lostParent = false;
+/** Undoes the guard below; null while it is off. */
+let unguard: (() => void) | null = null;
+
 /**
- * Until the returned function is called, SIGINT and SIGTERM kill every child and exit 130 or 143 (128 + the
- * signal number, what a shell reports), and a runner exiting for any other reason still kills them. So does
- * losing the parent: a CI cancel sends SIGTERM to npm, which exits without passing it on, and the runner
- * would otherwise run on, orphaned, to the end.
+ * The guard is on while a child lives or a command asked for it (guardChildren): a terminating signal
+ * (SIGINT, SIGTERM, SIGHUP) kills every child's process group, says so, and ends the runner by that signal
+ * (common/signals.ts); a runner exiting for any other reason still kills them; and so does losing the parent.
+ *
+ * The parent: a process learns nothing when its parent dies except that it is adopted (its ppid changes), so
+ * that is polled. Linux could signal a child when its parent dies (prctl PR_SET_PDEATHSIG), but Node offers
+ * no way to ask for it. A signal the parent receives and does not pass on is invisible to the child: npm runs
+ * a script through `sh -c`, and dash neither passes npm's SIGINT on nor execs the command, so the runner's
+ * parent was a shell that outlived npm. The npm scripts therefore `exec` the CLI: npm is then the runner's
+ * parent, passes SIGINT and SIGTERM on itself, and its death (a SIGKILL, or a SIGTERM it does not pass on)
+ * changes the runner's ppid, which the poll sees within PARENT_POLL_MS.
+ */
+function updateGuard(): void {
+  const wanted = live.size > 0 || guards > 0;
+  if (wanted && unguard === null) {
+    const off = onTermination((signal) => {
+      killAll();
+      say(lostParent ? "rsm: the process that started the runner has gone; every adapter was stopped\n" : `rsm: interrupted by ${signal}; every adapter was stopped\n`);
+    });
+    const parent = process.ppid;
+    const watch = setInterval(() => {
+      if (process.ppid === parent) return;
+      lostParent = true;
+      terminate("SIGTERM");
+    }, PARENT_POLL_MS).unref();
+    process.on("exit", killAll);
+    unguard = () => {
+      off();
+      clearInterval(watch);
+      process.off("exit", killAll);
+    };
+  } else if (!wanted && unguard !== null) {
+    unguard();
+    unguard = null;
+  }
+}
+
+/**
+ * Holds the guard (updateGuard) on for a whole command, children or not yet, until the returned function is
+ * called; the line saying why the adapters were stopped goes to `stderr`.
  */
 export function guardChildren(stderr: (text: string) => void): () => void {
-  const stop = (why: string, code: number) => {
-    killAll();
-    stderr(`rsm: ${why}; every adapter was stopped\n`);
-    process.exit(code);
-  };
-  const onSignal = (signal: NodeJS.Signals) => stop(`interrupted by ${signal}`, signal === "SIGINT" ? 130 : 143);
-  const onExit = () => killAll();
-  const parent = process.ppid;
-  const watch = setInterval(() => {
-    if (process.ppid !== parent) stop("the process that started the runner has gone", 143);
-  }, PARENT_POLL_MS).unref();
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
-  process.on("exit", onExit);
+  const before = say;
+  say = stderr;
+  guards++;
+  updateGuard();
+  let released = false;
   return () => {
-    clearInterval(watch);
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
-    process.off("exit", onExit);
+    if (released) return;
+    released = true;
+    guards--;
+    say = before;
+    updateGuard();
   };
 }

@@ -44,6 +44,8 @@ export class FleetAdapter {
   private timeouts = 0;
   /** The session `run` uses; --jobs workers open more with `open`. */
   private current: Session | null = null;
+  /** Set by stop(): nothing more is built or started, whatever is still on its way. */
+  private stopped = false;
 
   constructor(
     readonly target: PlannedTarget,
@@ -62,16 +64,25 @@ export class FleetAdapter {
     return new Set(this.hello?.features ?? []);
   }
 
+  /**
+   * Builds and starts nothing more from now on. A run that ends early (a usage error found once the fleet had
+   * started, a bad golden) kills every process it has (children.ts's killAll); an adapter still checking
+   * whether its build is stale would otherwise start after that, and hold the run open with nobody to end it.
+   */
+  stop(): void {
+    this.stopped = true;
+  }
+
   private async prepare(): Promise<Session | null> {
     if (this.o.build) {
-      const b = await buildIfStale(this.root, this.target, this.o.note);
+      const b = await buildIfStale(this.root, this.target, this.o.note, () => this.stopped);
       this.built = b.built;
       if (b.fatal) {
         this.fatal = b.fatal;
         return null;
       }
     }
-    if (!this.o.start) return null;
+    if (!this.o.start || this.stopped) return null;
     try {
       const session = await Session.start(this.target.launch, this.o.timeoutMs);
       this.hello = session.hello;
@@ -92,7 +103,7 @@ export class FleetAdapter {
    * cannot be started again. `before` names what it was needed for.
    */
   async open(before: string, timeoutMs = this.o.timeoutMs, variant: Pick<Launch, "env" | "chunked"> = {}): Promise<Session | null> {
-    if (this.fatal !== null) return null;
+    if (this.fatal !== null || this.stopped) return null;
     try {
       return await Session.start({ ...this.target.launch, ...variant }, timeoutMs);
     } catch (err) {
@@ -148,12 +159,23 @@ export class FleetAdapter {
 }
 
 /**
- * Plans the adapters and starts building and starting every one at once; each adapter's `ready` says when it
- * can be used. Usage errors (an unknown --adapter, a malformed registry) throw before anything starts.
+ * The adapters a command line names, nothing started yet: the registry read, --adapter checked. Usage errors
+ * (an unknown --adapter, a malformed registry) throw here, so a command can check all its other input after
+ * it and still before any adapter starts.
  */
-export async function openFleet(root: string, o: FleetOptions): Promise<FleetAdapter[]> {
+export async function planFleet(root: string, o: Pick<FleetOptions, "adapters" | "execs">): Promise<PlannedTarget[]> {
   const registry = o.execs.length > 0 ? [] : await loadRegistry(root);
-  return planTargets(root, registry, o.adapters, o.execs).map((t) => new FleetAdapter(t, root, o));
+  return planTargets(root, registry, o.adapters, o.execs);
+}
+
+/** Starts building and starting every planned adapter at once; each adapter's `ready` says when it can be used. */
+export function startFleet(root: string, targets: readonly PlannedTarget[], o: FleetOptions): FleetAdapter[] {
+  return targets.map((t) => new FleetAdapter(t, root, o));
+}
+
+/** planFleet, then startFleet. */
+export async function openFleet(root: string, o: FleetOptions): Promise<FleetAdapter[]> {
+  return startFleet(root, await planFleet(root, o), o);
 }
 
 /** Whether an adapter that cannot run fails the command: not when only its toolchain or a library is missing. */

@@ -2,10 +2,10 @@
 // hand rather than by a schema file because it is the kit's own configuration, not part of the contract;
 // every problem still names the file and the JSON path.
 import { statSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { preview } from "../../reference/index.js";
 import { InvalidInput } from "../../common/errors.js";
+import { CONFIG_FILE, readInputText } from "../../common/read_file.js";
 
 export interface BuildSpec {
   /** Relative to the repository root, like every path in the registry. */
@@ -113,9 +113,7 @@ export function parseRegistry(text: string, file: string): RegisteredAdapter[] {
 
 export async function loadRegistry(root: string): Promise<RegisteredAdapter[]> {
   const file = path.join(root, REGISTRY_FILE);
-  const text = await readFile(file, "utf8").catch((err: NodeJS.ErrnoException) => {
-    throw new InvalidInput([`${REGISTRY_FILE}: cannot read the adapter registry: ${err.code === "ENOENT" ? "no such file" : err.message}`]);
-  });
+  const text = await readInputText(file, CONFIG_FILE, { label: `${REGISTRY_FILE} (the adapter registry)` });
   const adapters = parseRegistry(text, REGISTRY_FILE);
   // A working directory that does not exist would make every command in it "not found", and so look like a
   // missing toolchain: it is a mistake in the registry, said as one.

@@ -54,13 +54,14 @@ export function planTargets(root: string, registry: readonly RegisteredAdapter[]
 }
 
 /** Builds a stale registered adapter; returns why it cannot run, or null when it is ready. */
-export async function buildIfStale(root: string, t: PlannedTarget, note: (line: string) => void): Promise<{ fatal: AdapterFatal | null; built: boolean }> {
+export async function buildIfStale(root: string, t: PlannedTarget, note: (line: string) => void, cancelled: () => boolean = () => false): Promise<{ fatal: AdapterFatal | null; built: boolean }> {
   const build = t.registered?.build;
-  if (!build || !(await isStale(root, t.name, build))) return { fatal: null, built: false };
+  // Checked again after the staleness check: the command may have ended meanwhile (FleetAdapter.stop).
+  if (!build || !(await isStale(root, t.name, build)) || cancelled()) return { fatal: null, built: false };
   const started = performance.now();
   note(`building ${t.name}: ${showCommand(build.argv)} (in ${build.cwd})`);
   try {
-    await runBuild(root, t.name, build);
+    await runBuild(root, t.name, build, cancelled);
   } catch (err) {
     if (!(err instanceof BuildFailed)) throw err;
     const kind = err.toolMissing ? "toolchain" : "build";

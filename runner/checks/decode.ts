@@ -3,11 +3,11 @@
 // snapshots every adapter produced for the corpus (reported under the consumer as decode/produced-by/<producer>,
 // the reference's own being the goldens' snapshots). Each consumer decodes each distinct input once, on one
 // session, and each answer is compared with the reference's verdict on the same bytes.
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { formatPath, hexToBytes, pointerSegments, type DecodedSnapshotJson, type SnapshotEntry } from "../../reference/index.js";
 import type { DecodeGolden } from "../../reference/types/decode_golden.gen.js";
 import { InvalidInput } from "../../common/errors.js";
+import { FileRefused, GOLDEN_FILE, readInputTextSync } from "../../common/read_file.js";
 import { listJson, nameOf } from "../../corpus/scenario_files.js";
 import { DECODE_TOPIC, expectedVerdict } from "../../corpus/decode_vectors.js";
 import type { FleetAdapter } from "../adapter/fleet.js";
@@ -48,9 +48,9 @@ export async function loadDecodeVectors(vectorsDir: string): Promise<DecodeVecto
     const file = shownPath(path.join(dir, rel));
     let document: unknown;
     try {
-      document = JSON.parse(readFileSync(path.join(dir, rel), "utf8"));
+      document = JSON.parse(readInputTextSync(path.join(dir, rel), GOLDEN_FILE, { label: file }));
     } catch (err) {
-      problems.push(`${file}: ${(err as NodeJS.ErrnoException).code ? "cannot read" : "not JSON"}: ${(err as Error).message}`);
+      problems.push(err instanceof FileRefused ? err.message : `${file}: not JSON: ${(err as Error).message}`);
       continue;
     }
     if (!validateDecodeGolden(document)) {

@@ -2,10 +2,11 @@
 // (corpus/scaling.ts: mixed ops over 10^4 keys, partitions, crashes and rejoins throughout). Their bytes are
 // checked like any vector, and the adapter's own time at each size gives a growth verdict. The corpus's
 // longest vector has 5,001 steps, at which a quadratic port still looks fast; at 10^5 it does not.
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { runScenario, type NormalizedScenario, type SnapshotEntry } from "../../reference/index.js";
 import { writeFileAtomic } from "../../common/fs_atomic.js";
+import { GOLDEN_FILE, readInputTextSync } from "../../common/read_file.js";
 import { scalingScenario } from "../../corpus/scaling.js";
 import { compareSnapshots } from "../diagnosis/compare.js";
 import type { FleetAdapter } from "../adapter/fleet.js";
@@ -73,7 +74,7 @@ export async function scaleCases(root: string, sizes: readonly number[], compact
     let snapshots: SnapshotEntry[] | null = null;
     if ((statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0) > newest) {
       try {
-        snapshots = JSON.parse(readFileSync(file, "utf8")) as SnapshotEntry[];
+        snapshots = JSON.parse(readInputTextSync(file, GOLDEN_FILE)) as SnapshotEntry[];
       } catch {
         snapshots = null; // A damaged cache is computed again.
       }

@@ -123,7 +123,7 @@ describe("reading a report", () => {
 
   it("says when a file is missing or not JSON", async () => {
     const missing = path.join(dir, "nope.json");
-    expect(await readReport(missing).catch((e: InvalidInput) => e.lines)).toEqual([`${missing}: cannot read: no such file`]);
+    expect(await readReport(missing).catch((e: InvalidInput) => e.lines)).toEqual([`${missing}: cannot read: no such file or directory (ENOENT)`]);
     const text = path.join(dir, "text.json");
     writeFileSync(text, "FAILED 1 passed");
     expect(((await readReport(text).catch((e: InvalidInput) => e.lines)) as string[])[0]).toMatch(/text\.json: not JSON \(.*\); expected a report of rsm conformance --reporter json$/);

@@ -1,13 +1,13 @@
 // Reading a JSON report back (rsm report merge, html, diff): checked against schema/report.schema.json, each
 // problem one line naming the file, the JSON path and what was expected, then turned back into the run the
 // reporters render, so a merged report is rendered by the same code as a single run.
-import { readFile } from "node:fs/promises";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import { formatPath, pointerSegments, type Step } from "../../reference/index.js";
 import { SCHEMA_DOCUMENTS, addKitKeywords } from "../../reference/schemas.js";
 import type { ConformanceReport, Diagnosis as DiagnosisJson, Result } from "../../reference/types/report.gen.js";
 import report from "../../schema/report.schema.json" with { type: "json" };
 import { InvalidInput } from "../../common/errors.js";
+import { REPORT_FILE, readInputText } from "../../common/read_file.js";
 import type { Diagnosis } from "../diagnosis/diagnose.js";
 import type { AdapterReport, ScenarioResult } from "../model.js";
 import type { RunReport } from "./run_report.js";
@@ -47,15 +47,12 @@ export function reportProblems(document: unknown, file: string): string[] {
   return lines;
 }
 
-/** Reads and checks one report file; a file that cannot be read, is not JSON or is no report is invalid input. */
+/**
+ * Reads and checks one report file (`-`: standard input); a file that cannot be read (missing, no regular
+ * file, over the limit: common/read_file.ts), is not JSON or is no report is invalid input.
+ */
 export async function readReport(file: string): Promise<ConformanceReport> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new InvalidInput([`${file}: cannot read: ${e.code === "ENOENT" ? "no such file" : e.code === "EISDIR" ? "a directory, expected a JSON report file" : (e.code ?? e.message)}`]);
-  }
+  const text = await readInputText(file, REPORT_FILE, { stdin: true });
   let document: unknown;
   try {
     document = JSON.parse(text);

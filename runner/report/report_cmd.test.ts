@@ -77,6 +77,6 @@ describe("rsm report", () => {
     const out = path.join(dir, "go-1-html");
     expect(r.stdout).toBe(`wrote ${path.join(out, "index.html")} and 1 badge in ${path.join(out, "badges")}\n`);
     expect(readdirSync(out).sort()).toEqual(["badges", "index.html"]);
-    expect(rsm(["html", path.join(dir, "missing.json")])).toMatchObject({ code: 2, stderr: `${path.join(dir, "missing.json")}: cannot read: no such file\n` });
+    expect(rsm(["html", path.join(dir, "missing.json")])).toMatchObject({ code: 2, stderr: `${path.join(dir, "missing.json")}: cannot read: no such file or directory (ENOENT)\n` });
   });
 });

@@ -10,6 +10,7 @@ import { defineCommand, parseFlags, usage, type CommandSpec } from "../../common
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from "../../common/errors.js";
 import { describeWriteError, writeOutput } from "../../common/output.js";
 import { consoleLine, untrustedBlock } from "../../common/escape.js";
+import { isPlainFile } from "../../common/read_file.js";
 import { mergeReports } from "./merge.js";
 import { readReport, runOf } from "./read.js";
 import { diffRuns, regressed, renderDiffHuman, renderDiffMarkdown } from "./diff.js";
@@ -29,7 +30,7 @@ version, corpus, selection or --strict, and a report whose results are not of th
 says it ran, and names every shard that is missing or given twice. Writes the merged
 JSON report to FILE (stdout without --out, and then nothing else goes there), prints the human report, and
 appends the Markdown summary to $GITHUB_STEP_SUMMARY when that is set (and to --markdown FILE).`,
-  positionals: [{ name: "REPORT...", help: "the JSON reports of the matrix's legs (rsm conformance --reporter json --out FILE)" }],
+  positionals: [{ name: "REPORT...", help: "the JSON reports of the matrix's legs (rsm conformance --reporter json --out FILE); - reads one from standard input" }],
   flags: {
     out: { type: "string", value: "FILE", help: "write the merged JSON report to FILE and print the human report on stdout (without it, stdout carries the merged JSON report alone)" },
     markdown: { type: "string", value: "FILE", help: "also write the Markdown summary to FILE" },
@@ -44,9 +45,9 @@ export const REPORT_HTML_SPEC = defineCommand({
   summary: `Writes the static HTML report of a JSON report: DIR/index.html (one self-contained page: the
 compatibility matrix, filters, each failure's diagnosis and decoded diff, the run's metadata) and
 DIR/badges/ADAPTER.json (shields.io endpoint badges).`,
-  positionals: [{ name: "REPORT", help: "a JSON report (rsm conformance --reporter json, or rsm report merge)" }],
+  positionals: [{ name: "REPORT", help: "a JSON report (rsm conformance --reporter json, or rsm report merge); - reads standard input" }],
   flags: {
-    out: { type: "string", value: "DIR", help: "the directory to write (default: REPORT without .json, plus -html)" },
+    out: { type: "string", value: "DIR", help: "the directory to write (default: REPORT without .json, plus -html, when REPORT is a regular file; needed otherwise)" },
     title: { type: "string", value: "TEXT", help: "the page's title (default: rsm conformance)" },
   },
   notes: ["exit codes: 0 written, 1 the report could not be written, 2 bad input"],
@@ -147,8 +148,13 @@ async function html(args: string[], io: Io): Promise<number> {
   if (values.help) return help(io, REPORT_HTML_SPEC);
   if (positionals.length !== 1) throw new UsageError(`report html: expected one JSON report file, got ${positionals.length}`);
   const file = positionals[0]!;
-  const dir = fileFlag("--out", values.out) ?? `${file.replace(/\.json$/i, "")}-html`;
+  const out = fileFlag("--out", values.out);
+  if (out === null && file === "-") throw new UsageError("report html -: expected --out DIR; a report read from standard input has no folder to put the page beside");
   const run = runOf(await readReport(file));
+  // The default folder goes beside REPORT only when that is a regular file: never beside a device or a link
+  // to one (`report html /dev/stdin` made /dev/stdin-html).
+  if (out === null && !isPlainFile(file)) throw new UsageError(`report html ${file}: expected --out DIR; ${file} is not a regular file (a link, a device or a pipe), so there is no folder beside it to default to`);
+  const dir = out ?? `${file.replace(/\.json$/i, "")}-html`;
   try {
     await writeHtmlReport(run, dir, values.title);
   } catch (err) {

@@ -2,10 +2,10 @@
 // selection, on what machine. `rsm report merge` refuses to join reports whose kit, corpus or selection
 // differ, and notices a missing or duplicated shard, only because every report carries these.
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import pkg from "../../package.json" with { type: "json" };
+import { GOLDEN_FILE, readInputFile } from "../../common/read_file.js";
 import type { ConformanceReport, Machine, Scenario } from "../../reference/types/report.gen.js";
 import type { CorpusEntry, Vector } from "../corpus.js";
 import type { Options } from "../options.js";
@@ -28,7 +28,7 @@ export function kitOf(): { name: string; version: string } {
 export async function corpusHash(entries: readonly CorpusEntry[]): Promise<string> {
   const all = createHash("sha256");
   for (const e of entries) {
-    const bytes = await readFile(e.path);
+    const bytes = await readInputFile(e.path, GOLDEN_FILE);
     all.update(`${e.name}\0${createHash("sha256").update(bytes).digest("hex")}\n`);
   }
   return all.digest("hex");

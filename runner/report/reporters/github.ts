@@ -2,8 +2,9 @@
 // unexpected failure, pointing at the authored scenario file and the line of the step where the port first
 // diverged, so the pull request shows it beside the scenario (workflow commands, GitHub's docs). Properties and
 // data are escaped as the runner unescapes them (common/escape.ts), so no text of a port's can end one.
-import { appendFile, readFile } from "node:fs/promises";
+import { appendFile } from "node:fs/promises";
 import path from "node:path";
+import { SCENARIO_FILE, readInputText } from "../../../common/read_file.js";
 import { isUnexpectedProblem } from "../../model.js";
 import type { RunReport } from "../run_report.js";
 import { renderMarkdown } from "./markdown.js";
@@ -69,7 +70,7 @@ export async function annotations(run: RunReport, root: string): Promise<string[
   const texts = new Map<string, string | null>();
   const lineOf = async (source: string, step: number | undefined): Promise<number | null> => {
     if (step === undefined) return null;
-    if (!texts.has(source)) texts.set(source, await readFile(path.resolve(root, source), "utf8").catch(() => null));
+    if (!texts.has(source)) texts.set(source, await readInputText(path.resolve(root, source), SCENARIO_FILE).catch(() => null));
     const text = texts.get(source);
     return text ? stepLine(text, step) : null;
   };
