@@ -1,7 +1,7 @@
 // Writes the scenarios too long to author by hand: seeded random mixes of thousands of steps
-// (vectors/scenarios/random/) and keys and values past the 255 and 65,535 byte boundaries and 70 KB
-// (vectors/scenarios/big/). Deterministic: the same script always writes the same bytes, and
-// `--check` (run by the tests) fails when a file differs from what the script would write.
+// (vectors/scenarios/random/), and keys and values past the 255 and 65,535 byte boundaries and 70 KB and a
+// store of more than 1,000 keys (vectors/scenarios/big/). Deterministic: the same script always writes the
+// same bytes, and `--check` (run by the tests) fails when a file differs from what the script would write.
 //
 //   npx tsx scripts/generate_scenarios.ts [--check]
 import { readFile } from "node:fs/promises";
@@ -145,6 +145,49 @@ function bigScenarios(): Record<string, Authored> {
   };
 }
 
+/**
+ * Key number i of the many-keys store: a prefix that sorts differently in UTF-16 and in UTF-8 (U+E000 and
+ * U+FFFD sort after U+1F600 in UTF-16, before it in UTF-8), or is a byte-order neighbour of another ("k-"
+ * before "k0", "K" before "k"), then a decimal number that is not padded ("k19" before "k2").
+ */
+const MANY_PREFIXES = ["k", "K", "k-", "\u00e9", "\u20ac", "\ufffd", "\u{1f600}", "\ue000"];
+const manyKey = (i: number) => `${MANY_PREFIXES[i % MANY_PREFIXES.length]}${Math.floor(i / MANY_PREFIXES.length)}`;
+
+/**
+ * A store of 1,500 live keys written in a shuffled order: 1,000, a snapshot, one more, a snapshot (so a port
+ * whose order breaks past 1,000 keys fails at the second and passes the first), then 599 more while node 3 is
+ * isolated, 100 deleted and 50 overwritten, and a heal that replicates them to node 3.
+ */
+function manyKeys(): Authored {
+  const r = xorshift32(1_500);
+  const ids = Array.from({ length: 1_600 }, (_, i) => i);
+  for (let i = ids.length - 1; i > 0; i--) {
+    const j = r(i + 1);
+    [ids[i], ids[j]] = [ids[j]!, ids[i]!];
+  }
+  const put = (id: number): Json => ({ op: "put", key: manyKey(id), value: { hex: hex(r, 1) } });
+  const steps: Json[] = [];
+  for (const id of ids.slice(0, 1_000)) steps.push(put(id));
+  steps.push({ op: "snapshot", nodes: [1] });
+  steps.push(put(ids[1_000]!));
+  steps.push({ op: "snapshot", nodes: [1] });
+  steps.push({ op: "partition", nodes: [3] });
+  for (const id of ids.slice(1_001)) steps.push(put(id));
+  const deleted = new Set<number>();
+  while (deleted.size < 100) deleted.add(ids[r(ids.length)]!);
+  for (const id of deleted) steps.push({ op: "delete", key: manyKey(id) });
+  const live = ids.filter((id) => !deleted.has(id));
+  for (let i = 0; i < 50; i++) steps.push(put(live[r(live.length)]!));
+  steps.push({ op: "heal" });
+  steps.push({ op: "snapshot", nodes: [1, 3] });
+  return {
+    description:
+      "1,500 live keys, more than any other vector holds: 1,000 keys written in a shuffled order and snapshotted, one more (1,001) and snapshotted, then 599 more while follower 3 is isolated, 100 deleted and 50 overwritten, and a heal that brings them to node 3. The keys are \"k\", \"K\", \"k-\", \"\u00e9\", \"\u20ac\", \"\ufffd\", \"\ud83d\ude00\" and \"\ue000\" followed by unpadded numbers, so byte order is neither insertion, numeric nor UTF-16 order. Catches a port whose key order or store breaks past 1,000 keys (a sort that changes method or a structure that changes shape at some size), which the 300-key vectors never reach: it passes the snapshot at step 1,000 (steps count from 0) and fails the one at step 1,002.",
+    tags: ["many-keys", "keys", "order", "utf16-trap", "partition", "heal"],
+    steps,
+  };
+}
+
 function files(): Map<string, string> {
   const out = new Map<string, string>();
   const add = (rel: string, s: Authored) => out.set(rel, formatAuthored(s));
@@ -155,6 +198,7 @@ function files(): Map<string, string> {
   add("random/mix-seed-5-n2.json", randomMix(5, 2000, 2, 1));
   add("random/mix-seed-6-n1.json", randomMix(6, 1500, 1, 1));
   for (const [name, s] of Object.entries(bigScenarios())) add(`big/${name}.json`, s);
+  add("big/many-keys-1500.json", manyKeys());
   return out;
 }
 
