@@ -220,6 +220,7 @@ export function decodedJson(s: Snapshot): DecodedSnapshotJson {
 }
 
 // Where each field lies, which only a display asks for (a port's verdict never does).
+// Stryker disable all: diagnosis only: spans place a differing byte in a field for a failure report and `rsm decode`; no verdict reads them
 
 /** The first `fields` fields of pair `pair`, which starts at `start`. */
 function pairSpans(view: DataView, pair: number, start: number, fields: number): FieldSpan[] {
@@ -246,3 +247,4 @@ export function fieldAt(spans: Iterable<FieldSpan>, offset: number): FieldSpan |
   for (const s of spans) if (offset >= s.start && offset < s.end) return s;
   return undefined;
 }
+// Stryker restore all
