@@ -5,7 +5,7 @@
 // session, and each answer is compared with the reference's verdict on the same bytes.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { formatPath, hexToBytes, pointerSegments, type DecodedSnapshotJson, type SnapshotEntry } from "../../reference/index.js";
+import { formatPath, hexToBytes, nameProblem, pointerSegments, type DecodedSnapshotJson, type SnapshotEntry } from "../../reference/index.js";
 import type { DecodeGolden } from "../../reference/types/decode_golden.gen.js";
 import { InvalidInput } from "../../common/errors.js";
 import { listJson, nameOf } from "../../corpus/scenario_files.js";
@@ -46,6 +46,12 @@ export async function loadDecodeVectors(vectorsDir: string): Promise<DecodeVecto
   for (const rel of await listJson(dir)) {
     const name = `${DECODE_TOPIC}/${nameOf(rel)}`;
     const file = shownPath(path.join(dir, rel));
+    // R-NAME-1 first, by the one rule every command applies: the schema below would say it less plainly.
+    const badName = nameProblem(name);
+    if (badName !== null) {
+      problems.push(`${file}: ${badName} (R-NAME-1)`);
+      continue;
+    }
     let document: unknown;
     try {
       document = JSON.parse(readFileSync(path.join(dir, rel), "utf8"));
