@@ -444,6 +444,39 @@ describe("selection, concurrency and CI options", () => {
     expect(r.alive).toEqual([]);
   });
 
+  it("--jobs: a worker whose start fails is started again, and the adapter is not given up", async () => {
+    const counter = path.join(await mkdtemp(path.join(tmpdir(), "rsm-starts-")), "start");
+    const r = await runFake(["--mode", "ok", "--start-counter", counter, "--fail-starts", "2"], ["--jobs", "3"]);
+    expect(r.adapter.fatal).toBeNull();
+    expect(r.adapter.counts).toMatchObject({ passed: NAMES.length, not_run: 0 });
+    expect(r.code).toBe(0);
+    // The first session, two workers' sessions, and the one start that failed.
+    expect(r.pids.length).toBe(4);
+    expect(r.alive).toEqual([]);
+  });
+
+  it("--jobs: workers that can never start leave their scenarios to the session that works", async () => {
+    const counter = path.join(await mkdtemp(path.join(tmpdir(), "rsm-starts-")), "start");
+    const r = await runFake(["--mode", "wrong-byte", "--on", VICTIM, "--start-counter", counter, "--fail-starts", "2-"], ["--jobs", "4"]);
+    expect(r.adapter.fatal).toBeNull();
+    expect(r.adapter.results.map((x) => x.name)).toEqual(NAMES);
+    expect(r.adapter.counts).toMatchObject({ passed: NAMES.length - 1, failed: 1, not_run: 0 });
+    // Three extra workers, each tried START_ATTEMPTS (3) times.
+    expect(r.pids.length).toBe(1 + 3 * 3);
+    expect(r.alive).toEqual([]);
+  });
+
+  it("an adapter that cannot be started again after it crashed is given up after the retries, naming them", async () => {
+    const counter = path.join(await mkdtemp(path.join(tmpdir(), "rsm-starts-")), "start");
+    const r = await runFake(["--mode", "crash", "--on", VICTIM, "--start-counter", counter, "--fail-starts", "2-"]);
+    expect(r.code).toBe(1);
+    expect(r.adapter.fatal).toMatchObject({ kind: "restart" });
+    expect(r.adapter.fatal!.message).toMatch(/^could not start the adapter again, before .* \(3 attempts\): .*exited with code 1/);
+    expect(r.adapter.fatal!.output).toMatch(/fake adapter: start 4 fails/);
+    expect(r.pids.length).toBe(4);
+    expect(r.alive).toEqual([]);
+  });
+
   it("--bail stops at the first unexpected problem", async () => {
     const r = await runFake(["--mode", "crash", "--on", VICTIM], ["--bail"]);
     expect(r.code).toBe(1);

@@ -18,6 +18,13 @@ import { buildIfStale, planTargets, type PlannedTarget } from "./targets.js";
  */
 export const MAX_TIMEOUTS = 3;
 
+/**
+ * Starts tried per session a --jobs worker opens (runner/adapter/pipeline.ts) before that worker stops. A start
+ * can fail for the machine's sake, not the port's: 256 processes starting at once on two cores let one miss
+ * its hello deadline, and that one slow start gave the whole adapter up.
+ */
+export const START_ATTEMPTS = 3;
+
 export interface FleetOptions {
   /** Registered adapters by name (empty: all), or instead these --exec command lines. */
   readonly adapters: readonly string[];
@@ -100,6 +107,34 @@ export class FleetAdapter {
       this.fatal ??= { kind: "restart", message: `could not start the adapter again, before ${before}: ${err.message}`, output: err.stderrTail || null, optional: false };
       return null;
     }
+  }
+
+  /**
+   * A session for a --jobs worker, tried up to START_ATTEMPTS times: the session, or the last start failure
+   * (the adapter is not given up: the worker decides, knowing whether other sessions work), or null once the
+   * adapter has been given up meanwhile.
+   */
+  async startSession(): Promise<Session | AdapterStartFailed | null> {
+    let failure: AdapterStartFailed | null = null;
+    for (let attempt = 0; attempt < START_ATTEMPTS && this.fatal === null; attempt++) {
+      try {
+        return await Session.start(this.target.launch, this.o.timeoutMs);
+      } catch (err) {
+        if (!(err instanceof AdapterStartFailed)) throw err;
+        failure = err;
+      }
+    }
+    return this.fatal === null ? failure : null;
+  }
+
+  /** Gives the adapter up when no session can be started for it: `failure` after START_ATTEMPTS tries, before `before`. */
+  giveUpStarting(before: string, failure: AdapterStartFailed): void {
+    this.fatal ??= {
+      kind: "restart",
+      message: `could not start the adapter again, before ${before} (${START_ATTEMPTS} attempts): ${failure.message}`,
+      output: failure.stderrTail || null,
+      optional: false,
+    };
   }
 
   /** Counts timeouts; after MAX_TIMEOUTS the adapter is given up. */
