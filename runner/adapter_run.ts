@@ -6,6 +6,7 @@ import type { FleetAdapter } from "./adapter/fleet.js";
 import { runPipeline } from "./adapter/pipeline.js";
 import type { RunOutcome, ScenarioToRun, Session } from "./adapter/session.js";
 import type { Check } from "./checks/check.js";
+import { lateLineResult } from "./checks/late_line.js";
 import type { Vector } from "./corpus.js";
 import type { CorpusStream } from "./corpus_stream.js";
 import { TRACE_BUDGET, bisectDivergence, type Bisection } from "./diagnosis/bisect.js";
@@ -171,6 +172,8 @@ export async function runAdapter(adapter: FleetAdapter, started: Session, feed: 
   );
   const done = results.filter((r): r is ScenarioResult => r !== undefined);
   await runChecks("after", null, passed.filter((v): v is Vector => v !== undefined));
+  const lateLine = adapter.takeLateLine();
+  if (lateLine !== null) checks.push(lateLineResult(lateLine, isExpected));
   // Only the whole corpus says how many of the candidates --tag keeps, and so how many were not run.
   await feed.finished;
   return {

@@ -111,7 +111,7 @@ export async function runPipeline<T, A>(adapter: FleetAdapter, work: Work<T, A>,
         retry.unshift(...inflight.splice(0).map((r) => r.i));
       }
     }
-    await session?.close();
+    adapter.noteClosed((await session?.close()) ?? null);
   };
 
   await Promise.all(Array.from({ length: workers }, (_, k) => worker(k === 0 ? (o.first ?? null) : null)));

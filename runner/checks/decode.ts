@@ -15,6 +15,7 @@ import type { ScenarioResult } from "../model.js";
 import { runPipeline } from "../adapter/pipeline.js";
 import type { DecodeOutcome } from "../adapter/session.js";
 import { ruleSummary } from "../diagnosis/spec_rules.js";
+import { lateLineResult } from "./late_line.js";
 import { validateDecodeGolden } from "../adapter/validators.js";
 
 export interface DecodeVector {
@@ -201,6 +202,7 @@ export async function decodeResults(
     for (const [hex, o] of produced) if (!inputs.has(hex)) inputs.set(hex, `the snapshot ${producer} produced at step ${o.step} node ${o.node} of ${o.vector}`);
   }
   const got = await decodeAll(consumer, [...inputs].map(([hex, label]) => ({ hex, label })));
+  const lateLine = consumer.takeLateLine();
   const notAnswered = (g: Got | undefined) => (g === undefined ? `not run: ${consumer.fatal?.message ?? "the adapter was given up"}` : null);
 
   const results: DecodeResult[] = [];
@@ -244,6 +246,10 @@ export async function decodeResults(
       }
     }
     results.push({ ...base, ...head, status: problem === null ? "passed" : status, reason: problem ?? null, durationMs });
+  }
+  if (lateLine !== null) {
+    const { expectedFailure: _, ...r } = lateLineResult(lateLine, () => false);
+    results.push(r);
   }
   return results;
 }

@@ -11,6 +11,7 @@ import { InvalidInput } from "../../common/errors.js";
 import type { Diagnosis } from "../diagnosis/diagnose.js";
 import type { AdapterReport, ScenarioResult } from "../model.js";
 import type { RunReport } from "./run_report.js";
+import { MAX_REPORT_DEPTH, nestedTooDeep } from "./depth.js";
 
 let validate: ValidateFunction | undefined;
 
@@ -55,6 +56,10 @@ export async function readReport(file: string): Promise<ConformanceReport> {
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     throw new InvalidInput([`${file}: cannot read: ${e.code === "ENOENT" ? "no such file" : e.code === "EISDIR" ? "a directory, expected a JSON report file" : (e.code ?? e.message)}`]);
+  }
+  const deep = nestedTooDeep(text, MAX_REPORT_DEPTH);
+  if (deep !== null) {
+    throw new InvalidInput([`${file}: JSON nested more than ${MAX_REPORT_DEPTH} levels deep (at character ${deep}); expected a report of rsm conformance --reporter json, which nests about ten`]);
   }
   let document: unknown;
   try {
