@@ -303,10 +303,7 @@ async function bisected(session: Session, name: string, scenario: NormalizedScen
   let upTo = mismatch?.step ?? null;
   if (upTo === null) {
     const end = await prefixStates(session, name, scenario, last);
-    if (typeof end === "string") {
-      out(`trace: ${end}`);
-      return EXIT_FAILED;
-    }
+    if ("kind" in end) return adapterFailed(end, out);
     if (end.differing.length === 0) {
       out(`no divergence found: every snapshot the port emits and every up node's state after the last step agree with the reference (the states in between were not compared: the whole trace is over ${budget.toLocaleString("en-US")} characters; --steps A..B compares a window)`);
       return EXIT_OK;
@@ -343,16 +340,22 @@ async function windowed(session: Session, name: string, scenario: NormalizedScen
   return EXIT_FAILED;
 }
 
-/** The port's and the reference's states of every up node after step k, from a run of steps 0..k ending in a snapshot. */
-async function prefixStates(session: Session, name: string, scenario: NormalizedScenario, k: number): Promise<{ expected: NodeState[]; actual: (string | null)[]; differing: number[] } | string> {
+type Failed = Exclude<Awaited<ReturnType<Session["run"]>>, { kind: "result" }>;
+
+/**
+ * The port's states of every up node after step k, from a run of steps 0..k ending in a snapshot, beside the
+ * reference's (`known`, or computed here), and the nodes that differ; or how the run failed.
+ */
+async function prefixStates(session: Session, name: string, scenario: NormalizedScenario, k: number, known?: NodeState[]): Promise<{ expected: NodeState[]; actual: (string | null)[]; differing: number[] } | Failed> {
   const p = prefixScenario(scenario, k);
   const run = await session.run({ name: `${name} (steps 0..${k}, then a snapshot)`, scenario: p.scenario, scenarioText: scenarioJson(p.scenario), trace: false });
-  if (run.kind === "refused") return `the adapter refused a prefix of the scenario: ${run.message}`;
-  if (run.kind !== "result") return `a re-run of a prefix of the scenario failed: ${run.kind === "broken" ? run.reason : "never answered"}`;
-  let expected: NodeState[] = [];
-  referenceSteps(scenario, k, k, (_, s) => {
-    expected = s;
-  });
+  if (run.kind !== "result") return run;
+  let expected: NodeState[] = known ?? [];
+  if (known === undefined) {
+    referenceSteps(scenario, k, k, (_, s) => {
+      expected = s;
+    });
+  }
   const actual: (string | null)[] = new Array(scenario.cluster.nodes).fill(null);
   const got = run.snapshots.slice(-p.up.length);
   p.up.forEach((n, j) => (actual[n - 1] = got[j]?.hex ?? null));
@@ -365,12 +368,14 @@ async function prefixStates(session: Session, name: string, scenario: Normalized
  */
 async function showPrefixes(session: Session, name: string, scenario: NormalizedScenario, o: Shown & { from: number; to: number }, out: (line: string) => void): Promise<number | null | { step: number }> {
   let first: number | null = null;
+  // The reference's states of the window in one run, as far as its end.
+  const known: NodeState[][] = [];
+  referenceSteps(scenario, o.from, o.to, (i, s) => {
+    known[i] = s;
+  });
   for (let i = o.from; i <= o.to; i++) {
-    const states = await prefixStates(session, name, scenario, i);
-    if (typeof states === "string") {
-      out(`trace: ${states}`);
-      return EXIT_FAILED;
-    }
+    const states = await prefixStates(session, name, scenario, i, known[i]);
+    if ("kind" in states) return adapterFailed(states, out);
     const d = compareStep(i, scenario.steps[i]!, states.expected, states.actual, o, out);
     if (d.length > 0) {
       first ??= i;
@@ -380,7 +385,7 @@ async function showPrefixes(session: Session, name: string, scenario: Normalized
   return first === null ? null : { step: first };
 }
 
-function adapterFailed(outcome: Exclude<Awaited<ReturnType<Session["run"]>>, { kind: "result" }>, out: (line: string) => void): number {
+function adapterFailed(outcome: Failed, out: (line: string) => void): number {
   if (outcome.kind === "refused") out(`trace: the adapter refused the scenario: ${outcome.message}`);
   else if (outcome.kind === "broken") {
     out(`trace: the adapter broke: ${outcome.reason}`);
