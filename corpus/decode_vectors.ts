@@ -10,8 +10,9 @@ import type { AuthoredDecodeVector, Bytes, DecodeInputFields } from "../referenc
 import type { DecodeGolden } from "../reference/types/decode_golden.gen.js";
 import { goldenHeadLines } from "./golden.js";
 
-/** The topic decode vectors are named under; scenarios may not use it (SPEC.md section 8). */
-export const DECODE_TOPIC = "decode";
+/** The topic decode vectors are named under; scenarios may not use it (SPEC.md section 8). Defined with the name rule. */
+import { DECODE_TOPIC } from "../reference/names.js";
+export { DECODE_TOPIC };
 
 const U64_MAX = (1n << 64n) - 1n;
 const U32_MAX = (1n << 32n) - 1n;

@@ -1,18 +1,43 @@
 // `rsm validate [paths]`: check authored scenarios, reporting every problem of every bad file.
 import { stat } from "node:fs/promises";
 import path from "node:path";
-import { formatProblem, loadScenarioBytes } from "../reference/index.js";
+import { formatProblem, loadScenarioBytes, nameProblem } from "../reference/index.js";
 import { tagProblems, tagVocabulary } from "./tags.js";
 import { defineCommand, parseFlags, usage } from "../common/args.js";
 import { EXIT_OK, InvalidInput, UsageError } from "../common/errors.js";
 import { DECODE_TOPIC, buildDecodeGolden } from "./decode_vectors.js";
-import { DECODE_DIR, SCENARIOS_DIR, listJson, readScenarioFile, type ReadOptions } from "./scenario_files.js";
+import { DECODE_DIR, SCENARIOS_DIR, listJson, nameOf, readScenarioFile, type ReadOptions } from "./scenario_files.js";
 
-async function expand(p: string): Promise<string[]> {
+/** A file to check, whether it is a decode vector, and the name it has (or would have) in the corpus. */
+interface Target {
+  readonly file: string;
+  readonly decode: boolean;
+  readonly name: string;
+}
+
+/** `file`'s path below `dir` with "/" separators, or null when it is not below it. */
+function below(dir: string, file: string): string | null {
+  const rel = path.relative(path.resolve(dir), path.resolve(file));
+  return rel === "" || rel.startsWith("..") || path.isAbsolute(rel) ? null : rel.split(path.sep).join("/");
+}
+
+/**
+ * What `file` is, and its name (R-NAME-1), checked as `vectors` and conformance check it: its path below
+ * vectors/scenarios or vectors/decode when it lies there; otherwise below the directory it was found in
+ * (`rel`), or its own file name. A file in a folder named decode is a decode vector (SPEC.md section 8).
+ */
+function targetOf(root: string, file: string, rel: string): Target {
+  const decodeRel = below(path.join(root, DECODE_DIR), file);
+  if (decodeRel !== null) return { file, decode: true, name: `${DECODE_TOPIC}/${nameOf(decodeRel)}` };
+  if (path.basename(path.dirname(path.resolve(file))) === DECODE_TOPIC) return { file, decode: true, name: `${DECODE_TOPIC}/${nameOf(path.basename(file))}` };
+  return { file, decode: false, name: nameOf(below(path.join(root, SCENARIOS_DIR), file) ?? rel) };
+}
+
+async function expand(p: string, root: string): Promise<Target[]> {
   const info = await stat(p).catch(() => null);
   if (info === null) throw new UsageError(`validate: ${p}: no such file or directory`);
-  if (!info.isDirectory()) return [p];
-  return (await listJson(p)).map((rel) => path.join(p, rel));
+  if (!info.isDirectory()) return [targetOf(root, p, path.basename(p))];
+  return (await listJson(p)).map((rel) => targetOf(root, path.join(p, rel), rel));
 }
 
 export const VALIDATE_SPEC = defineCommand({
@@ -36,17 +61,20 @@ export async function validateCommand(args: string[], root: string, out: (line: 
   // A tree without decode vectors (a test's scratch corpus) has no vectors/decode: only a named path must exist.
   const decodeDir = path.join(root, DECODE_DIR);
   const targets = positionals.length > 0 ? positionals : [path.join(root, SCENARIOS_DIR), ...((await stat(decodeDir).catch(() => null)) ? [decodeDir] : [])];
-  const files = (await Promise.all(targets.map(expand))).flat();
+  const files = (await Promise.all(targets.map((t) => expand(t, root)))).flat();
   const problems: string[] = [];
   const vocabulary = tagVocabulary(root);
-  for (const file of files) {
+  for (const { file, decode, name } of files) {
     const shown = path.relative(process.cwd(), file) || file;
+    // R-NAME-1 beside the content's problems: a file `validate` accepts is one every command accepts.
+    const badName = nameProblem(name);
+    if (badName !== null) problems.push(formatProblem(shown, { path: "", rule: "R-NAME-1", message: badName }));
     const read = await readScenarioFile(file, shown, options);
     if (!read.ok) {
       problems.push(read.line);
       continue;
     }
-    if (path.basename(path.dirname(path.resolve(file))) === DECODE_TOPIC) {
+    if (decode) {
       const built = buildDecodeGolden(path.basename(file, ".json"), shown, read.bytes);
       if (!built.ok) for (const line of built.lines) problems.push(line);
       else for (const line of tagProblems(shown, built.golden.tags, vocabulary)) problems.push(line);

@@ -210,6 +210,31 @@ describe("rsm vectors on a scratch tree", () => {
     expect(r.validate[0]).toBe(line);
   });
 
+  it("a file name that is no scenario name (Bad_Name.json) is refused by both, with R-NAME-1, before any golden is written", async () => {
+    const r = await both(() => writeFile(path.join(root, "vectors", "scenarios", "t", "Bad_Name.json"), scenario(1)));
+    const line = 'vectors/scenarios/t/Bad_Name.json: the name "t/Bad_Name" is not a scenario name; expected segments of lowercase letters, digits and "-", each starting with a letter or digit, joined by "/" (R-NAME-1)';
+    expect(r.vectors).toEqual([line]);
+    expect(r.validate).toEqual([line, "3 file(s) checked, invalid ones found"]);
+  });
+
+  it("a decode vector in a folder below vectors/decode has no decode name: both refuse it (R-NAME-1)", async () => {
+    const r = await both(async () => {
+      await mkdir(path.join(root, "vectors", "decode", "sub"), { recursive: true });
+      await writeFile(path.join(root, "vectors", "decode", "sub", "x.json"), JSON.stringify({ description: "d", input: { hex: "" } }));
+    });
+    expect(r.vectors[0]).toMatch(/^vectors\/decode\/sub\/x\.json: the name "decode\/sub\/x" is not a decode vector's; .* \(R-NAME-1\)$/);
+    expect(r.validate[0]).toBe(r.vectors[0]);
+  });
+
+  it("a scenario whose result would pass R-SIZE-4 (a 1 MiB value, 130 snapshots of three nodes) is refused by both, naming the step; no golden, no internal error", async () => {
+    const steps: unknown[] = [{ op: "put", key: "k", value: { utf8: "a".repeat(1024 * 1024) } }];
+    for (let i = 0; i < 130; i++) steps.push({ op: "snapshot", nodes: "all" });
+    const r = await both(() => writeFile(cPath(), JSON.stringify({ description: "1 MiB value, 130 snapshots", steps })));
+    const line = "vectors/scenarios/t/c.json steps[11]: the result's snapshots reach 69,209,950 characters of JSON at this snapshot step; expected at most 64 Mi characters (67,108,864) in all (R-SIZE-4)";
+    expect(r.vectors).toEqual([line]);
+    expect(r.validate[0]).toBe(line);
+  });
+
   it("a value nested 5,000 levels deep is one line naming its path", async () => {
     const deep = "[".repeat(5000) + "]".repeat(5000);
     const r = await both(() => writeFile(cPath(), `{"description":"d","steps":[{"op":"put","key":"k","value":${deep}},{"op":"snapshot","nodes":"all"}]}`));

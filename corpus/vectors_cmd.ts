@@ -7,6 +7,7 @@ import { EXIT_FAILED, EXIT_OK, InvalidInput } from "../common/errors.js";
 import { defineCommand, parseFlags, usage } from "../common/args.js";
 import { removeStaleTemporaries, writeFileAtomic } from "../common/fs_atomic.js";
 import { FileRefused, GOLDEN_FILE, readInputText } from "../common/read_file.js";
+import { formatProblem, nameProblem } from "../reference/index.js";
 import { buildGolden, formatGolden } from "./golden.js";
 import { tagProblems, tagVocabulary } from "./tags.js";
 import { LINES_PER_GOLDEN, capped, goldenChanges } from "./golden_diff.js";
@@ -49,6 +50,12 @@ export async function planVectors(root: string, options: ReadOptions = {}): Prom
   for (const { name, source, file, decode } of sources) {
     if (!decode && name.split("/")[0] === DECODE_TOPIC) {
       invalid.push(`${source}: the topic "${DECODE_TOPIC}" is reserved for decode vectors (vectors/decode, SPEC.md section 8); expected another folder`);
+      continue;
+    }
+    // R-NAME-1: the golden would carry this name, and every conformance run would then refuse it.
+    const badName = nameProblem(name);
+    if (badName !== null) {
+      invalid.push(formatProblem(source, { path: "", rule: "R-NAME-1", message: badName }));
       continue;
     }
     const read = await readScenarioFile(file, source, options);

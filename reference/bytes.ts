@@ -9,6 +9,25 @@ export function utf8Bytes(s: string): Uint8Array {
   return utf8.encode(s);
 }
 
+/**
+ * The number of bytes utf8Bytes(s) would give, without making them: a lone surrogate counts as U+FFFD's 3, as
+ * TextEncoder writes it. For sizes checked against a limit before anything that large is built (R-SIZE-1).
+ */
+export function utf8Length(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      // A pair: two code units, four bytes.
+      n += 2;
+      i++;
+    } else n += 2;
+  }
+  return n;
+}
+
 const HEX_CODES = new TextEncoder().encode(HEX);
 const ascii = new TextDecoder("latin1");
 

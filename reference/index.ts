@@ -1,5 +1,5 @@
 // The executable reference: pure and deterministic, no I/O. Everything the runner and the CLI need.
-export { bytesToHex, hexToBytes, invalidUtf8At, utf8Bytes } from "./bytes.js";
+export { bytesToHex, hexToBytes, invalidUtf8At, utf8Bytes, utf8Length } from "./bytes.js";
 export { crc32c } from "./crc32c.js";
 export { Store } from "./store.js";
 export { applyCommand } from "./state_machine.js";
@@ -12,6 +12,8 @@ export { shown } from "./display.js";
 export { validator } from "./schemas.js";
 export { formatPath, pointerSegments } from "./json_path.js";
 export { semanticProblems } from "./validate.js";
+export { LIMITS, runSizes, type RunSizes } from "./limits.js";
+export { nameProblem } from "./names.js";
 export type { NormalizedScenario, Step } from "./types/normalized.gen.js";
 export type { AuthoredScenario } from "./types/scenario.gen.js";
 export type { GoldenVector } from "./types/golden.gen.js";

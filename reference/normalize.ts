@@ -6,6 +6,7 @@ import { validator } from "./schemas.js";
 import type { NormalizedScenario, Step } from "./types/normalized.gen.js";
 import type { AuthoredScenario, AuthoredStep, Bytes } from "./types/scenario.gen.js";
 import { semanticProblems } from "./validate.js";
+import { authoredSizeProblems, normalizedSizeProblems } from "./limits.js";
 
 /**
  * SPEC.md section 7's optional features, in its order: the one list of them. The first five are what a
@@ -45,7 +46,7 @@ export function loadScenarioBytes(bytes: Uint8Array): LoadResult {
   return decoded.ok ? loadScenario(decoded.text) : { ok: false, problems: [decoded.problem] };
 }
 
-/** Parses and checks scenario text: R-FILE-1, then the schema, then the semantic rules. */
+/** Parses and checks scenario text: R-FILE-1, then the schema, then the semantic rules, then the size limits. */
 export function loadScenario(text: string): LoadResult {
   let document: unknown;
   try {
@@ -68,7 +69,12 @@ export function checkScenario(document: unknown): LoadResult {
   const authored = document as AuthoredScenario;
   const problems = semanticProblems(authored);
   if (problems.length > 0) return { ok: false, problems };
+  // R-SIZE-1..4: the values before normalizing writes them as hex, the rest on the normalized form.
+  const tooLarge = authoredSizeProblems(authored);
+  if (tooLarge.length > 0) return { ok: false, problems: tooLarge };
   const scenario = normalize(authored);
+  const overLimit = normalizedSizeProblems(scenario);
+  if (overLimit.length > 0) return { ok: false, problems: overLimit };
   return { ok: true, authored, scenario, features: requiredFeatures(scenario) };
 }
 

@@ -20,8 +20,8 @@ export const SCHEMA_DOCUMENTS: Record<string, object> = {
 
 /**
  * `"x-hex-bytes": N` on a string schema: an even number of characters, at least 2N. Hex strings are
- * unbounded (SPEC.md: values of any length), and V8 runs a regex such as `^(?:[0-9a-f]{2})*$` recursively,
- * so a 12 MB value overflows its stack; the schemas' patterns are therefore single character classes
+ * long (SPEC.md 5.1: values and snapshots up to 16 MiB), and V8 runs a regex such as `^(?:[0-9a-f]{2})*$`
+ * recursively, so a 12 MB value overflows its stack; the schemas' patterns are therefore single character classes
  * (`^[0-9a-f]*$`, which V8 runs in a loop) and the length is checked here, in constant time. The pattern
  * makes the string ASCII, so its length is its number of characters. Ajv inlines this code, so the
  * precompiled validators (runner/adapter/validators.gen.ts) carry it too; validators that do not know the keyword

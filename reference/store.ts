@@ -28,12 +28,21 @@ export class KeyTable {
 
 export class Store {
   private readonly values: Map<string, HexValue>;
+  /**
+   * The bytes the pairs take in a snapshot (section 4: two 4-byte lengths, the key's UTF-8, the value),
+   * kept as the store changes, so that a snapshot's size is known at every step without encoding it: the
+   * size limits (R-SIZE-3, R-SIZE-4) and the runner's trace budget read it after every step.
+   */
+  private pairBytes: number;
 
+  /** `values` and `pairBytes` only from clone, which copies both. */
   constructor(
     private readonly keys: KeyTable,
     values?: Map<string, HexValue>,
+    pairBytes = 0,
   ) {
     this.values = values ?? new Map();
+    this.pairBytes = pairBytes;
   }
 
   get(key: string): HexValue | undefined {
@@ -41,15 +50,25 @@ export class Store {
   }
 
   set(key: string, value: HexValue): void {
+    const old = this.values.get(key);
+    this.pairBytes += old === undefined ? 8 + this.keys.get(key).bytes.length + value.length / 2 : (value.length - old.length) / 2;
     this.values.set(key, value);
   }
 
   delete(key: string): void {
+    const old = this.values.get(key);
+    if (old === undefined) return;
+    this.pairBytes -= 8 + this.keys.get(key).bytes.length + old.length / 2;
     this.values.delete(key);
   }
 
   clone(): Store {
-    return new Store(this.keys, new Map(this.values));
+    return new Store(this.keys, new Map(this.values), this.pairBytes);
+  }
+
+  /** The bytes this store's pairs take in its snapshot (section 4; snapshot.ts adds the header and CRC); nothing is encoded. */
+  get pairsSize(): number {
+    return this.pairBytes;
   }
 
   /**

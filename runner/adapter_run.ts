@@ -1,14 +1,15 @@
 // Running the selected vectors through one adapter of the fleet: --jobs sessions pulling from one queue,
 // features checked against the hello, every broken outcome recorded as an `error` result and followed by a
 // new session, and every byte mismatch re-run with trace and diagnosed. Never throws for anything an adapter does.
-import { runScenario, type SnapshotEntry, type TraceEntry } from "../reference/index.js";
+import { runScenario, runSizes, type SnapshotEntry, type TraceEntry } from "../reference/index.js";
 import type { FleetAdapter } from "./adapter/fleet.js";
 import { runPipeline } from "./adapter/pipeline.js";
 import type { RunOutcome, ScenarioToRun, Session } from "./adapter/session.js";
 import type { Check } from "./checks/check.js";
+import { lateLineResult } from "./checks/late_line.js";
 import type { Vector } from "./corpus.js";
 import type { CorpusStream } from "./corpus_stream.js";
-import { bisectDivergence, type Bisection } from "./diagnosis/bisect.js";
+import { TRACE_BUDGET, bisectDivergence, type Bisection } from "./diagnosis/bisect.js";
 import { compareSnapshots } from "./diagnosis/compare.js";
 import { diagnose } from "./diagnosis/diagnose.js";
 import type { ExpectedFailures } from "./expected_failures.js";
@@ -42,21 +43,12 @@ function request(v: Vector, trace: boolean): ScenarioToRun {
 }
 
 /**
- * Characters of trace past which a failure is diagnosed by bisection instead (runner/diagnosis/bisect.ts): a trace is
- * every node's snapshot after every step, and past this it costs more than re-running prefixes does.
+ * The port's trace of a scenario, its first divergence found by bisection, or why neither could be had. The
+ * trace's size is the reference's, exact (an estimate from the emitted snapshots missed states larger than
+ * any of them, and the reply then passed the runner's line limit: the budget blamed on the port).
  */
-export const TRACE_BUDGET = 32 * 1024 * 1024;
-
-/** What a full trace of the vector would weigh: steps x nodes x its largest snapshot. */
-function traceSize(v: Vector): number {
-  let largest = 0;
-  for (const s of v.golden.snapshots) largest = Math.max(largest, s.hex.length);
-  return v.golden.scenario.steps.length * v.golden.scenario.cluster.nodes * largest;
-}
-
-/** The port's trace of a scenario, its first divergence found by bisection, or why neither could be had. */
 async function traceOf(session: Session, v: Vector, mismatchStep: number): Promise<{ trace: TraceEntry[] | string | Bisection; broken: boolean }> {
-  if (traceSize(v) > TRACE_BUDGET) {
+  if (runSizes(v.golden.scenario).traceChars > TRACE_BUDGET) {
     const b = await bisectDivergence(session, v.name, v.golden.scenario, mismatchStep);
     return { trace: b, broken: b.broken };
   }
@@ -180,6 +172,8 @@ export async function runAdapter(adapter: FleetAdapter, started: Session, feed: 
   );
   const done = results.filter((r): r is ScenarioResult => r !== undefined);
   await runChecks("after", null, passed.filter((v): v is Vector => v !== undefined));
+  const lateLine = adapter.takeLateLine();
+  if (lateLine !== null) checks.push(lateLineResult(lateLine, isExpected));
   // Only the whole corpus says how many of the candidates --tag keeps, and so how many were not run.
   await feed.finished;
   return {

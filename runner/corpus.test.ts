@@ -45,3 +45,15 @@ it("a golden whose bytes the reference does not give is the corpus's fault, not 
   await expect(run).rejects.toBeInstanceOf(InvalidInput);
   await expect(run).rejects.toThrow(/a\/first\.json: snapshot 0 \(step \d+ node \d+\) is not what the reference computes for the golden's own scenario: the golden was edited by hand or is stale/);
 });
+
+it("a golden whose path is no scenario name is one line citing R-NAME-1, the rule validate and vectors apply to its scenario", async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), "rsm-bad-name-"));
+  const { vectors } = await writeCorpus(dir, { "a/good": { description: "d", steps: [{ op: "snapshot", nodes: [1] }] } });
+  const good = JSON.parse(await readFile(path.join(vectors, "a", "good.json"), "utf8"));
+  await writeFile(path.join(vectors, "a", "Bad_Name.json"), JSON.stringify({ ...good, name: "a/Bad_Name" }));
+  const err = await loadCorpus(vectors).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(InvalidInput);
+  expect((err as InvalidInput).lines.map((l) => l.replace(`${path.relative(process.cwd(), vectors)}/`, ""))).toEqual([
+    'a/Bad_Name.json: the name "a/Bad_Name" is not a scenario name; expected segments of lowercase letters, digits and "-", each starting with a letter or digit, joined by "/" (R-NAME-1)',
+  ]);
+});

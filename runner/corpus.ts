@@ -3,7 +3,7 @@
 // line per bad file, and no result is reported.
 import { stat } from "node:fs/promises";
 import path from "node:path";
-import { formatPath, pointerSegments, semanticProblems, type AuthoredScenario, type GoldenVector } from "../reference/index.js";
+import { formatPath, nameProblem, pointerSegments, semanticProblems, type AuthoredScenario, type GoldenVector } from "../reference/index.js";
 import { InvalidInput, UsageError } from "../common/errors.js";
 import { FileRefused, GOLDEN_FILE, readInputTextSync } from "../common/read_file.js";
 import { listJson, nameOf } from "../corpus/scenario_files.js";
@@ -47,6 +47,9 @@ export async function listCorpus(dir: string): Promise<CorpusEntry[]> {
  */
 export function readVector(entry: CorpusEntry): Vector | string {
   const file = shown(entry.path);
+  // R-NAME-1, by the one rule `validate` and `vectors` apply too, before the golden schema's pattern would.
+  const badName = nameProblem(entry.name);
+  if (badName !== null) return `${file}: ${badName} (R-NAME-1)`;
   let document: unknown;
   try {
     // Bounded, and refused unless a regular file (common/read_file.ts): synchronous, so a FIFO opened here

@@ -209,6 +209,38 @@ describe("hostile adapters", () => {
     expect(r.elapsedMs).toBeLessThan(5000);
   }, 20_000);
 
+  it("an adapter that closes its stdin, its stdout open, is an error at once, not a timeout", async () => {
+    const r = await runFake(["--mode", "close-stdin", "--on", VICTIM], ["--timeout", "30"]);
+    expect(r.code).toBe(1);
+    expect(result(r.adapter, VICTIM).reason).toMatch(/^adapter closed its stdin while still running, so it can read no more requests \(R-PROTO-3\)/);
+    expect(othersPassed(r.adapter, VICTIM)).toBe(true);
+    expect(r.alive).toEqual([]);
+    // A guard against waiting for --timeout (30 s), not a speed test.
+    expect(r.elapsedMs).toBeLessThan(20_000);
+  }, 60_000);
+
+  it("a line after the reply to the last request is a protocol error of its own (R-PROTO-3)", async () => {
+    const last = NAMES.at(-1)!;
+    const r = await runFake(["--mode", "extra-line", "--on", last]);
+    expect(r.code).toBe(1);
+    expect(statuses(r.adapter)[last]).toBe("passed");
+    const late = result(r.adapter, "protocol/line-after-last-reply");
+    expect(late.status).toBe("error");
+    expect(late.reason).toMatch(new RegExp(`^adapter wrote a line nobody asked for, after its reply to ${last.replace("/", "\\/")}, the last request it was sent \\(R-PROTO-3\\), line: \\{"type":"result"`));
+    expect(r.alive).toEqual([]);
+  });
+
+  it("a hello that changes after a restart, or in another --jobs process, is a protocol error that gives the adapter up", async () => {
+    const restarted = await runFake(["--mode", "hello-changes", "--start-counter", path.join(await mkdtemp(path.join(tmpdir(), "rsm-starts-")), "s")], ["--jobs", "2"]);
+    expect(restarted.code).toBe(1);
+    expect(restarted.adapter.fatal).toMatchObject({ kind: "restart" });
+    expect(restarted.adapter.fatal!.message).toBe('a later process of the adapter said another hello than the first: name "fake", then "fake-2" (R-PROTO-5, R-PROTO-11: every process of an adapter gives the same hello); the adapter was given up');
+    expect(restarted.alive).toEqual([]);
+    // The same hello in every process is no problem: the same run, with a name that does not change.
+    const same = await runFake(["--mode", "ok"], ["--jobs", "2"]);
+    expect(same.code).toBe(0);
+  });
+
   it("replies out of order are called that (R-PROTO-3), not a second reply", async () => {
     const r = await runFake(["--mode", "swap", "--on", VICTIM]);
     expect(r.code).toBe(1);
@@ -440,6 +472,39 @@ describe("selection, concurrency and CI options", () => {
     expect(r.adapter.results.map((x) => x.name)).toEqual(NAMES);
     expect(r.adapter.counts).toMatchObject({ passed: 5, failed: 1 });
     expect(r.pids.length).toBe(3);
+    expect(r.alive).toEqual([]);
+  });
+
+  it("--jobs: a worker whose start fails is started again, and the adapter is not given up", async () => {
+    const counter = path.join(await mkdtemp(path.join(tmpdir(), "rsm-starts-")), "start");
+    const r = await runFake(["--mode", "ok", "--start-counter", counter, "--fail-starts", "2"], ["--jobs", "3"]);
+    expect(r.adapter.fatal).toBeNull();
+    expect(r.adapter.counts).toMatchObject({ passed: NAMES.length, not_run: 0 });
+    expect(r.code).toBe(0);
+    // The first session, two workers' sessions, and the one start that failed.
+    expect(r.pids.length).toBe(4);
+    expect(r.alive).toEqual([]);
+  });
+
+  it("--jobs: workers that can never start leave their scenarios to the session that works", async () => {
+    const counter = path.join(await mkdtemp(path.join(tmpdir(), "rsm-starts-")), "start");
+    const r = await runFake(["--mode", "wrong-byte", "--on", VICTIM, "--start-counter", counter, "--fail-starts", "2-"], ["--jobs", "4"]);
+    expect(r.adapter.fatal).toBeNull();
+    expect(r.adapter.results.map((x) => x.name)).toEqual(NAMES);
+    expect(r.adapter.counts).toMatchObject({ passed: NAMES.length - 1, failed: 1, not_run: 0 });
+    // Three extra workers, each tried START_ATTEMPTS (3) times.
+    expect(r.pids.length).toBe(1 + 3 * 3);
+    expect(r.alive).toEqual([]);
+  });
+
+  it("an adapter that cannot be started again after it crashed is given up after the retries, naming them", async () => {
+    const counter = path.join(await mkdtemp(path.join(tmpdir(), "rsm-starts-")), "start");
+    const r = await runFake(["--mode", "crash", "--on", VICTIM, "--start-counter", counter, "--fail-starts", "2-"]);
+    expect(r.code).toBe(1);
+    expect(r.adapter.fatal).toMatchObject({ kind: "restart" });
+    expect(r.adapter.fatal!.message).toMatch(/^could not start the adapter again, before .* \(3 attempts\): .*exited with code 1/);
+    expect(r.adapter.fatal!.output).toMatch(/fake adapter: start 4 fails/);
+    expect(r.pids.length).toBe(4);
     expect(r.alive).toEqual([]);
   });
 

@@ -40,4 +40,11 @@ describe("--scenario", () => {
     await expect(runConformance(["--scenario", file, "--adapter", "ts", "--no-build"])).rejects.toThrow(/bad\.json steps\[0\]\.node: .*\(R-CRASH-1\)/);
     await expect(runConformance(["--scenario", file, "--vectors", dir])).rejects.toThrow(/--scenario runs scenario files instead of golden vectors/);
   });
+
+  it("a file whose name is no scenario name is refused by the one name rule (R-NAME-1), as validate refuses it", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "rsm-repro-"));
+    const file = path.join(dir, "Bad_Name.json");
+    await writeFile(file, JSON.stringify(REPRO));
+    await expect(runConformance(["--scenario", file, "--adapter", "ts", "--no-build"])).rejects.toThrow(/Bad_Name\.json: the name "Bad_Name" is not a scenario name; .* \(R-NAME-1\)$/);
+  });
 });

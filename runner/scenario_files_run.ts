@@ -5,6 +5,7 @@
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { formatProblem, nameProblem } from "../reference/index.js";
 import { InvalidInput } from "../common/errors.js";
 import { writeFileAtomic } from "../common/fs_atomic.js";
 import { buildGolden, formatGolden } from "../corpus/golden.js";
@@ -33,6 +34,12 @@ export async function goldensOf(paths: readonly string[]): Promise<{ dir: string
         }
         seen.add(name);
         const shown = path.relative(process.cwd(), file) || file;
+        // R-NAME-1, as validate and vectors check it: the scenario runs, and is reported, under this name.
+        const badName = nameProblem(name);
+        if (badName !== null) {
+          problems.push(formatProblem(shown, { path: "", rule: "R-NAME-1", message: badName }));
+          continue;
+        }
         // Bounded and checked like every scenario file (a FIFO or /dev/zero is one line, not a hang).
         const read = await readScenarioFile(file, `--scenario ${shown}`);
         if (!read.ok) {

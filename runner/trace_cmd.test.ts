@@ -1,5 +1,5 @@
 // `rsm trace`: the reference's states step by step, windowed, and a broken port's beside them.
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -79,6 +79,9 @@ describe("rsm trace, the reference alone", () => {
     await expect(trace(["keys/nine-vs-ten", "--steps", "x"])).rejects.toThrow(/^--steps: expected A\.\.B or N/);
     await expect(trace(["keys/nine-vs-ten", "--node", "4"])).rejects.toThrow('--node: expected a node id in 1..3, got "4"');
     await expect(trace(["no/such-scenario"])).rejects.toThrow(/^trace: "no\/such-scenario" is neither a scenario file nor a corpus name/);
+    // R-NAME-1 by the one rule: what is no name is never looked up as a path below vectors/golden.
+    await expect(trace(["../golden/keys/nine-vs-ten"])).rejects.toThrow(/^trace: "\.\.\/golden\/keys\/nine-vs-ten" is neither a scenario file nor a corpus name: the name .* is not a scenario name; .* \(R-NAME-1\)$/);
+    await expect(trace(["keys/Nine-Vs-Ten"])).rejects.toThrow(/\(R-NAME-1\)$/);
     await expect(trace(["keys/nine-vs-ten", "--all"])).rejects.toThrow("--all: only means something with --exec");
   });
 });
@@ -122,7 +125,7 @@ describe("rsm trace --exec, against a port that sorts keys as UTF-16 strings", (
     expect(lines.at(-1)).toBe(`first divergence: after step ${k}, nodes 1, 2, 3`);
   });
 
-  it("--all goes on past the first divergence; --steps before it shows agreement and exits 0", async () => {
+  it("--all goes on past the first divergence; --steps before it shows agreement, asks about those steps only, and exits 0", async () => {
     const k = await firstMisorderedStep();
     const all = await trace(["keys/utf16-trap-mix", "--exec", exec, "--all"]);
     expect(all.code).toBe(1);
@@ -130,7 +133,8 @@ describe("rsm trace --exec, against a port that sorts keys as UTF-16 strings", (
     const before = await trace(["keys/utf16-trap-mix", "--exec", exec, "--steps", `0..${k - 1}`]);
     expect(before.code).toBe(0);
     expect(before.lines.some((l) => l.startsWith("! "))).toBe(false);
-    expect(before.lines.at(-1)).toBe(`first divergence: after step ${k}, nodes 1, 2, 3`);
+    // The port was asked about steps 0..k-1 only (a prefix ending in a snapshot), so nothing later is known.
+    expect(before.lines.at(-1)).toBe(`the port's trace agrees with the reference at every step up to ${k - 1}`);
   });
 
   it("a scenario too big to trace is bisected, and the window around the divergence shown", async () => {
@@ -143,5 +147,60 @@ describe("rsm trace --exec, against a port that sorts keys as UTF-16 strings", (
     for (let i = Math.max(0, k - 2); i <= k; i++) window.push(`${i === k ? "!" : " "}${i}`);
     expect(shownSteps).toEqual(window);
     expect(lines.at(-1)).toBe(`first divergence: after step ${k}, nodes 1, 2, 3`);
+  });
+});
+
+describe("rsm trace --exec, against a port that passes", () => {
+  // A port that answers with the reference and records the length of every scenario it is asked to run.
+  let exec = "";
+  let log = "";
+  beforeAll(async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "rsm-trace-recorder-"));
+    log = path.join(dir, "runs.log");
+    // .mts: an ES module wherever it lies, for its top-level await.
+    const port = path.join(dir, "recorder.mts");
+    await writeFile(
+      port,
+      `import { appendFileSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { runScenario } from ${JSON.stringify(path.join(ROOT, "reference", "index.ts"))};
+for await (const line of createInterface({ input: process.stdin })) {
+  const m = JSON.parse(line);
+  if (m.type === "hello") console.log(JSON.stringify({ type: "hello", protocol: 1, name: "recorder", version: "0", features: ["append", "incr", "cas", "crash", "compact"] }));
+  else if (m.type === "run") {
+    appendFileSync(${JSON.stringify(log)}, m.scenario.steps.length + (m.trace ? " trace" : "") + "\\n");
+    console.log(JSON.stringify({ type: "result", id: m.id, ...runScenario(m.scenario, { trace: m.trace }) }));
+  } else break;
+}
+`,
+    );
+    exec = `node --import tsx '${port}'`;
+  });
+  const runs = async () => (await readFile(log, "utf8").catch(() => "")).trim().split("\n").filter(Boolean);
+  const LONG = "random/mix-seed-4-n7-leader7"; // 5,001 steps
+
+  it("past the trace budget, a port whose snapshots and final states agree is told so, never blamed (R-SNAP-3)", async () => {
+    await writeFile(log, "");
+    const { code, lines } = await trace([LONG, "--exec", exec], { maxTraceChars: 0 });
+    expect(code).toBe(0);
+    expect(lines.join("\n")).not.toMatch(/R-SNAP-3|disagrees/);
+    expect(lines.at(-1)).toMatch(/^no divergence found: every snapshot the port emits and every up node's state after the last step agree with the reference/);
+    // The whole scenario once, then all of it again ending in a snapshot of every up node: no bisection.
+    expect(await runs()).toEqual(["5001", "5002"]);
+  });
+
+  it("--steps A..B asks the port about steps 0..B only, traced or, past the budget, step by step", async () => {
+    await writeFile(log, "");
+    const traced = await trace([LONG, "--exec", exec, "--steps", "2..3"]);
+    expect(traced.code).toBe(0);
+    expect(traced.lines.at(-1)).toBe("the port's trace agrees with the reference at every step up to 3");
+    // Steps 0..3 and the snapshot that ends the prefix.
+    expect(await runs()).toEqual(["5 trace"]);
+    await writeFile(log, "");
+    const windowed = await trace([LONG, "--exec", exec, "--steps", "2..3"], { maxTraceChars: 0 });
+    expect(windowed.code).toBe(0);
+    expect(windowed.lines.filter((l) => /^[ !] step /.test(l)).map((l) => l.split(":")[0])).toEqual(["  step 2", "  step 3"]);
+    expect(windowed.lines.at(-1)).toBe("no divergence in steps 2..3");
+    expect(await runs()).toEqual(["4", "5"]);
   });
 });

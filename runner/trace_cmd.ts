@@ -12,8 +12,10 @@ import {
   formatProblem,
   hexToBytes,
   loadScenarioBytes,
+  nameProblem,
   nodeSnapshot,
   runScenario,
+  runSizes,
   type NormalizedScenario,
   type Step,
   type TraceEntry,
@@ -24,14 +26,14 @@ import { AdapterStartFailed } from "./adapter/errors.js";
 import { lineDiff } from "../corpus/line_diff.js";
 import { verdictLines } from "../corpus/snapshot_text.js";
 import { goldenPath, readScenarioFile } from "../corpus/scenario_files.js";
-import { bisectDivergence, prefixScenario } from "./diagnosis/bisect.js";
+import { TRACE_BUDGET, bisectDivergence, prefixScenario } from "./diagnosis/bisect.js";
 import { readVector } from "./corpus.js";
 import { scenarioJson } from "./adapter/protocol.js";
 import { Session } from "./adapter/session.js";
 import { splitCommandLine } from "./adapter/shell_words.js";
 
-/** Steps x nodes x snapshot hex above which the port is not asked for a whole trace. */
-export const MAX_TRACE_CHARS = 32 * 1024 * 1024;
+/** Characters of trace (R-PROTO-7) above which the port is not asked for one: the runner's budget, the same for conformance. */
+export const MAX_TRACE_CHARS = TRACE_BUDGET;
 
 export const TRACE_SPEC = defineCommand({
   name: "trace",
@@ -89,12 +91,17 @@ interface NodeState {
   readonly commitIndex: number | null;
 }
 
-/** Runs the reference step by step, handing each step's states to `each`; stops after step `last`. */
-function referenceSteps(scenario: NormalizedScenario, last: number, each: (step: number, states: NodeState[]) => boolean | void): void {
+/**
+ * Runs the reference step by step, handing the states after each of steps `first`..`last` to `each`; stops
+ * after step `last`. Steps before `first` are applied and never encoded: encoding every node after every
+ * step costs steps x store, which for a long scenario is most of the time a trace takes.
+ */
+function referenceSteps(scenario: NormalizedScenario, first: number, last: number, each: (step: number, states: NodeState[]) => boolean | void): void {
   const cluster = new Cluster(scenario.cluster);
   for (let i = 0; i <= last; i++) {
     const step = scenario.steps[i]!;
     if (step.op !== "snapshot") cluster.apply(step);
+    if (i < first) continue;
     const states = cluster.nodes.map((n) => ({ hex: n.up ? bytesToHex(nodeSnapshot(n)) : null, commitIndex: n.up ? n.commitIndex : null }));
     if (each(i, states) === false) return;
   }
@@ -157,6 +164,9 @@ export async function loadTraceTarget(arg: string, root: string): Promise<{ name
     if (!loaded.ok) throw new InvalidInput([formatProblem(arg, loaded.problems[0]!)]);
     return { name: arg, scenario: loaded.scenario };
   }
+  // R-NAME-1, as every command checks a name: what is not one is never looked up as a path below the corpus.
+  const badName = nameProblem(arg);
+  if (badName !== null) throw new UsageError(`trace: ${JSON.stringify(arg)} is neither a scenario file nor a corpus name: ${badName} (R-NAME-1)`);
   const file = goldenPath(root, arg);
   if (!(await stat(file).catch(() => null))?.isFile()) {
     throw new UsageError(`trace: ${JSON.stringify(arg)} is neither a scenario file nor a corpus name (no ${path.relative(process.cwd(), file) || file})`);
@@ -190,8 +200,7 @@ export async function traceCommand(args: string[], root: string, out: (line: str
 
   if (argv === null) {
     out(`trace of ${name}: ${scenario.cluster.nodes} node(s), leader ${scenario.cluster.leader}, ${scenario.steps.length} step(s), the reference's states`);
-    referenceSteps(scenario, to, (i, states) => {
-      if (i < from) return;
+    referenceSteps(scenario, from, to, (i, states) => {
       out(stepLine(i, scenario.steps[i]!));
       for (const n of nodes) for (const l of nodeLines(n, statuses[i]![n - 1]!, states[n - 1]!)) out(`  ${l}`);
     });
@@ -209,23 +218,19 @@ export async function traceCommand(args: string[], root: string, out: (line: str
   }
   try {
     out(`trace of ${name}: ${scenario.cluster.nodes} node(s), leader ${scenario.cluster.leader}, ${scenario.steps.length} step(s), the reference ("-") against ${session.hello.name} ("+")`);
-    const big = estimateTraceChars(scenario) > (options.maxTraceChars ?? MAX_TRACE_CHARS);
-    return big
-      ? await bisected(session, name, scenario, { window, nodes, statuses, all: values.all === true }, out)
-      : await traced(session, name, scenario, { from, to, nodes, statuses, all: values.all === true }, out);
+    // With --steps the port is asked about steps 0..B only, ending in a snapshot (R-SNAP-3: it changes
+    // nothing), so a window early in a long scenario costs the steps up to it, not the whole scenario.
+    const asked = window === null || to === scenario.steps.length - 1 ? scenario : prefixScenario(scenario, to).scenario;
+    // Exact, from the reference's run without encoding (reference/limits.ts): the port is asked for a trace
+    // only when it fits the budget, so the budget never turns into a failure of the port.
+    const budget = options.maxTraceChars ?? MAX_TRACE_CHARS;
+    const big = runSizes(asked, { last: to }).traceChars > budget;
+    const shown = { nodes, statuses, all: values.all === true };
+    if (!big) return await traced(session, name, asked, { ...shown, from, to }, out);
+    return window === null ? await bisected(session, name, scenario, shown, budget, out) : await windowed(session, name, scenario, { ...shown, from, to }, out);
   } finally {
     await session.close();
   }
-}
-
-/** Steps x nodes x the largest snapshot the reference ends with or emits, in hex characters. */
-function estimateTraceChars(scenario: NormalizedScenario): number {
-  const run = runScenario(scenario);
-  let largest = Math.max(0, ...run.snapshots.map((s) => s.hex.length));
-  const cluster = new Cluster(scenario.cluster);
-  for (const step of scenario.steps) if (step.op !== "snapshot") cluster.apply(step);
-  for (const n of cluster.nodes) largest = Math.max(largest, nodeSnapshot(n).length * 2);
-  return scenario.steps.length * scenario.cluster.nodes * largest;
 }
 
 interface Shown {
@@ -255,14 +260,17 @@ function compareStep(i: number, step: Step, expected: NodeState[], actual: (stri
   return differing;
 }
 
-/** The port's whole trace at once; every step compared, the window shown. */
+/**
+ * The port's trace of `scenario` (the whole scenario, or with --steps its prefix up to the window's end) at
+ * once; every step up to the window's end compared, the window shown.
+ */
 async function traced(session: Session, name: string, scenario: NormalizedScenario, o: Shown & { from: number; to: number }, out: (line: string) => void): Promise<number> {
   const outcome = await session.run({ name, scenario, scenarioText: scenarioJson(scenario), trace: true });
   if (outcome.kind !== "result") return adapterFailed(outcome, out);
   const trace = outcome.trace as TraceEntry[];
   let first: { step: number; nodes: number[] } | null = null;
   let shownDivergence = false;
-  referenceSteps(scenario, scenario.steps.length - 1, (i, states) => {
+  referenceSteps(scenario, 0, o.to, (i, states) => {
     const actual = trace[i]!.states;
     const all = states.map((_, k) => k + 1).filter((n) => states[n - 1]!.hex !== actual[n - 1]);
     if (all.length > 0 && first === null) first = { step: i, nodes: all };
@@ -274,55 +282,112 @@ async function traced(session: Session, name: string, scenario: NormalizedScenar
     }
   });
   const f = first as { step: number; nodes: number[] } | null;
-  out(f === null ? "the port's trace agrees with the reference at every step" : `first divergence: after step ${f.step}, node${f.nodes.length > 1 ? "s" : ""} ${f.nodes.join(", ")}`);
+  const upTo = o.to === scenario.steps.length - 1 ? "at every step" : `at every step up to ${o.to}`;
+  out(f === null ? `the port's trace agrees with the reference ${upTo}` : `first divergence: after step ${f.step}, node${f.nodes.length > 1 ? "s" : ""} ${f.nodes.join(", ")}`);
   return shownDivergence ? EXIT_FAILED : EXIT_OK;
 }
 
-/** Too big to trace: bisect for the first divergence, then show a window from re-runs of prefixes. */
-async function bisected(
-  session: Session,
-  name: string,
-  scenario: NormalizedScenario,
-  o: Shown & { window: { from: number; to: number } | null },
-  out: (line: string) => void,
-): Promise<number> {
+/**
+ * Too big to trace, no --steps: the whole scenario first, then the first divergence bisected over prefixes
+ * and a window around it shown from re-runs of prefixes. A port whose snapshots and final states all agree
+ * has nothing to bisect: it is told so, and that the states in between were not compared, never blamed for
+ * what the budget left out.
+ */
+async function bisected(session: Session, name: string, scenario: NormalizedScenario, o: Shown, budget: number, out: (line: string) => void): Promise<number> {
   const expected = runScenario(scenario).snapshots;
   const outcome = await session.run({ name, scenario, scenarioText: scenarioJson(scenario), trace: false, expected });
   if (outcome.kind !== "result") return adapterFailed(outcome, out);
   const mismatch = expected.find((e, i) => outcome.snapshots[i]?.hex !== e.hex);
-  const upTo = mismatch?.step ?? scenario.steps.length - 1;
-  out(`(the whole trace would be too big: bisecting for the first divergence over prefixes of the scenario)`);
+  const last = scenario.steps.length - 1;
+  out("(the whole trace would be too big: bisecting for the first divergence over prefixes of the scenario)");
+  // The bisection needs a step after which the port is known to differ: the first wrong snapshot's, or
+  // else the end, when the final states differ.
+  let upTo = mismatch?.step ?? null;
+  if (upTo === null) {
+    const end = await prefixStates(session, name, scenario, last);
+    if ("kind" in end) return adapterFailed(end, out);
+    if (end.differing.length === 0) {
+      out(`no divergence found: every snapshot the port emits and every up node's state after the last step agree with the reference (the states in between were not compared: the whole trace is over ${budget.toLocaleString("en-US")} characters; --steps A..B compares a window)`);
+      return EXIT_OK;
+    }
+    upTo = last;
+  }
   const b = await bisectDivergence(session, name, scenario, upTo);
-  if (b.divergence === null && o.window === null) {
+  if (b.divergence === null) {
     out(`no divergence found: ${b.note ?? "none"}`);
+    return b.broken ? EXIT_FAILED : mismatch === undefined ? EXIT_OK : EXIT_FAILED;
+  }
+  const k = b.divergence.step;
+  const shownDivergence = await showPrefixes(session, name, scenario, { ...o, from: Math.max(0, k - 2), to: Math.min(last, k + (o.all ? 2 : 0)) }, out);
+  if (typeof shownDivergence === "number") return shownDivergence;
+  out(`first divergence: after step ${k}, node${b.divergence.nodes.length > 1 ? "s" : ""} ${b.divergence.nodes.join(", ")}`);
+  return EXIT_FAILED;
+}
+
+/**
+ * Too big to trace, with --steps A..B: each step of the window from a re-run of the prefix ending there,
+ * and, when one differs, its first divergence bisected over steps 0..that step. The scenario beyond B is
+ * never run, by the port or the reference.
+ */
+async function windowed(session: Session, name: string, scenario: NormalizedScenario, o: Shown & { from: number; to: number }, out: (line: string) => void): Promise<number> {
+  out(`(the trace of steps 0..${o.to} would be too big: each step of the window is read from a re-run of the scenario's prefix ending there)`);
+  const shown = await showPrefixes(session, name, scenario, o, out);
+  if (typeof shown === "number") return shown;
+  if (shown === null) {
+    out(`no divergence in steps ${o.from}..${o.to}`);
     return EXIT_OK;
   }
-  const k = b.divergence?.step;
-  const from = o.window?.from ?? Math.max(0, k! - 2);
-  const to = o.window?.to ?? Math.min(scenario.steps.length - 1, k! + (o.all ? 2 : 0));
-  let shownDivergence = false;
-  const states: NodeState[][] = [];
-  referenceSteps(scenario, to, (i, s) => {
-    if (i >= from) states[i] = s;
+  const b = await bisectDivergence(session, name, scenario, shown.step);
+  out(b.divergence === null ? `no divergence found: ${b.note ?? "none"}` : `first divergence: after step ${b.divergence.step}, node${b.divergence.nodes.length > 1 ? "s" : ""} ${b.divergence.nodes.join(", ")}`);
+  return EXIT_FAILED;
+}
+
+type Failed = Exclude<Awaited<ReturnType<Session["run"]>>, { kind: "result" }>;
+
+/**
+ * The port's states of every up node after step k, from a run of steps 0..k ending in a snapshot, beside the
+ * reference's (`known`, or computed here), and the nodes that differ; or how the run failed.
+ */
+async function prefixStates(session: Session, name: string, scenario: NormalizedScenario, k: number, known?: NodeState[]): Promise<{ expected: NodeState[]; actual: (string | null)[]; differing: number[] } | Failed> {
+  const p = prefixScenario(scenario, k);
+  const run = await session.run({ name: `${name} (steps 0..${k}, then a snapshot)`, scenario: p.scenario, scenarioText: scenarioJson(p.scenario), trace: false });
+  if (run.kind !== "result") return run;
+  let expected: NodeState[] = known ?? [];
+  if (known === undefined) {
+    referenceSteps(scenario, k, k, (_, s) => {
+      expected = s;
+    });
+  }
+  const actual: (string | null)[] = new Array(scenario.cluster.nodes).fill(null);
+  const got = run.snapshots.slice(-p.up.length);
+  p.up.forEach((n, j) => (actual[n - 1] = got[j]?.hex ?? null));
+  return { expected, actual, differing: p.up.filter((n) => expected[n - 1]!.hex !== actual[n - 1]) };
+}
+
+/**
+ * Steps `from`..`to`, each from a re-run of the prefix ending there, stopping after the first that differs
+ * unless --all: the first differing step shown, null when none, or an exit code when the adapter failed.
+ */
+async function showPrefixes(session: Session, name: string, scenario: NormalizedScenario, o: Shown & { from: number; to: number }, out: (line: string) => void): Promise<number | null | { step: number }> {
+  let first: number | null = null;
+  // The reference's states of the window in one run, as far as its end.
+  const known: NodeState[][] = [];
+  referenceSteps(scenario, o.from, o.to, (i, s) => {
+    known[i] = s;
   });
-  for (let i = from; i <= to; i++) {
-    const p = prefixScenario(scenario, i);
-    const run = await session.run({ name: `${name} (steps 0..${i}, then a snapshot)`, scenario: p.scenario, scenarioText: scenarioJson(p.scenario), trace: false });
-    if (run.kind !== "result") return adapterFailed(run, out);
-    const actual: (string | null)[] = new Array(scenario.cluster.nodes).fill(null);
-    const got = run.snapshots.slice(-p.up.length);
-    p.up.forEach((n, j) => (actual[n - 1] = got[j]?.hex ?? null));
-    const d = compareStep(i, scenario.steps[i]!, states[i]!, actual, o, out);
+  for (let i = o.from; i <= o.to; i++) {
+    const states = await prefixStates(session, name, scenario, i, known[i]);
+    if ("kind" in states) return adapterFailed(states, out);
+    const d = compareStep(i, scenario.steps[i]!, states.expected, states.actual, o, out);
     if (d.length > 0) {
-      shownDivergence = true;
+      first ??= i;
       if (!o.all) break;
     }
   }
-  out(b.divergence === null ? `no divergence found: ${b.note ?? "none"}` : `first divergence: after step ${b.divergence.step}, node${b.divergence.nodes.length > 1 ? "s" : ""} ${b.divergence.nodes.join(", ")}`);
-  return shownDivergence ? EXIT_FAILED : EXIT_OK;
+  return first === null ? null : { step: first };
 }
 
-function adapterFailed(outcome: Exclude<Awaited<ReturnType<Session["run"]>>, { kind: "result" }>, out: (line: string) => void): number {
+function adapterFailed(outcome: Failed, out: (line: string) => void): number {
   if (outcome.kind === "refused") out(`trace: the adapter refused the scenario: ${outcome.message}`);
   else if (outcome.kind === "broken") {
     out(`trace: the adapter broke: ${outcome.reason}`);

@@ -55,6 +55,14 @@ const PIPELINE_MEMORY = 64;
 const SHUTDOWN_GRACE_MS = 1000;
 /** After the process exits, how long to wait for its last stdout bytes before giving up on them. */
 const DRAIN_MS = 200;
+/**
+ * While a reply is awaited, how often an empty write checks that the adapter still reads its stdin. The
+ * runner's end of stdin is a socket (libuv makes a socketpair), and writing to it, even nothing, fails with
+ * EPIPE once the adapter has closed its end: without this, a request it can no longer read waited for the
+ * whole --timeout.
+ */
+const STDIN_PROBE_MS = 250;
+const NOTHING = Buffer.alloc(0);
 function spawnProblem(program: string, err: NodeJS.ErrnoException): string {
   if (err.code === "ENOENT") return `cannot start ${JSON.stringify(program)}: no such command or file`;
   if (err.code === "EACCES") return `cannot start ${JSON.stringify(program)}: not executable (EACCES)`;
@@ -84,8 +92,9 @@ export class AdapterProcess {
    * order, so the next line always answers the head. Sending ahead hides the round trip of every request.
    */
   private readonly waiters: Waiter[] = [];
-  /** A line that came while nothing was asked; the next request fails with it. */
+  /** A line that came while nothing was asked; the next request fails with it, or else close() reports it. */
   private unsolicited: string | null = null;
+  private unsolicitedReported = false;
   /** What the last request was about, to say after which reply an unasked-for line came. */
   private lastLabel = "hello";
   /** Ids of the last few answered requests: what they were about, and the number of the reply that answered them. */
@@ -93,6 +102,10 @@ export class AdapterProcess {
   private exit: string | null = null;
   private readonly exited: Promise<void>;
   private spawnError: NodeJS.ErrnoException | null = null;
+  /** Set once the runner has sent shutdown: what the adapter does to its stdin after that is its own business. */
+  private closing = false;
+  /** The empty write of STDIN_PROBE_MS, while a reply is awaited. */
+  private stdinProbe: NodeJS.Timeout | null = null;
 
   private constructor(
     private readonly child: ChildProcess,
@@ -109,8 +122,17 @@ export class AdapterProcess {
     child.stdout!.on("data", (chunk: Buffer) => this.splitter.push(chunk));
     child.stderr!.on("data", (chunk: Buffer) => this.stderr.push(chunk));
     this.stderrClosed = new Promise((resolve) => child.stderr!.once("close", resolve));
-    // A write to an adapter that just died fails with EPIPE; the exit handler reports it, so swallow it here.
-    child.stdin!.on("error", () => {});
+    // A write fails with EPIPE once the adapter has closed its stdin. An adapter that died did so too, and the
+    // exit handler says how it died; one still running after the drain time closed its stdin itself, and can
+    // read no more requests: it is stopped at once, not waited for until --timeout.
+    child.stdin!.on("error", () => {
+      if (this.closing) return;
+      setTimeout(() => {
+        if (this.exit !== null || this.closing) return;
+        this.kill();
+        this.failAll(new ProtocolError("adapter closed its stdin while still running, so it can read no more requests (R-PROTO-3); the adapter was killed"));
+      }, DRAIN_MS).unref();
+    });
     const stdoutEnded = new Promise<void>((resolve) => child.stdout!.once("close", resolve));
     void stdoutEnded.then(() => {
       // stdout closes just before a normal exit too; only an adapter still running after the drain time has
@@ -202,16 +224,26 @@ export class AdapterProcess {
   request(line: string | Buffer, timeoutMs: number, label = "hello", id: string | null = null): Promise<Reply> {
     if (this.unsolicited !== null) {
       const extra = this.unsolicited;
+      this.unsolicitedReported = true;
       return Promise.reject(new ProtocolError(`adapter wrote a line nobody asked for, after its reply to ${this.lastLabel} (R-PROTO-3), line: ${cutLine(extra)}`));
     }
     if (this.exit !== null) return Promise.reject(new AdapterExited(`adapter ${this.exit}`));
     return new Promise<Reply>((resolve, reject) => {
       this.waiters.push({ label, id, resolve, reject, timeoutMs, timer: null, due: 0 });
       if (this.waiters.length === 1) this.armHead();
+      this.stdinProbe ??= setInterval(() => {
+        if (this.waiters.length > 0 && this.exit === null) this.child.stdin!.write(NOTHING);
+        else this.stopProbe();
+      }, STDIN_PROBE_MS).unref();
       const data = typeof line === "string" ? `${line}\n` : Buffer.concat([line, Buffer.from("\n")]);
       if (this.chunked) this.writeChunked(typeof data === "string" ? Buffer.from(data) : data);
       else this.child.stdin!.write(data);
     });
+  }
+
+  private stopProbe(): void {
+    if (this.stdinProbe !== null) clearInterval(this.stdinProbe);
+    this.stdinProbe = null;
   }
 
   private armHead(): void {
@@ -231,6 +263,7 @@ export class AdapterProcess {
       this.unsolicited ??= line;
       return;
     }
+    if (this.waiters.length === 0) this.stopProbe();
     if (w.timer !== null) clearTimeout(w.timer);
     this.lastLabel = w.label;
     if (w.id !== null) {
@@ -264,6 +297,7 @@ export class AdapterProcess {
 
   /** The head gets `err`; requests queued behind it were never answered, so they fail as aborted. */
   private failAll(err: Error): void {
+    this.stopProbe();
     const [head, ...rest] = this.waiters.splice(0);
     if (head === undefined) return;
     // A process that dies may still be writing its last words; they are read until stderr closes, briefly.
@@ -324,9 +358,17 @@ export class AdapterProcess {
     killGroup(this.child);
   }
 
-  /** R-PROTO-9: shutdown, then the process group is killed after a grace period whatever it does. */
-  async close(): Promise<void> {
-    if (this.exit === null) {
+  /**
+   * R-PROTO-9: shutdown, then the process group is killed after a grace period whatever it does. Returns the
+   * problem with a line the adapter wrote after its reply to the last request (before or after the
+   * shutdown), which no later request is there to be failed by (R-PROTO-3); null when there was none, or when
+   * the process was already gone.
+   */
+  async close(): Promise<string | null> {
+    const wasRunning = this.exit === null;
+    this.closing = true;
+    this.stopProbe();
+    if (wasRunning) {
       this.child.stdin!.write(`${SHUTDOWN_LINE}\n`);
       this.child.stdin!.end();
       const grace = new Promise<void>((r) => setTimeout(r, SHUTDOWN_GRACE_MS).unref());
@@ -334,5 +376,7 @@ export class AdapterProcess {
     }
     this.kill();
     await this.exited;
+    if (!wasRunning || this.unsolicited === null || this.unsolicitedReported) return null;
+    return `adapter wrote a line nobody asked for, after its reply to ${this.lastLabel}, the last request it was sent (R-PROTO-3), line: ${cutLine(this.unsolicited)}`;
   }
 }

@@ -18,6 +18,13 @@ import { buildIfStale, planTargets, type PlannedTarget } from "./targets.js";
  */
 export const MAX_TIMEOUTS = 3;
 
+/**
+ * Starts tried per session a --jobs worker opens (runner/adapter/pipeline.ts) before that worker stops. A start
+ * can fail for the machine's sake, not the port's: 256 processes starting at once on two cores let one miss
+ * its hello deadline, and that one slow start gave the whole adapter up.
+ */
+export const START_ATTEMPTS = 3;
+
 export interface FleetOptions {
   /** Registered adapters by name (empty: all), or instead these --exec command lines. */
   readonly adapters: readonly string[];
@@ -46,6 +53,9 @@ export class FleetAdapter {
   private current: Session | null = null;
   /** Set by stop(): nothing more is built or started, whatever is still on its way. */
   private stopped = false;
+  /** The first line a session wrote after its reply to the last request (R-PROTO-3), found at its close. */
+  private lateLine: string | null = null;
+  private lateLineTaken = false;
 
   constructor(
     readonly target: PlannedTarget,
@@ -105,12 +115,83 @@ export class FleetAdapter {
   async open(before: string, timeoutMs = this.o.timeoutMs, variant: Pick<Launch, "env" | "chunked"> = {}): Promise<Session | null> {
     if (this.fatal !== null || this.stopped) return null;
     try {
-      return await Session.start({ ...this.target.launch, ...variant }, timeoutMs);
+      return this.admit(await Session.start({ ...this.target.launch, ...variant }, timeoutMs));
     } catch (err) {
       if (!(err instanceof AdapterStartFailed)) throw err;
       this.fatal ??= { kind: "restart", message: `could not start the adapter again, before ${before}: ${err.message}`, output: err.stderrTail || null, optional: false };
       return null;
     }
+  }
+
+  /**
+   * A later session, if its hello is the first one's: every process of an adapter says the same hello
+   * (R-PROTO-5, R-PROTO-11), since what the runner concluded from the first (features, and for --exec the
+   * adapter's name) holds for all its processes. One that differs is a protocol error that gives the adapter
+   * up: the session is killed and null returned.
+   */
+  private admit(session: Session): Session | null {
+    const first = this.hello;
+    if (first === null) return session;
+    const h = session.hello;
+    const features = (f: readonly string[]) => JSON.stringify([...f].sort());
+    const changed =
+      h.name !== first.name
+        ? `name ${JSON.stringify(shown(first.name, 64))}, then ${JSON.stringify(shown(h.name, 64))}`
+        : h.version !== first.version
+          ? `version ${JSON.stringify(shown(first.version, 64))}, then ${JSON.stringify(shown(h.version, 64))}`
+          : features(h.features) !== features(first.features)
+            ? `features [${shown(first.features.join(", "), 200)}], then [${shown(h.features.join(", "), 200)}]`
+            : null;
+    if (changed === null) return session;
+    session.kill();
+    this.fatal ??= {
+      kind: "restart",
+      message: `a later process of the adapter said another hello than the first: ${changed} (R-PROTO-5, R-PROTO-11: every process of an adapter gives the same hello); the adapter was given up`,
+      output: null,
+      optional: false,
+    };
+    return null;
+  }
+
+  /** What a closed session said about a line written after its last reply (Session.close), kept once per adapter. */
+  noteClosed(problem: string | null): void {
+    if (problem !== null) this.lateLine ??= problem;
+  }
+
+  /** That line's problem, the first time it is asked for: it is reported once per adapter. */
+  takeLateLine(): string | null {
+    if (this.lateLine === null || this.lateLineTaken) return null;
+    this.lateLineTaken = true;
+    return this.lateLine;
+  }
+
+  /**
+   * A session for a --jobs worker, tried up to START_ATTEMPTS times: the session, or the last start failure
+   * (the adapter is not given up: the worker decides, knowing whether other sessions work), or null once the
+   * adapter has been given up meanwhile.
+   */
+  async startSession(): Promise<Session | AdapterStartFailed | null> {
+    let failure: AdapterStartFailed | null = null;
+    for (let attempt = 0; attempt < START_ATTEMPTS && this.fatal === null; attempt++) {
+      try {
+        // A hello that changed gives the adapter up (admit): null, like any other reason it was given up.
+        return this.admit(await Session.start(this.target.launch, this.o.timeoutMs));
+      } catch (err) {
+        if (!(err instanceof AdapterStartFailed)) throw err;
+        failure = err;
+      }
+    }
+    return this.fatal === null ? failure : null;
+  }
+
+  /** Gives the adapter up when no session can be started for it: `failure` after START_ATTEMPTS tries, before `before`. */
+  giveUpStarting(before: string, failure: AdapterStartFailed): void {
+    this.fatal ??= {
+      kind: "restart",
+      message: `could not start the adapter again, before ${before} (${START_ATTEMPTS} attempts): ${failure.message}`,
+      output: failure.stderrTail || null,
+      optional: false,
+    };
   }
 
   /** Counts timeouts; after MAX_TIMEOUTS the adapter is given up. */
@@ -153,7 +234,7 @@ export class FleetAdapter {
   /** Shuts down the adapter's own session (sessions from `open` are their opener's to close). */
   async close(): Promise<void> {
     await this.ready;
-    await this.current?.close();
+    this.noteClosed((await this.current?.close()) ?? null);
     this.current = null;
   }
 }

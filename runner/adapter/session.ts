@@ -216,8 +216,12 @@ export class Session {
     this.proc.kill();
   }
 
-  /** R-PROTO-9: shutdown, then the process group is killed after a grace period whatever it does. */
-  close(): Promise<void> {
+  /**
+   * R-PROTO-9: shutdown, then the process group is killed after a grace period whatever it does. Returns the
+   * protocol error of a line written after the reply to the last request (R-PROTO-3), which no later request
+   * is there to be failed by, or null.
+   */
+  close(): Promise<string | null> {
     return this.proc.close();
   }
 }

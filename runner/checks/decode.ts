@@ -4,7 +4,7 @@
 // the reference's own being the goldens' snapshots). Each consumer decodes each distinct input once, on one
 // session, and each answer is compared with the reference's verdict on the same bytes.
 import path from "node:path";
-import { formatPath, hexToBytes, pointerSegments, type DecodedSnapshotJson, type SnapshotEntry } from "../../reference/index.js";
+import { formatPath, hexToBytes, nameProblem, pointerSegments, type DecodedSnapshotJson, type SnapshotEntry } from "../../reference/index.js";
 import type { DecodeGolden } from "../../reference/types/decode_golden.gen.js";
 import { InvalidInput } from "../../common/errors.js";
 import { FileRefused, GOLDEN_FILE, readInputTextSync } from "../../common/read_file.js";
@@ -15,6 +15,7 @@ import type { ScenarioResult } from "../model.js";
 import { runPipeline } from "../adapter/pipeline.js";
 import type { DecodeOutcome } from "../adapter/session.js";
 import { ruleSummary } from "../diagnosis/spec_rules.js";
+import { lateLineResult } from "./late_line.js";
 import { validateDecodeGolden } from "../adapter/validators.js";
 
 export interface DecodeVector {
@@ -46,6 +47,12 @@ export async function loadDecodeVectors(vectorsDir: string): Promise<DecodeVecto
   for (const rel of await listJson(dir)) {
     const name = `${DECODE_TOPIC}/${nameOf(rel)}`;
     const file = shownPath(path.join(dir, rel));
+    // R-NAME-1 first, by the one rule every command applies: the schema below would say it less plainly.
+    const badName = nameProblem(name);
+    if (badName !== null) {
+      problems.push(`${file}: ${badName} (R-NAME-1)`);
+      continue;
+    }
     let document: unknown;
     try {
       document = JSON.parse(readInputTextSync(path.join(dir, rel), GOLDEN_FILE, { label: file }));
@@ -195,6 +202,7 @@ export async function decodeResults(
     for (const [hex, o] of produced) if (!inputs.has(hex)) inputs.set(hex, `the snapshot ${producer} produced at step ${o.step} node ${o.node} of ${o.vector}`);
   }
   const got = await decodeAll(consumer, [...inputs].map(([hex, label]) => ({ hex, label })));
+  const lateLine = consumer.takeLateLine();
   const notAnswered = (g: Got | undefined) => (g === undefined ? `not run: ${consumer.fatal?.message ?? "the adapter was given up"}` : null);
 
   const results: DecodeResult[] = [];
@@ -238,6 +246,10 @@ export async function decodeResults(
       }
     }
     results.push({ ...base, ...head, status: problem === null ? "passed" : status, reason: problem ?? null, durationMs });
+  }
+  if (lateLine !== null) {
+    const { expectedFailure: _, ...r } = lateLineResult(lateLine, () => false);
+    results.push(r);
   }
   return results;
 }

@@ -2,13 +2,17 @@
 // (runner/checks/decode.ts) is not among them: it needs every adapter's snapshots, so it runs after the fleet.
 import type { Check, CheckKind, CheckSettings } from "./check.js";
 import { ENVIRONMENT_CHECK } from "./env.js";
+import { LATE_LINE_NAME } from "./late_line.js";
 import { MALFORMED_CHECK } from "./malformed.js";
 import { SCALE_CHECK } from "./scale.js";
 
 export const CHECK_KINDS: readonly CheckKind[] = [MALFORMED_CHECK, ENVIRONMENT_CHECK, SCALE_CHECK];
 
-/** The result names of every check, which an expected-failures list may name beside the corpus's. */
-export const CHECK_NAMES: readonly string[] = CHECK_KINDS.flatMap((k) => k.names);
+/**
+ * The result names of every check, which an expected-failures list may name beside the corpus's; and the
+ * result of a line written after the last reply, which any session can give (runner/checks/late_line.ts).
+ */
+export const CHECK_NAMES: readonly string[] = [...CHECK_KINDS.flatMap((k) => k.names), LATE_LINE_NAME];
 
 /** The checks the settings turn on. */
 export function checksFor(settings: CheckSettings): Check[] {

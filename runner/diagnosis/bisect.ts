@@ -3,10 +3,29 @@
 // ending in a snapshot of every up node, and bisected: the step k where the port agrees with the reference
 // after k - 1 steps and not after k. About log2(steps) runs, each as big as the scenario at most, so memory
 // stays that of one scenario and one snapshot per node.
-import { runScenario, type NormalizedScenario, type SnapshotEntry, type Step } from "../../reference/index.js";
+import { Cluster, bytesToHex, nodeSnapshot, type NormalizedScenario, type Step } from "../../reference/index.js";
 import type { Divergence } from "./diagnose.js";
 import { scenarioJson } from "../adapter/protocol.js";
 import type { Session } from "../adapter/session.js";
+
+/**
+ * Characters of trace (R-PROTO-7, as reference/limits.ts's runSizes counts them) past which a failure is
+ * diagnosed by bisection instead of a re-run with trace, by conformance and by `rsm trace`: a trace is every
+ * node's snapshot after every step, and past this it costs more than re-running prefixes does. With a result
+ * of at most R-SIZE-4's 64 Mi characters, a reply with trace stays within 96 Mi, well inside the runner's
+ * line limit (runner/adapter/line_splitter.ts).
+ */
+export const TRACE_BUDGET = 32 * 1024 * 1024;
+
+/** The reference's snapshot of each node of `nodes` after step k: the cluster run that far, and only those encoded. */
+export function referenceStatesAfter(scenario: NormalizedScenario, k: number, nodes: readonly number[]): string[] {
+  const cluster = new Cluster(scenario.cluster);
+  for (let i = 0; i <= k; i++) {
+    const s = scenario.steps[i]!;
+    if (s.op !== "snapshot") cluster.apply(s);
+  }
+  return nodes.map((n) => bytesToHex(nodeSnapshot(cluster.node(n))));
+}
 
 /** The nodes up after step k, as the scenario alone decides (crash, restart, heal). */
 function upAfter(scenario: NormalizedScenario, k: number): number[] {
@@ -36,19 +55,21 @@ export interface Bisection {
 }
 
 /**
- * Bisects steps 0..`upTo` (the step of the first mismatching snapshot, after which the port's state is known
- * to differ) for the first step after which some up node's state differs from the reference's.
+ * Bisects steps 0..`upTo` for the first step after which some up node's state differs from the reference's.
+ * `upTo` is a step after which the port is known to be wrong: that of the first mismatching snapshot, or one
+ * after which its states were seen to differ. A caller with neither has nothing to bisect, and must not ask:
+ * the note for states that agree at `upTo` blames the port's snapshot step (R-SNAP-3).
  */
 export async function bisectDivergence(session: Session, name: string, scenario: NormalizedScenario, upTo: number): Promise<Bisection> {
   /** The nodes whose state after step k differs, or a string saying why the adapter could not tell. */
   const differing = async (k: number): Promise<number[] | string> => {
     const p = prefixScenario(scenario, k);
-    const expected = runScenario(p.scenario).snapshots.slice(-p.up.length) as SnapshotEntry[];
     const o = await session.run({ name: `${name} (steps 0..${k}, then a snapshot)`, scenario: p.scenario, scenarioText: scenarioJson(p.scenario), trace: false });
     if (o.kind === "refused") return `the adapter answered a prefix of the scenario with an error: ${o.message}`;
     if (o.kind !== "result") return `a re-run of a prefix of the scenario failed: ${o.kind === "broken" ? o.reason : "never answered"}`;
+    const expected = referenceStatesAfter(scenario, k, p.up);
     const actual = o.snapshots.slice(-p.up.length);
-    return p.up.filter((_, i) => actual[i]?.hex !== expected[i]!.hex);
+    return p.up.filter((_, i) => actual[i]?.hex !== expected[i]);
   };
   const atEnd = await differing(upTo);
   if (typeof atEnd === "string") return { divergence: null, note: atEnd, broken: !session.alive };

@@ -11,6 +11,7 @@ import { REPORT_FILE, readInputText } from "../../common/read_file.js";
 import type { Diagnosis } from "../diagnosis/diagnose.js";
 import type { AdapterReport, ScenarioResult } from "../model.js";
 import type { RunReport } from "./run_report.js";
+import { MAX_REPORT_DEPTH, nestedTooDeep } from "./depth.js";
 
 let validate: ValidateFunction | undefined;
 
@@ -53,6 +54,10 @@ export function reportProblems(document: unknown, file: string): string[] {
  */
 export async function readReport(file: string): Promise<ConformanceReport> {
   const text = await readInputText(file, REPORT_FILE, { stdin: true });
+  const deep = nestedTooDeep(text, MAX_REPORT_DEPTH);
+  if (deep !== null) {
+    throw new InvalidInput([`${file}: JSON nested more than ${MAX_REPORT_DEPTH} levels deep (at character ${deep}); expected a report of rsm conformance --reporter json, which nests about ten`]);
+  }
   let document: unknown;
   try {
     document = JSON.parse(text);

@@ -61,6 +61,21 @@ describe("rsm report", () => {
     expect(rsm(["frobnicate"])).toMatchObject({ code: 2, stderr: 'rsm: report: unknown subcommand "frobnicate"; expected merge, html or diff\n' });
   });
 
+  it("merge and html: a report nested 200,000 deep, where the schema allows any object, is one line and exit 2, not an internal error", () => {
+    // A divergence's step is any object to the schema: the one place a report can nest as deep as it likes.
+    const failed = json(run([adapter("go", [result("keys/a", "failed")])], shard(1), 1));
+    const text = JSON.stringify(failed).replace(/"op":\{/, `"op":{"deep":${"[".repeat(200_000)}${"]".repeat(200_000)},`);
+    expect(text).toContain('"deep"');
+    const file = path.join(dir, "deep.json");
+    writeFileSync(file, text);
+    const line = new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: JSON nested more than 64 levels deep \\(at character \\d+\\); expected a report of rsm conformance --reporter json, which nests about ten\n$`);
+    for (const args of [["merge", file], ["html", file, "--out", path.join(dir, "deep-html")], ["diff", file, go2]]) {
+      const r = rsm(args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr).toMatch(line);
+    }
+  });
+
   it("diff: exit 1 when a scenario newly fails, 0 when nothing does", () => {
     const worse = rsm(["diff", ok1, go1]);
     expect(worse.code).toBe(1);
