@@ -151,10 +151,7 @@ export async function readInputFile(file: string, limit: FileLimit, options: Rea
     let buf = firstBuffer(info.size, limit);
     let n = 0;
     for (;;) {
-      if (n === buf.length) {
-        if (n > limit.bytes) throw overLimit(file, `more than ${limit.bytes}`, limit, label);
-        buf = grown(buf, limit);
-      }
+      buf = roomFor(buf, n, file, limit, label);
       const { bytesRead } = await handle.read(buf, n, buf.length - n, n);
       if (bytesRead === 0) break;
       n += bytesRead;
@@ -166,6 +163,16 @@ export async function readInputFile(file: string, limit: FileLimit, options: Rea
   } finally {
     await handle?.close().catch(() => {});
   }
+}
+
+/**
+ * The buffer the next bytes are read into: `buf` while it has room, else a larger one. A file can grow while
+ * it is read, so the limit is checked here too, not only against the size stat gave.
+ */
+function roomFor(buf: Buffer, n: number, file: string, limit: FileLimit, label: string): Buffer {
+  if (n < buf.length) return buf;
+  if (n > limit.bytes) throw overLimit(file, `more than ${limit.bytes}`, limit, label);
+  return grown(buf, limit);
 }
 
 /** readInputFile as UTF-8 text (a malformed sequence becomes U+FFFD, as readFile(file, "utf8") did). */
@@ -190,10 +197,7 @@ export function readInputFileSync(file: string, limit: FileLimit, options: Omit<
     let buf = firstBuffer(info.size, limit);
     let n = 0;
     for (;;) {
-      if (n === buf.length) {
-        if (n > limit.bytes) throw overLimit(file, `more than ${limit.bytes}`, limit, label);
-        buf = grown(buf, limit);
-      }
+      buf = roomFor(buf, n, file, limit, label);
       const bytesRead = readSync(fd, buf, n, buf.length - n, n);
       if (bytesRead === 0) break;
       n += bytesRead;
