@@ -145,7 +145,8 @@ export async function runAdapter(adapter: FleetAdapter, started: Session, feed: 
       count: candidates,
       item: async (i) => {
         const v = await feed.at(i);
-        if (v === null) return null;
+        // Nothing is recorded once the run stopped meanwhile: what is left is counted as not run.
+        if (v === null || adapter.fatal !== null || ctx.stop.stopped) return null;
         const missing = v.golden.features.filter((f) => !features.has(f));
         if (missing.length === 0) return v;
         const required = missing.filter((f) => ctx.requireFeatures === "all" || ctx.requireFeatures.includes(f));

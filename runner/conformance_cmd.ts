@@ -16,20 +16,16 @@ import { CONFORMANCE_SPEC, parseOptions, type Options } from "./options.js";
 import { binsDir, writeBins } from "./report/bins.js";
 import { kitOf, machineOf, scenariosOf, selectionFlags } from "./report/run_meta.js";
 import type { RunReport } from "./report/run_report.js";
+import type { TextStream } from "./report/reporters/style.js";
 import { writeReports } from "./report/write.js";
 import { goldensOf } from "./scenario_files_run.js";
 import { GOLDEN_DIR, scenariosWithoutGolden } from "../corpus/scenario_files.js";
 
-interface Stream {
-  isTTY?: boolean;
-  columns?: number;
-  write(s: string): unknown;
-}
 
 /** Where the command writes; tests pass their own to capture the report. */
 export interface Io {
-  readonly stdout: Stream;
-  readonly stderr: Stream;
+  readonly stdout: TextStream;
+  readonly stderr: TextStream;
   readonly env: NodeJS.ProcessEnv;
 }
 

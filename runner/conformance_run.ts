@@ -15,14 +15,10 @@ import { NO_EXPECTED_FAILURES, loadExpectedFailures, type ExpectedFailures } fro
 import { isUnexpectedProblem, type AdapterReport } from "./model.js";
 import type { Options } from "./options.js";
 import { Progress } from "./report/reporters/progress.js";
+import type { TextStream } from "./report/reporters/style.js";
 import { corpusHash } from "./report/run_meta.js";
 import { checkNames, nearestNames, streamSelection } from "./select.js";
 
-interface Stream {
-  isTTY?: boolean;
-  columns?: number;
-  write(s: string): unknown;
-}
 
 export interface ConformanceRun {
   /** One per adapter, in fleet order, each named uniquely. */
@@ -56,7 +52,7 @@ export function uniqueNames(adapters: readonly AdapterReport[]): AdapterReport[]
   });
 }
 
-export async function runConformance(o: Options, root: string, stderr: Stream): Promise<ConformanceRun> {
+export async function runConformance(o: Options, root: string, stderr: TextStream): Promise<ConformanceRun> {
   const note = (line: string) => stderr.write(`rsm: ${consoleLine(line)}\n`);
   // Every input the user gave is read and checked before any adapter starts, so that a usage error never
   // leaves one running, nor waits for one: the corpus, --name, the registry and --adapter, the lists.
@@ -75,7 +71,7 @@ export async function runConformance(o: Options, root: string, stderr: Stream): 
   try {
     const stop = { stopped: false };
     const selection = streamSelection(o);
-    const decodeVectors = allDecode.filter((v) => selection.byName(v.name) && (o.tags.length === 0 || v.golden.tags.some((t) => o.tags.includes(t))));
+    const decodeVectors = allDecode.filter((v) => selection.byName(v.name) && selection.byContent(v));
     // A bad golden stops the sending of further work at once; the run then ends with the list of bad files.
     const corpus = new CorpusStream(entries, selection, () => (stop.stopped = true));
     const noMatch = () => {

@@ -7,7 +7,8 @@ import { readVector } from "./corpus.js";
 /** Decides what runs: --filter and --shard go by name, so they are known before a file is read; --tag is not. */
 export interface StreamSelection {
   byName(name: string): boolean;
-  byContent(v: Vector): boolean;
+  /** --tag: a vector (scenario or decode) whose golden carries one of the tags. */
+  byContent(v: { readonly golden: { readonly tags: readonly string[] } }): boolean;
 }
 
 /**

@@ -26,7 +26,7 @@ export async function listSelection(o: Options, out: Out): Promise<number> {
   if (problems.length > 0) throw new InvalidInput(problems);
   // Decode vectors (SPEC.md section 8) are selected as scenarios are; they have no steps.
   for (const v of decodeVectors) {
-    if (select.byName(v.name) && (o.tags.length === 0 || v.golden.tags.some((t) => o.tags.includes(t)))) rows.push({ name: v.name, tags: [...v.golden.tags], features: ["decode"], steps: 0 });
+    if (select.byName(v.name) && select.byContent(v)) rows.push({ name: v.name, tags: [...v.golden.tags], features: ["decode"], steps: 0 });
   }
   // Names, tags and features are the scenario files': printed through the output boundary (common/escape.ts).
   if (o.reporter === "json") out.write(`${json(rows, 1)}\n`);

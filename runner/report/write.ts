@@ -13,18 +13,13 @@ import { renderHuman } from "./reporters/human.js";
 import { renderJson } from "./reporters/json.js";
 import { renderJunit } from "./reporters/junit.js";
 import { renderMarkdown } from "./reporters/markdown.js";
-import { COLOUR, PLAIN, useColour } from "./reporters/style.js";
+import { COLOUR, PLAIN, useColour, type TextStream } from "./reporters/style.js";
 
 import type { ReporterName } from "../options.js";
 
-interface Stream {
-  isTTY?: boolean;
-  columns?: number;
-  write(s: string): unknown;
-}
 
 export interface ReportSinks {
-  readonly stdout: Stream;
+  readonly stdout: TextStream;
   readonly env: NodeJS.ProcessEnv;
   note(line: string): void;
 }

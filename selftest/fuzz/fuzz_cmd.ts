@@ -19,7 +19,6 @@ import { fuzzDecode } from "./fuzz_decode.js";
 import { FUZZ_SPEC, parseFuzzOptions } from "./options.js";
 import type { FuzzIo } from "./fuzz_io.js";
 
-export type { FuzzIo };
 
 /** An adapter's answer to one scenario; null when it is given up, "skipped" when it lacks a feature. */
 type Answer = RunOutcome | null | "skipped";

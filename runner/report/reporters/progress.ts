@@ -1,6 +1,7 @@
 // The live progress line, on a TTY only: one line per run, rewritten in place at most ten times a second,
 // erased before the report is printed.
 import { consoleLine } from "../../../common/escape.js";
+import type { TextStream } from "./style.js";
 
 export class Progress {
   private readonly done = new Map<string, number>();
@@ -8,7 +9,7 @@ export class Progress {
   private last = 0;
 
   constructor(
-    private readonly stream: { isTTY?: boolean; columns?: number; write(s: string): unknown },
+    private readonly stream: TextStream,
     /** Scenarios per adapter as far as known: --tag can lower it while the corpus is still being read. */
     private readonly total: () => number,
   ) {}
