@@ -115,7 +115,7 @@ export const CONFORMANCE_SPEC = defineCommand({
       type: "string",
       value: "off|sample|all",
       group: CHECKS,
-      help: `after the corpus, run the vectors that passed again with "trace": true; each trace must show the reference's state of every node after every step, and the snapshots must stay the golden's (R-PROTO-7; results trace/NAME). sample: the first vector of every topic; all: every vector whose trace fits the runner's budget. Default sample for ${WHOLE_RUN}, off otherwise`,
+      help: `after the corpus, run the vectors that passed again with "trace": true; each trace must show the reference's state of every node after every step, and the snapshots must stay the golden's (R-PROTO-7; results trace/NAME). sample: the first vector of every topic whose trace is at most 1 Mi characters; all: every vector whose trace fits the runner's budget. Default sample for ${WHOLE_RUN}, off otherwise`,
     },
     scale: {
       type: "string",

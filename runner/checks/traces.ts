@@ -18,20 +18,31 @@ import type { CheckKind } from "./check.js";
 /** Every result of this check is named TRACE_PREFIX + the vector's name. */
 export const TRACE_PREFIX = "trace/";
 
-/**
- * The vectors whose trace fits the runner's budget (a longer one would be bisected, not traced, so it proves
- * nothing about the trace) and whose features the adapter lists.
- */
-function traceable(vectors: readonly Vector[], features: ReadonlySet<string>): Vector[] {
-  return vectors.filter((v) => v.golden.features.every((f) => features.has(f)) && runSizes(v.golden.scenario).traceChars <= TRACE_BUDGET);
+/** Characters of trace past which a vector is not in the sample: the reference's trace and the port's are both held and compared, for each adapter. */
+export const SAMPLE_TRACE_CHARS = 1024 * 1024;
+
+/** Each vector's trace size (reference/limits.ts), computed once for every adapter of the run: it runs the reference. */
+const traceChars = new WeakMap<object, number>();
+function traceSize(v: Vector): number {
+  let n = traceChars.get(v.golden);
+  if (n === undefined) traceChars.set(v.golden, (n = runSizes(v.golden.scenario).traceChars));
+  return n;
 }
 
-/** The sample: the first traceable vector of every topic, so each kind of step (crash, partition, compact, ...) is traced once. */
-export function traceSample(vectors: readonly Vector[]): Vector[] {
+/**
+ * The vectors to trace among those that passed and whose features the adapter lists. `all`: every one whose
+ * trace fits the runner's budget (a longer one would be bisected, not traced, so it proves nothing about the
+ * trace). `sample`: the first of every topic whose trace is at most SAMPLE_TRACE_CHARS, so each kind of step
+ * (crash, partition, compact, ...) is traced once and the sample stays cheap; a topic of only long scenarios
+ * (random/ today) is left to `all`.
+ */
+export function tracedVectors(passed: readonly Vector[], features: ReadonlySet<string>, which: "sample" | "all"): Vector[] {
   const seen = new Set<string>();
-  return vectors.filter((v) => {
+  return passed.filter((v) => {
+    if (!v.golden.features.every((f) => features.has(f))) return false;
+    if (which === "all") return traceSize(v) <= TRACE_BUDGET;
     const topic = v.name.split("/")[0]!;
-    if (seen.has(topic)) return false;
+    if (seen.has(topic) || traceSize(v) > SAMPLE_TRACE_CHARS) return false;
     seen.add(topic);
     return true;
   });
@@ -84,12 +95,6 @@ async function traceOne(session: Session, v: Vector, isExpected: (name: string) 
   const departure = traceDeparture(v, o.trace ?? []);
   if (departure !== null) return { ...base, ...at, status: "failed", reason: `${departure}, while its snapshots are the golden's: the trace does not show the states the port computes (R-PROTO-7)` };
   return { ...base, ...at, status: "passed", reason: null };
-}
-
-/** The vectors to trace among those that passed: a sample, or with --traces all every one that can be traced. */
-export function tracedVectors(passed: readonly Vector[], features: ReadonlySet<string>, which: "sample" | "all"): Vector[] {
-  const t = traceable(passed, features);
-  return which === "all" ? t : traceSample(t);
 }
 
 /** Traces `vectors` (which passed the main pass) in a session of their own; one result each. */
