@@ -3,7 +3,7 @@
 // corpus compares only emitted snapshots, and a trace is otherwise asked for only to diagnose a failure, so a
 // port whose trace lies (a state recorded before its step is applied, the leader's store shown for every
 // node) passed every vector; then its first failure sends a porter to the wrong step.
-import { decodeVerdict, fieldAt, hexToBytes, runScenario, runSizes, type TraceEntry } from "../../reference/index.js";
+import { decodeVerdict, fieldAt, hexToBytes, runScenario, runSizes, shown, type TraceEntry } from "../../reference/index.js";
 import { lineDiff } from "../../corpus/line_diff.js";
 import { verdictLines } from "../../corpus/snapshot_text.js";
 import type { FleetAdapter } from "../adapter/fleet.js";
@@ -61,7 +61,8 @@ export function traceDeparture(v: Vector, actual: readonly TraceEntry[]): string
   const e = expected[d.step]!.states[node - 1] ?? null;
   const a = actual[d.step]!.states[node - 1] ?? null;
   const nodes = `node${d.nodes.length > 1 ? "s" : ""} ${d.nodes.join(", ")}`;
-  const where = `after step ${d.step} ${JSON.stringify(d.op)} its trace departs from the reference's at ${nodes}`;
+  // Cut: a step can hold a 64 KiB key or value.
+  const where = `after step ${d.step} ${shown(JSON.stringify(d.op), 160)} its trace departs from the reference's at ${nodes}`;
   // The shape was checked with the reply (runner/adapter/protocol.ts): null exactly where the reference has
   // null, so both are snapshots here; kept total all the same.
   if (e === null || a === null) return `${where}: node ${node} is ${a === null ? "null" : "a state"} where the reference's is ${e === null ? "null" : "a state"}`;
@@ -73,8 +74,8 @@ export function traceDeparture(v: Vector, actual: readonly TraceEntry[]): string
   const field = span === undefined ? "past the end of the reference's state" : `in ${span.field} (${span.rule})`;
   const changed = lineDiff(verdictLines(expectedVerdict), verdictLines(decodeVerdict(ab))).filter((l) => /^[-+] /.test(l));
   // Two decoded lines say what the state should hold and what the trace claims; the rest is in `rsm trace --exec`.
-  const shown = changed.length > 0 ? `; ${[changed.find((l) => l.startsWith("-")), changed.find((l) => l.startsWith("+"))].filter((l) => l !== undefined).join(" / ")}` : "";
-  return `${where}: node ${node}'s state differs at byte ${offset}, ${field}${shown}`;
+  const lines = changed.length > 0 ? `; ${[changed.find((l) => l.startsWith("-")), changed.find((l) => l.startsWith("+"))].filter((l) => l !== undefined).join(" / ")}` : "";
+  return `${where}: node ${node}'s state differs at byte ${offset}, ${field}${lines}`;
 }
 
 /** One result for `v` from one traced run on `session`. */
