@@ -1,6 +1,6 @@
 // Ports that pass every golden vector and still are not conformant fail the checks beyond the corpus, each
 // with a message naming what is wrong (docs/porting.md, "Checks beyond the corpus"). The other two kinds, a port that
-// crashes on a line that is not JSON and one whose trace lies, are in fixtures.test.ts.
+// crashes on a line that is not JSON and one whose trace has the wrong shape, are in fixtures.test.ts.
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { mutantAdapter } from "../selftest/mutation/mutants.js";
