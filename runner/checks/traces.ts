@@ -84,7 +84,7 @@ async function traceOne(session: Session, v: Vector, isExpected: (name: string) 
   const base = { name, file: v.file, source: v.golden.source, expectedFailure: isExpected(name), diagnosis: null };
   const o = await session.run({ name: v.name, scenario: v.golden.scenario, scenarioText: v.scenarioText, trace: true, expected: v.golden.snapshots });
   if (o.kind === "aborted") return { ...base, status: "error", reason: `the run of ${v.name} with trace was never answered: an earlier request broke the adapter (R-PROTO-7)`, stderrTail: null, restarted: true, durationMs: 0 };
-  if (o.kind === "broken") return { ...base, status: "error", reason: `the run of ${v.name} with trace broke the adapter, which answered it without trace: ${o.reason}`, stderrTail: o.stderr || null, restarted: true, durationMs: o.durationMs };
+  if (o.kind === "broken") return { ...base, status: "error", reason: `the run of ${v.name} with trace broke the adapter, which answered it without trace: ${o.reason}${o.reason.includes("R-PROTO-7") ? "" : " (R-PROTO-7)"}`, stderrTail: o.stderr || null, restarted: true, durationMs: o.durationMs };
   if (o.kind === "refused") return { ...base, status: "failed", reason: `the run of ${v.name} with trace was answered with an error, which it answered without trace: ${o.message} (R-PROTO-7)`, stderrTail: o.stderr || null, restarted: false, durationMs: o.durationMs };
   const at = { stderrTail: null, restarted: false, durationMs: o.durationMs };
   // Asking for a trace adds it to the result and changes nothing else (R-PROTO-7).
