@@ -1,12 +1,12 @@
 // Ports that pass every golden vector and still are not conformant fail the checks beyond the corpus, each
 // with a message naming what is wrong (docs/porting.md, "Checks beyond the corpus"). The other two kinds, a port that
-// crashes on a line that is not JSON and one whose trace lies, are in fixtures.test.ts.
+// crashes on a line that is not JSON and one whose trace has the wrong shape, are in fixtures.test.ts.
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { mutantAdapter } from "../selftest/mutation/mutants.js";
 import { makeCorpus, type TestCorpus } from "./fixtures/corpus.js";
 import { REPO_ROOT, runConformance } from "./fixtures/harness.js";
-import { QUADRATIC_REJOIN, SORTS_SMALL_STORES } from "./fixtures/ports/broken_ports.js";
+import { LEADER_STATE_TRACE, QUADRATIC_REJOIN, SORTS_SMALL_STORES } from "./fixtures/ports/broken_ports.js";
 
 let corpus: TestCorpus;
 beforeAll(async () => {
@@ -41,6 +41,18 @@ describe("ports that pass the corpus and are still not conformant", () => {
     const r = await run(["--vectors", corpus.vectors, "--scale", "quick", "--exec", quoted(argv)]);
     expect(r.code).toBe(1);
     expect(r.results.find((x) => x.name === "scale/10000")).toMatchObject({ status: "failed", reason: expect.stringMatching(/^at scale: at 10000 steps over 2000 keys, the snapshot of step \d+ node 1 differs/) });
+  }, 60_000);
+
+  it("a port whose trace shows the leader's state for every node fails the trace check where an isolated node departs", async () => {
+    const argv = await mutantAdapter(REPO_ROOT, LEADER_STATE_TRACE);
+    const r = await run(["--vectors", corpus.vectors, "--traces", "sample", "--exec", quoted(argv)]);
+    expect(r.code).toBe(1);
+    expect(r.results.filter((x) => !x.name.startsWith("trace/")).every((x) => x.status === "passed")).toBe(true);
+    // b/third isolates node 3, then puts x: the leader's state has it, node 3's does not.
+    expect(r.results.find((x) => x.name === "trace/b/third")).toMatchObject({
+      status: "failed",
+      reason: expect.stringMatching(/^after step 1 \{"op":"put","key":"x","value":"01"\} its trace departs from the reference's at node 3: node 3's state differs at byte \d+, in \S+ .*while its snapshots are the golden's: .*\(R-PROTO-7\)$/),
+    });
   }, 60_000);
 
   it("a port that reads stdin in the locale's charset fails the environment check: environment-dependent", async () => {

@@ -6,7 +6,7 @@ import { consoleLine } from "../common/escape.js";
 import { guardChildren, killAll } from "./adapter/children.js";
 import { planFleet, startFleet, type FleetAdapter } from "./adapter/fleet.js";
 import { runAdapter } from "./adapter_run.js";
-import { CHECK_NAMES, checksFor } from "./checks/index.js";
+import { CHECK_NAMES, CHECK_PREFIXES, checksFor } from "./checks/index.js";
 import { PRODUCED_BY, REFERENCE_PRODUCER, loadDecodeVectors } from "./checks/decode.js";
 import { Producers, withDecodeResults } from "./checks/decode_phase.js";
 import { listCorpus, readVector, type CorpusEntry } from "./corpus.js";
@@ -61,7 +61,7 @@ export async function runConformance(o: Options, root: string, stderr: TextStrea
   checkNames(o.names, [...entries.map((e) => e.name), ...allDecode.map((v) => v.name)]);
   const targets = await planFleet(root, { adapters: o.adapters, execs: o.execs });
   const cells = [REFERENCE_PRODUCER, ...targets.map((t) => t.name)].map((p) => `${PRODUCED_BY}${p}`);
-  const expected = o.expectedFailures.length > 0 ? await loadExpectedFailures(o.expectedFailures, new Set([...entries.map((e) => e.name), ...allDecode.map((v) => v.name), ...cells, ...CHECK_NAMES])) : NO_EXPECTED_FAILURES;
+  const expected = o.expectedFailures.length > 0 ? await loadExpectedFailures(o.expectedFailures, new Set([...entries.map((e) => e.name), ...allDecode.map((v) => v.name), ...cells, ...CHECK_NAMES, ...CHECK_PREFIXES.flatMap((p) => entries.map((e) => `${p}${e.name}`))])) : NO_EXPECTED_FAILURES;
   const hash = corpusHash(entries);
   hash.catch(() => {}); // awaited for the report; this only keeps it from being unobserved meanwhile
 
@@ -92,7 +92,7 @@ export async function runConformance(o: Options, root: string, stderr: TextStrea
     for (const a of fleet) a.ready.catch(() => {}); // awaited below; this only keeps an early error from leaving them unobserved
     const bar = new Progress(stderr, () => corpus.expectedCount);
     progress = bar;
-    const checks = checksFor({ root, malformed: o.malformed, env: o.env, scale: o.scale, timeoutMs: o.timeoutMs });
+    const checks = checksFor({ root, malformed: o.malformed, env: o.env, scale: o.scale, traces: o.traces, timeoutMs: o.timeoutMs });
     const producers = new Producers();
     let adapters = await Promise.all(
       fleet.map(async (a): Promise<AdapterReport> => {

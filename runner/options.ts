@@ -40,6 +40,7 @@ export interface Options {
   readonly malformed: boolean;
   readonly scale: "off" | "quick" | "full";
   readonly env: "off" | "sample" | "all";
+  readonly traces: "off" | "sample" | "all";
   readonly help: boolean;
 }
 
@@ -109,6 +110,12 @@ export const CONFORMANCE_SPEC = defineCommand({
       value: "off|sample|all",
       group: CHECKS,
       help: `after the corpus, run the vectors that passed again in a new process under a hostile but legal environment (LC_ALL=C, TZ=Pacific/Chatham, a random PYTHONHASHSEED, GOMAXPROCS=1, stdin in odd-sized pieces), each twice in that process; the bytes must be the golden's again (R-PROTO-11; results env/NAME). sample: every keys/ vector and the first of every other topic; all: every vector. Default sample for ${WHOLE_RUN}, off otherwise`,
+    },
+    traces: {
+      type: "string",
+      value: "off|sample|all",
+      group: CHECKS,
+      help: `after the corpus, run the vectors that passed again with "trace": true; each trace must show the reference's state of every node after every step, and the snapshots must stay the golden's (R-PROTO-7; results trace/NAME). sample: the first vector of every topic whose trace is at most 1 Mi characters; all: every vector whose trace fits the runner's budget. Default sample for ${WHOLE_RUN}, off otherwise`,
     },
     scale: {
       type: "string",
@@ -206,6 +213,7 @@ export function parseOptions(args: readonly string[], root: string): Options {
     malformed: v.malformed === undefined ? whole : oneOf("--malformed", v.malformed, ["on", "off"]) === "on",
     scale: v.scale === undefined ? (whole ? "quick" : "off") : oneOf("--scale", v.scale, ["off", "quick", "full"]),
     env: v.env === undefined ? (whole ? "sample" : "off") : oneOf("--env", v.env, ["off", "sample", "all"]),
+    traces: v.traces === undefined ? (whole ? "sample" : "off") : oneOf("--traces", v.traces, ["off", "sample", "all"]),
     adapters: v.adapter ?? [],
     execs,
     names: v.name ?? [],

@@ -11,6 +11,7 @@ export interface CheckSettings {
   readonly malformed: boolean;
   readonly env: "off" | "sample" | "all";
   readonly scale: "off" | "quick" | "full";
+  readonly traces: "off" | "sample" | "all";
   readonly timeoutMs: number;
 }
 
@@ -43,5 +44,7 @@ export interface Check {
 export interface CheckKind {
   /** Every result name it can report, which an expected-failures list may name. */
   readonly names: readonly string[];
+  /** Names it reports per vector: this prefix and the vector's name (an expected-failures list may name them too). */
+  readonly prefix?: string;
   create(settings: CheckSettings): Check | null;
 }
