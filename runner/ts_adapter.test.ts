@@ -13,4 +13,4 @@ it("the ts adapter passes every golden vector and every check beyond the corpus"
   // scale sizes and their growth, and the decode matrix's cells for the reference's and its own snapshots.
   expect(ts.counts).toMatchObject({ passed: goldens.length + 10 + 1 + 3 + 2, failed: 0, errored: 0, skipped: 0, not_run: 0 });
   expect(r.code).toBe(0);
-}, 60_000);
+});

@@ -105,7 +105,7 @@ fs.writeFileSync(${JSON.stringify(pids)}, process.pid + " " + c.pid); setInterva
           child.kill("SIGKILL");
           if (existsSync(pids)) for (const pid of readFileSync(pids, "utf8").split(" ").map(Number)) if (alive(pid)) process.kill(pid, "SIGKILL");
         }
-      }, 120_000);
+      });
     }
   });
 

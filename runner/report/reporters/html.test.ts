@@ -86,7 +86,7 @@ describe.skipIf(CHROMIUM === undefined)("html report in headless Chromium", () =
     page.on("request", (req) => requests.push(req.url()));
     page.on("pageerror", (err) => errors.push(err.message));
     await page.goto(pathToFileURL(path.join(out, "index.html")).href);
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await browser?.close();
