@@ -36,7 +36,11 @@ export const STAGES: readonly Stage[] = [
   npmRun("conformance", ["build-adapters"]),
 ];
 
-export type Outcome = { readonly status: "passed"; readonly ms: number } | { readonly status: "FAILED"; readonly ms: number; readonly why: string } | { readonly status: "skipped"; readonly why: string };
+/** `stopped`: under way when a signal stopped the run, so neither passed nor failed. */
+export type Outcome =
+  | { readonly status: "passed"; readonly ms: number }
+  | { readonly status: "FAILED" | "stopped"; readonly ms: number; readonly why: string }
+  | { readonly status: "skipped"; readonly why: string };
 
 export interface StageResult {
   readonly stage: Stage;
@@ -108,9 +112,9 @@ export async function runStages(stages: readonly Stage[], out: (text: string) =>
       });
       group = undefined;
       const ms = performance.now() - started;
-      const outcome: Outcome = ended === null ? { status: "passed", ms } : { status: "FAILED", ms, why: ended };
+      const outcome: Outcome = ended === null ? { status: "passed", ms } : { status: signal === null ? "FAILED" : "stopped", ms, why: ended };
       results.push({ stage, outcome });
-      out(`== ${stage.name}: ${ended === null ? "passed" : `FAILED (${ended})`} in ${duration(ms)}\n`);
+      out(`== ${stage.name}: ${outcome.status === "passed" ? "passed" : `${outcome.status} (${ended})`} in ${duration(ms)}\n`);
     }
   } finally {
     for (const s of TERMINATING) process.off(s, onSignal);
@@ -124,11 +128,11 @@ export async function runStages(stages: readonly Stage[], out: (text: string) =>
 export function summary(run: StagesRun): string {
   const width = Math.max(...run.results.map((r) => r.stage.name.length));
   const lines = run.results.map(({ stage, outcome: o }) => {
-    const detail = o.status === "passed" ? duration(o.ms) : o.status === "FAILED" ? `${duration(o.ms)} (${o.why})` : o.why;
+    const detail = o.status === "passed" ? duration(o.ms) : o.status === "skipped" ? o.why : `${duration(o.ms)} (${o.why})`;
     return `  ${o.status.padEnd(7)}  ${stage.name.padEnd(width)}  ${detail}\n`;
   });
   const count = (s: Outcome["status"]) => run.results.filter((r) => r.outcome.status === s).length;
-  const verdict = `${count("passed")} passed, ${count("FAILED")} FAILED, ${count("skipped")} skipped`;
+  const verdict = `${count("passed")} passed, ${count("FAILED")} FAILED, ${count("skipped")} skipped${count("stopped") > 0 ? `, ${count("stopped")} stopped` : ""}`;
   const head = run.signal !== null ? `stopped by ${run.signal}: ${verdict}` : count("passed") === run.results.length ? `OK: ${verdict}` : `FAILED: ${verdict}`;
   return `\nnpm test ${head} in ${duration(run.ms)}\n${lines.join("")}`;
 }
