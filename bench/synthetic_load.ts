@@ -10,6 +10,7 @@
 // `startSyntheticLoad` instead.
 import { spawn, type ChildProcess } from "node:child_process";
 import { availableParallelism } from "node:os";
+import { onTermination } from "../common/signals.js";
 
 export interface LoadOptions {
   /** Busy slots; each is on (one process spinning) or off at any moment. Default 4x the cores. */
@@ -76,6 +77,11 @@ export function startSyntheticLoad(options: LoadOptions = {}): SyntheticLoad {
       later(jitter(meanOff), on);
     });
   };
+  // The spinners are in sessions of their own, so Ctrl-C at the terminal does not reach them: killed here on
+  // any terminating signal, or they would spin on after the command.
+  const forget = onTermination(() => {
+    for (const c of children) c.kill("SIGKILL");
+  });
   // Staggered starts, so the slots do not burst in step.
   for (let i = 0; i < slots; i++) later(random() * meanOff, on);
 
@@ -83,6 +89,7 @@ export function startSyntheticLoad(options: LoadOptions = {}): SyntheticLoad {
     running: () => children.size,
     stop: async () => {
       stopped = true;
+      forget();
       for (const t of timers) clearTimeout(t);
       timers.clear();
       const exits = [...children].map((c) => new Promise<void>((resolve) => (c.exitCode !== null || c.signalCode !== null ? resolve() : c.once("exit", () => resolve()))));
