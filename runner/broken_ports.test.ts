@@ -34,14 +34,14 @@ describe("ports that pass the corpus and are still not conformant", () => {
     const bad = r.results.filter((x) => x.name.startsWith("scale/") && x.status === "failed");
     expect(bad.length).toBeGreaterThan(0);
     expect(bad[0]!.reason).toMatch(/^not linear: 10x more steps took (more than 30|\d+\.\d)x longer .*R-REJOIN-2 read literally/);
-  }, 60_000);
+  });
 
   it("a port that sorts keys only in small stores fails the scale check: at scale", async () => {
     const argv = await mutantAdapter(REPO_ROOT, SORTS_SMALL_STORES);
     const r = await run(["--vectors", corpus.vectors, "--scale", "quick", "--exec", quoted(argv)]);
     expect(r.code).toBe(1);
     expect(r.results.find((x) => x.name === "scale/10000")).toMatchObject({ status: "failed", reason: expect.stringMatching(/^at scale: at 10000 steps over 2000 keys, the snapshot of step \d+ node 1 differs/) });
-  }, 60_000);
+  });
 
   it("a port whose trace shows the leader's state for every node fails the trace check where an isolated node departs", async () => {
     const argv = await mutantAdapter(REPO_ROOT, LEADER_STATE_TRACE);
@@ -72,5 +72,5 @@ describe("ports that pass the corpus and are still not conformant", () => {
       for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }
-  }, 60_000);
+  });
 });

@@ -68,7 +68,9 @@ beforeAll(async () => {
 async function runFake(flags: string[], extra: string[] = []) {
   const pidDir = await mkdtemp(path.join(tmpdir(), "rsm-pids-"));
   const started = Date.now();
-  const timeout = extra.includes("--timeout") ? [] : ["--timeout", "3"];
+  // A reply deadline about hangs (a replay adapter answers in milliseconds when the machine is quiet); the
+  // tests of timeouts give their own.
+  const timeout = extra.includes("--timeout") ? [] : ["--timeout", "30"];
   const r = await runConformance(["--vectors", corpus.vectors, "--reporter", "json", ...timeout, ...extra, "--exec", fakeExec(corpus, "--pid-dir", pidDir, ...flags)]);
   const elapsedMs = Date.now() - started;
   // With --out the JSON report goes to that file and the human report to stdout.
@@ -169,15 +171,17 @@ describe("stderr", () => {
 
 describe("hanging adapters", () => {
   it("a hang on one scenario costs one --timeout: the group is killed, the rest runs", async () => {
-    const r = await runFake(["--mode", "hang", "--on", VICTIM], ["--timeout", "1"]);
+    // 3 s: every other scenario must still be answered within it, on a machine however busy.
+    const r = await runFake(["--mode", "hang", "--on", VICTIM], ["--timeout", "3"]);
     expect(r.code).toBe(1);
-    expect(result(r.adapter, VICTIM).reason).toMatch(/^no answer within 1 s \(--timeout\); the adapter was killed$/);
+    expect(result(r.adapter, VICTIM).reason).toMatch(/^no answer within 3 s \(--timeout\); the adapter was killed$/);
     expect(othersPassed(r.adapter, VICTIM)).toBe(true);
     // The adapter, its restart, and the child each of them started: four processes, all gone.
     expect(r.pids.length).toBe(4);
     expect(r.alive).toEqual([]);
-    expect(r.elapsedMs).toBeLessThan(1000 + 8000); // the timeout plus a generous margin, not a speed test
-  }, 20_000);
+    // A guard against waiting for the child the hang started (it lives 300 s), not a speed test.
+    expect(r.elapsedMs).toBeLessThan(120_000);
+  });
 
   it("an adapter that answers once and then hangs, every time it is started, is given up after three timeouts in all", async () => {
     const r = await runFake(["--mode", "hang-after-one"], ["--timeout", "0.3"]);
@@ -186,8 +190,8 @@ describe("hanging adapters", () => {
     expect(r.adapter.fatal!.message).toBe("gave up after 3 timeouts (the budget is 3 per adapter, each costing --timeout); the remaining scenarios were not run");
     expect(r.adapter.counts).toMatchObject({ errored: 3 });
     expect(r.alive).toEqual([]);
-    expect(r.elapsedMs).toBeLessThan(3 * 300 + 8000);
-  }, 20_000);
+    expect(r.elapsedMs).toBeLessThan(120_000); // a guard against a wait for the hang (300 s), not a speed test
+  });
 
   it("an adapter stuck on everything is given up after three timeouts", async () => {
     const r = await runFake(["--mode", "hang"], ["--timeout", "0.5"]);
@@ -195,29 +199,30 @@ describe("hanging adapters", () => {
     expect(r.adapter.fatal).toMatchObject({ kind: "timeouts", optional: false });
     expect(r.adapter.counts).toMatchObject({ errored: 3, not_run: 3 });
     expect(r.alive).toEqual([]);
-    expect(r.elapsedMs).toBeLessThan(3 * 500 + 8000);
-  }, 20_000);
+    expect(r.elapsedMs).toBeLessThan(120_000); // a guard against a wait for the hang (300 s), not a speed test
+  });
 });
 
 describe("hostile adapters", () => {
   it("an adapter that closes its stdout is an error at once, not a timeout", async () => {
-    const r = await runFake(["--mode", "close-stdout", "--on", VICTIM], ["--timeout", "5"]);
+    const r = await runFake(["--mode", "close-stdout", "--on", VICTIM], ["--timeout", "300"]);
     expect(r.code).toBe(1);
     expect(result(r.adapter, VICTIM).reason).toMatch(/^adapter closed its stdout .*\(R-PROTO-2\)/);
     expect(othersPassed(r.adapter, VICTIM)).toBe(true);
     expect(r.alive).toEqual([]);
-    expect(r.elapsedMs).toBeLessThan(5000);
-  }, 20_000);
+    // A guard against waiting for --timeout (300 s), not a speed test.
+    expect(r.elapsedMs).toBeLessThan(150_000);
+  });
 
   it("an adapter that closes its stdin, its stdout open, is an error at once, not a timeout", async () => {
-    const r = await runFake(["--mode", "close-stdin", "--on", VICTIM], ["--timeout", "30"]);
+    const r = await runFake(["--mode", "close-stdin", "--on", VICTIM], ["--timeout", "300"]);
     expect(r.code).toBe(1);
     expect(result(r.adapter, VICTIM).reason).toMatch(/^adapter closed its stdin while still running, so it can read no more requests \(R-PROTO-3\)/);
     expect(othersPassed(r.adapter, VICTIM)).toBe(true);
     expect(r.alive).toEqual([]);
-    // A guard against waiting for --timeout (30 s), not a speed test.
-    expect(r.elapsedMs).toBeLessThan(20_000);
-  }, 60_000);
+    // A guard against waiting for --timeout (300 s), not a speed test.
+    expect(r.elapsedMs).toBeLessThan(150_000);
+  });
 
   it("a line after the reply to the last request is a protocol error of its own (R-PROTO-3)", async () => {
     const last = NAMES.at(-1)!;
@@ -252,7 +257,7 @@ describe("hostile adapters", () => {
     expect(r.code).toBe(0);
     expect(r.pids.length).toBe(2);
     expect(r.alive).toEqual([]);
-  }, 20_000);
+  });
 });
 
 describe("checks beyond the corpus", () => {
@@ -280,7 +285,7 @@ describe("checks beyond the corpus", () => {
     // The corpus still runs, on a new process.
     expect(othersPassed({ ...r.adapter, results: r.adapter.results.filter((x) => !x.name.startsWith("protocol/")) }, "")).toBe(true);
     expect(r.alive).toEqual([]);
-  }, 30_000);
+  });
 
   it("a trace that gives a down node a state is an error naming the step and node (R-PROTO-7), not a divergence", async () => {
     const r = await runFake(["--mode", "lying-trace", "--on", "c/crash"]);
@@ -295,7 +300,7 @@ describe("checks beyond the corpus", () => {
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as JsonReport;
     expect(report.adapters[0]!.results.filter((x) => x.name.startsWith("protocol/") && x.status === "passed")).toHaveLength(10);
-  }, 30_000);
+  });
 });
 
 describe("--out and what the adapter calls itself", () => {
@@ -462,7 +467,8 @@ describe("selection, concurrency and CI options", () => {
   });
 
   it("pipelines requests: an adapter that answers the second only after the third arrives passes (R-PROTO-3)", async () => {
-    const r = await runFake(["--mode", "pipelined"], ["--timeout", "2"]);
+    // A runner that waited for each reply before sending the next would wait out this deadline and fail.
+    const r = await runFake(["--mode", "pipelined"], ["--timeout", "30"]);
     expect(r.code).toBe(0);
     expect(r.adapter.counts).toMatchObject({ passed: NAMES.length, errored: 0 });
   });

@@ -19,4 +19,4 @@ it("the ts adapter passes every golden vector and every check beyond the corpus"
   // own snapshots.
   expect(ts.counts).toMatchObject({ passed: goldens.length + 10 + 1 + traced.length + 3 + 2, failed: 0, errored: 0, skipped: 0, not_run: 0 });
   expect(r.code).toBe(0);
-}, 60_000);
+});

@@ -31,7 +31,7 @@ describe("a port without compact and decode", () => {
     const strict = await runConformance(["--exec", exec, "--require-features", "decode", "--filter", "decode/", "--malformed", "off", "--env", "off", "--traces", "off", "--scale", "off"]);
     expect(strict.code).toBe(1);
     expect(strict.stdout).toMatch(/--require-features asks for decode/);
-  }, 120_000);
+  });
 });
 
 describe("verdictProblem", () => {

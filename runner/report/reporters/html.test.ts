@@ -77,16 +77,21 @@ describe.skipIf(CHROMIUM === undefined)("html report in headless Chromium", () =
       cwd: ROOT,
       encoding: "utf8",
       env: { ...process.env, LC_ALL: "C", GITHUB_ACTIONS: "", GITHUB_STEP_SUMMARY: "" },
+      // spawnSync holds the event loop, so the hook's timeout cannot end a hang here: this deadline does.
+      timeout: 240_000,
+      killSignal: "SIGTERM",
     });
     expect(r.stderr).toContain(`wrote html report ${path.join(out, "index.html")}`);
     expect(r.status).toBe(1);
     report = JSON.parse(readFileSync(path.join(out, "report.json"), "utf8")) as ConformanceReport;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+    // Playwright's 30 s defaults are about speed: Chromium starting on a busy 2-core machine can take that long.
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"], timeout: 120_000 });
     page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    page.setDefaultTimeout(120_000);
     page.on("request", (req) => requests.push(req.url()));
     page.on("pageerror", (err) => errors.push(err.message));
     await page.goto(pathToFileURL(path.join(out, "index.html")).href);
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await browser?.close();
