@@ -11,6 +11,8 @@ export interface CheckSettings {
   readonly malformed: boolean;
   readonly env: "off" | "sample" | "all";
   readonly scale: "off" | "quick" | "full";
+  /** The scale check's cases --name chose (scale/10000, ...): those alone run, whatever `scale` says. */
+  readonly scaleNames: readonly string[];
   readonly timeoutMs: number;
 }
 

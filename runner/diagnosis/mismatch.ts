@@ -43,9 +43,13 @@ async function traceOf(session: Session, v: Compared, mismatchStep: number): Pro
   return { trace: `the re-run with trace failed: ${o.reason}`, broken: true };
 }
 
-/** Diagnoses the first mismatching snapshot of `cmp` on `session`, which the re-runs go through. */
-export async function explainMismatch(session: Session, v: Compared, cmp: Extract<Comparison, { kind: "mismatch" }>): Promise<Explained> {
-  const traced = await traceOf(session, v, cmp.expected.step);
+/**
+ * Diagnoses the first mismatching snapshot of `cmp`: with a session, the re-runs (trace or bisection) go
+ * through it; with a string instead, nothing is re-run and the string says why (the bytes are diagnosed all
+ * the same: field, decoded diff, hints, rules).
+ */
+export async function explainMismatch(session: Session | string, v: Compared, cmp: Extract<Comparison, { kind: "mismatch" }>): Promise<Explained> {
+  const traced = typeof session === "string" ? { trace: session, broken: false } : await traceOf(session, v, cmp.expected.step);
   const diagnosis = diagnose(v.golden, cmp.index, cmp.expected, cmp.actualHex, traced.trace);
   const field = diagnosis.field === null ? "past the end of the expected snapshot" : `in ${diagnosis.field}`;
   const differs = `snapshot of step ${cmp.expected.step} node ${cmp.expected.node} differs at byte ${diagnosis.offset}, ${field}`;
