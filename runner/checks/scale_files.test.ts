@@ -83,6 +83,12 @@ describe("--name scale/N", () => {
     expect(r.code).toBe(0);
   }, 300_000);
 
+  it("--list shows it with its steps", async () => {
+    const r = await runConformance(["--list", "--name", "scale/10000"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split("\n")[0]).toBe("scale/10000  tags: scale  features: -  steps: 10000");
+  });
+
   it("an unknown one is a usage error naming the nearest", async () => {
     await expect(runConformance(["--adapter", "ts", "--name", "scale/10001"])).rejects.toThrow(/^--name: no golden vector is named "scale\/10001"; nearest: scale\/10000/);
   });
