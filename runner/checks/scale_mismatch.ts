@@ -17,6 +17,12 @@ export interface ScaleScenario {
   readonly snapshots: readonly SnapshotEntry[];
 }
 
+/**
+ * The least time each re-run gets: the diagnosis is no verdict on speed, and a prefix re-run that times out
+ * on a busy machine would turn a byte failure into an adapter error (the bisection's broken session).
+ */
+const RERUN_MIN_MS = 60_000;
+
 /** Diagnoses the scale check's byte mismatches of one adapter, in the order its cases ran. */
 export class ScaleDiagnoser {
   /** The case whose mismatch was re-run, once there is one. */
@@ -25,8 +31,8 @@ export class ScaleDiagnoser {
   constructor(private readonly adapter: FleetAdapter) {}
 
   /**
-   * `where` says what is at scale ("at 10000 steps over 2000 keys"); `timeoutMs` is what each re-run gets,
-   * the time the case itself was given.
+   * `where` says what is at scale ("at 10000 steps over 2000 keys"); `timeoutMs` is the time the case itself
+   * was given, which each re-run gets too (and at least RERUN_MIN_MS).
    */
   async explain(c: ScaleScenario, where: string, cmp: Extract<Comparison, { kind: "mismatch" }>, timeoutMs: number): Promise<Explained> {
     const golden: GoldenVector = {
@@ -46,7 +52,7 @@ export class ScaleDiagnoser {
       explained = await explainMismatch(`not re-run to find where the port diverged: ${this.rerun}, a smaller case of the scale check, was`, compared, cmp);
     } else {
       this.rerun = c.name;
-      const session = await this.adapter.open(`the diagnosis of ${c.name}`, timeoutMs);
+      const session = await this.adapter.open(`the diagnosis of ${c.name}`, Math.max(timeoutMs, RERUN_MIN_MS));
       if (session === null) explained = await explainMismatch("not re-run to find where the port diverged: the adapter could not be started again", compared, cmp);
       else {
         try {
