@@ -122,7 +122,7 @@ export const CONFORMANCE_SPEC = defineCommand({
       type: "string",
       value: "DIR",
       group: CHECKS,
-      help: "write the scale check's scenarios as authored scenario files, DIR/scale/CASE.json and DIR/scale/CASE-compact.json (the variant a port that lists compact runs), for --scenario or rsm trace, and run nothing: the cases of --scale (quick if not given), or those --name chooses",
+      help: "write the scale check's scenarios as authored scenario files, DIR/scale/CASE.json and DIR/scale/CASE-compact.json (the variant a port that lists compact runs), for --scenario or rsm trace, and run nothing: the cases of --scale (quick when not given or off), or those --name chooses",
     },
     reporter: {
       type: "string",
