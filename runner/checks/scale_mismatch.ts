@@ -49,7 +49,7 @@ export class ScaleDiagnoser {
     const compared = { name: c.name, golden, scenarioText: c.scenarioText };
     let explained: Explained;
     if (this.rerun !== null) {
-      explained = await explainMismatch(`not re-run to find where the port diverged: ${this.rerun}, a smaller case of the scale check, was`, compared, cmp);
+      explained = await explainMismatch(`not re-run to find where the port diverged: ${this.rerun}, an earlier case of the scale check, was`, compared, cmp);
     } else {
       this.rerun = c.name;
       const session = await this.adapter.open(`the diagnosis of ${c.name}`, Math.max(timeoutMs, RERUN_MIN_MS));
