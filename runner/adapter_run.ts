@@ -1,7 +1,7 @@
 // Running the selected vectors through one adapter of the fleet: --jobs sessions pulling from one queue,
 // features checked against the hello, every broken outcome recorded as an `error` result and followed by a
 // new session, and every byte mismatch re-run with trace and diagnosed. Never throws for anything an adapter does.
-import { runScenario, runSizes, type SnapshotEntry, type TraceEntry } from "../reference/index.js";
+import { runScenario, type SnapshotEntry } from "../reference/index.js";
 import type { FleetAdapter } from "./adapter/fleet.js";
 import { runPipeline } from "./adapter/pipeline.js";
 import type { RunOutcome, ScenarioToRun, Session } from "./adapter/session.js";
@@ -9,9 +9,8 @@ import type { Check } from "./checks/check.js";
 import { lateLineResult } from "./checks/late_line.js";
 import type { Vector } from "./corpus.js";
 import type { CorpusStream } from "./corpus_stream.js";
-import { TRACE_BUDGET, bisectDivergence, type Bisection } from "./diagnosis/bisect.js";
 import { compareSnapshots } from "./diagnosis/compare.js";
-import { diagnose } from "./diagnosis/diagnose.js";
+import { explainMismatch } from "./diagnosis/mismatch.js";
 import type { ExpectedFailures } from "./expected_failures.js";
 import { isUnexpectedProblem, type AdapterReport, type ScenarioResult } from "./model.js";
 
@@ -42,23 +41,6 @@ function request(v: Vector, trace: boolean): ScenarioToRun {
   return { name: v.name, scenario: v.golden.scenario, scenarioText: v.scenarioText, trace, expected: v.golden.snapshots };
 }
 
-/**
- * The port's trace of a scenario, its first divergence found by bisection, or why neither could be had. The
- * trace's size is the reference's, exact (an estimate from the emitted snapshots missed states larger than
- * any of them, and the reply then passed the runner's line limit: the budget blamed on the port).
- */
-async function traceOf(session: Session, v: Vector, mismatchStep: number): Promise<{ trace: TraceEntry[] | string | Bisection; broken: boolean }> {
-  if (runSizes(v.golden.scenario).traceChars > TRACE_BUDGET) {
-    const b = await bisectDivergence(session, v.name, v.golden.scenario, mismatchStep);
-    return { trace: b, broken: b.broken };
-  }
-  const o = await session.run(request(v, true));
-  if (o.kind === "result") return { trace: o.trace ?? [], broken: false };
-  if (o.kind === "refused") return { trace: `the re-run with trace was answered with an error: ${o.message}`, broken: false };
-  if (o.kind === "aborted") return { trace: "the re-run with trace was never answered: an earlier request broke the adapter", broken: true };
-  return { trace: `the re-run with trace failed: ${o.reason}`, broken: true };
-}
-
 async function attempt(session: Session, v: Vector): Promise<Attempt> {
   const outcome = await session.run(request(v, false));
   switch (outcome.kind) {
@@ -81,23 +63,8 @@ async function attempt(session: Session, v: Vector): Promise<Attempt> {
         const badGolden = `${v.file}: snapshot ${reference.index} (step ${reference.expected.step} node ${reference.expected.node}) is not what the reference computes for the golden's own scenario: the golden was edited by hand or is stale (npm run vectors -- --check)`;
         return { result: null, outcome, badGolden };
       }
-      const traced = await traceOf(session, v, cmp.expected.step);
-      const diagnosis = diagnose(v.golden, cmp.index, cmp.expected, cmp.actualHex, traced.trace);
-      const field = diagnosis.field === null ? "past the end of the expected snapshot" : `in ${diagnosis.field}`;
-      const differs = `snapshot of step ${cmp.expected.step} node ${cmp.expected.node} differs at byte ${diagnosis.offset}, ${field}`;
-      // A re-run with trace that broke the protocol (a trace that lies about who is down, a state that is
-      // no snapshot) is the adapter's error, named as such, not a divergence to be trusted.
-      return {
-        result: {
-          status: traced.broken ? "error" : "failed",
-          reason: traced.broken ? `${differs}; ${typeof traced.trace === "string" ? traced.trace : "note" in traced.trace ? traced.trace.note : ""}` : differs,
-          stderrTail: null,
-          restarted: traced.broken,
-          diagnosis,
-          durationMs: outcome.durationMs,
-        },
-        outcome,
-      };
+      const explained = await explainMismatch(session, v, cmp);
+      return { result: { status: explained.status, reason: explained.reason, stderrTail: null, restarted: explained.restarted, diagnosis: explained.diagnosis, durationMs: outcome.durationMs }, outcome };
     }
   }
 }

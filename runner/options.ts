@@ -41,6 +41,8 @@ export interface Options {
   readonly scale: "off" | "quick" | "full";
   readonly env: "off" | "sample" | "all";
   readonly traces: "off" | "sample" | "all";
+  /** --write-scale: the directory to write the scale check's scenarios to, instead of running anything. */
+  readonly writeScale: string | null;
   readonly help: boolean;
 }
 
@@ -121,7 +123,13 @@ export const CONFORMANCE_SPEC = defineCommand({
       type: "string",
       value: "off|quick|full",
       group: CHECKS,
-      help: `after the corpus, run generated scenarios of 10^4 and 10^5 steps (full: and 10^6), checking their bytes and that each adapter's time grows about linearly with the steps (R-PROTO-12; results scale/STEPS and scale/growth-A-B). Default quick for ${WHOLE_RUN}, off otherwise`,
+      help: `after the corpus, run generated scenarios of 10^4 and 10^5 steps (full: and 10^6), checking their bytes and that each adapter's time grows about linearly with the steps, and a store of 70,000 live keys, checking its bytes (R-PROTO-12; results scale/STEPS, scale/growth-A-B and scale/keys-70000; --name scale/10000 runs one case alone). Default quick for ${WHOLE_RUN}, off otherwise`,
+    },
+    "write-scale": {
+      type: "string",
+      value: "DIR",
+      group: CHECKS,
+      help: "write the scale check's scenarios as authored scenario files, DIR/scale/CASE.json and DIR/scale/CASE-compact.json (the variant a port that lists compact runs), for --scenario or rsm trace, and run nothing: the cases of --scale (quick when not given or off), or those --name chooses",
     },
     reporter: {
       type: "string",
@@ -208,6 +216,7 @@ export function parseOptions(args: readonly string[], root: string): Options {
   // The checks beyond the corpus run by default on a run of the kit's whole corpus (in a CI matrix, on its
   // first shard); a run narrowed to some scenarios, or of another corpus, asks for them by name.
   if (v.scenario !== undefined && v.vectors !== undefined) throw new UsageError("--scenario runs scenario files instead of golden vectors; it cannot be combined with --vectors");
+  if (v["write-scale"] !== undefined && v.list === true) throw new UsageError("--write-scale writes the scale check's scenarios and runs nothing; it cannot be combined with --list");
   const whole = v.filter === undefined && v.tag === undefined && v.name === undefined && v.skip === undefined && v.vectors === undefined && v.scenario === undefined && (v.shard === undefined || parseShard(v.shard).index === 1);
   return {
     malformed: v.malformed === undefined ? whole : oneOf("--malformed", v.malformed, ["on", "off"]) === "on",
@@ -235,6 +244,7 @@ export function parseOptions(args: readonly string[], root: string): Options {
     out,
     vectors: v.vectors === undefined ? path.join(root, GOLDEN_DIR) : parsePath("--vectors", v.vectors),
     scenarios: (v.scenario ?? []).map((p) => parsePath("--scenario", p)),
+    writeScale: v["write-scale"] === undefined ? null : parsePath("--write-scale", v["write-scale"]),
     help: v.help,
   };
 }

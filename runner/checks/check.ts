@@ -12,6 +12,8 @@ export interface CheckSettings {
   readonly env: "off" | "sample" | "all";
   readonly scale: "off" | "quick" | "full";
   readonly traces: "off" | "sample" | "all";
+  /** The scale check's cases --name chose (scale/10000, ...): those alone run, whatever `scale` says. */
+  readonly scaleNames: readonly string[];
   readonly timeoutMs: number;
 }
 
