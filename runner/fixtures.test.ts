@@ -265,7 +265,9 @@ describe("checks beyond the corpus", () => {
       "protocol/blank-line",
       "protocol/not-json",
       "protocol/invalid-utf8",
+      "protocol/invalid-utf8-id",
       "protocol/not-an-object",
+      "protocol/deep-nesting",
       "protocol/unknown-type",
       "protocol/run-without-scenario",
       "protocol/trace-not-boolean",
@@ -294,7 +296,7 @@ describe("checks beyond the corpus", () => {
     const r = await runConformance(["--vectors", corpus.vectors, "--malformed", "on", "--adapter", "ts", "--reporter", "json", "--no-build"]);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as JsonReport;
-    expect(report.adapters[0]!.results.filter((x) => x.name.startsWith("protocol/") && x.status === "passed")).toHaveLength(10);
+    expect(report.adapters[0]!.results.filter((x) => x.name.startsWith("protocol/") && x.status === "passed")).toHaveLength(12);
   }, 30_000);
 });
 
