@@ -4,6 +4,7 @@
 import type { ChildProcess } from "node:child_process";
 import { AdapterExited, AdapterTimedOut, ProtocolError, RequestAborted } from "./errors.js";
 import { killGroup, killEscapees, spawnTracked, type Launch } from "./children.js";
+import { adapterEnvironment } from "./environment.js";
 import { LineSplitter, MAX_LINE_CHARS } from "./line_splitter.js";
 import { SHUTDOWN_LINE, cutLine } from "./protocol.js";
 import { TailBuffer } from "./tail_buffer.js";
@@ -176,7 +177,8 @@ export class AdapterProcess {
 
   /** Spawns the adapter; a failure to spawn shows as `spawnProblem` once the process has exited. */
   static spawn(launch: Launch): AdapterProcess {
-    const p = new AdapterProcess(spawnTracked(launch, "pipe"), launch.argv[0] ?? "");
+    // A known environment, not the runner's: what a port's answers may not depend on (R-PROTO-11).
+    const p = new AdapterProcess(spawnTracked(launch, "pipe", adapterEnvironment(process.env)), launch.argv[0] ?? "");
     p.chunked = launch.chunked === true;
     return p;
   }
