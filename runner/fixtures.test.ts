@@ -274,6 +274,8 @@ describe("checks beyond the corpus", () => {
       "protocol/decode-without-hex",
       "protocol/numeric-id",
       "protocol/10mb-garbage",
+      "protocol/exit-after-shutdown",
+      "protocol/exit-after-eof",
     ]);
     const notJson = probes.find((x) => x.name === "protocol/not-json")!;
     expect(notJson.status).toBe("error");
@@ -281,6 +283,17 @@ describe("checks beyond the corpus", () => {
     expect(notJson.stderr_tail).toMatch(/SyntaxError/);
     // The corpus still runs, on a new process.
     expect(othersPassed({ ...r.adapter, results: r.adapter.results.filter((x) => !x.name.startsWith("protocol/")) }, "")).toBe(true);
+    expect(r.alive).toEqual([]);
+  }, 30_000);
+
+  it("exit status (R-PROTO-9): a port that exits 1 after shutdown fails protocol/exit-after-shutdown; the end of stdin is checked apart", async () => {
+    const r = await runFake(["--mode", "exit-1-after-shutdown"], ["--malformed", "on"]);
+    expect(r.code).toBe(1);
+    expect(result(r.adapter, "protocol/exit-after-shutdown")).toMatchObject({
+      status: "failed",
+      reason: 'after {"type":"shutdown"} (its stdin still open), the adapter exited with code 1, not 0 (R-PROTO-9: it exits with status 0)',
+    });
+    expect(result(r.adapter, "protocol/exit-after-eof").status).toBe("passed");
     expect(r.alive).toEqual([]);
   }, 30_000);
 
@@ -296,7 +309,7 @@ describe("checks beyond the corpus", () => {
     const r = await runConformance(["--vectors", corpus.vectors, "--malformed", "on", "--adapter", "ts", "--reporter", "json", "--no-build"]);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as JsonReport;
-    expect(report.adapters[0]!.results.filter((x) => x.name.startsWith("protocol/") && x.status === "passed")).toHaveLength(12);
+    expect(report.adapters[0]!.results.filter((x) => x.name.startsWith("protocol/") && x.status === "passed")).toHaveLength(14);
   }, 30_000);
 });
 

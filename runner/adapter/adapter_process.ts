@@ -70,6 +70,12 @@ function spawnProblem(program: string, err: NodeJS.ErrnoException): string {
   return `cannot start ${JSON.stringify(program)}: ${err.message}`;
 }
 
+/** How a process ended: its exit code, or the signal that killed it. */
+export interface ExitStatus {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
 function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
   return signal ? `was killed by ${signal}` : `exited with code ${code}`;
 }
@@ -101,6 +107,8 @@ export class AdapterProcess {
   /** Ids of the last few answered requests: what they were about, and the number of the reply that answered them. */
   private readonly answered = new Map<string, { label: string; reply: number }>();
   private exit: string | null = null;
+  /** How the process ended, once it has: what R-PROTO-9 judges. */
+  private status: ExitStatus | null = null;
   private readonly exited: Promise<void>;
   private spawnError: NodeJS.ErrnoException | null = null;
   /** Set once the runner has sent shutdown: what the adapter does to its stdin after that is its own business. */
@@ -156,6 +164,7 @@ export class AdapterProcess {
         // Kill the group too: an adapter's own children must not outlive it.
         killGroup(child);
         this.exit = describeExit(code, signal);
+        this.status = { code, signal };
         // The timer is cleared once stdout closes: left running, it would hold the runner's exit for DRAIN_MS.
         let timer: NodeJS.Timeout | undefined;
         const drained = new Promise<void>((r) => (timer = setTimeout(r, DRAIN_MS)));
@@ -358,6 +367,27 @@ export class AdapterProcess {
 
   kill(): void {
     killGroup(this.child);
+  }
+
+  /**
+   * R-PROTO-9, judged: ends the conversation by a shutdown line (stdin left open) or by closing stdin, and
+   * returns how the process exited, or null when it was still running after `withinMs` (it is then killed).
+   */
+  async finish(how: "shutdown" | "eof", withinMs: number): Promise<ExitStatus | null> {
+    this.closing = true;
+    this.stopProbe();
+    if (this.exit === null) {
+      if (how === "shutdown") this.child.stdin!.write(`${SHUTDOWN_LINE}\n`);
+      else this.child.stdin!.end();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.exited, new Promise<void>((r) => (timer = setTimeout(r, withinMs)))]);
+      clearTimeout(timer);
+    }
+    const status = this.status;
+    this.kill();
+    this.child.stdin!.destroy();
+    await this.exited;
+    return status;
   }
 
   /**

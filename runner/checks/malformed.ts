@@ -44,6 +44,11 @@ export const PROBES: readonly Probe[] = [
 /** The valid request sent after each probe: small, but through the whole stack (a put, a snapshot). */
 const FOLLOW_UP: NormalizedScenario = { cluster: { nodes: 3, leader: 1 }, steps: [{ op: "put", key: "k", value: "76" }, { op: "snapshot", nodes: [1, 2, 3] }] };
 
+/** The follow-up as a request, with its expected snapshots: also the work the exit-status check asks for first. */
+export function followUpRequest(): ScenarioToRun {
+  return { name: "protocol/follow-up", scenario: FOLLOW_UP, scenarioText: scenarioJson(FOLLOW_UP), trace: false, expected: runScenario(FOLLOW_UP).snapshots };
+}
+
 function result(name: string, partial: Omit<ScenarioResult, "name" | "file" | "source" | "expectedFailure" | "restarted" | "diagnosis"> & { restarted?: boolean }): ScenarioResult {
   return { name: `protocol/${name}`, file: "SPEC.md", source: "SPEC.md R-PROTO-10", expectedFailure: false, restarted: false, diagnosis: null, ...partial };
 }
@@ -55,7 +60,7 @@ function result(name: string, partial: Omit<ScenarioResult, "name" | "file" | "s
  */
 export async function malformedChecks(adapter: FleetAdapter, first: Session | null, isExpected: (name: string) => boolean): Promise<{ results: ScenarioResult[]; session: Session | null }> {
   const results: ScenarioResult[] = [];
-  const followUp: ScenarioToRun = { name: "protocol/follow-up", scenario: FOLLOW_UP, scenarioText: scenarioJson(FOLLOW_UP), trace: false, expected: runScenario(FOLLOW_UP).snapshots };
+  const followUp = followUpRequest();
   let session: Session | null = first;
   for (const p of PROBES) {
     session ??= await adapter.open(`the check protocol/${p.name}`);
