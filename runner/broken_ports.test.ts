@@ -67,4 +67,19 @@ describe("ports that pass the corpus and are still not conformant", () => {
     // Every difference is the second pass's: under LC_ALL=C alone, Python reads UTF-8 and the port passes.
     for (const x of bad) expect(x.reason).toMatch(/^environment-dependent: under LC_ALL=C with PYTHONUTF8=0 .*, keys\/\S+ (differs in the snapshot of step \d+ node \d+, which the main pass got right|answered with an error: .*) \(R-PROTO-11\)$/);
   }, 120_000);
+
+  it.skipIf(noPython)("a Python port that never flushes stdout is diagnosed as R-PROTO-2, also when the runner inherited PYTHONUNBUFFERED=1", async () => {
+    const saved = process.env.PYTHONUNBUFFERED;
+    // Where the port passed before: the runner's own environment made Python's stdout unbuffered for it.
+    process.env.PYTHONUNBUFFERED = "1";
+    try {
+      const r = await runConformance(["--filter", "keys/nine", "--exec", `python3 ${NAIVE_PYTHON} --unflushed`, "--reporter", "json", "--no-build"]);
+      expect(r.code).toBe(1);
+      const adapter = (JSON.parse(r.stdout) as { adapters: { fatal: { message: string } | null }[] }).adapters[0]!;
+      expect(adapter.fatal?.message).toMatch(/^no answer to hello within 10 s \(R-PROTO-5\); the answer came only once its stdin was closed and it exited: it does not flush stdout after each reply \(R-PROTO-2\)/);
+    } finally {
+      if (saved === undefined) delete process.env.PYTHONUNBUFFERED;
+      else process.env.PYTHONUNBUFFERED = saved;
+    }
+  }, 60_000);
 });

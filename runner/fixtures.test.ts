@@ -171,7 +171,7 @@ describe("hanging adapters", () => {
   it("a hang on one scenario costs one --timeout: the group is killed, the rest runs", async () => {
     const r = await runFake(["--mode", "hang", "--on", VICTIM], ["--timeout", "1"]);
     expect(r.code).toBe(1);
-    expect(result(r.adapter, VICTIM).reason).toMatch(/^no answer within 1 s \(--timeout\); the adapter was killed$/);
+    expect(result(r.adapter, VICTIM).reason).toMatch(/^no answer within 1 s \(--timeout\); (nothing came after one more line .*; )?the adapter was killed$/);
     expect(othersPassed(r.adapter, VICTIM)).toBe(true);
     // The adapter, its restart, and the child each of them started: four processes, all gone.
     expect(r.pids.length).toBe(4);
@@ -197,6 +197,26 @@ describe("hanging adapters", () => {
     expect(r.alive).toEqual([]);
     expect(r.elapsedMs).toBeLessThan(3 * 500 + 8000);
   }, 20_000);
+});
+
+describe("silent adapters: the runner sends one more line, then closes stdin, to tell why", () => {
+  it("one that writes its replies only at exit is diagnosed as not flushing stdout (R-PROTO-2)", async () => {
+    const r = await runFake(["--mode", "unflushed", "--on", VICTIM], ["--timeout", "2"]);
+    expect(r.code).toBe(1);
+    expect(result(r.adapter, VICTIM)).toMatchObject({
+      status: "error",
+      reason: expect.stringMatching(/^no answer within 2 s \(--timeout\); the answer came only once its stdin was closed and it exited: it does not flush stdout after each reply \(R-PROTO-2\), or it reads all of its input before answering \(R-PROTO-3\); the adapter was killed$/),
+    });
+    expect(r.alive).toEqual([]);
+  }, 30_000);
+
+  it("one that answers a line only when the next comes is diagnosed as waiting for more input (R-PROTO-3), at its hello already", async () => {
+    const r = await runFake(["--mode", "waits-for-next-line"]);
+    expect(r.code).toBe(1);
+    expect(r.adapter.fatal).toMatchObject({ kind: "start" });
+    expect(r.adapter.fatal!.message).toMatch(/^no answer to hello within 10 s \(R-PROTO-5\); the answer came \d+\.\d\d s after one more line was sent: the adapter waits for more input than the line before answering it \(R-PROTO-3\)$/);
+    expect(r.alive).toEqual([]);
+  }, 40_000);
 });
 
 describe("hostile adapters", () => {

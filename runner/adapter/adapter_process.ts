@@ -3,7 +3,7 @@
 // runner/adapter/session.ts, its only user, turns its lines into checked protocol outcomes.
 import type { ChildProcess } from "node:child_process";
 import { AdapterExited, AdapterTimedOut, ProtocolError, RequestAborted } from "./errors.js";
-import { killGroup, killEscapees, spawnTracked, type Launch } from "./children.js";
+import { groupRunning, killGroup, killEscapees, spawnTracked, type Launch } from "./children.js";
 import { adapterEnvironment } from "./environment.js";
 import { LineSplitter, MAX_LINE_CHARS } from "./line_splitter.js";
 import { SHUTDOWN_LINE, cutLine } from "./protocol.js";
@@ -63,6 +63,14 @@ const DRAIN_MS = 200;
  * whole --timeout.
  */
 const STDIN_PROBE_MS = 250;
+/**
+ * After a timeout, the line sent to see whether the answer was only waiting for more input: a hello, valid
+ * whatever came before, padded with JSON whitespace to 1 MiB so that it also fills any block a port reads
+ * stdin in (C's fread, a fixed-size read).
+ */
+const FURTHER_LINE = `{"type":"hello","protocol":1${" ".repeat(1 << 20)}}\n`;
+/** How long each step of that diagnosis waits: the request's own deadline, within bounds about hangs, not speed. */
+const diagnosisWaitMs = (timeoutMs: number) => Math.min(Math.max(timeoutMs, 250), 2000);
 const NOTHING = Buffer.alloc(0);
 function spawnProblem(program: string, err: NodeJS.ErrnoException): string {
   if (err.code === "ENOENT") return `cannot start ${JSON.stringify(program)}: no such command or file`;
@@ -261,14 +269,58 @@ export class AdapterProcess {
     const head = this.waiters[0];
     if (head === undefined || head.timer !== null) return;
     head.due = performance.now();
-    head.timer = setTimeout(() => {
-      // R-PROTO-3 asks for one reply per request; silence past the deadline means it is stuck. Kill it.
-      this.kill();
-      this.failAll(new AdapterTimedOut(`no answer within ${head.timeoutMs / 1000} s (--timeout); the adapter was killed`));
-    }, head.timeoutMs);
+    // R-PROTO-3 asks for one reply per request; silence past the deadline means it is stuck or silent. Kill it,
+    // once the diagnosis has said which.
+    head.timer = setTimeout(() => void this.timedOut(head.timeoutMs), head.timeoutMs);
+  }
+
+  /** Lines that came while a timeout was diagnosed: evidence, not replies. Null when none is. */
+  private late: string[] | null = null;
+  private lateCame: (() => void) | null = null;
+
+  private async timedOut(timeoutMs: number): Promise<void> {
+    this.late = [];
+    this.stopProbe();
+    const finding = await this.whySilent(timeoutMs);
+    this.kill();
+    this.late = null;
+    this.failAll(new AdapterTimedOut(`no answer within ${timeoutMs / 1000} s (--timeout)${finding === null ? "" : `; ${finding}`}; the adapter was killed`, finding));
+  }
+
+  /**
+   * Why an adapter that is not computing gave no answer. Both a port that waits for more input than the line
+   * (R-PROTO-3) and one that never flushes stdout (R-PROTO-2) look alike until the runner acts: one more line
+   * brings the first's answer out, only the end of stdin (and the exit it leads to) the second's, and with
+   * nothing at all written the two cannot be told apart. Null while some thread of it runs: it is computing,
+   * and more input would show nothing.
+   */
+  private async whySilent(timeoutMs: number): Promise<string | null> {
+    if (groupRunning(this.child) === true) return null;
+    const waitMs = diagnosisWaitMs(timeoutMs);
+    const came = () => new Promise<void>((resolve) => (this.lateCame = resolve));
+    const within = (p: Promise<unknown>) => {
+      let timer: NodeJS.Timeout | undefined;
+      return Promise.race([p, new Promise<void>((r) => (timer = setTimeout(r, waitMs)))]).finally(() => clearTimeout(timer));
+    };
+    const sent = performance.now();
+    this.child.stdin!.write(FURTHER_LINE);
+    await within(came());
+    if (this.late!.length > 0) {
+      return `the answer came ${((performance.now() - sent) / 1000).toFixed(2)} s after one more line was sent: the adapter waits for more input than the line before answering it (R-PROTO-3)`;
+    }
+    this.closing = true;
+    this.child.stdin!.end();
+    await within(this.exited);
+    if (this.late!.length > 0) return `the answer came only once its stdin was closed${this.exit === null ? "" : " and it exited"}: it does not flush stdout after each reply (R-PROTO-2), or it reads all of its input before answering (R-PROTO-3)`;
+    return `nothing came after one more line and the end of its stdin either: it is stuck, or it wrote its answer into a stdout buffer it never flushes (R-PROTO-2)`;
   }
 
   private onLine(line: string): void {
+    if (this.late !== null) {
+      this.late.push(line);
+      this.lateCame?.();
+      return;
+    }
     const w = this.waiters.shift();
     if (w === undefined) {
       this.unsolicited ??= line;
@@ -308,6 +360,8 @@ export class AdapterProcess {
 
   /** The head gets `err`; requests queued behind it were never answered, so they fail as aborted. */
   private failAll(err: Error): void {
+    // While a timeout is diagnosed, its outcome is the diagnosis's to give (timedOut), whatever else happens.
+    if (this.late !== null) return;
     this.stopProbe();
     const [head, ...rest] = this.waiters.splice(0);
     if (head === undefined) return;

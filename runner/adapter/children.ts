@@ -92,6 +92,26 @@ export function killEscapees(child: ChildProcess): void {
   }
 }
 
+/**
+ * Whether some thread of the child's process group is running or waiting for a CPU (state R in /proc): a
+ * port that is computing, as against one blocked on a read or a lock. Null where there is no /proc.
+ */
+export function groupRunning(child: ChildProcess): boolean | null {
+  if (process.platform !== "linux" || child.pid === undefined) return null;
+  const state = (stat: string) => stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      // The fields after the name: state, ppid, pgrp, ...
+      if (Number(state(readFileSync(`/proc/${pid}/stat`, "utf8"))[2]) !== child.pid) continue;
+      for (const task of readdirSync(`/proc/${pid}/task`)) if (state(readFileSync(`/proc/${pid}/task/${task}/stat`, "utf8"))[0] === "R") return true;
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return false;
+}
+
 export function killAll(): void {
   for (const child of live) killGroup(child);
 }

@@ -90,7 +90,7 @@ export class Session {
       const why =
         proc.spawnProblem ??
         (err instanceof AdapterTimedOut
-          ? `no answer to hello within ${helloTimeoutMs / 1000} s (R-PROTO-5)`
+          ? `no answer to hello within ${helloTimeoutMs / 1000} s (R-PROTO-5)${err.finding === null ? "" : `; ${err.finding}`}`
           : err instanceof AdapterExited
             ? `${err.message.replace(/^adapter /, "")} before answering hello`
             : (err as Error).message);
