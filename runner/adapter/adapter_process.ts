@@ -48,6 +48,8 @@ interface Waiter {
   timer: NodeJS.Timeout | null;
   /** When it became due: sent, and every earlier request answered. */
   due: number;
+  /** Set once its deadline was given again, because its reply had started to arrive when it passed. */
+  extended?: boolean;
 }
 
 /** How many answered request ids to remember for recognising an extra reply. */
@@ -136,7 +138,10 @@ export class AdapterProcess {
         this.failAll(new ProtocolError(`adapter wrote a line longer than ${MAX_LINE_CHARS} characters, the runner's limit for one line; the adapter was killed`));
       },
     );
-    child.stdout!.on("data", (chunk: Buffer) => this.splitter.push(chunk));
+    child.stdout!.on("data", (chunk: Buffer) => {
+      this.stdoutBytes += chunk.length;
+      this.splitter.push(chunk);
+    });
     child.stderr!.on("data", (chunk: Buffer) => this.stderr.push(chunk));
     this.stderrClosed = new Promise((resolve) => child.stderr!.once("close", resolve));
     // A write fails with EPIPE once the adapter has closed its stdin. An adapter that died did so too, and the
@@ -271,7 +276,28 @@ export class AdapterProcess {
     head.due = performance.now();
     // R-PROTO-3 asks for one reply per request; silence past the deadline means it is stuck or silent. Kill it,
     // once the diagnosis has said which.
-    head.timer = setTimeout(() => void this.timedOut(head.timeoutMs), head.timeoutMs);
+    head.timer = setTimeout(() => void this.deadline(head), head.timeoutMs);
+  }
+
+  /** Bytes read from stdout so far. */
+  private stdoutBytes = 0;
+
+  /**
+   * A deadline has passed on the runner's clock. Timers run before I/O is read in each turn of the event
+   * loop, so when the runner itself was held up (a busy machine, a long computation of its own) the reply may
+   * be waiting in the pipe already: it is read first, and a reply that has started to arrive gets the
+   * deadline once more, instead of a timeout blamed on the adapter.
+   */
+  private async deadline(head: Waiter): Promise<void> {
+    const read = this.stdoutBytes;
+    await new Promise((resolve) => setImmediate(resolve));
+    if (this.waiters[0] !== head || this.exit !== null) return;
+    if (this.stdoutBytes > read && !head.extended) {
+      head.extended = true;
+      head.timer = setTimeout(() => void this.deadline(head), head.timeoutMs);
+      return;
+    }
+    await this.timedOut(head.timeoutMs);
   }
 
   /** Lines that came while a timeout was diagnosed: evidence, not replies. Null when none is. */
