@@ -1,12 +1,16 @@
 // Ports that pass every golden vector and still are not conformant fail the checks beyond the corpus, each
 // with a message naming what is wrong (docs/porting.md, "Checks beyond the corpus"). The other two kinds, a port that
 // crashes on a line that is not JSON and one whose trace has the wrong shape, are in fixtures.test.ts.
+import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { mutantAdapter } from "../selftest/mutation/mutants.js";
 import { makeCorpus, type TestCorpus } from "./fixtures/corpus.js";
 import { REPO_ROOT, runConformance } from "./fixtures/harness.js";
 import { LEADER_STATE_TRACE, QUADRATIC_REJOIN, SORTS_SMALL_STORES } from "./fixtures/ports/broken_ports.js";
+
+const NAIVE_PYTHON = path.join("runner", "fixtures", "ports", "naive_python.py");
+const noPython = spawnSync("python3", ["--version"]).status !== 0;
 
 let corpus: TestCorpus;
 beforeAll(async () => {
@@ -77,21 +81,38 @@ describe("ports that pass the corpus and are still not conformant", () => {
   });
 
   it("a port that reads stdin in the locale's charset fails the environment check: environment-dependent", async () => {
-    const saved = { LC_ALL: process.env.LC_ALL, LANG: process.env.LANG };
-    // The main pass under a UTF-8 locale, as on this machine; the check runs it under LC_ALL=C.
-    delete process.env.LC_ALL;
-    process.env.LANG = "C.UTF-8";
+    // Whatever locale the test runs under, the main pass gets the runner's UTF-8 one and the check LC_ALL=C.
+    const exec = `node --import tsx ${path.join("runner", "fixtures", "ports", "default_charset.ts")}`;
+    const r = await run(["--filter", "keys/", "--env", "all", "--exec", exec]);
+    expect(r.code).toBe(1);
+    expect(r.results.filter((x) => !x.name.startsWith("env/")).every((x) => x.status === "passed")).toBe(true);
+    const bad = r.results.filter((x) => x.name.startsWith("env/"));
+    expect(bad.length).toBeGreaterThan(0);
+    expect(bad[0]!.reason).toMatch(/^environment-dependent: under LC_ALL=C, .*, keys\/\S+ differs in the snapshot of step \d+ node \d+, which the main pass got right \(R-PROTO-11\)$/);
+  });
+
+  it.skipIf(noPython)("a Python port that reads sys.stdin as text passes LC_ALL=C (UTF-8 mode) and fails the pass with PYTHONUTF8=0", async () => {
+    const r = await run(["--filter", "keys/", "--env", "sample", "--exec", `python3 ${NAIVE_PYTHON}`]);
+    expect(r.code).toBe(1);
+    expect(r.results.filter((x) => !x.name.startsWith("env/")).every((x) => x.status === "passed")).toBe(true);
+    const bad = r.results.filter((x) => x.name.startsWith("env/"));
+    expect(bad.length).toBeGreaterThan(0);
+    // Every difference is the second pass's: under LC_ALL=C alone, Python reads UTF-8 and the port passes.
+    for (const x of bad) expect(x.reason).toMatch(/^environment-dependent: under LC_ALL=C with PYTHONUTF8=0 .*, keys\/\S+ (differs in the snapshot of step \d+ node \d+, which the main pass got right|answered with an error: .*) \(R-PROTO-11\)$/);
+  });
+
+  it.skipIf(noPython)("a Python port that never flushes stdout is diagnosed as R-PROTO-2, also when the runner inherited PYTHONUNBUFFERED=1", async () => {
+    const saved = process.env.PYTHONUNBUFFERED;
+    // Where the port passed before: the runner's own environment made Python's stdout unbuffered for it.
+    process.env.PYTHONUNBUFFERED = "1";
     try {
-      const exec = `node --import tsx ${path.join("runner", "fixtures", "ports", "default_charset.ts")}`;
-      const r = await run(["--filter", "keys/", "--env", "all", "--exec", exec]);
+      const r = await runConformance(["--filter", "keys/nine", "--exec", `python3 ${NAIVE_PYTHON} --unflushed`, "--reporter", "json", "--no-build"]);
       expect(r.code).toBe(1);
-      expect(r.results.filter((x) => !x.name.startsWith("env/")).every((x) => x.status === "passed")).toBe(true);
-      const bad = r.results.filter((x) => x.name.startsWith("env/"));
-      expect(bad.length).toBeGreaterThan(0);
-      expect(bad[0]!.reason).toMatch(/^environment-dependent: under LC_ALL=C, .*, keys\/\S+ differs in the snapshot of step \d+ node \d+, which the main pass got right \(R-PROTO-11\)$/);
+      const adapter = (JSON.parse(r.stdout) as { adapters: { fatal: { message: string } | null }[] }).adapters[0]!;
+      expect(adapter.fatal?.message).toMatch(/^no answer to hello within 10 s \(R-PROTO-5\); the answer came only once its stdin was closed and it exited: it does not flush stdout after each reply \(R-PROTO-2\)/);
     } finally {
-      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
+      if (saved === undefined) delete process.env.PYTHONUNBUFFERED;
+      else process.env.PYTHONUNBUFFERED = saved;
     }
   });
 });

@@ -174,7 +174,7 @@ describe("hanging adapters", () => {
     // 3 s: every other scenario must still be answered within it, on a machine however busy.
     const r = await runFake(["--mode", "hang", "--on", VICTIM], ["--timeout", "3"]);
     expect(r.code).toBe(1);
-    expect(result(r.adapter, VICTIM).reason).toMatch(/^no answer within 3 s \(--timeout\); the adapter was killed$/);
+    expect(result(r.adapter, VICTIM).reason).toMatch(/^no answer within 3 s \(--timeout\); (nothing came after one more line .*; )?the adapter was killed$/);
     expect(othersPassed(r.adapter, VICTIM)).toBe(true);
     // The adapter, its restart, and the child each of them started: four processes, all gone.
     expect(r.pids.length).toBe(4);
@@ -200,6 +200,26 @@ describe("hanging adapters", () => {
     expect(r.adapter.counts).toMatchObject({ errored: 3, not_run: 3 });
     expect(r.alive).toEqual([]);
     expect(r.elapsedMs).toBeLessThan(120_000); // a guard against a wait for the hang (300 s), not a speed test
+  });
+});
+
+describe("silent adapters: the runner sends one more line, then closes stdin, to tell why", () => {
+  it("one that writes its replies only at exit is diagnosed as not flushing stdout (R-PROTO-2)", async () => {
+    const r = await runFake(["--mode", "unflushed", "--on", VICTIM], ["--timeout", "2"]);
+    expect(r.code).toBe(1);
+    expect(result(r.adapter, VICTIM)).toMatchObject({
+      status: "error",
+      reason: expect.stringMatching(/^no answer within 2 s \(--timeout\); the answer came only once its stdin was closed and it exited: it does not flush stdout after each reply \(R-PROTO-2\), or it reads all of its input before answering \(R-PROTO-3\); the adapter was killed$/),
+    });
+    expect(r.alive).toEqual([]);
+  });
+
+  it("one that answers a line only when the next comes is diagnosed as waiting for more input (R-PROTO-3), at its hello already", async () => {
+    const r = await runFake(["--mode", "waits-for-next-line"]);
+    expect(r.code).toBe(1);
+    expect(r.adapter.fatal).toMatchObject({ kind: "start" });
+    expect(r.adapter.fatal!.message).toMatch(/^no answer to hello within 10 s \(R-PROTO-5\); the answer came \d+\.\d\d s after one more line was sent: the adapter waits for more input than the line before answering it \(R-PROTO-3\)$/);
+    expect(r.alive).toEqual([]);
   });
 });
 
@@ -270,13 +290,17 @@ describe("checks beyond the corpus", () => {
       "protocol/blank-line",
       "protocol/not-json",
       "protocol/invalid-utf8",
+      "protocol/invalid-utf8-id",
       "protocol/not-an-object",
+      "protocol/deep-nesting",
       "protocol/unknown-type",
       "protocol/run-without-scenario",
       "protocol/trace-not-boolean",
       "protocol/decode-without-hex",
       "protocol/numeric-id",
       "protocol/10mb-garbage",
+      "protocol/exit-after-shutdown",
+      "protocol/exit-after-eof",
     ]);
     const notJson = probes.find((x) => x.name === "protocol/not-json")!;
     expect(notJson.status).toBe("error");
@@ -284,6 +308,17 @@ describe("checks beyond the corpus", () => {
     expect(notJson.stderr_tail).toMatch(/SyntaxError/);
     // The corpus still runs, on a new process.
     expect(othersPassed({ ...r.adapter, results: r.adapter.results.filter((x) => !x.name.startsWith("protocol/")) }, "")).toBe(true);
+    expect(r.alive).toEqual([]);
+  });
+
+  it("exit status (R-PROTO-9): a port that exits 1 after shutdown fails protocol/exit-after-shutdown; the end of stdin is checked apart", async () => {
+    const r = await runFake(["--mode", "exit-1-after-shutdown"], ["--malformed", "on"]);
+    expect(r.code).toBe(1);
+    expect(result(r.adapter, "protocol/exit-after-shutdown")).toMatchObject({
+      status: "failed",
+      reason: 'after {"type":"shutdown"} (its stdin still open), the adapter exited with code 1, not 0 (R-PROTO-9: it exits with status 0)',
+    });
+    expect(result(r.adapter, "protocol/exit-after-eof").status).toBe("passed");
     expect(r.alive).toEqual([]);
   });
 
@@ -299,7 +334,7 @@ describe("checks beyond the corpus", () => {
     const r = await runConformance(["--vectors", corpus.vectors, "--malformed", "on", "--adapter", "ts", "--reporter", "json", "--no-build"]);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as JsonReport;
-    expect(report.adapters[0]!.results.filter((x) => x.name.startsWith("protocol/") && x.status === "passed")).toHaveLength(10);
+    expect(report.adapters[0]!.results.filter((x) => x.name.startsWith("protocol/") && x.status === "passed")).toHaveLength(14);
   });
 });
 

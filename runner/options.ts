@@ -105,13 +105,13 @@ export const CONFORMANCE_SPEC = defineCommand({
       type: "string",
       value: "on|off",
       group: CHECKS,
-      help: `before the corpus, send each adapter lines that are no valid request (a blank line, not JSON, not UTF-8, an unknown type, 10 MB of garbage, ...), each followed by a valid one: each must get an error reply with the right id and the next request its answer (SPEC.md R-PROTO-10; results protocol/NAME). Default on for ${WHOLE_RUN}, off otherwise`,
+      help: `before the corpus, send each adapter lines that are no valid request (a blank line, not JSON, not UTF-8, JSON nested 100,000 deep, an unknown type, 10 MB of garbage, ...), each followed by a valid one: each must get an error reply with the right id and the next request its answer (SPEC.md R-PROTO-10; results protocol/NAME); after it, end an adapter by shutdown and by closing its stdin: each must exit with status 0 (R-PROTO-9; results protocol/exit-after-shutdown, protocol/exit-after-eof). Default on for ${WHOLE_RUN}, off otherwise`,
     },
     env: {
       type: "string",
       value: "off|sample|all",
       group: CHECKS,
-      help: `after the corpus, run the vectors that passed again in a new process under a hostile but legal environment (LC_ALL=C, TZ=Pacific/Chatham, a random PYTHONHASHSEED, GOMAXPROCS=1, stdin in odd-sized pieces), each twice in that process; the bytes must be the golden's again (R-PROTO-11; results env/NAME). sample: every keys/ vector and the first of every other topic; all: every vector. Default sample for ${WHOLE_RUN}, off otherwise`,
+      help: `after the corpus, run the vectors that passed again in a new process under a hostile but legal environment (LC_ALL=C, TZ=Pacific/Chatham, a random PYTHONHASHSEED, GOMAXPROCS=1, stdin in odd-sized pieces), each twice in that process, and those with characters outside ASCII once more under LC_ALL=C with PYTHONUTF8=0; the bytes must be the golden's again (R-PROTO-11; results env/NAME). sample: every keys/ vector and the first of every other topic; all: every vector. Default sample for ${WHOLE_RUN}, off otherwise`,
     },
     traces: {
       type: "string",

@@ -6,7 +6,7 @@
 // is to be sent again). Every reply line goes through runner/adapter/protocol.ts's checks here and nowhere else.
 import type { AdapterMessage, DecodedSnapshotJson, HelloReply, NormalizedScenario, SnapshotEntry, TraceEntry } from "../../reference/index.js";
 import { AdapterExited, AdapterStartFailed, AdapterTimedOut, ProtocolError, RequestAborted } from "./errors.js";
-import { AdapterProcess, type StderrWindow } from "./adapter_process.js";
+import { AdapterProcess, type ExitStatus, type StderrWindow } from "./adapter_process.js";
 import type { Launch } from "./children.js";
 import { HELLO_LINE, PROTOCOL_VERSION, checkDecodeReply, checkRunReply, cutLine, decodeLine, isCanonicalPass, parseAdapterLine, runLine } from "./protocol.js";
 
@@ -110,7 +110,7 @@ export class Session {
       const why =
         proc.spawnProblem ??
         (err instanceof AdapterTimedOut
-          ? `no answer to hello within ${helloTimeoutMs / 1000} s (R-PROTO-5)`
+          ? `no answer to hello within ${helloTimeoutMs / 1000} s (R-PROTO-5)${err.finding === null ? "" : `; ${err.finding}`}`
           : err instanceof AdapterExited
             ? `${err.message.replace(/^adapter /, "")} before answering hello`
             : (err as Error).message);
@@ -234,6 +234,11 @@ export class Session {
 
   kill(): void {
     this.proc.kill();
+  }
+
+  /** Ends the session by a shutdown line (stdin left open) or by closing stdin, and says how the process exited (R-PROTO-9); null: it did not within `withinMs`. */
+  finish(how: "shutdown" | "eof", withinMs: number): Promise<ExitStatus | null> {
+    return this.proc.finish(how, withinMs);
   }
 
   /**

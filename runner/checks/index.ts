@@ -2,12 +2,13 @@
 // (runner/checks/decode.ts) is not among them: it needs every adapter's snapshots, so it runs after the fleet.
 import type { Check, CheckKind, CheckSettings } from "./check.js";
 import { ENVIRONMENT_CHECK } from "./env.js";
+import { EXIT_STATUS_CHECK } from "./exit_status.js";
 import { LATE_LINE_NAME } from "./late_line.js";
 import { MALFORMED_CHECK } from "./malformed.js";
 import { SCALE_CHECK } from "./scale.js";
 import { TRACE_CHECK } from "./traces.js";
 
-export const CHECK_KINDS: readonly CheckKind[] = [MALFORMED_CHECK, ENVIRONMENT_CHECK, TRACE_CHECK, SCALE_CHECK];
+export const CHECK_KINDS: readonly CheckKind[] = [MALFORMED_CHECK, EXIT_STATUS_CHECK, ENVIRONMENT_CHECK, TRACE_CHECK, SCALE_CHECK];
 
 /**
  * The result names of every check, which an expected-failures list may name beside the corpus's; and the

@@ -72,11 +72,12 @@ describe.skipIf(CHROMIUM === undefined)("html report in headless Chromium", () =
 
   beforeAll(async () => {
     // A real run with failures: the port reads stdin as Latin-1 under LC_ALL=C, so every non-ASCII key breaks.
-    const port = "node --import tsx runner/fixtures/ports/default_charset.ts --name latin1-port";
+    // The runner gives adapters a UTF-8 locale of its own (runner/adapter/environment.ts): env sets C for this one.
+    const port = "env LC_ALL=C node --import tsx runner/fixtures/ports/default_charset.ts --name latin1-port";
     const r = spawnSync(process.execPath, ["cli/launch.mjs", "conformance", "--exec", port, "--exec", "node --import tsx adapters/ts/main.ts", "--filter", "keys/", "--reporter", "html", "--out", out], {
       cwd: ROOT,
       encoding: "utf8",
-      env: { ...process.env, LC_ALL: "C", GITHUB_ACTIONS: "", GITHUB_STEP_SUMMARY: "" },
+      env: { ...process.env, GITHUB_ACTIONS: "", GITHUB_STEP_SUMMARY: "" },
       // spawnSync holds the event loop, so the hook's timeout cannot end a hang here: this deadline does.
       timeout: 240_000,
       killSignal: "SIGTERM",
