@@ -215,6 +215,15 @@ export class FleetAdapter {
     return this.one(req.name, (s) => s.run(req));
   }
 
+  /**
+   * Kills the adapter's own session, so that the next `run` starts a fresh process: the fuzzer's next
+   * scenario must not be blamed for what a failed one left behind (a second reply, a line after its reply).
+   */
+  discard(): void {
+    this.current?.kill();
+    this.current = null;
+  }
+
   /** One decode request (R-PROTO-13) on the adapter's own session, as `run`. */
   decode(name: string, hex: string): Promise<DecodeOutcome | null> {
     return this.one(name, (s) => s.decode(name, hex));
