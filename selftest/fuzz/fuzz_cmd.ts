@@ -4,7 +4,7 @@ import fc from "fast-check";
 import path from "node:path";
 import { type NormalizedScenario } from "../../reference/index.js";
 import { usage } from "../../common/args.js";
-import { EXIT_FAILED, EXIT_OK } from "../../common/errors.js";
+import { EXIT_FAILED, EXIT_OK, InternalError } from "../../common/errors.js";
 import { goldenFor } from "../../corpus/golden.js";
 import { diagnose, type Diagnosis } from "../../runner/diagnosis/diagnose.js";
 import { failsTheRun, openFleet } from "../../runner/adapter/fleet.js";
@@ -81,12 +81,14 @@ export async function fuzzCommand(args: string[], root: string, io: FuzzIo): Pro
     });
     const elapsed = (performance.now() - started) / 1000;
     if (process.stderr.isTTY) process.stderr.write("\r\x1b[K");
-    if (!search.failed || seen.first === null) {
+    if (!search.failed) {
       const tried = search.numRuns;
       io.out(`fuzz: no divergence in ${tried} scenarios across the reference and ${names.join(", ")} in ${elapsed.toFixed(1)} s (${Math.round(tried / elapsed)} scenarios/s); seed ${o.seed}${search.interrupted ? " (stopped by the time limit)" : ""}`);
       return EXIT_OK;
     }
+    // Only a divergence fails the property; anything else that stops it is the kit's own error.
     const original = seen.first;
+    if (original === null) throw new InternalError(`the fuzz search stopped without a divergence: ${String(search.errorInstance)}`);
     const shrunk = await fc.check(property, { seed: o.seed, path: search.counterexamplePath! });
     if (process.stderr.isTTY) process.stderr.write("\r\x1b[K");
     // The shrunk scenario is kept only when it fails again, on its own; otherwise the original is kept as it
