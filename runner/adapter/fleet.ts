@@ -236,6 +236,9 @@ export class FleetAdapter {
       if (this.current === null) return null;
       const outcome = await send(this.current);
       this.record(outcome);
+      // A session that broke has been killed, but its exit is seen only later: until then it still looks
+      // alive, and the next request sent to it failed on what it wrote before it died.
+      if (outcome.kind === "broken") this.current = null;
       if (outcome.kind !== "aborted") return outcome;
     }
   }

@@ -94,8 +94,12 @@ export async function fuzzCommand(args: string[], root: string, io: FuzzIo): Pro
     // The shrunk scenario is kept only when it fails again, on its own; otherwise the original is kept as it
     // was seen, since a failure that does not come back is still a failure (a flaky port is not conformant).
     const candidate = shrunk.failed ? shrunk.counterexample![0] : null;
-    const again = candidate === null ? null : await judge(fleet, candidate);
-    const lost = again !== null ? null : candidate === null ? "fast-check's replay of it passed" : `it did not fail again on the shrunk scenario (${candidate.steps.length} steps)`;
+    // An adapter given up meanwhile (its restarts failed, or it kept timing out) fails every scenario alike,
+    // so such a failure of the shrunk scenario says nothing about it.
+    const retried = candidate === null ? null : await judge(fleet, candidate);
+    const again = retried !== null && retried.answer !== null ? retried : null;
+    const lost =
+      again !== null ? null : candidate === null ? "fast-check's replay of it passed" : retried !== null ? "the adapter was given up while it was shrunk" : `it did not fail again on the shrunk scenario (${candidate.steps.length} steps)`;
     return await report(again ?? original, lost, search.numRuns, shrunk.numShrinks, elapsed);
   } finally {
     await Promise.all(fleet.map((a) => a.close()));

@@ -19,16 +19,11 @@ async function disagreement(fleet: readonly FleetAdapter[], hex: string): Promis
   for (const [i, o] of answers.entries()) {
     const adapter = fleet[i]!.name;
     if (o === null) return { adapter, problem: "the adapter was given up (it could not be started again, or timed out repeatedly)" };
-    // An adapter that disagreed starts afresh, so that nothing it left behind is blamed on the next input.
-    const fresh = (problem: string) => {
-      fleet[i]!.discard();
-      return { adapter, problem };
-    };
     if (o.kind === "aborted") continue;
-    if (o.kind === "broken") return fresh(`${o.reason}${o.stderr ? `; stderr: ${o.stderr.trim().split("\n").slice(-3).join(" | ")}` : ""}`);
-    if (o.kind === "refused") return fresh(`answered with an error (R-PROTO-8): ${o.message}`);
+    if (o.kind === "broken") return { adapter, problem: `${o.reason}${o.stderr ? `; stderr: ${o.stderr.trim().split("\n").slice(-3).join(" | ")}` : ""}` };
+    if (o.kind === "refused") return { adapter, problem: `answered with an error (R-PROTO-8): ${o.message}` };
     const problem = verdictProblem(expected, answerOf(o));
-    if (problem !== null) return fresh(problem);
+    if (problem !== null) return { adapter, problem };
   }
   return null;
 }

@@ -1,10 +1,10 @@
 // One scenario through every adapter of a fuzz run, judged against the reference. Each scenario is judged on
 // its own: fast-check shrinks by running scenario after scenario, and a failure that an earlier one caused
 // (a port that split a request at U+2028 answered each piece, and the pieces' replies were read as the next
-// scenario's) made it shrink to an unrelated scenario that failed only after that one. So an adapter that
-// fails a scenario is killed and the next scenario gets a fresh process, and a scenario that passes is
-// followed by a one-step request whose answer must be right: a line the adapter wrote after its reply then
-// fails the scenario that made it write it, not the next.
+// scenario's) made it shrink to an unrelated scenario that failed only after that one. So every scenario is
+// followed by a one-step request whose answer must be right: a line the adapter wrote after its reply (a
+// second reply, a stray print) then fails the scenario that made it write it, not the next, and an adapter
+// that answers it wrong is started afresh for the next scenario, as one that broke the protocol already is.
 import { requiredFeatures, runScenario, type GoldenVector, type NormalizedScenario } from "../../reference/index.js";
 import { compareSnapshots, type Comparison } from "../../runner/diagnosis/compare.js";
 import type { FleetAdapter } from "../../runner/adapter/fleet.js";
@@ -39,20 +39,21 @@ export function errorOf(answer: Answer): string | null {
 
 async function judgeOne(a: FleetAdapter, scenario: NormalizedScenario, text: string, expected: GoldenVector["snapshots"]): Promise<Divergence | null> {
   const answer = await a.run({ name: "fuzz", scenario, scenarioText: text, trace: false });
-  let error = errorOf(answer);
+  const error = errorOf(answer);
   let mismatch: Divergence["mismatch"] = null;
   if (error === null && answer !== null && answer.kind === "result") {
     const c = compareSnapshots(expected, answer.snapshots);
     if (c.kind === "mismatch") mismatch = c;
   }
-  if (error === null && mismatch === null) {
-    const next = await a.run(NEXT_REQUEST);
-    const nextError = errorOf(next) ?? (next !== null && next.kind === "result" && compareSnapshots(NEXT_EXPECTED, next.snapshots).kind === "mismatch" ? "a wrong snapshot" : null);
-    if (nextError === null) return null;
-    error = `its answer was right, but the next request (a one-step scenario) then got: ${nextError}`;
-  }
-  a.discard();
-  return { adapter: a, scenario, answer, mismatch, error };
+  // A broken adapter was killed already (and a given-up one is gone); any other is asked once more, and kept
+  // for the next scenario only when it answers that right: a wrong byte leaves it usable, and restarting a
+  // port for every candidate would make shrinking a divergence many times slower.
+  const after = answer === null || answer.kind === "broken" ? null : await a.run(NEXT_REQUEST);
+  const afterError = after === null ? null : (errorOf(after) ?? (after.kind === "result" && compareSnapshots(NEXT_EXPECTED, after.snapshots).kind === "mismatch" ? "a wrong snapshot" : null));
+  if (afterError !== null) a.discard();
+  if (error !== null || mismatch !== null) return { adapter: a, scenario, answer, mismatch, error };
+  if (afterError === null) return null;
+  return { adapter: a, scenario, answer, mismatch, error: `its answer was right, but the next request (a one-step scenario) then got: ${afterError}` };
 }
 
 /** The first adapter, in fleet order, that fails `scenario`; every adapter works at the same time. */
