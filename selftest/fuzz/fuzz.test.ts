@@ -134,7 +134,7 @@ describe("rsm fuzz", () => {
     };
     expect(await replay(exec)).toEqual(["error"]);
     expect(await replay(`node --import tsx ${path.join(ROOT, "adapters", "ts", "main.ts")}`)).toEqual(["passed"]);
-  }, 240_000);
+  }, 480_000);
 
   it("keeps the original scenario, with what was sent and answered, when the failure does not come back on the shrunk one", async () => {
     const exec = port("flaky_once.ts", "--once", path.join(found, "was-wrong"));
@@ -151,7 +151,7 @@ describe("rsm fuzz", () => {
     const traffic = await readFile(path.join(dir, file!.replace(/\.json$/, ".traffic.txt")), "utf8");
     expect(traffic).toMatch(/^answer:\na result whose snapshot of step \d+ node \d+ differs from the reference's:\n {2}expected [0-9a-f]+\n {2}got {6}[0-9a-f]+$/m);
     expect(loaded.ok && traffic).toContain(`"scenario":${JSON.stringify(loaded.ok && loaded.scenario)}`);
-  }, 240_000);
+  }, 480_000);
 
   it("is reproducible from its seed: the same seed finds the same counterexample", async () => {
     const argv = quoted(await mutantAdapter(ROOT, variant("cas-null-matches-empty")));
