@@ -136,6 +136,17 @@ describe("rsm fuzz", () => {
     expect(await replay(`node --import tsx ${path.join(ROOT, "adapters", "ts", "main.ts")}`)).toEqual(["passed"]);
   }, 480_000);
 
+  it("blames a line written after a right answer on the scenario that caused it, and shrinks it like a wrong byte", async () => {
+    const exec = port("second_reply.ts");
+    expect(await fuzzCommand(["--exec", exec, "--runs", "500", "--seed", "2", "--found", found], ROOT, io)).toBe(1);
+    expect(lines.at(-1)).toMatch(/^ {2}its answer was right, but the next request \(a one-step scenario\) then got: adapter wrote a line nobody asked for, after its reply to fuzz \(R-PROTO-3\): a second reply to it/);
+    const [file] = await scenarios(found);
+    const loaded = loadScenario(await readFile(path.join(found, file!), "utf8"));
+    // The port repeats its answer to a scenario with a delete step: shrunk to one, not to whatever came next.
+    expect(loaded.ok && loaded.scenario.steps.some((s) => s.op === "delete")).toBe(true);
+    expect(loaded.ok && loaded.scenario.steps.length).toBeLessThanOrEqual(3);
+  }, 480_000);
+
   it("keeps the original scenario, with what was sent and answered, when the failure does not come back on the shrunk one", async () => {
     const exec = port("flaky_once.ts", "--once", path.join(found, "was-wrong"));
     const dir = path.join(found, "out");
