@@ -64,6 +64,13 @@ describe("scenario arbitraries", () => {
     expect(details.failed).toBe(true);
     expect(details.counterexample![0].steps.length).toBeLessThanOrEqual(3);
   });
+
+  it("put keys holding U+2028, U+2029 and U+0085, which JSON leaves raw, in every mode", () => {
+    for (const mode of SCENARIO_MODES) {
+      const keys = fc.sample(fuzzArbitrary(mode, 50), { seed: 6, numRuns: 300 }).flatMap((s) => s.steps.flatMap((step) => ("key" in step ? [step.key] : [])));
+      for (const c of ["\u2028", "\u2029", "\u0085"]) expect(keys.some((k) => k.includes(c)), `${mode}: ${JSON.stringify(c)}`).toBe(true);
+    }
+  });
 });
 
 describe("decode inputs (fuzz --mode decode)", () => {

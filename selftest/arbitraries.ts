@@ -4,7 +4,13 @@
 import fc from "fast-check";
 import type { NormalizedScenario, Step } from "../reference/index.js";
 
-export const EDGE_KEYS = ["", "a", "a\u0000", "a\u0000b", "b", "1", "10", "2", "__proto__", "constructor", "\u00e9", "e\u0301", "\ue000", "\uffff", "\u{1f600}", "\u{10000}"];
+/**
+ * The line ends JSON leaves raw inside a string (JSON.stringify escapes only those below U+0020), which
+ * Python's str.splitlines and other "any line end" readers still split a request at (R-PROTO-1: a request
+ * ends at \n only); the \r beside one arrives escaped, and must not be taken for the line end either.
+ */
+export const LINE_SEPARATOR_KEYS = ["a\u2028b", "\u2029", "\u0085", "\r\u0085"];
+export const EDGE_KEYS = ["", "a", "a\u0000", "a\u0000b", "b", "1", "10", "2", "__proto__", "constructor", "\u00e9", "e\u0301", "\ue000", "\uffff", "\u{1f600}", "\u{10000}", ...LINE_SEPARATOR_KEYS];
 export const EDGE_DELTAS = ["0", "1", "9007199254740992", "9007199254740993", "18446744073709551615", "18446744073709551614"];
 
 const hex = fc.uint8Array({ maxLength: 10 }).map((b) => Buffer.from(b).toString("hex"));

@@ -218,6 +218,15 @@ export class FleetAdapter {
     return this.one(req.name, (s) => s.run(req));
   }
 
+  /**
+   * Kills the adapter's own session, so that the next `run` starts a fresh process: the fuzzer's next
+   * scenario must not be blamed for what a failed one left behind (a second reply, a line after its reply).
+   */
+  discard(): void {
+    this.current?.kill();
+    this.current = null;
+  }
+
   /** One decode request (R-PROTO-13) on the adapter's own session, as `run`. */
   decode(name: string, hex: string): Promise<DecodeOutcome | null> {
     return this.one(name, (s) => s.decode(name, hex));
@@ -230,6 +239,9 @@ export class FleetAdapter {
       if (this.current === null) return null;
       const outcome = await send(this.current);
       this.record(outcome);
+      // A session that broke has been killed, but its exit is seen only later: until then it still looks
+      // alive, and the next request sent to it failed on what it wrote before it died.
+      if (outcome.kind === "broken") this.current = null;
       if (outcome.kind !== "aborted") return outcome;
     }
   }

@@ -9,14 +9,23 @@ import { formatAuthored } from "../../corpus/authored_format.js";
 export { toAuthored } from "../../corpus/authored_format.js";
 import { writeFileAtomic } from "../../common/fs_atomic.js";
 
-/** Writes the scenario under dir with a name from the adapter, seed and content; returns the path. */
-export async function writeFound(dir: string, adapter: string, seed: number, authored: AuthoredScenario): Promise<string> {
+/** Where the traffic of a found scenario goes: beside it, under a name the corpus's *.json never reads. */
+export function trafficFile(file: string): string {
+  return file.replace(/\.json$/, ".traffic.txt");
+}
+
+/**
+ * Writes the scenario under dir with a name from the adapter, seed and content, and beside it the traffic
+ * that broke (trafficFile); returns the scenario's path.
+ */
+export async function writeFound(dir: string, adapter: string, seed: number, authored: AuthoredScenario, traffic: string): Promise<string> {
   const check = checkScenario(JSON.parse(JSON.stringify(authored)));
   if (!check.ok) throw new InternalError(`the shrunk scenario is not valid: ${check.problems.map((p) => formatProblem("found", p)).join("; ")}`);
   const text = formatAuthored(authored);
   const slug = adapter.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "adapter";
   const hash = createHash("sha256").update(text).digest("hex").slice(0, 8);
   const file = path.join(dir, `${slug}-seed-${seed}-${hash}.json`);
+  await writeFileAtomic(trafficFile(file), traffic);
   await writeFileAtomic(file, text);
   return file;
 }

@@ -6,12 +6,16 @@ import { loadScenario } from "../../reference/index.js";
 import { UsageError } from "../../common/errors.js";
 import { mutantAdapter } from "../mutation/mutants.js";
 import { VARIANTS } from "../mutation/variants.js";
+import { runConformance } from "../../runner/fixtures/harness.js";
 import { fuzzCommand } from "./fuzz_cmd.js";
 import { parseFuzzOptions } from "./options.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const variant = (id: string) => VARIANTS.find((v) => v.id === id)!;
 const quoted = (argv: string[]) => argv.map((w) => `'${w}'`).join(" ");
+/** The scenarios a run wrote (each has its NAME.traffic.txt beside it). */
+const scenarios = async (dir: string) => (await readdir(dir)).filter((f) => f.endsWith(".json"));
+const port = (file: string, ...args: string[]) => ["node", "--import", "tsx", path.join(ROOT, "runner", "fixtures", "ports", file), ...args].join(" ");
 
 describe("rsm fuzz", () => {
   let found: string;
@@ -60,7 +64,7 @@ describe("rsm fuzz", () => {
       const argv = await mutantAdapter(ROOT, variant(id));
       const code = await fuzzCommand(["--exec", quoted(argv), "--runs", "5000", "--seed", "3", "--found", found], ROOT, io);
       expect(code).toBe(1);
-      const [file] = await readdir(found);
+      const [file] = await scenarios(found);
       const text = await readFile(path.join(found, file!), "utf8");
       const loaded = loadScenario(text);
       expect(loaded.ok).toBe(true);
@@ -87,7 +91,7 @@ describe("rsm fuzz", () => {
       const diverges = lines.find((l) => l.startsWith("fuzz: ts diverges"))!;
       expect(diverges).toMatch(new RegExp(`^fuzz: ts diverges from the reference after (\\d+) scenarios \\(([\\d.]+) s, then [\\d.]+ s shrinking\\); shrunk \\d+ times to \\d+ steps; reproduce with --seed ${seed} --mode mixed --max-steps 1000 --runs \\1$`));
       expect(Number(/\(([\d.]+) s,/.exec(diverges)![1])).toBeLessThan(30);
-      const [file] = await readdir(found);
+      const [file] = await scenarios(found);
       const loaded = loadScenario(await readFile(path.join(found, file!), "utf8"));
       expect(loaded.ok && loaded.scenario.steps.length).toBeLessThanOrEqual(maxShrunk);
     });
@@ -100,10 +104,65 @@ describe("rsm fuzz", () => {
     const dir = path.join(found, "out");
     expect(await fuzzCommand(["--exec", fake, "--seed", "5", "--found", dir], ROOT, io)).toBe(1);
     expect(lines.find((l) => l.startsWith("fuzz: fake "))).toMatch(/^fuzz: fake fails with an error after \d+ scenarios .*; shrunk \d+ times to 1 steps; reproduce with --seed 5 /);
-    const [file] = await readdir(dir);
+    const [file] = await scenarios(dir);
     expect(lines.at(-2)).toBe(`ERROR fake ${path.relative(process.cwd(), path.join(dir, file!))}`);
     expect(lines.at(-1)).toMatch(/^  adapter exited with code 101 mid-scenario .*; stderr: thread 'main' panicked at src\/cluster.rs:42:9: \| index out of bounds/);
   });
+
+  // The port of a Python porting bug: requests split with str.splitlines, so a key holding U+2028 arrives in
+  // pieces. The pieces' replies used to be read as the next scenario's, so fast-check shrank to a one-step
+  // scenario that failed only after the real one, and nothing reproducing was kept.
+  it("finds a port that splits requests at U+2028, U+2029 or U+0085, and keeps a scenario that reproduces it", async () => {
+    const exec = port("splitlines.ts");
+    expect(await fuzzCommand(["--exec", exec, "--runs", "3000", "--seed", "4", "--found", found], ROOT, io)).toBe(1);
+    expect(lines.find((l) => l.startsWith("fuzz: ts "))).toMatch(/^fuzz: ts fails with an error after \d+ scenarios .*; shrunk \d+ times to \d+ steps; reproduce with --seed 4 /);
+    const [file] = await scenarios(found);
+    const loaded = loadScenario(await readFile(path.join(found, file!), "utf8"));
+    expect(loaded.ok).toBe(true);
+    if (!loaded.ok) return;
+    // Shrunk to the step that carries the character, not to whatever ran after it.
+    const keys = loaded.scenario.steps.flatMap((s) => ("key" in s ? [s.key] : []));
+    expect(keys.some((k) => /[\u2028\u2029\u0085]/.test(k))).toBe(true);
+    expect(loaded.scenario.steps.length).toBeLessThanOrEqual(3);
+    const traffic = await readFile(path.join(found, file!.replace(/\.json$/, ".traffic.txt")), "utf8");
+    expect(traffic).toContain(`"scenario":${JSON.stringify(loaded.scenario)}`);
+    expect(traffic).toMatch(/^answer:\n.*"id":null.*not JSON/m);
+    // Replayed by the runner, the kept scenario fails the port that split it, and passes the TypeScript adapter.
+    const replay = async (adapter: string) => {
+      const r = await runConformance(["--scenario", path.join(found, file!), "--exec", adapter, "--reporter", "json", "--no-build"]);
+      return (JSON.parse(r.stdout) as { adapters: { results: { status: string }[] }[] }).adapters[0]!.results.map((x) => x.status);
+    };
+    expect(await replay(exec)).toEqual(["error"]);
+    expect(await replay(`node --import tsx ${path.join(ROOT, "adapters", "ts", "main.ts")}`)).toEqual(["passed"]);
+  }, 480_000);
+
+  it("blames a line written after a right answer on the scenario that caused it, and shrinks it like a wrong byte", async () => {
+    const exec = port("second_reply.ts");
+    expect(await fuzzCommand(["--exec", exec, "--runs", "500", "--seed", "2", "--found", found], ROOT, io)).toBe(1);
+    expect(lines.at(-1)).toMatch(/^ {2}its answer was right, but the next request \(a one-step scenario\) then got: adapter wrote a line nobody asked for, after its reply to fuzz \(R-PROTO-3\): a second reply to it/);
+    const [file] = await scenarios(found);
+    const loaded = loadScenario(await readFile(path.join(found, file!), "utf8"));
+    // The port repeats its answer to a scenario with a delete step: shrunk to one, not to whatever came next.
+    expect(loaded.ok && loaded.scenario.steps.some((s) => s.op === "delete")).toBe(true);
+    expect(loaded.ok && loaded.scenario.steps.length).toBeLessThanOrEqual(3);
+  }, 480_000);
+
+  it("keeps the original scenario, with what was sent and answered, when the failure does not come back on the shrunk one", async () => {
+    const exec = port("flaky_once.ts", "--once", path.join(found, "was-wrong"));
+    const dir = path.join(found, "out");
+    expect(await fuzzCommand(["--exec", exec, "--runs", "200", "--seed", "1", "--found", dir], ROOT, io)).toBe(1);
+    const says = lines.find((l) => l.startsWith("fuzz: ts "))!;
+    expect(says).toMatch(/^fuzz: ts diverges from the reference after (\d+) scenarios .*; (fast-check's replay of it passed|it did not fail again on the shrunk scenario \(\d+ steps\)), so the original scenario \((\d+) steps\) is kept as it was seen; reproduce with --seed 1 /);
+    const steps = Number(/the original scenario \((\d+) steps\)/.exec(says)![1]);
+    expect(lines.at(-1)).toMatch(/^ {2}seen once, on the original scenario: ts diverges at step \d+ /);
+    const [file] = await scenarios(dir);
+    const loaded = loadScenario(await readFile(path.join(dir, file!), "utf8"));
+    expect(loaded.ok && loaded.scenario.steps.length).toBe(steps);
+    expect(loaded.ok && loaded.authored.description).toMatch(/^Found by npm run fuzz \(seed 1, max 1000 steps\) and not shrunk \(.*; this is the scenario as it failed\): adapter ts diverges at step \d+ /);
+    const traffic = await readFile(path.join(dir, file!.replace(/\.json$/, ".traffic.txt")), "utf8");
+    expect(traffic).toMatch(/^answer:\na result whose snapshot of step \d+ node \d+ differs from the reference's:\n {2}expected [0-9a-f]+\n {2}got {6}[0-9a-f]+$/m);
+    expect(loaded.ok && traffic).toContain(`"scenario":${JSON.stringify(loaded.ok && loaded.scenario)}`);
+  }, 480_000);
 
   it("is reproducible from its seed: the same seed finds the same counterexample", async () => {
     const argv = quoted(await mutantAdapter(ROOT, variant("cas-null-matches-empty")));
@@ -111,7 +170,7 @@ describe("rsm fuzz", () => {
     for (let i = 0; i < 2; i++) {
       const dir = path.join(found, String(i));
       expect(await fuzzCommand(["--exec", argv, "--runs", "5000", "--seed", "99", "--found", dir], ROOT, io)).toBe(1);
-      const [file] = await readdir(dir);
+      const [file] = await scenarios(dir);
       texts.push(await readFile(path.join(dir, file!), "utf8"));
     }
     expect(texts[1]).toBe(texts[0]);

@@ -2,59 +2,23 @@
 // generation and shrinking. See FUZZ_SPEC.
 import fc from "fast-check";
 import path from "node:path";
-import { requiredFeatures, runScenario, type GoldenVector, type NormalizedScenario } from "../../reference/index.js";
+import { type NormalizedScenario } from "../../reference/index.js";
 import { usage } from "../../common/args.js";
-import { EXIT_FAILED, EXIT_OK } from "../../common/errors.js";
+import { EXIT_FAILED, EXIT_OK, InternalError } from "../../common/errors.js";
 import { goldenFor } from "../../corpus/golden.js";
-import { compareSnapshots } from "../../runner/diagnosis/compare.js";
 import { diagnose, type Diagnosis } from "../../runner/diagnosis/diagnose.js";
-import { failsTheRun, openFleet, type FleetAdapter } from "../../runner/adapter/fleet.js";
+import { failsTheRun, openFleet } from "../../runner/adapter/fleet.js";
 import { diagnosisLines, fatalLines, stepJson } from "../../runner/report/reporters/human.js";
 import { PLAIN } from "../../runner/report/reporters/style.js";
 import { scenarioJson } from "../../runner/adapter/protocol.js";
-import type { RunOutcome } from "../../runner/adapter/session.js";
 import { fuzzArbitrary } from "../arbitraries.js";
-import { toAuthored, writeFound } from "./found.js";
+import { toAuthored, trafficFile, writeFound } from "./found.js";
+import { errorOf, judge, type Divergence } from "./judge.js";
+import { trafficText } from "./traffic.js";
 import { fuzzDecode } from "./fuzz_decode.js";
 import { FUZZ_SPEC, parseFuzzOptions } from "./options.js";
 import type { FuzzIo } from "./fuzz_io.js";
 
-
-/** An adapter's answer to one scenario; null when it is given up, "skipped" when it lacks a feature. */
-type Answer = RunOutcome | null | "skipped";
-
-/** The first adapter whose answer differs from the reference, and how. */
-interface Divergence {
-  adapter: FleetAdapter;
-  answer: Answer;
-  /** Set when the answer is not a result: what went wrong, with the tail of the adapter's stderr. */
-  error: string | null;
-}
-
-function errorOf(answer: Answer): string | null {
-  if (answer === null) return "the adapter was given up (it could not be started again, or timed out repeatedly)";
-  if (answer === "skipped" || answer.kind === "result" || answer.kind === "aborted") return null;
-  const what = answer.kind === "refused" ? `answered with an error (R-PROTO-8): ${answer.message}` : answer.reason;
-  return answer.stderr ? `${what}; stderr: ${answer.stderr.trim().split("\n").slice(-3).join(" | ")}` : what;
-}
-
-function divergenceOf(fleet: readonly FleetAdapter[], expected: GoldenVector["snapshots"], answers: readonly Answer[]): Divergence | null {
-  for (let i = 0; i < answers.length; i++) {
-    const answer = answers[i]!;
-    if (answer === "skipped") continue;
-    const error = errorOf(answer);
-    if (error !== null) return { adapter: fleet[i]!, answer, error };
-    if (answer !== null && answer.kind === "result" && compareSnapshots(expected, answer.snapshots).kind !== "pass") return { adapter: fleet[i]!, answer, error: null };
-  }
-  return null;
-}
-
-/** Every adapter's answer to one scenario, in fleet order; all adapters work at the same time. */
-function runAll(fleet: readonly FleetAdapter[], scenario: NormalizedScenario, trace = false): Promise<Answer[]> {
-  const needs = requiredFeatures(scenario);
-  const req = { name: "fuzz", scenario, scenarioText: scenarioJson(scenario), trace };
-  return Promise.all(fleet.map((a) => (needs.some((f) => !a.features.has(f)) ? "skipped" : a.run(req))));
-}
 
 export async function fuzzCommand(args: string[], root: string, io: FuzzIo): Promise<number> {
   const o = parseFuzzOptions(args, root, () => Date.now() % 2 ** 31);
@@ -89,6 +53,8 @@ export async function fuzzCommand(args: string[], root: string, io: FuzzIo): Pro
   const started = performance.now();
   let count = 0;
   let lastReport = started;
+  // What the search saw when it stopped: its first failure, kept whatever shrinking makes of it.
+  const seen: { first: Divergence | null } = { first: null };
   const property = fc.asyncProperty(fuzzArbitrary(mode, o.maxSteps), async (scenario) => {
     count++;
     const now = performance.now();
@@ -96,8 +62,11 @@ export async function fuzzCommand(args: string[], root: string, io: FuzzIo): Pro
       lastReport = now;
       io.progress(`fuzz: ${count} scenarios, ${Math.round((count / (now - started)) * 1000)}/s`);
     }
-    const expected = runScenario(scenario).snapshots as GoldenVector["snapshots"];
-    return divergenceOf(fleet, expected, await runAll(fleet, scenario)) === null;
+    // A wrong byte, an error reply, a broken protocol and a given-up adapter all fail the property alike,
+    // so fast-check shrinks each of them.
+    const d = await judge(fleet, scenario);
+    seen.first ??= d;
+    return d === null;
   });
 
   try {
@@ -117,32 +86,43 @@ export async function fuzzCommand(args: string[], root: string, io: FuzzIo): Pro
       io.out(`fuzz: no divergence in ${tried} scenarios across the reference and ${names.join(", ")} in ${elapsed.toFixed(1)} s (${Math.round(tried / elapsed)} scenarios/s); seed ${o.seed}${search.interrupted ? " (stopped by the time limit)" : ""}`);
       return EXIT_OK;
     }
+    // Only a divergence fails the property; anything else that stops it is the kit's own error.
+    const original = seen.first;
+    if (original === null) throw new InternalError(`the fuzz search stopped without a divergence: ${String(search.errorInstance)}`);
     const shrunk = await fc.check(property, { seed: o.seed, path: search.counterexamplePath! });
     if (process.stderr.isTTY) process.stderr.write("\r\x1b[K");
-    const scenario = shrunk.failed ? shrunk.counterexample![0] : search.counterexample![0];
-    return await report(scenario, search.numRuns, shrunk.numShrinks, elapsed);
+    // The shrunk scenario is kept only when it fails again, on its own; otherwise the original is kept as it
+    // was seen, since a failure that does not come back is still a failure (a flaky port is not conformant).
+    const candidate = shrunk.failed ? shrunk.counterexample![0] : null;
+    // An adapter given up meanwhile (its restarts failed, or it kept timing out) fails every scenario alike,
+    // so such a failure of the shrunk scenario says nothing about it.
+    const retried = candidate === null ? null : await judge(fleet, candidate);
+    const again = retried !== null && retried.answer !== null ? retried : null;
+    const lost =
+      again !== null ? null : candidate === null ? "fast-check's replay of it passed" : retried !== null ? "the adapter was given up while it was shrunk" : `it did not fail again on the shrunk scenario (${candidate.steps.length} steps)`;
+    return await report(again ?? original, lost, search.numRuns, shrunk.numShrinks, elapsed);
   } finally {
     await Promise.all(fleet.map((a) => a.close()));
   }
 
-  /** found: the scenarios generated up to and including the first that diverged (shrinking runs more). */
-  async function report(scenario: NormalizedScenario, found: number, shrinks: number, searched: number): Promise<number> {
+  /**
+   * found: the scenarios generated up to and including the first that diverged (shrinking runs more); lost:
+   * why the shrunk scenario is not the one kept, or null when it is.
+   */
+  async function report(d: Divergence, lost: string | null, found: number, shrinks: number, searched: number): Promise<number> {
     const elapsed = `${searched.toFixed(1)} s, then ${((performance.now() - started) / 1000 - searched).toFixed(1)} s shrinking`;
-    const expected = runScenario(scenario).snapshots as GoldenVector["snapshots"];
-    const d = divergenceOf(fleet, expected, await runAll(fleet, scenario));
-    if (d === null) {
-      io.out(`fuzz: a divergence was found but did not reproduce on the shrunk scenario (a flaky adapter?); seed ${o.seed}`);
-      return EXIT_FAILED;
-    }
+    const scenario = d.scenario;
     const name = d.adapter.name;
-    const golden = goldenFor("fuzz/counterexample", scenario, "fuzz");
+    const shape = lost === null ? `shrunk ${shrinks} times to ${scenario.steps.length} steps` : `${lost}, so the original scenario (${scenario.steps.length} steps) is kept as it was seen`;
     let diagnosis: Diagnosis | null = null;
     let where: string;
-    if (d.error === null && d.answer !== null && d.answer !== "skipped" && d.answer.kind === "result") {
-      io.out(`fuzz: ${name} diverges from the reference after ${found} scenarios (${elapsed}); shrunk ${shrinks} times to ${scenario.steps.length} steps; reproduce with ${reproduce} --runs ${found}`);
-      const mismatch = compareSnapshots(expected, d.answer.snapshots);
-      where = "diverges";
-      if (mismatch.kind === "mismatch") {
+    if (d.error === null) {
+      io.out(`fuzz: ${name} diverges from the reference after ${found} scenarios (${elapsed}); ${shape}; reproduce with ${reproduce} --runs ${found}`);
+      const mismatch = d.mismatch!;
+      where = `diverges at step ${mismatch.expected.step} (${stepJson(scenario.steps[mismatch.expected.step]!, 120)})`;
+      // The diagnosis needs the adapter's trace of the same failure, which only a failure that comes back gives.
+      if (lost === null) {
+        const golden = goldenFor("fuzz/counterexample", scenario, "fuzz");
         const traced = await d.adapter.run({ name: "fuzz", scenario, scenarioText: scenarioJson(scenario), trace: true });
         const trace = traced !== null && traced.kind === "result" && traced.trace ? traced.trace : `the re-run with trace failed: ${errorOf(traced) ?? "no trace"}`;
         diagnosis = diagnose(golden, mismatch.index, mismatch.expected, mismatch.actualHex, trace);
@@ -151,14 +131,16 @@ export async function fuzzCommand(args: string[], root: string, io: FuzzIo): Pro
       }
     } else {
       // An adapter error is not a divergence of the state machine: say so, with the adapter's own words.
-      io.out(`fuzz: ${name} fails with an error after ${found} scenarios (${elapsed}); shrunk ${shrinks} times to ${scenario.steps.length} steps; reproduce with ${reproduce} --runs ${found}`);
-      where = `fails with an error: ${(d.error ?? "").slice(0, 200)}`;
+      io.out(`fuzz: ${name} fails with an error after ${found} scenarios (${elapsed}); ${shape}; reproduce with ${reproduce} --runs ${found}`);
+      where = `fails with an error: ${d.error.slice(0, 200)}`;
     }
-    const description = `Found by npm run fuzz (seed ${o.seed}, max ${o.maxSteps} steps) and shrunk by fast-check: adapter ${name} ${where}. Catches that divergence in any port.`;
-    const file = await writeFound(o.found, name, o.seed, toAuthored(scenario, description, ["found", "fuzz"]));
-    io.out(`fuzz: wrote ${path.relative(process.cwd(), file)}; run npm run vectors to give it a golden`);
+    const how = lost === null ? "and shrunk by fast-check" : `and not shrunk (${lost}; this is the scenario as it failed)`;
+    const description = `Found by npm run fuzz (seed ${o.seed}, max ${o.maxSteps} steps) ${how}: adapter ${name} ${where}. Catches that divergence in any port.`;
+    const file = await writeFound(o.found, name, o.seed, toAuthored(scenario, description, ["found", "fuzz"]), trafficText(d, o.seed));
+    io.out(`fuzz: wrote ${path.relative(process.cwd(), file)} (and what was sent and answered, in ${path.relative(process.cwd(), trafficFile(file))}); run npm run vectors to give it a golden`);
     io.out(`${d.error === null ? "FAIL" : "ERROR"} ${name} ${path.relative(process.cwd(), file)}`);
     if (diagnosis) for (const line of diagnosisLines(diagnosis, PLAIN)) io.out(`  ${line}`);
+    else if (lost !== null) io.out(`  seen once, on the original scenario: ${name} ${where}`);
     else io.out(`  ${d.error ?? where}`);
     return EXIT_FAILED;
   }

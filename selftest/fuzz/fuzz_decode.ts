@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import fc from "fast-check";
 import path from "node:path";
 import { bytesToHex } from "../../reference/index.js";
-import { EXIT_FAILED, EXIT_OK } from "../../common/errors.js";
+import { EXIT_FAILED, EXIT_OK, InternalError } from "../../common/errors.js";
 import { writeFileAtomic } from "../../common/fs_atomic.js";
 import { answerOf, referenceVerdict, verdictProblem } from "../../runner/checks/decode.js";
 import type { FleetAdapter } from "../../runner/adapter/fleet.js";
@@ -34,10 +34,14 @@ export async function fuzzDecode(all: readonly FleetAdapter[], o: { seed: number
   if (without.length > 0) io.out(`fuzz: ${without.join(", ")} do not list decode in their hello; not fuzzed`);
   const started = performance.now();
   let count = 0;
+  // The search's first disagreement, kept whatever shrinking makes of it.
+  const seen: { first: { bytes: Uint8Array; adapter: string; problem: string } | null } = { first: null };
   const property = fc.asyncProperty(decodeInputArbitrary, async (bytes) => {
     count++;
     if (count % 500 === 0) io.progress(`fuzz: ${count} inputs, ${Math.round((count / (performance.now() - started)) * 1000)}/s`);
-    return (await disagreement(fleet, bytesToHex(bytes))) === null;
+    const d = await disagreement(fleet, bytesToHex(bytes));
+    if (d !== null) seen.first ??= { bytes, ...d };
+    return d === null;
   });
   const search = await fc.check(property, { seed: o.seed, numRuns: o.runs ?? Number.POSITIVE_INFINITY, interruptAfterTimeLimit: o.timeLimitMs ?? undefined, markInterruptAsFailure: false, endOnFailure: true });
   const elapsed = (performance.now() - started) / 1000;
@@ -46,20 +50,23 @@ export async function fuzzDecode(all: readonly FleetAdapter[], o: { seed: number
     io.out(`fuzz: no disagreement on ${search.numRuns} decode inputs across the reference and ${fleet.map((a) => a.name).join(", ") || "no adapter"} in ${elapsed.toFixed(1)} s; seed ${o.seed}${search.interrupted ? " (stopped by the time limit)" : ""}`);
     return EXIT_OK;
   }
+  // Only a disagreement fails the property; anything else that stops it is the kit's own error.
+  const original = seen.first;
+  if (original === null) throw new InternalError(`the decode fuzz search stopped without a disagreement: ${String(search.errorInstance)}`);
   const shrunk = await fc.check(property, { seed: o.seed, path: search.counterexamplePath! });
-  const bytes = shrunk.failed ? shrunk.counterexample![0] : search.counterexample![0];
+  // The shrunk input is kept only when it disagrees again; otherwise the original, as it was seen.
+  const again = shrunk.failed ? await disagreement(fleet, bytesToHex(shrunk.counterexample![0])) : null;
+  const lost = again !== null ? null : shrunk.failed ? `it did not disagree again on the shrunk input (${shrunk.counterexample![0].length} bytes)` : "fast-check's replay of it passed";
+  const bytes = again !== null ? shrunk.counterexample![0] : original.bytes;
+  const d = again ?? original;
   const hex = bytesToHex(bytes);
-  const d = await disagreement(fleet, hex);
-  if (d === null) {
-    io.out(`fuzz: a disagreement was found but did not reproduce on the shrunk input (a flaky adapter?); seed ${o.seed}`);
-    return EXIT_FAILED;
-  }
   const slug = d.adapter.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "adapter";
   const name = `found-${slug}-seed-${o.seed}-${createHash("sha256").update(hex).digest("hex").slice(0, 8)}`;
   const file = path.join(o.found, `${name}.json`);
-  const vector = { description: `Found by npm run fuzz -- --mode decode (seed ${o.seed}) and shrunk by fast-check: adapter ${d.adapter}: ${d.problem.slice(0, 300)}`, tags: ["decode", "found"], input: { hex } };
+  const how = lost === null ? "and shrunk by fast-check" : `and not shrunk (${lost}; this is the input as it was seen)`;
+  const vector = { description: `Found by npm run fuzz -- --mode decode (seed ${o.seed}) ${how}: adapter ${d.adapter}: ${d.problem.slice(0, 300)}`, tags: ["decode", "found"], input: { hex } };
   await writeFileAtomic(file, `${JSON.stringify(vector, null, 2)}\n`);
-  io.out(`fuzz: ${d.adapter} disagrees with the reference on a decode input after ${search.numRuns} inputs (${elapsed.toFixed(1)} s); shrunk ${shrunk.numShrinks} times to ${bytes.length} bytes; reproduce with --mode decode --seed ${o.seed} --runs ${search.numRuns}`);
+  io.out(`fuzz: ${d.adapter} disagrees with the reference on a decode input after ${search.numRuns} inputs (${elapsed.toFixed(1)} s); ${lost === null ? `shrunk ${shrunk.numShrinks} times to ${bytes.length} bytes` : `${lost}, so the original input (${bytes.length} bytes) is kept as it was seen`}; reproduce with --mode decode --seed ${o.seed} --runs ${search.numRuns}`);
   io.out(`fuzz: wrote ${path.relative(process.cwd(), file)}; run npm run vectors to give it a golden`);
   io.out(`FAIL ${d.adapter} ${path.relative(process.cwd(), file)}`);
   io.out(`  ${d.problem}`);

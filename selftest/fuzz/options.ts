@@ -32,7 +32,9 @@ export const FUZZ_SPEC = defineCommand({
   brief: "differential fuzzing of adapters against the reference (rsm fuzz --help)",
   summary: `Generates random valid scenarios (fast-check, leaning towards the edges where ports diverge) and runs each
 through the reference and every selected adapter, comparing snapshots byte for byte. On the first divergence
-it shrinks the scenario, writes it to vectors/scenarios/found/ and prints the runner's diagnosis.`,
+it shrinks the scenario, writes it to vectors/scenarios/found/ with what was sent and answered beside it
+(NAME.traffic.txt) and prints the runner's diagnosis; a failure that does not come back on the shrunk
+scenario is kept as it was seen, unshrunk.`,
   positionals: { none: "see rsm fuzz --help" },
   flags: {
     adapter: { type: "string", multiple: true, value: "NAME", help: "fuzz this registered adapter (repeatable; default: all registered)" },
