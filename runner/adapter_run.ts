@@ -1,9 +1,11 @@
 // Running the selected vectors through one adapter of the fleet: --jobs sessions pulling from one queue,
 // features checked against the hello, every broken outcome recorded as an `error` result and followed by a
-// new session, and every byte mismatch re-run with trace and diagnosed. Never throws for anything an adapter does.
+// new session, and every answer that is not the golden's asked for again in a fresh process (two that differ are
+// nondeterministic) and a byte mismatch that reproduces re-run with trace and diagnosed. Never throws for anything an adapter does.
 import { runScenario, runSizes, type SnapshotEntry, type TraceEntry } from "../reference/index.js";
 import type { FleetAdapter } from "./adapter/fleet.js";
 import { runPipeline } from "./adapter/pipeline.js";
+import { inFreshProcess, secondTry, secondTryTimeoutMs } from "./adapter/second_try.js";
 import type { RunOutcome, ScenarioToRun, Session } from "./adapter/session.js";
 import type { Check } from "./checks/check.js";
 import { lateLineResult } from "./checks/late_line.js";
@@ -11,6 +13,7 @@ import type { Vector } from "./corpus.js";
 import type { CorpusStream } from "./corpus_stream.js";
 import { TRACE_BUDGET, bisectDivergence, type Bisection } from "./diagnosis/bisect.js";
 import { compareSnapshots } from "./diagnosis/compare.js";
+import { answersOf, sameAnswer, whereTheyDiffer } from "./diagnosis/answers.js";
 import { diagnose } from "./diagnosis/diagnose.js";
 import type { ExpectedFailures } from "./expected_failures.js";
 import { isUnexpectedProblem, type AdapterReport, type ScenarioResult } from "./model.js";
@@ -43,63 +46,105 @@ function request(v: Vector, trace: boolean): ScenarioToRun {
 }
 
 /**
- * The port's trace of a scenario, its first divergence found by bisection, or why neither could be had. The
- * trace's size is the reference's, exact (an estimate from the emitted snapshots missed states larger than
- * any of them, and the reply then passed the runner's line limit: the budget blamed on the port).
+ * The port's trace of a scenario, its first divergence found by bisection, or why neither could be had; and
+ * the traced run's own snapshots, when it was one run. The trace's size is the reference's, exact (an
+ * estimate from the emitted snapshots missed states larger than any of them, and the reply then passed the
+ * runner's line limit: the budget blamed on the port).
  */
-async function traceOf(session: Session, v: Vector, mismatchStep: number): Promise<{ trace: TraceEntry[] | string | Bisection; broken: boolean }> {
+async function traceOf(session: Session, v: Vector, mismatchStep: number): Promise<{ trace: TraceEntry[] | string | Bisection; broken: boolean; traced?: RunOutcome }> {
   if (runSizes(v.golden.scenario).traceChars > TRACE_BUDGET) {
     const b = await bisectDivergence(session, v.name, v.golden.scenario, mismatchStep);
     return { trace: b, broken: b.broken };
   }
   const o = await session.run(request(v, true));
-  if (o.kind === "result") return { trace: o.trace ?? [], broken: false };
+  if (o.kind === "result") return { trace: o.trace ?? [], broken: false, traced: o };
   if (o.kind === "refused") return { trace: `the re-run with trace was answered with an error: ${o.message}`, broken: false };
   if (o.kind === "aborted") return { trace: "the re-run with trace was never answered: an earlier request broke the adapter", broken: true };
   return { trace: `the re-run with trace failed: ${o.reason}`, broken: true };
 }
 
-async function attempt(session: Session, v: Vector): Promise<Attempt> {
-  const outcome = await session.run(request(v, false));
-  switch (outcome.kind) {
-    case "aborted":
-      return { result: null, outcome };
-    case "broken":
-      return { result: { status: "error", reason: outcome.reason, stderrTail: outcome.stderr || null, restarted: true, diagnosis: null, durationMs: outcome.durationMs }, outcome };
-    case "refused":
-      return {
-        result: { status: "error", reason: `the adapter answered with an error (R-PROTO-8): ${outcome.message}`, stderrTail: outcome.stderr || null, restarted: false, diagnosis: null, durationMs: outcome.durationMs },
-        outcome,
-      };
-    case "result": {
-      const cmp = compareSnapshots(v.golden.snapshots, outcome.snapshots);
-      if (cmp.kind === "pass") return { result: { status: "passed", reason: null, stderrTail: null, restarted: false, diagnosis: null, durationMs: outcome.durationMs }, outcome };
-      // Before blaming the port: is the golden what the reference computes? A hand-edited or stale golden is
-      // the corpus's fault, whatever the port answered.
-      const reference = compareSnapshots(runScenario(v.golden.scenario).snapshots, v.golden.snapshots);
-      if (reference.kind === "mismatch") {
-        const badGolden = `${v.file}: snapshot ${reference.index} (step ${reference.expected.step} node ${reference.expected.node}) is not what the reference computes for the golden's own scenario: the golden was edited by hand or is stale (npm run vectors -- --check)`;
-        return { result: null, outcome, badGolden };
-      }
-      const traced = await traceOf(session, v, cmp.expected.step);
-      const diagnosis = diagnose(v.golden, cmp.index, cmp.expected, cmp.actualHex, traced.trace);
-      const field = diagnosis.field === null ? "past the end of the expected snapshot" : `in ${diagnosis.field}`;
-      const differs = `snapshot of step ${cmp.expected.step} node ${cmp.expected.node} differs at byte ${diagnosis.offset}, ${field}`;
-      // A re-run with trace that broke the protocol (a trace that lies about who is down, a state that is
-      // no snapshot) is the adapter's error, named as such, not a divergence to be trusted.
-      return {
-        result: {
-          status: traced.broken ? "error" : "failed",
-          reason: traced.broken ? `${differs}; ${typeof traced.trace === "string" ? traced.trace : "note" in traced.trace ? traced.trace.note : ""}` : differs,
-          stderrTail: null,
-          restarted: traced.broken,
-          diagnosis,
-          durationMs: outcome.durationMs,
-        },
-        outcome,
-      };
+/** The verdict on two answers to one request that differ (R-PROTO-11), both shown, neither diagnosed. */
+export function nondeterministic(v: Pick<Vector, "name" | "golden">, first: RunOutcome, second: RunOutcome, labels: readonly [string, string]): VectorOutcome {
+  return {
+    status: "failed",
+    kind: "nondeterministic",
+    answers: answersOf(first, second, v.golden.snapshots, labels),
+    reason: `nondeterministic: ${v.name} was answered differently when asked again (R-PROTO-11: the same request gives the same bytes); ${whereTheyDiffer(first, second)}`,
+    stderrTail: (first.kind !== "aborted" && first.stderr) || (second.kind !== "aborted" && second.stderr) || null,
+    restarted: first.kind === "broken",
+    diagnosis: null,
+    durationMs: first.kind === "aborted" ? 0 : first.durationMs,
+  };
+}
+
+const FIRST_TRY = "first try";
+const SECOND_TRY = "second try, in a fresh process";
+
+/**
+ * The normal verdict on an answer that is not the golden's bytes: an error for a broken adapter or an error
+ * reply, and for other bytes a diagnosis from the port's trace, run on `session` while it lives (else in a
+ * fresh process). A traced run whose snapshots are not the ones just answered makes the verdict
+ * nondeterministic instead: a trace that matches the reference would otherwise blame the snapshot step (R-SNAP-3).
+ */
+async function verdictOf(adapter: FleetAdapter, session: Session, v: Vector, o: Exclude<RunOutcome, { kind: "aborted" }>): Promise<VectorOutcome> {
+  if (o.kind === "broken") return { status: "error", reason: o.reason, stderrTail: o.stderr || null, restarted: true, diagnosis: null, durationMs: o.durationMs };
+  if (o.kind === "refused") return { status: "error", reason: `the adapter answered with an error (R-PROTO-8): ${o.message}`, stderrTail: o.stderr || null, restarted: false, diagnosis: null, durationMs: o.durationMs };
+  const cmp = compareSnapshots(v.golden.snapshots, o.snapshots);
+  if (cmp.kind === "pass") return { status: "passed", reason: null, stderrTail: null, restarted: false, diagnosis: null, durationMs: o.durationMs };
+  const traceOn = (s: Session) => traceOf(s, v, cmp.expected.step);
+  const traced = session.alive ? await traceOn(session) : ((await inFreshProcess(adapter, { before: `the re-run of ${v.name} with trace` }, traceOn)) ?? { trace: "the re-run with trace could not start the adapter", broken: false });
+  if (traced.traced !== undefined && sameAnswer(o, traced.traced) === false) {
+    return { ...nondeterministic(v, o, traced.traced, ["the run", "its re-run with trace"]), restarted: traced.broken };
+  }
+  const diagnosis = diagnose(v.golden, cmp.index, cmp.expected, cmp.actualHex, traced.trace);
+  const field = diagnosis.field === null ? "past the end of the expected snapshot" : `in ${diagnosis.field}`;
+  const differs = `snapshot of step ${cmp.expected.step} node ${cmp.expected.node} differs at byte ${diagnosis.offset}, ${field}`;
+  // A re-run with trace that broke the protocol (a trace that lies about who is down, a state that is
+  // no snapshot) is the adapter's error, named as such, not a divergence to be trusted.
+  return {
+    status: traced.broken ? "error" : "failed",
+    reason: traced.broken ? `${differs}; ${typeof traced.trace === "string" ? traced.trace : "note" in traced.trace ? traced.trace.note : ""}` : differs,
+    stderrTail: null,
+    restarted: traced.broken,
+    diagnosis,
+    durationMs: o.durationMs,
+  };
+}
+
+/**
+ * One vector on one session. An answer that is not the golden's bytes is asked for once more in a fresh
+ * process before any verdict (R-PROTO-11): answers that differ are `nondeterministic`; a first try that
+ * only timed out is judged on the second, which waits longer (a busy machine is not a hung port).
+ */
+async function attempt(adapter: FleetAdapter, session: Session, v: Vector): Promise<Attempt> {
+  const first = await session.run(request(v, false));
+  if (first.kind === "aborted") return { result: null, outcome: first };
+  if (first.kind === "result") {
+    const cmp = compareSnapshots(v.golden.snapshots, first.snapshots);
+    if (cmp.kind === "pass") return { result: { status: "passed", reason: null, stderrTail: null, restarted: false, diagnosis: null, durationMs: first.durationMs }, outcome: first };
+    // Before blaming the port: is the golden what the reference computes? A hand-edited or stale golden is
+    // the corpus's fault, whatever the port answered.
+    const reference = compareSnapshots(runScenario(v.golden.scenario).snapshots, v.golden.snapshots);
+    if (reference.kind === "mismatch") {
+      const badGolden = `${v.file}: snapshot ${reference.index} (step ${reference.expected.step} node ${reference.expected.node}) is not what the reference computes for the golden's own scenario: the golden was edited by hand or is stale (npm run vectors -- --check)`;
+      return { result: null, outcome: first, badGolden };
     }
   }
+  const second = await secondTry(adapter, request(v, false), { before: `a second try of ${v.name}` });
+  if (second === null || second.kind === "aborted") return { result: await verdictOf(adapter, session, v, first), outcome: first };
+  if (first.kind === "broken" && first.timedOut) {
+    const waited = `${secondTryTimeoutMs(adapter) / 1000} s`;
+    if (second.kind === "broken" && second.timedOut) {
+      const result = await verdictOf(adapter, session, v, first);
+      return { result: { ...result, reason: `${result.reason}; a second try in a fresh process got no answer within ${waited} either` }, outcome: first };
+    }
+    // The first try's timeout is not counted against the adapter: the second answered.
+    const result = await verdictOf(adapter, session, v, second);
+    const note = `answered only on a second try, in a fresh process with ${waited}: ${first.reason}`;
+    return { result: result.status === "passed" ? { ...result, restarted: true, note } : { ...result, restarted: true, reason: `${result.reason} (on a second try: ${note})` }, outcome: second };
+  }
+  if (sameAnswer(first, second) === false) return { result: nondeterministic(v, first, second, [FIRST_TRY, SECOND_TRY]), outcome: first };
+  return { result: await verdictOf(adapter, session, v, first), outcome: first };
 }
 
 /** Where an adapter's vectors come from: a CorpusStream, or in tests anything that behaves like one. */
@@ -155,7 +200,7 @@ export async function runAdapter(adapter: FleetAdapter, started: Session, feed: 
         return null;
       },
       label: (v) => v.name,
-      send: attempt,
+      send: (session, v) => attempt(adapter, session, v),
       settle: (i, v, a) => {
         adapter.record(a.outcome);
         if (a.result === null) {

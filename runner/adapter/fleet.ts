@@ -70,6 +70,11 @@ export class FleetAdapter {
     return this.target.command;
   }
 
+  /** The run's deadline for each reply (--timeout); a second try (second_try.ts) waits longer. */
+  get timeoutMs(): number {
+    return this.o.timeoutMs;
+  }
+
   get features(): ReadonlySet<string> {
     return new Set(this.hello?.features ?? []);
   }
