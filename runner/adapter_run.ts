@@ -13,7 +13,7 @@ import type { Vector } from "./corpus.js";
 import type { CorpusStream } from "./corpus_stream.js";
 import { TRACE_BUDGET, bisectDivergence, type Bisection } from "./diagnosis/bisect.js";
 import { compareSnapshots } from "./diagnosis/compare.js";
-import { answersOf, sameAnswer, whereTheyDiffer } from "./diagnosis/answers.js";
+import { answerText, nondeterministic, sameAnswer } from "./diagnosis/answers.js";
 import { diagnose } from "./diagnosis/diagnose.js";
 import type { ExpectedFailures } from "./expected_failures.js";
 import { isUnexpectedProblem, type AdapterReport, type ScenarioResult } from "./model.js";
@@ -39,7 +39,7 @@ export type VectorOutcome = Omit<ScenarioResult, "name" | "file" | "source" | "e
  * What became of one vector on one session; `outcome` is the run request's, for the fleet's timeout count.
  * No result: aborted (to be sent again), or the golden itself turned out bad (`badGolden`).
  */
-type Attempt = { result: VectorOutcome; outcome: RunOutcome } | { result: null; outcome: RunOutcome; badGolden?: string };
+type Attempt = { result: VectorOutcome; outcome: RunOutcome; produced?: RunOutcome } | { result: null; outcome: RunOutcome; badGolden?: string };
 
 function request(v: Vector, trace: boolean): ScenarioToRun {
   return { name: v.name, scenario: v.golden.scenario, scenarioText: v.scenarioText, trace, expected: v.golden.snapshots };
@@ -63,20 +63,6 @@ async function traceOf(session: Session, v: Vector, mismatchStep: number): Promi
   return { trace: `the re-run with trace failed: ${o.reason}`, broken: true };
 }
 
-/** The verdict on two answers to one request that differ (R-PROTO-11), both shown, neither diagnosed. */
-export function nondeterministic(v: Pick<Vector, "name" | "golden">, first: RunOutcome, second: RunOutcome, labels: readonly [string, string]): VectorOutcome {
-  return {
-    status: "failed",
-    kind: "nondeterministic",
-    answers: answersOf(first, second, v.golden.snapshots, labels),
-    reason: `nondeterministic: ${v.name} was answered differently when asked again (R-PROTO-11: the same request gives the same bytes); ${whereTheyDiffer(first, second)}`,
-    stderrTail: (first.kind !== "aborted" && first.stderr) || (second.kind !== "aborted" && second.stderr) || null,
-    restarted: first.kind === "broken",
-    diagnosis: null,
-    durationMs: first.kind === "aborted" ? 0 : first.durationMs,
-  };
-}
-
 const FIRST_TRY = "first try";
 const SECOND_TRY = "second try, in a fresh process";
 
@@ -94,7 +80,7 @@ async function verdictOf(adapter: FleetAdapter, session: Session, v: Vector, o: 
   const traceOn = (s: Session) => traceOf(s, v, cmp.expected.step);
   const traced = session.alive ? await traceOn(session) : ((await inFreshProcess(adapter, { before: `the re-run of ${v.name} with trace` }, traceOn)) ?? { trace: "the re-run with trace could not start the adapter", broken: false });
   if (traced.traced !== undefined && sameAnswer(o, traced.traced) === false) {
-    return { ...nondeterministic(v, o, traced.traced, ["the run", "its re-run with trace"]), restarted: traced.broken };
+    return { ...nondeterministic(v.name, v.golden.snapshots, o, traced.traced, ["the run", "its re-run with trace"]), restarted: traced.broken };
   }
   const diagnosis = diagnose(v.golden, cmp.index, cmp.expected, cmp.actualHex, traced.trace);
   const field = diagnosis.field === null ? "past the end of the expected snapshot" : `in ${diagnosis.field}`;
@@ -138,12 +124,19 @@ async function attempt(adapter: FleetAdapter, session: Session, v: Vector): Prom
       const result = await verdictOf(adapter, session, v, first);
       return { result: { ...result, reason: `${result.reason}; a second try in a fresh process got no answer within ${waited} either` }, outcome: first };
     }
-    // The first try's timeout is not counted against the adapter: the second answered.
+    // The first try's timeout still counts toward the adapter's budget (MAX_TIMEOUTS): a port that answers
+    // one request per process and then hangs would otherwise pass every vector on its second try.
     const result = await verdictOf(adapter, session, v, second);
     const note = `answered only on a second try, in a fresh process with ${waited}: ${first.reason}`;
-    return { result: result.status === "passed" ? { ...result, restarted: true, note } : { ...result, restarted: true, reason: `${result.reason} (on a second try: ${note})` }, outcome: second };
+    return { result: result.status === "passed" ? { ...result, restarted: true, note } : { ...result, restarted: true, reason: `${result.reason} (on a second try: ${note})` }, outcome: first, produced: second };
   }
-  if (sameAnswer(first, second) === false) return { result: nondeterministic(v, first, second, [FIRST_TRY, SECOND_TRY]), outcome: first };
+  if (sameAnswer(first, second) === false) {
+    // A request that broke the protocol may owe it to an earlier one (a line nobody asked for, R-PROTO-3):
+    // the break keeps its own name, and the second answer is told beside it.
+    if (first.kind !== "broken") return { result: nondeterministic(v.name, v.golden.snapshots, first, second, [FIRST_TRY, SECOND_TRY]), outcome: first };
+    const result = await verdictOf(adapter, session, v, first);
+    return { result: { ...result, reason: `${result.reason}; a second try in a fresh process answered: ${answerText(second, v.golden.snapshots)}` }, outcome: first };
+  }
   return { result: await verdictOf(adapter, session, v, first), outcome: first };
 }
 
@@ -208,7 +201,9 @@ export async function runAdapter(adapter: FleetAdapter, started: Session, feed: 
           feed.reportBad(v.name, a.badGolden);
           return "done";
         }
-        if (a.outcome.kind === "result") ctx.onProduced?.(adapter, v, a.outcome.snapshots);
+        // The answer the verdict was given on: a second try's, when the first only timed out.
+        const produced = a.produced ?? a.outcome;
+        if (produced.kind === "result") ctx.onProduced?.(adapter, v, produced.snapshots);
         record(i, v, a.result);
         return a.result.restarted ? "restart" : "done";
       },

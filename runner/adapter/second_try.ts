@@ -4,12 +4,14 @@
 // or was it this once?" is asked the same way everywhere (runner/diagnosis/answers.ts compares the answers).
 import type { Launch } from "./children.js";
 import type { FleetAdapter } from "./fleet.js";
-import type { RunOutcome, ScenarioToRun, Session } from "./session.js";
+import { Session, type RunOutcome, type ScenarioToRun } from "./session.js";
 
 /**
  * How much longer than --timeout a second try waits. A reply that missed its deadline on a busy machine (a
- * correct port, at load 15 on 2 cores, missed 10 s) gets three times as long once, in a process of its own;
- * a port that hangs for good costs one such wait more per hang, within the fleet's budget of MAX_TIMEOUTS.
+ * correct port, at load 15 on 2 cores, missed 10 s) gets three times as long once, in a process of its own.
+ * Both tries' timeouts count toward the fleet's budget of MAX_TIMEOUTS (3), so a port that hangs for good
+ * is given up after a timeout, a second try that times out and one more timeout: 5 x --timeout per
+ * worker in the worst case (50 s at the default 10 s), where it was 3 x before second tries.
  */
 export const SECOND_TRY_FACTOR = 3;
 
@@ -19,7 +21,7 @@ export function secondTryTimeoutMs(adapter: FleetAdapter): number {
 }
 
 export interface SecondTryOptions {
-  /** What it is for, in the fleet's message should the adapter not start. */
+  /** What it is for, in messages. */
   readonly before: string;
   /** The environment check's variant of the launch; the normal environment without it. */
   readonly variant?: Pick<Launch, "env" | "chunked">;
@@ -27,11 +29,12 @@ export interface SecondTryOptions {
 
 /**
  * Runs `use` on a fresh session of `adapter` with the longer deadline, then shuts that session down. Null when
- * no process could be started (the fleet has then given the adapter up and `adapter.fatal` says why).
+ * no process could be started: a start that fails on a loaded machine is not the port's fault, so the adapter
+ * is not given up for it (unless its hello changed), and the verdict rests on the first answer.
  */
 export async function inFreshProcess<T>(adapter: FleetAdapter, o: SecondTryOptions, use: (s: Session) => Promise<T>): Promise<T | null> {
-  const session = await adapter.open(o.before, secondTryTimeoutMs(adapter), o.variant ?? {});
-  if (session === null) return null;
+  const session = await adapter.startSession(secondTryTimeoutMs(adapter), o.variant ?? {});
+  if (!(session instanceof Session)) return null;
   try {
     return await use(session);
   } finally {

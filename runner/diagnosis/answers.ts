@@ -5,7 +5,11 @@
 // answers would send the porter after a bug in the wrong place.
 import { bytesToHex, decodeVerdict, fieldAt, hexToBytes, shown, type SnapshotEntry } from "../../reference/index.js";
 import type { RunOutcome } from "../adapter/session.js";
+import type { ScenarioResult } from "../model.js";
 import { firstDifference } from "./diagnose.js";
+
+/** A verdict before it is named: what the corpus and the checks make of answers. */
+export type Verdict = Omit<ScenarioResult, "name" | "file" | "source" | "expectedFailure">;
 
 /**
  * Whether two answers are the same: the same bytes, or both an error reply, or both a broken adapter (their
@@ -63,4 +67,18 @@ export function whereTheyDiffer(first: RunOutcome, second: RunOutcome): string {
 /** The two answers of a nondeterministic verdict as the report keeps them, each one line. */
 export function answersOf(first: RunOutcome, second: RunOutcome, expected: readonly SnapshotEntry[] | undefined, labels: readonly [string, string]): [string, string] {
   return [`${labels[0]}: ${answerText(first, expected)}`, `${labels[1]}: ${answerText(second, expected)}`];
+}
+
+/** The verdict on two answers to one request that differ (R-PROTO-11), both shown, neither diagnosed. */
+export function nondeterministic(name: string, expected: readonly SnapshotEntry[] | undefined, first: RunOutcome, second: RunOutcome, labels: readonly [string, string]): Verdict {
+  return {
+    status: "failed",
+    kind: "nondeterministic",
+    answers: answersOf(first, second, expected, labels),
+    reason: `nondeterministic: ${name} was answered differently when asked again (R-PROTO-11: the same request gives the same bytes); ${whereTheyDiffer(first, second)}`,
+    stderrTail: (first.kind !== "aborted" && first.stderr) || (second.kind !== "aborted" && second.stderr) || null,
+    restarted: first.kind === "broken",
+    diagnosis: null,
+    durationMs: first.kind === "aborted" ? 0 : first.durationMs,
+  };
 }
