@@ -35,7 +35,7 @@ export const PROBES: readonly Probe[] = [
 ];
 
 /** The valid request sent after each probe: small, but through the whole stack (a put, a snapshot). */
-const FOLLOW_UP: NormalizedScenario = { cluster: { nodes: 3, leader: 1 }, steps: [{ op: "put", key: "k", value: "76" }, { op: "snapshot", nodes: [1, 2, 3] }] };
+export const FOLLOW_UP: NormalizedScenario = { cluster: { nodes: 3, leader: 1 }, steps: [{ op: "put", key: "k", value: "76" }, { op: "snapshot", nodes: [1, 2, 3] }] };
 
 function result(name: string, partial: Omit<ScenarioResult, "name" | "file" | "source" | "expectedFailure" | "restarted" | "diagnosis"> & { restarted?: boolean }): ScenarioResult {
   return { name: `protocol/${name}`, file: "SPEC.md", source: "SPEC.md R-PROTO-10", expectedFailure: false, restarted: false, diagnosis: null, ...partial };

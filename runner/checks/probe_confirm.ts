@@ -45,6 +45,7 @@ export async function confirmProbeFailure(adapter: FleetAdapter, p: ProbeToConfi
   const second = p.judge(again);
   if (second.status === "passed") {
     if (slow) return { ...second, note: `protocol/${p.name} answered only on a second try, in a fresh process with ${waited}: ${verdict.reason ?? ""}` };
+    if (wrongAfter) return nondeterministic(p.followUp.name, p.followUp.expected, first.next, again.next, [`after the line ${p.name}`, "after it again, in a fresh process"]);
     return {
       ...verdict,
       kind: "nondeterministic",
