@@ -20,6 +20,14 @@ export function secondTryTimeoutMs(adapter: FleetAdapter): number {
   return adapter.timeoutMs * SECOND_TRY_FACTOR;
 }
 
+/**
+ * Fresh processes started for second tries, per adapter. A port that fails hundreds of vectors the same way
+ * would otherwise pay a process start for each (a second for a JVM); a nondeterministic one shows itself
+ * long before this many, and past it a failure is judged on its first answer, as before second tries.
+ */
+export const SECOND_TRIES = 32;
+const spent = new WeakMap<FleetAdapter, number>();
+
 export interface SecondTryOptions {
   /** What it is for, in messages. */
   readonly before: string;
@@ -29,10 +37,13 @@ export interface SecondTryOptions {
 
 /**
  * Runs `use` on a fresh session of `adapter` with the longer deadline, then shuts that session down. Null when
- * no process could be started: a start that fails on a loaded machine is not the port's fault, so the adapter
+ * the adapter's SECOND_TRIES are spent, or no process could be started: a start that fails on a loaded machine is not the port's fault, so the adapter
  * is not given up for it (unless its hello changed), and the verdict rests on the first answer.
  */
 export async function inFreshProcess<T>(adapter: FleetAdapter, o: SecondTryOptions, use: (s: Session) => Promise<T>): Promise<T | null> {
+  const used = spent.get(adapter) ?? 0;
+  if (used >= SECOND_TRIES) return null;
+  spent.set(adapter, used + 1);
   const session = await adapter.startSession(secondTryTimeoutMs(adapter), o.variant ?? {});
   if (!(session instanceof Session)) return null;
   try {
