@@ -136,8 +136,9 @@ describe("protocol errors: an error result for the scenario, a restart, and the 
       if (c.stderr) expect(v.stderr_tail).toMatch(c.stderr);
       expect(othersPassed(r.adapter, VICTIM)).toBe(true);
       expect(r.adapter.counts).toMatchObject({ passed: 5, errored: 1, not_run: 0 });
-      // The victim's second try is a process of its own, and a restart one more; every one of them is gone.
-      if (c.restarted) expect(r.pids.length).toBe(3);
+      // The victim's second try is a process of its own, and a restart one more (a start that misses its hello
+      // deadline on a loaded machine is tried again: more); every one of them is gone.
+      if (c.restarted) expect(r.pids.length).toBeGreaterThanOrEqual(3);
       expect(r.alive).toEqual([]);
     });
   }

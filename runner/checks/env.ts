@@ -8,7 +8,7 @@ import { compareSnapshots } from "../diagnosis/compare.js";
 import type { FleetAdapter } from "../adapter/fleet.js";
 import type { ScenarioResult } from "../model.js";
 import type { CheckKind } from "./check.js";
-import { confirmEnvFailure } from "./env_confirm.js";
+import { REPRODUCED, confirmEnvFailure, type Confirmation } from "./env_confirm.js";
 
 /**
  * The environment: the C locale (a minimal CI image's), a time zone 12:45 ahead, a random hash seed for
@@ -44,6 +44,8 @@ export async function envChecks(adapter: FleetAdapter, vectors: readonly Vector[
   const t0 = performance.now();
   // Timeouts that a second try with more time answered right: not failures, but the report says so.
   const notes: string[] = [];
+  // The first vector whose difference reproduced in fresh processes, if any.
+  let reproduced: string | null = null;
   for (const v of vectors) {
     const features = adapter.features;
     if (v.golden.features.some((f) => !features.has(f))) continue;
@@ -61,8 +63,11 @@ export async function envChecks(adapter: FleetAdapter, vectors: readonly Vector[
         reason = `environment-dependent: under ${DESCRIBED}, ${v.name}${round} ${what} (R-PROTO-11)`;
       }
       if (reason !== null) {
-        // Only a difference that reproduces is the environment's (env_confirm.ts).
-        const c = await confirmEnvFailure(adapter, v, o, r === 0 ? 1 : 2, variant);
+        // Only a difference that reproduces is the environment's (env_confirm.ts). Once one has, the port is
+        // shown environment-dependent, and the others are not asked again: two process starts each (seconds
+        // for a port started through tsx or a JVM) over a whole topic would add minutes to the run.
+        const c: Confirmation = reproduced === null ? await confirmEnvFailure(adapter, v, o, r === 0 ? 1 : 2, variant) : { verdict: "environment", detail: `; not asked again: the difference of ${reproduced} reproduced` };
+        if (c.verdict === "environment" && reproduced === null && c.detail === REPRODUCED) reproduced = v.name;
         if (c.verdict === "passed") notes.push(c.note);
         else {
           const base = { name, file: v.file, source: v.golden.source, expectedFailure: isExpected(name) };

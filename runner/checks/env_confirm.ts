@@ -19,6 +19,9 @@ export type Confirmation =
   /** Only timed out, and answered right on a second try with more time. */
   | { readonly verdict: "passed"; readonly note: string };
 
+/** The detail of a difference that reproduced. */
+export const REPRODUCED = "; the same again in a fresh process under it, and right in the normal environment";
+
 const right = (o: RunOutcome, v: Vector) => o.kind === "result" && o.snapshots.length === v.golden.snapshots.length && o.snapshots.every((s, i) => s.hex === v.golden.snapshots[i]!.hex);
 
 /**
@@ -51,5 +54,5 @@ export async function confirmEnvFailure(adapter: FleetAdapter, v: Vector, first:
   const same = right(again, v) ? false : sameAnswer(first, again);
   if (same === false) return { verdict: "nondeterministic", result: nondeterministic(v.name, v.golden.snapshots, first, again, [HOSTILE, "again, in a fresh process under it"]) };
   if (same === null) return { verdict: "environment", detail: `; not confirmed: a second try under it got no answer within ${waited}` };
-  return { verdict: "environment", detail: "; the same again in a fresh process under it, and right in the normal environment" };
+  return { verdict: "environment", detail: REPRODUCED };
 }
