@@ -128,7 +128,8 @@ async function attempt(adapter: FleetAdapter, session: Session, v: Vector): Prom
     // one request per process and then hangs would otherwise pass every vector on its second try.
     const result = await verdictOf(adapter, session, v, second);
     const note = `answered only on a second try, in a fresh process with ${waited}: ${first.reason}`;
-    return { result: result.status === "passed" ? { ...result, restarted: true, note } : { ...result, restarted: true, reason: `${result.reason} (on a second try: ${note})` }, outcome: first, produced: second };
+    const told = `${result.reason} (so answered a second try, in a fresh process with ${waited}; the first got: ${first.reason})`;
+    return { result: result.status === "passed" ? { ...result, restarted: true, note } : { ...result, restarted: true, reason: told }, outcome: first, produced: second };
   }
   if (sameAnswer(first, second) === false) {
     // A request that broke the protocol may owe it to an earlier one (a line nobody asked for, R-PROTO-3):
