@@ -134,7 +134,7 @@ export interface Counts {
    */
   passed: number;
   /**
-   * Byte mismatches not listed as expected.
+   * Byte mismatches and nondeterministic answers not listed as expected.
    */
   failed: number;
   /**
