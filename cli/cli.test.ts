@@ -190,5 +190,5 @@ describe("the bundled CLI (cli/launch.mjs, what npm scripts run)", () => {
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/likely rules: R-\S+ \(/);
-  }, 60_000);
+  });
 });

@@ -1,6 +1,8 @@
 // Authored scenario files written by the kit's own tools (the scenario generator, the fuzzer's
 // counterexamples): one step per line, so they read and diff step by step, and every character a reader
 // could not see or tell apart escaped, since the keys that trap ports are exactly those.
+import type { AuthoredScenario, NormalizedScenario } from "../reference/index.js";
+import type { AuthoredStep } from "../reference/types/scenario.gen.js";
 
 /**
  * Characters a terminal or editor shows as nothing, as a box, or merged into a neighbour: controls, format
@@ -26,4 +28,20 @@ export function formatAuthored(a: AuthoredFile): string {
   const head = [`  "description": ${visibleJson(a.description)}`, `  "tags": ${visibleJson(a.tags ?? [])}`];
   if (a.cluster) head.push(`  "cluster": ${visibleJson(a.cluster)}`);
   return `{\n${head.join(",\n")},\n  "steps": [\n${a.steps.map((st) => `    ${visibleJson(st)}`).join(",\n")}\n  ]\n}\n`;
+}
+
+/** A normalized scenario (a generated or shrunk one) as an authored file says it: bytes as {"hex": ...}. */
+export function toAuthored(s: NormalizedScenario, description: string, tags: string[]): AuthoredScenario {
+  const steps = s.steps.map((step): AuthoredStep => {
+    switch (step.op) {
+      case "put":
+      case "append":
+        return { op: step.op, key: step.key, value: { hex: step.value } };
+      case "cas":
+        return { op: "cas", key: step.key, expected: step.expected === null ? null : { hex: step.expected }, value: { hex: step.value } };
+      default:
+        return step as AuthoredStep;
+    }
+  });
+  return { description, tags, cluster: { ...s.cluster }, steps: steps as AuthoredScenario["steps"] };
 }

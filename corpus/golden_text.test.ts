@@ -63,7 +63,7 @@ describe.skipIf(!hasGit)("the rsm-golden diff driver in a real git repository", 
     git("commit", "-qam", "change a");
     const log = git("log", "-p", "--no-color", "-1", "--", "vectors/golden");
     expect(log).toContain('+  [0] "a" = 32 "2"');
-  }, 120_000);
+  });
 
   it("setup-git sets the driver's textconv in the repository, and says when .gitattributes lacks the line", async () => {
     expect(await setupGitCommand([], repo, out)).toBe(1);

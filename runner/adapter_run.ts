@@ -2,7 +2,7 @@
 // features checked against the hello, every broken outcome recorded as an `error` result and followed by a
 // new session, and every answer that is not the golden's asked for again in a fresh process (two that differ are
 // nondeterministic) and a byte mismatch that reproduces re-run with trace and diagnosed. Never throws for anything an adapter does.
-import { runScenario, runSizes, type SnapshotEntry, type TraceEntry } from "../reference/index.js";
+import { runScenario, type SnapshotEntry } from "../reference/index.js";
 import type { FleetAdapter } from "./adapter/fleet.js";
 import { runPipeline } from "./adapter/pipeline.js";
 import { inFreshProcess, secondTry, secondTryTimeoutMs } from "./adapter/second_try.js";
@@ -11,10 +11,9 @@ import type { Check } from "./checks/check.js";
 import { lateLineResult } from "./checks/late_line.js";
 import type { Vector } from "./corpus.js";
 import type { CorpusStream } from "./corpus_stream.js";
-import { TRACE_BUDGET, bisectDivergence, type Bisection } from "./diagnosis/bisect.js";
 import { compareSnapshots } from "./diagnosis/compare.js";
 import { answerText, nondeterministic, sameAnswer } from "./diagnosis/answers.js";
-import { diagnose } from "./diagnosis/diagnose.js";
+import { explainMismatch } from "./diagnosis/mismatch.js";
 import type { ExpectedFailures } from "./expected_failures.js";
 import { isUnexpectedProblem, type AdapterReport, type ScenarioResult } from "./model.js";
 
@@ -45,24 +44,6 @@ function request(v: Vector, trace: boolean): ScenarioToRun {
   return { name: v.name, scenario: v.golden.scenario, scenarioText: v.scenarioText, trace, expected: v.golden.snapshots };
 }
 
-/**
- * The port's trace of a scenario, its first divergence found by bisection, or why neither could be had; and
- * the traced run's own snapshots, when it was one run. The trace's size is the reference's, exact (an
- * estimate from the emitted snapshots missed states larger than any of them, and the reply then passed the
- * runner's line limit: the budget blamed on the port).
- */
-async function traceOf(session: Session, v: Vector, mismatchStep: number): Promise<{ trace: TraceEntry[] | string | Bisection; broken: boolean; traced?: RunOutcome }> {
-  if (runSizes(v.golden.scenario).traceChars > TRACE_BUDGET) {
-    const b = await bisectDivergence(session, v.name, v.golden.scenario, mismatchStep);
-    return { trace: b, broken: b.broken };
-  }
-  const o = await session.run(request(v, true));
-  if (o.kind === "result") return { trace: o.trace ?? [], broken: false, traced: o };
-  if (o.kind === "refused") return { trace: `the re-run with trace was answered with an error: ${o.message}`, broken: false };
-  if (o.kind === "aborted") return { trace: "the re-run with trace was never answered: an earlier request broke the adapter", broken: true };
-  return { trace: `the re-run with trace failed: ${o.reason}`, broken: true };
-}
-
 const FIRST_TRY = "first try";
 const SECOND_TRY = "second try, in a fresh process";
 
@@ -77,24 +58,12 @@ async function verdictOf(adapter: FleetAdapter, session: Session, v: Vector, o: 
   if (o.kind === "refused") return { status: "error", reason: `the adapter answered with an error (R-PROTO-8): ${o.message}`, stderrTail: o.stderr || null, restarted: false, diagnosis: null, durationMs: o.durationMs };
   const cmp = compareSnapshots(v.golden.snapshots, o.snapshots);
   if (cmp.kind === "pass") return { status: "passed", reason: null, stderrTail: null, restarted: false, diagnosis: null, durationMs: o.durationMs };
-  const traceOn = (s: Session) => traceOf(s, v, cmp.expected.step);
-  const traced = session.alive ? await traceOn(session) : ((await inFreshProcess(adapter, { before: `the re-run of ${v.name} with trace` }, traceOn)) ?? { trace: "the re-run with trace could not start the adapter", broken: false });
-  if (traced.traced !== undefined && sameAnswer(o, traced.traced) === false) {
-    return { ...nondeterministic(v.name, v.golden.snapshots, o, traced.traced, ["the run", "its re-run with trace"]), restarted: traced.broken };
+  const explainOn = (s: Session) => explainMismatch(s, v, cmp);
+  const explained = session.alive ? await explainOn(session) : ((await inFreshProcess(adapter, { before: `the re-run of ${v.name} with trace` }, explainOn)) ?? (await explainMismatch("the re-run with trace could not start the adapter", v, cmp)));
+  if (explained.traced !== undefined && sameAnswer(o, explained.traced) === false) {
+    return { ...nondeterministic(v.name, v.golden.snapshots, o, explained.traced, ["the run", "its re-run with trace"]), restarted: explained.restarted };
   }
-  const diagnosis = diagnose(v.golden, cmp.index, cmp.expected, cmp.actualHex, traced.trace);
-  const field = diagnosis.field === null ? "past the end of the expected snapshot" : `in ${diagnosis.field}`;
-  const differs = `snapshot of step ${cmp.expected.step} node ${cmp.expected.node} differs at byte ${diagnosis.offset}, ${field}`;
-  // A re-run with trace that broke the protocol (a trace that lies about who is down, a state that is
-  // no snapshot) is the adapter's error, named as such, not a divergence to be trusted.
-  return {
-    status: traced.broken ? "error" : "failed",
-    reason: traced.broken ? `${differs}; ${typeof traced.trace === "string" ? traced.trace : "note" in traced.trace ? traced.trace.note : ""}` : differs,
-    stderrTail: null,
-    restarted: traced.broken,
-    diagnosis,
-    durationMs: o.durationMs,
-  };
+  return { status: explained.status, reason: explained.reason, stderrTail: null, restarted: explained.restarted, diagnosis: explained.diagnosis, durationMs: o.durationMs };
 }
 
 /**

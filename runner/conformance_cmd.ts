@@ -4,10 +4,12 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { usage } from "../common/args.js";
-import { EXIT_FAILED } from "../common/errors.js";
+import { EXIT_FAILED, UsageError } from "../common/errors.js";
 import { checkOut, describeWriteError } from "../common/output.js";
 import { consoleLine } from "../common/escape.js";
 import { isPlainFile } from "../common/read_file.js";
+import { SCALE_CASE_NAMES } from "./checks/scale.js";
+import { scaleCasesToWrite, shownPath, writeScaleFiles } from "./checks/scale_files.js";
 import { runConformance } from "./conformance_run.js";
 import { checkExpectedReason, readListToUpdate, updateListFile } from "./expected_failures.js";
 import { listSelection } from "./list.js";
@@ -37,6 +39,7 @@ export async function conformanceCommand(args: string[], root: string, io: Io = 
     io.stdout.write(`${usage(CONFORMANCE_SPEC)}\n`);
     return 0;
   }
+  if (parsed.writeScale !== null) return writeScale(parsed, parsed.writeScale, io);
   if (parsed.scenarios.length === 0) return conformance(parsed, root, io);
   const goldens = await goldensOf(parsed.scenarios);
   try {
@@ -44,6 +47,16 @@ export async function conformanceCommand(args: string[], root: string, io: Io = 
   } finally {
     await goldens.remove();
   }
+}
+
+/** --write-scale DIR: the scale check's scenarios as files, one path per line on stdout; nothing runs. */
+async function writeScale(o: Options, dir: string, io: Io): Promise<number> {
+  const names = scaleCasesToWrite(o.scale, o.names);
+  if (o.names.length > 0 && !o.names.some((n) => names.includes(n))) {
+    throw new UsageError(`--write-scale: --name chooses no case of the scale check; expected one of ${SCALE_CASE_NAMES.join(", ")}`);
+  }
+  for (const file of await writeScaleFiles(dir, names)) io.stdout.write(`${consoleLine(shownPath(file))}\n`);
+  return 0;
 }
 
 async function conformance(o: Options, root: string, io: Io): Promise<number> {

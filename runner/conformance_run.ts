@@ -6,7 +6,8 @@ import { consoleLine } from "../common/escape.js";
 import { guardChildren, killAll } from "./adapter/children.js";
 import { planFleet, startFleet, type FleetAdapter } from "./adapter/fleet.js";
 import { runAdapter } from "./adapter_run.js";
-import { CHECK_NAMES, checksFor } from "./checks/index.js";
+import { CHECK_NAMES, CHECK_PREFIXES, checksFor } from "./checks/index.js";
+import { SCALE_CASE_NAMES } from "./checks/scale.js";
 import { PRODUCED_BY, REFERENCE_PRODUCER, loadDecodeVectors } from "./checks/decode.js";
 import { Producers, withDecodeResults } from "./checks/decode_phase.js";
 import { listCorpus, readVector, type CorpusEntry } from "./corpus.js";
@@ -58,10 +59,12 @@ export async function runConformance(o: Options, root: string, stderr: TextStrea
   // leaves one running, nor waits for one: the corpus, --name, the registry and --adapter, the lists.
   const entries = await listCorpus(o.vectors);
   const allDecode = await loadDecodeVectors(o.vectors);
-  checkNames(o.names, [...entries.map((e) => e.name), ...allDecode.map((v) => v.name)]);
+  // The scale check's cases are named like vectors (scale/10000) and generated: --name runs them alone.
+  checkNames(o.names, [...entries.map((e) => e.name), ...allDecode.map((v) => v.name), ...SCALE_CASE_NAMES]);
+  const scaleNames = o.names.filter((n) => SCALE_CASE_NAMES.includes(n));
   const targets = await planFleet(root, { adapters: o.adapters, execs: o.execs });
   const cells = [REFERENCE_PRODUCER, ...targets.map((t) => t.name)].map((p) => `${PRODUCED_BY}${p}`);
-  const expected = o.expectedFailures.length > 0 ? await loadExpectedFailures(o.expectedFailures, new Set([...entries.map((e) => e.name), ...allDecode.map((v) => v.name), ...cells, ...CHECK_NAMES])) : NO_EXPECTED_FAILURES;
+  const expected = o.expectedFailures.length > 0 ? await loadExpectedFailures(o.expectedFailures, new Set([...entries.map((e) => e.name), ...allDecode.map((v) => v.name), ...cells, ...CHECK_NAMES, ...CHECK_PREFIXES.flatMap((p) => entries.map((e) => `${p}${e.name}`))])) : NO_EXPECTED_FAILURES;
   const hash = corpusHash(entries);
   hash.catch(() => {}); // awaited for the report; this only keeps it from being unobserved meanwhile
 
@@ -81,7 +84,7 @@ export async function runConformance(o: Options, root: string, stderr: TextStrea
       return new UsageError(`no scenario matches ${asked} among ${corpus.corpusSize} golden vectors${hint}`);
     };
     // A selection of nothing is a usage error, found before any adapter starts.
-    if (corpus.candidates.length === 0 && decodeVectors.length === 0 && (o.filters.length > 0 || o.tags.length > 0 || o.names.length > 0 || o.skips.length > 0)) {
+    if (corpus.candidates.length === 0 && decodeVectors.length === 0 && scaleNames.length === 0 && (o.filters.length > 0 || o.tags.length > 0 || o.names.length > 0 || o.skips.length > 0)) {
       await corpus.finished;
       if (corpus.problems.length > 0) throw new InvalidInput(corpus.problems);
       throw noMatch();
@@ -92,7 +95,7 @@ export async function runConformance(o: Options, root: string, stderr: TextStrea
     for (const a of fleet) a.ready.catch(() => {}); // awaited below; this only keeps an early error from leaving them unobserved
     const bar = new Progress(stderr, () => corpus.expectedCount);
     progress = bar;
-    const checks = checksFor({ root, malformed: o.malformed, env: o.env, scale: o.scale, timeoutMs: o.timeoutMs });
+    const checks = checksFor({ root, malformed: o.malformed, env: o.env, scale: o.scale, scaleNames, traces: o.traces, timeoutMs: o.timeoutMs });
     const producers = new Producers();
     let adapters = await Promise.all(
       fleet.map(async (a): Promise<AdapterReport> => {

@@ -5,6 +5,8 @@ import { loadDecodeVectors } from "./checks/decode.js";
 import { listCorpus, readVector } from "./corpus.js";
 import type { Options } from "./options.js";
 import { checkNames, streamSelection } from "./select.js";
+import { SCALE_CASE_NAMES } from "./checks/scale.js";
+import { scaleCaseScenario } from "./checks/scale_files.js";
 
 interface Out {
   write(s: string): unknown;
@@ -13,7 +15,7 @@ interface Out {
 export async function listSelection(o: Options, out: Out): Promise<number> {
   const entries = await listCorpus(o.vectors);
   const decodeVectors = await loadDecodeVectors(o.vectors);
-  checkNames(o.names, [...entries.map((e) => e.name), ...decodeVectors.map((v) => v.name)]);
+  checkNames(o.names, [...entries.map((e) => e.name), ...decodeVectors.map((v) => v.name), ...SCALE_CASE_NAMES]);
   const select = streamSelection(o);
   const rows: { name: string; tags: string[]; features: string[]; steps: number }[] = [];
   const problems: string[] = [];
@@ -28,6 +30,9 @@ export async function listSelection(o: Options, out: Out): Promise<number> {
   for (const v of decodeVectors) {
     if (select.byName(v.name) && select.byContent(v)) rows.push({ name: v.name, tags: [...v.golden.tags], features: ["decode"], steps: 0 });
   }
+  // The scale check's cases --name chose: generated, listed with their steps; no features of their own (the
+  // variant with compactions is the one a port that lists compact runs).
+  for (const name of o.names.filter((n) => SCALE_CASE_NAMES.includes(n))) rows.push({ name, tags: ["scale"], features: [], steps: scaleCaseScenario(name)!.scenario.steps.length });
   // Names, tags and features are the scenario files': printed through the output boundary (common/escape.ts).
   if (o.reporter === "json") out.write(`${json(rows, 1)}\n`);
   else {

@@ -18,6 +18,13 @@ describe("parseOptions", () => {
     expect(p).toMatchObject({ timeoutMs: 500, jobs: 4, shard: { index: 2, count: 3 }, adapters: ["ts", "go"], build: false, bail: true });
   });
 
+  it("traces a sample on a run of the whole corpus and nothing on a narrowed one, unless --traces says", () => {
+    expect(parse().traces).toBe("sample");
+    expect(parse("--filter", "keys/").traces).toBe("off");
+    expect(parse("--filter", "keys/", "--traces", "all").traces).toBe("all");
+    expect(parse("--traces=off").traces).toBe("off");
+  });
+
   const bad: [string[], string][] = [
     [["--bogus"], 'conformance: unknown flag "--bogus"; see rsm conformance --help'],
     [["stray"], 'conformance: unexpected argument "stray"; to choose scenarios use --filter'],
@@ -32,6 +39,7 @@ describe("parseOptions", () => {
     [["--exec", "''"], "--exec: expected a command line, got one without a program"],
     [["--bail=yes"], "--bail: takes no value"],
     [["--jobs", "0"], '--jobs: expected an integer from 1 to 256, got "0"'],
+    [["--traces", "some"], '--traces: expected off, sample, all, got "some"'],
     [["--reporter", "xml"], '--reporter: expected human, json, junit, markdown or html, got "xml"'],
     [["--reporter", "junit"], "--reporter junit: expected --out FILE, the JUnit XML file to write"],
     [["--reporter", "html"], "--reporter html: expected --out DIR, the directory for index.html and the badges"],

@@ -40,6 +40,9 @@ export interface Options {
   readonly malformed: boolean;
   readonly scale: "off" | "quick" | "full";
   readonly env: "off" | "sample" | "all";
+  readonly traces: "off" | "sample" | "all";
+  /** --write-scale: the directory to write the scale check's scenarios to, instead of running anything. */
+  readonly writeScale: string | null;
   readonly help: boolean;
 }
 
@@ -102,19 +105,31 @@ export const CONFORMANCE_SPEC = defineCommand({
       type: "string",
       value: "on|off",
       group: CHECKS,
-      help: `before the corpus, send each adapter lines that are no valid request (a blank line, not JSON, not UTF-8, an unknown type, 10 MB of garbage, ...), each followed by a valid one: each must get an error reply with the right id and the next request its answer (SPEC.md R-PROTO-10; results protocol/NAME). Default on for ${WHOLE_RUN}, off otherwise`,
+      help: `before the corpus, send each adapter lines that are no valid request (a blank line, not JSON, not UTF-8, JSON nested 100,000 deep, an unknown type, 10 MB of garbage, ...), each followed by a valid one: each must get an error reply with the right id and the next request its answer (SPEC.md R-PROTO-10; results protocol/NAME); after it, end an adapter by shutdown and by closing its stdin: each must exit with status 0 (R-PROTO-9; results protocol/exit-after-shutdown, protocol/exit-after-eof). Default on for ${WHOLE_RUN}, off otherwise`,
     },
     env: {
       type: "string",
       value: "off|sample|all",
       group: CHECKS,
-      help: `after the corpus, run the vectors that passed again in a new process under a hostile but legal environment (LC_ALL=C, TZ=Pacific/Chatham, a random PYTHONHASHSEED, GOMAXPROCS=1, stdin in odd-sized pieces), each twice in that process; the bytes must be the golden's again (R-PROTO-11; results env/NAME). sample: every keys/ vector and the first of every other topic; all: every vector. Default sample for ${WHOLE_RUN}, off otherwise`,
+      help: `after the corpus, run the vectors that passed again in a new process under a hostile but legal environment (LC_ALL=C, TZ=Pacific/Chatham, a random PYTHONHASHSEED, GOMAXPROCS=1, stdin in odd-sized pieces), each twice in that process, and those with characters outside ASCII once more under LC_ALL=C with PYTHONUTF8=0; the bytes must be the golden's again (R-PROTO-11; results env/NAME). sample: every keys/ vector and the first of every other topic; all: every vector. Default sample for ${WHOLE_RUN}, off otherwise`,
+    },
+    traces: {
+      type: "string",
+      value: "off|sample|all",
+      group: CHECKS,
+      help: `after the corpus, run the vectors that passed again with "trace": true; each trace must show the reference's state of every node after every step, and the snapshots must stay the golden's (R-PROTO-7; results trace/NAME). sample: the first vector of every topic whose trace is at most 1 Mi characters; all: every vector whose trace fits the runner's budget. Default sample for ${WHOLE_RUN}, off otherwise`,
     },
     scale: {
       type: "string",
       value: "off|quick|full",
       group: CHECKS,
-      help: `after the corpus, run generated scenarios of 10^4 and 10^5 steps (full: and 10^6), checking their bytes and that each adapter's time grows about linearly with the steps (R-PROTO-12; results scale/STEPS and scale/growth-A-B). Default quick for ${WHOLE_RUN}, off otherwise`,
+      help: `after the corpus, run generated scenarios of 10^4 and 10^5 steps (full: and 10^6), checking their bytes and that each adapter's time grows about linearly with the steps, and a store of 70,000 live keys, checking its bytes (R-PROTO-12; results scale/STEPS, scale/growth-A-B and scale/keys-70000; --name scale/10000 runs one case alone). Default quick for ${WHOLE_RUN}, off otherwise`,
+    },
+    "write-scale": {
+      type: "string",
+      value: "DIR",
+      group: CHECKS,
+      help: "write the scale check's scenarios as authored scenario files, DIR/scale/CASE.json and DIR/scale/CASE-compact.json (the variant a port that lists compact runs), for --scenario or rsm trace, and run nothing: the cases of --scale (quick when not given or off), or those --name chooses",
     },
     reporter: {
       type: "string",
@@ -201,11 +216,13 @@ export function parseOptions(args: readonly string[], root: string): Options {
   // The checks beyond the corpus run by default on a run of the kit's whole corpus (in a CI matrix, on its
   // first shard); a run narrowed to some scenarios, or of another corpus, asks for them by name.
   if (v.scenario !== undefined && v.vectors !== undefined) throw new UsageError("--scenario runs scenario files instead of golden vectors; it cannot be combined with --vectors");
+  if (v["write-scale"] !== undefined && v.list === true) throw new UsageError("--write-scale writes the scale check's scenarios and runs nothing; it cannot be combined with --list");
   const whole = v.filter === undefined && v.tag === undefined && v.name === undefined && v.skip === undefined && v.vectors === undefined && v.scenario === undefined && (v.shard === undefined || parseShard(v.shard).index === 1);
   return {
     malformed: v.malformed === undefined ? whole : oneOf("--malformed", v.malformed, ["on", "off"]) === "on",
     scale: v.scale === undefined ? (whole ? "quick" : "off") : oneOf("--scale", v.scale, ["off", "quick", "full"]),
     env: v.env === undefined ? (whole ? "sample" : "off") : oneOf("--env", v.env, ["off", "sample", "all"]),
+    traces: v.traces === undefined ? (whole ? "sample" : "off") : oneOf("--traces", v.traces, ["off", "sample", "all"]),
     adapters: v.adapter ?? [],
     execs,
     names: v.name ?? [],
@@ -227,6 +244,7 @@ export function parseOptions(args: readonly string[], root: string): Options {
     out,
     vectors: v.vectors === undefined ? path.join(root, GOLDEN_DIR) : parsePath("--vectors", v.vectors),
     scenarios: (v.scenario ?? []).map((p) => parsePath("--scenario", p)),
+    writeScale: v["write-scale"] === undefined ? null : parsePath("--write-scale", v["write-scale"]),
     help: v.help,
   };
 }

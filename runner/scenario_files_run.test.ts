@@ -30,7 +30,7 @@ describe("--scenario", () => {
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/^FAIL ts swap {2}\(.*swap\.json\)$/m);
     expect(bad.stdout).toMatch(/first divergence: step 1 /);
-  }, 60_000);
+  });
 
   it("an invalid file is one line naming it and the rule, exit 2 (InvalidInput); --vectors does not combine", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), "rsm-repro-"));

@@ -14,6 +14,7 @@ beforeAll(async () => {
   corpus = await makeCorpus();
 });
 
+/** Polls `check`; `ms` is about a hang, not speed (a CLI started through tsx takes seconds on a busy machine). */
 async function waitFor(check: () => boolean, ms: number): Promise<void> {
   const deadline = Date.now() + ms;
   while (!check()) {
@@ -45,12 +46,12 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     cli.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => cli.once("exit", (code, sig) => resolve({ code, signal: sig })));
     // The adapter and the child it starts have both written their pid files: the run is under way.
-    await waitFor(() => recordedPids(pidDir).length === 2, 15_000);
+    await waitFor(() => recordedPids(pidDir).length >= 2, 120_000);
     cli.kill(signal);
     expect(endedBy(await exited, signal)).toBe(true);
     expect(stderr).toContain(`interrupted by ${signal}`);
     expect(await survivors(pidDir)).toEqual([]);
-  }, 30_000);
+  });
 }
 
 it("when its parent dies (npm killed by a CI cancel), the runner stops every adapter and exits", async () => {
@@ -60,11 +61,11 @@ it("when its parent dies (npm killed by a CI cancel), the runner stops every ada
   const parentScript = `const c = require("node:child_process").spawn(process.execPath, ${JSON.stringify(argv)}, { stdio: "ignore" }); console.log(c.pid); setInterval(() => {}, 1000);`;
   const parent = spawn(process.execPath, ["-e", parentScript], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "inherit"] });
   const runnerPid = await new Promise<number>((resolve) => parent.stdout.once("data", (c: Buffer) => resolve(Number(c.toString().trim()))));
-  await waitFor(() => recordedPids(pidDir).length === 2, 15_000);
+  await waitFor(() => recordedPids(pidDir).length >= 2, 120_000);
   parent.kill("SIGKILL");
-  await waitFor(() => !isAlive(runnerPid), 10_000);
+  await waitFor(() => !isAlive(runnerPid), 60_000);
   expect(await survivors(pidDir)).toEqual([]);
-}, 30_000);
+});
 
 /** The pids of the processes whose command line mentions `marker` (Linux: /proc), this test's own aside. */
 function mentioning(marker: string): number[] {
@@ -93,12 +94,12 @@ describe.skipIf(process.platform !== "linux" || spawnSync("npm", ["--version"]).
       const npmExited = new Promise<void>((resolve) => npm.once("exit", () => resolve()));
       try {
         // The adapter and its child have started: the runner is mid-run.
-        await waitFor(() => recordedPids(pidDir).length === 2, 60_000);
+        await waitFor(() => recordedPids(pidDir).length >= 2, 120_000);
         expect(mentioning(pidDir).length).toBeGreaterThan(2);
         npm.kill(signal);
-        await Promise.race([npmExited, new Promise((resolve) => setTimeout(resolve, 20_000))]);
+        await Promise.race([npmExited, new Promise((resolve) => setTimeout(resolve, 60_000))]);
         // The runner's command line names pidDir (in --exec), as the adapters' do: none may be left.
-        await waitFor(() => mentioning(pidDir).length === 0, 20_000);
+        await waitFor(() => mentioning(pidDir).length === 0, 60_000);
         expect(await survivors(pidDir)).toEqual([]);
       } finally {
         // Should the runner have run on, this test's processes (npm, its shell, the runner, the adapters) go.
@@ -110,6 +111,6 @@ describe.skipIf(process.platform !== "linux" || spawnSync("npm", ["--version"]).
           }
         }
       }
-    }, 120_000);
+    });
   }
 });

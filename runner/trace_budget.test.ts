@@ -36,4 +36,4 @@ it("a failure in a scenario whose states are far larger than its snapshots is bi
   expect(x.status).toBe("failed");
   expect(x.diagnosis!.trace_note).toBeNull();
   expect(x.diagnosis!.divergence!.step).toBe(steps.length - 2);
-}, 300_000);
+});

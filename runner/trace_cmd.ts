@@ -28,6 +28,7 @@ import { verdictLines } from "../corpus/snapshot_text.js";
 import { goldenPath, readScenarioFile } from "../corpus/scenario_files.js";
 import { TRACE_BUDGET, bisectDivergence, prefixScenario } from "./diagnosis/bisect.js";
 import { readVector } from "./corpus.js";
+import { SCALE_TRACE_NAMES, scaleCaseScenario } from "./checks/scale_files.js";
 import { scenarioJson } from "./adapter/protocol.js";
 import { Session } from "./adapter/session.js";
 import { splitCommandLine } from "./adapter/shell_words.js";
@@ -42,7 +43,12 @@ export const TRACE_SPEC = defineCommand({
   summary: `Prints the reference's state of every node after every step of a scenario: the step as one line of JSON,
 then for each node whether it is up, down or isolated (in the partition set P, SPEC.md 2.2), its
 commit_index and last_applied, and its snapshot decoded as \`rsm decode\` shows it.`,
-  positionals: [{ name: "FILE-OR-NAME", help: "an authored scenario file, or a corpus name such as keys/nine-vs-ten (vectors/golden/NAME.json)" }],
+  positionals: [
+    {
+      name: "FILE-OR-NAME",
+      help: "an authored scenario file, a corpus name such as keys/nine-vs-ten (vectors/golden/NAME.json), or a case of the scale check such as scale/10000, generated (with --exec, its compact variant when the port lists compact; NAME-compact asks for that variant)",
+    },
+  ],
   flags: {
     steps: { type: "string", value: "A..B", help: "show only steps A to B (inclusive, 0-based); --steps N shows step N alone" },
     node: { type: "string", multiple: true, value: "N", help: "show only node N (repeatable)" },
@@ -152,8 +158,12 @@ function parseNodes(texts: string[], n: number): number[] | null {
   return [...new Set(nodes)].sort((a, b) => a - b);
 }
 
-/** An authored scenario file, or a corpus name (vectors/golden/NAME.json): its name and normalized scenario. */
-export async function loadTraceTarget(arg: string, root: string): Promise<{ name: string; scenario: NormalizedScenario }> {
+/**
+ * An authored scenario file, a corpus name (vectors/golden/NAME.json) or a case of the scale check
+ * (scale/10000, generated): its name and normalized scenario. A scale case that a port with `compact` runs
+ * with compactions also gives that variant, for --exec to choose by the port's hello as the check does.
+ */
+export async function loadTraceTarget(arg: string, root: string): Promise<{ name: string; scenario: NormalizedScenario; compactVariant?: NormalizedScenario }> {
   const info = await stat(arg).catch(() => null);
   // Anything there but a directory is read as a scenario file, so that a FIFO or a device is refused as one
   // (common/read_file.ts) rather than taken for a corpus name.
@@ -167,9 +177,12 @@ export async function loadTraceTarget(arg: string, root: string): Promise<{ name
   // R-NAME-1, as every command checks a name: what is not one is never looked up as a path below the corpus.
   const badName = nameProblem(arg);
   if (badName !== null) throw new UsageError(`trace: ${JSON.stringify(arg)} is neither a scenario file nor a corpus name: ${badName} (R-NAME-1)`);
+  const scale = scaleCaseScenario(arg);
+  if (scale !== null) return { name: arg, scenario: scale.scenario, ...(!scale.compact && { compactVariant: scaleCaseScenario(arg, true)!.scenario }) };
   const file = goldenPath(root, arg);
   if (!(await stat(file).catch(() => null))?.isFile()) {
-    throw new UsageError(`trace: ${JSON.stringify(arg)} is neither a scenario file nor a corpus name (no ${path.relative(process.cwd(), file) || file})`);
+    const scaleHint = arg.startsWith("scale/") ? `; the scale check's cases: ${SCALE_TRACE_NAMES.join(", ")}` : "";
+    throw new UsageError(`trace: ${JSON.stringify(arg)} is neither a scenario file nor a corpus name (no ${path.relative(process.cwd(), file) || file})${scaleHint}`);
   }
   const v = readVector({ name: arg, path: file });
   if (typeof v === "string") throw new InvalidInput([v]);
@@ -191,10 +204,12 @@ export async function traceCommand(args: string[], root: string, out: (line: str
   }
   const argv = values.exec === undefined ? null : splitCommandLine(values.exec);
   if (argv !== null && (argv.length === 0 || argv[0] === "")) throw new UsageError("--exec: expected a command line, got one without a program");
-  const { name, scenario } = await loadTraceTarget(positionals[0]!, root);
+  const target = await loadTraceTarget(positionals[0]!, root);
+  const name = target.name;
+  let scenario = target.scenario;
   const window = parseSteps(values.steps, scenario.steps.length);
   const nodes = parseNodes(values.node ?? [], scenario.cluster.nodes) ?? Array.from({ length: scenario.cluster.nodes }, (_, i) => i + 1);
-  const statuses = statusesAfter(scenario);
+  let statuses = statusesAfter(scenario);
   const from = window?.from ?? 0;
   const to = window?.to ?? scenario.steps.length - 1;
 
@@ -217,7 +232,13 @@ export async function traceCommand(args: string[], root: string, out: (line: str
     return EXIT_FAILED;
   }
   try {
-    out(`trace of ${name}: ${scenario.cluster.nodes} node(s), leader ${scenario.cluster.leader}, ${scenario.steps.length} step(s), the reference ("-") against ${session.hello.name} ("+")`);
+    // A variant has the same steps and nodes, so --steps and --node were checked against it already.
+    const variant = target.compactVariant !== undefined && session.hello.features.includes("compact");
+    if (variant) {
+      scenario = target.compactVariant!;
+      statuses = statusesAfter(scenario);
+    }
+    out(`trace of ${name}${variant ? " (with compactions, as the port lists compact)" : ""}: ${scenario.cluster.nodes} node(s), leader ${scenario.cluster.leader}, ${scenario.steps.length} step(s), the reference ("-") against ${session.hello.name} ("+")`);
     // With --steps the port is asked about steps 0..B only, ending in a snapshot (R-SNAP-3: it changes
     // nothing), so a window early in a long scenario costs the steps up to it, not the whole scenario.
     const asked = window === null || to === scenario.steps.length - 1 ? scenario : prefixScenario(scenario, to).scenario;

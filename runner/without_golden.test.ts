@@ -35,7 +35,7 @@ describe("scenarios without a golden", () => {
 
   it("are counted on the verdict line of a run of the default golden directory, with the first name", async () => {
     const root = await rootWith([...NAMES, "found/x"]);
-    const { code, stdout } = await runConformance(["--exec", fakeExec(corpus), "--malformed", "off", "--env", "off", "--scale", "off"], root);
+    const { code, stdout } = await runConformance(["--exec", fakeExec(corpus), "--malformed", "off", "--env", "off", "--traces", "off", "--scale", "off"], root);
     expect(code).toBe(0);
     expect(stdout.trimEnd().split("\n").at(-1)).toMatch(/^OK \d+ passed, 0 failed, 0 errored; \d+ scenarios x 1 adapter in .*; 1 scenario without a golden \(found\/x; run npm run vectors\)$/);
     const two = await runConformance(["--exec", fakeExec(corpus)], await rootWith([...NAMES, "found/x", "found/y"]));

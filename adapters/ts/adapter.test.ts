@@ -75,4 +75,21 @@ describe("serve", () => {
     expect(lines.map((l: string) => JSON.parse(l).type)).toEqual(["hello", "result", "error"]);
     expect(JSON.parse(lines[2]!).id).toBeNull();
   });
+
+  it("refuses a line whose bytes are not UTF-8 whole, even when a lenient decoder would read a valid request (R-PROTO-10)", async () => {
+    const input = new PassThrough();
+    const output = new PassThrough();
+    const done = serve(input, output);
+    const valid = Buffer.from(run());
+    // The id's bytes "7" 0xff: read with U+FFFD in place of 0xff, this is a run request that would be answered.
+    const broken = Buffer.from(run().replace('"id":"7"', '"id":"7\u00ff"'), "latin1");
+    // A multi-byte character cut between two chunks, and a line cut between chunks, are read whole.
+    const key = Buffer.from(run().replace('"key":"a"', '"key":"\u00e9"'));
+    input.write(Buffer.concat([broken, Buffer.from("\n"), key.subarray(0, key.indexOf(0xc3) + 1)]));
+    input.end(Buffer.concat([key.subarray(key.indexOf(0xc3) + 1), Buffer.from("\n"), valid]));
+    await done;
+    const text = (output.read() as Buffer | null)?.toString() ?? "";
+    const lines = text.trim().split("\n").map((l) => JSON.parse(l) as { type: string; id: string | null });
+    expect(lines.map((l) => [l.type, l.id])).toEqual([["error", null], ["result", "7"], ["result", "7"]]);
+  });
 });

@@ -1,6 +1,5 @@
 // The TypeScript adapter: protocol v1 (SPEC.md section 7) around the reference, and nothing else. It gets no
 // shortcut into the runner; it reads lines and writes lines like every other port.
-import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import pkg from "../../package.json" with { type: "json" };
 import { FEATURES, decodeVerdict, decodedJson, hexToBytes, runScenario, semanticProblems, validator, type AdapterMessage, type AuthoredScenario, type RunRequest } from "../../reference/index.js";
@@ -72,15 +71,55 @@ export function handleLine(line: string): string | null {
   }
 }
 
+/**
+ * The lines of `input`: its bytes split on `\n` and each decoded as UTF-8, strictly, so that a line whose bytes
+ * are not UTF-8 is refused whole (null) instead of read with U+FFFD in their place, which would make a request
+ * with a broken id look valid (R-PROTO-1, R-PROTO-10). A stream that was given an encoding already yields text
+ * (a test port that reads its stdin in another charset), which is split as it is.
+ */
+async function* requestLines(input: Readable): AsyncGenerator<string | null> {
+  const strict = new TextDecoder("utf-8", { fatal: true });
+  const decode = (bytes: Buffer): string | null => {
+    try {
+      return strict.decode(bytes);
+    } catch {
+      return null;
+    }
+  };
+  // No line cap: R-PROTO-1 lines can be many megabytes. A line's pieces are joined once, when it ends.
+  let pieces: Buffer[] = [];
+  let text = "";
+  for await (const chunk of input as AsyncIterable<Buffer | string>) {
+    if (typeof chunk === "string") {
+      const parts = (text + chunk).split("\n");
+      text = parts.pop()!;
+      yield* parts;
+      continue;
+    }
+    let from = 0;
+    for (let nl = chunk.indexOf(0x0a); nl !== -1; nl = chunk.indexOf(0x0a, from)) {
+      pieces.push(chunk.subarray(from, nl));
+      yield decode(Buffer.concat(pieces));
+      pieces = [];
+      from = nl + 1;
+    }
+    if (from < chunk.length) pieces.push(chunk.subarray(from));
+  }
+  if (text !== "") yield text;
+  if (pieces.length > 0) yield decode(Buffer.concat(pieces));
+}
+
 /** Serves requests from input until shutdown or end of input. Streams are parameters so tests run it in memory. */
 export async function serve(input: Readable, output: Writable): Promise<void> {
-  // crlfDelay and no line cap: R-PROTO-1 lines can be many megabytes.
-  const lines = createInterface({ input, crlfDelay: Infinity });
-  for await (const line of lines) {
-    // R-PROTO-10: a blank line is not a message, and is answered as one that is not understood.
-    const reply = line.trim() === "" ? JSON.stringify(errorReply(null, "a blank line is not a message")) : handleLine(line);
+  for await (const line of requestLines(input)) {
+    // R-PROTO-10: a blank line and bytes that are not UTF-8 are not messages, and are answered as lines not understood.
+    const reply =
+      line === null
+        ? JSON.stringify(errorReply(null, "the line is not UTF-8, so it is not a message (R-PROTO-1)"))
+        : line.trim() === ""
+          ? JSON.stringify(errorReply(null, "a blank line is not a message"))
+          : handleLine(line);
     if (reply === null) break;
     output.write(`${reply}\n`);
   }
-  lines.close();
 }

@@ -164,7 +164,7 @@ export interface Counts {
  */
 export interface Result {
   /**
-   * The scenario name (SPEC.md section 5).
+   * The scenario name (SPEC.md section 5); for a result of a check beyond the corpus, the name the check gives it: protocol/..., env/..., trace/ followed by the traced scenario's name, scale/..., decode/produced-by/...
    */
   name: string;
   /**

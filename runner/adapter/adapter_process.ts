@@ -3,7 +3,8 @@
 // runner/adapter/session.ts, its only user, turns its lines into checked protocol outcomes.
 import type { ChildProcess } from "node:child_process";
 import { AdapterExited, AdapterTimedOut, ProtocolError, RequestAborted } from "./errors.js";
-import { killGroup, killEscapees, spawnTracked, type Launch } from "./children.js";
+import { groupRunning, killGroup, killEscapees, spawnTracked, type Launch } from "./children.js";
+import { adapterEnvironment } from "./environment.js";
 import { LineSplitter, MAX_LINE_CHARS } from "./line_splitter.js";
 import { SHUTDOWN_LINE, cutLine } from "./protocol.js";
 import { TailBuffer } from "./tail_buffer.js";
@@ -47,6 +48,8 @@ interface Waiter {
   timer: NodeJS.Timeout | null;
   /** When it became due: sent, and every earlier request answered. */
   due: number;
+  /** Set once its deadline was given again, because its reply had started to arrive when it passed. */
+  extended?: boolean;
 }
 
 /** How many answered request ids to remember for recognising an extra reply. */
@@ -62,11 +65,25 @@ const DRAIN_MS = 200;
  * whole --timeout.
  */
 const STDIN_PROBE_MS = 250;
+/**
+ * After a timeout, the line sent to see whether the answer was only waiting for more input: a hello, valid
+ * whatever came before, padded with JSON whitespace to 1 MiB so that it also fills any block a port reads
+ * stdin in (C's fread, a fixed-size read).
+ */
+const FURTHER_LINE = `{"type":"hello","protocol":1${" ".repeat(1 << 20)}}\n`;
+/** How long each step of that diagnosis waits: the request's own deadline, within bounds about hangs, not speed. */
+const diagnosisWaitMs = (timeoutMs: number) => Math.min(Math.max(timeoutMs, 250), 2000);
 const NOTHING = Buffer.alloc(0);
 function spawnProblem(program: string, err: NodeJS.ErrnoException): string {
   if (err.code === "ENOENT") return `cannot start ${JSON.stringify(program)}: no such command or file`;
   if (err.code === "EACCES") return `cannot start ${JSON.stringify(program)}: not executable (EACCES)`;
   return `cannot start ${JSON.stringify(program)}: ${err.message}`;
+}
+
+/** How a process ended: its exit code, or the signal that killed it. */
+export interface ExitStatus {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
 }
 
 function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
@@ -100,6 +117,8 @@ export class AdapterProcess {
   /** Ids of the last few answered requests: what they were about, and the number of the reply that answered them. */
   private readonly answered = new Map<string, { label: string; reply: number }>();
   private exit: string | null = null;
+  /** How the process ended, once it has: what R-PROTO-9 judges. */
+  private status: ExitStatus | null = null;
   private readonly exited: Promise<void>;
   private spawnError: NodeJS.ErrnoException | null = null;
   /** Set once the runner has sent shutdown: what the adapter does to its stdin after that is its own business. */
@@ -119,7 +138,10 @@ export class AdapterProcess {
         this.failAll(new ProtocolError(`adapter wrote a line longer than ${MAX_LINE_CHARS} characters, the runner's limit for one line; the adapter was killed`));
       },
     );
-    child.stdout!.on("data", (chunk: Buffer) => this.splitter.push(chunk));
+    child.stdout!.on("data", (chunk: Buffer) => {
+      this.stdoutBytes += chunk.length;
+      this.splitter.push(chunk);
+    });
     child.stderr!.on("data", (chunk: Buffer) => this.stderr.push(chunk));
     this.stderrClosed = new Promise((resolve) => child.stderr!.once("close", resolve));
     // A write fails with EPIPE once the adapter has closed its stdin. An adapter that died did so too, and the
@@ -155,6 +177,7 @@ export class AdapterProcess {
         // Kill the group too: an adapter's own children must not outlive it.
         killGroup(child);
         this.exit = describeExit(code, signal);
+        this.status = { code, signal };
         // The timer is cleared once stdout closes: left running, it would hold the runner's exit for DRAIN_MS.
         let timer: NodeJS.Timeout | undefined;
         const drained = new Promise<void>((r) => (timer = setTimeout(r, DRAIN_MS)));
@@ -176,7 +199,8 @@ export class AdapterProcess {
 
   /** Spawns the adapter; a failure to spawn shows as `spawnProblem` once the process has exited. */
   static spawn(launch: Launch): AdapterProcess {
-    const p = new AdapterProcess(spawnTracked(launch, "pipe"), launch.argv[0] ?? "");
+    // A known environment, not the runner's: what a port's answers may not depend on (R-PROTO-11).
+    const p = new AdapterProcess(spawnTracked(launch, "pipe", adapterEnvironment(process.env)), launch.argv[0] ?? "");
     p.chunked = launch.chunked === true;
     return p;
   }
@@ -250,14 +274,79 @@ export class AdapterProcess {
     const head = this.waiters[0];
     if (head === undefined || head.timer !== null) return;
     head.due = performance.now();
-    head.timer = setTimeout(() => {
-      // R-PROTO-3 asks for one reply per request; silence past the deadline means it is stuck. Kill it.
-      this.kill();
-      this.failAll(new AdapterTimedOut(`no answer within ${head.timeoutMs / 1000} s (--timeout); the adapter was killed`));
-    }, head.timeoutMs);
+    // R-PROTO-3 asks for one reply per request; silence past the deadline means it is stuck or silent. Kill it,
+    // once the diagnosis has said which.
+    head.timer = setTimeout(() => void this.deadline(head), head.timeoutMs);
+  }
+
+  /** Bytes read from stdout so far. */
+  private stdoutBytes = 0;
+
+  /**
+   * A deadline has passed on the runner's clock. Timers run before I/O is read in each turn of the event
+   * loop, so when the runner itself was held up (a busy machine, a long computation of its own) the reply may
+   * be waiting in the pipe already: it is read first, and a reply that has started to arrive gets the
+   * deadline once more, instead of a timeout blamed on the adapter.
+   */
+  private async deadline(head: Waiter): Promise<void> {
+    const read = this.stdoutBytes;
+    await new Promise((resolve) => setImmediate(resolve));
+    if (this.waiters[0] !== head || this.exit !== null) return;
+    if (this.stdoutBytes > read && !head.extended) {
+      head.extended = true;
+      head.timer = setTimeout(() => void this.deadline(head), head.timeoutMs);
+      return;
+    }
+    await this.timedOut(head.timeoutMs);
+  }
+
+  /** Lines that came while a timeout was diagnosed: evidence, not replies. Null when none is. */
+  private late: string[] | null = null;
+  private lateCame: (() => void) | null = null;
+
+  private async timedOut(timeoutMs: number): Promise<void> {
+    this.late = [];
+    this.stopProbe();
+    const finding = await this.whySilent(timeoutMs);
+    this.kill();
+    this.late = null;
+    this.failAll(new AdapterTimedOut(`no answer within ${timeoutMs / 1000} s (--timeout)${finding === null ? "" : `; ${finding}`}; the adapter was killed`, finding));
+  }
+
+  /**
+   * Why an adapter that is not computing gave no answer. Both a port that waits for more input than the line
+   * (R-PROTO-3) and one that never flushes stdout (R-PROTO-2) look alike until the runner acts: one more line
+   * brings the first's answer out, only the end of stdin (and the exit it leads to) the second's, and with
+   * nothing at all written the two cannot be told apart. Null while some thread of it runs: it is computing,
+   * and more input would show nothing.
+   */
+  private async whySilent(timeoutMs: number): Promise<string | null> {
+    if (groupRunning(this.child) === true) return null;
+    const waitMs = diagnosisWaitMs(timeoutMs);
+    const came = () => new Promise<void>((resolve) => (this.lateCame = resolve));
+    const within = (p: Promise<unknown>) => {
+      let timer: NodeJS.Timeout | undefined;
+      return Promise.race([p, new Promise<void>((r) => (timer = setTimeout(r, waitMs)))]).finally(() => clearTimeout(timer));
+    };
+    const sent = performance.now();
+    this.child.stdin!.write(FURTHER_LINE);
+    await within(came());
+    if (this.late!.length > 0) {
+      return `the answer came ${((performance.now() - sent) / 1000).toFixed(2)} s after one more line was sent: the adapter waits for more input than the line before answering it (R-PROTO-3)`;
+    }
+    this.closing = true;
+    this.child.stdin!.end();
+    await within(this.exited);
+    if (this.late!.length > 0) return `the answer came only once its stdin was closed${this.exit === null ? "" : " and it exited"}: it does not flush stdout after each reply (R-PROTO-2), or it reads all of its input before answering (R-PROTO-3)`;
+    return `nothing came after one more line and the end of its stdin either: it is stuck, or it wrote its answer into a stdout buffer it never flushes (R-PROTO-2)`;
   }
 
   private onLine(line: string): void {
+    if (this.late !== null) {
+      this.late.push(line);
+      this.lateCame?.();
+      return;
+    }
     const w = this.waiters.shift();
     if (w === undefined) {
       this.unsolicited ??= line;
@@ -297,6 +386,8 @@ export class AdapterProcess {
 
   /** The head gets `err`; requests queued behind it were never answered, so they fail as aborted. */
   private failAll(err: Error): void {
+    // While a timeout is diagnosed, its outcome is the diagnosis's to give (timedOut), whatever else happens.
+    if (this.late !== null) return;
     this.stopProbe();
     const [head, ...rest] = this.waiters.splice(0);
     if (head === undefined) return;
@@ -356,6 +447,27 @@ export class AdapterProcess {
 
   kill(): void {
     killGroup(this.child);
+  }
+
+  /**
+   * R-PROTO-9, judged: ends the conversation by a shutdown line (stdin left open) or by closing stdin, and
+   * returns how the process exited, or null when it was still running after `withinMs` (it is then killed).
+   */
+  async finish(how: "shutdown" | "eof", withinMs: number): Promise<ExitStatus | null> {
+    this.closing = true;
+    this.stopProbe();
+    if (this.exit === null) {
+      if (how === "shutdown") this.child.stdin!.write(`${SHUTDOWN_LINE}\n`);
+      else this.child.stdin!.end();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.exited, new Promise<void>((r) => (timer = setTimeout(r, withinMs)))]);
+      clearTimeout(timer);
+    }
+    const status = this.status;
+    this.kill();
+    this.child.stdin!.destroy();
+    await this.exited;
+    return status;
   }
 
   /**

@@ -11,7 +11,7 @@ export interface Launch {
   /** Run without a shell. "node" means the Node running the runner, so PATH cannot pick another. */
   readonly argv: readonly string[];
   readonly cwd: string;
-  /** Variables set on top of the runner's environment (the environment check's). */
+  /** Variables set on top of the process's environment (the environment check's). */
   readonly env?: Readonly<Record<string, string>>;
   /** Write each request to stdin in odd-sized pieces (the environment check's). */
   readonly chunked?: boolean;
@@ -25,11 +25,14 @@ export function executable(program: string, cwd: string): string {
   return program === "node" ? process.execPath : program.includes("/") ? path.resolve(cwd, program) : program;
 }
 
-/** Starts a tracked child as the leader of its own process group, stdin piped or ignored, stdout and stderr piped. */
-export function spawnTracked(launch: Launch, stdin: "pipe" | "ignore"): ChildProcess {
+/**
+ * Starts a tracked child as the leader of its own process group, stdin piped or ignored, stdout and stderr
+ * piped, under `base` (an adapter's is runner/adapter/environment.ts's) with `launch.env` on top.
+ */
+export function spawnTracked(launch: Launch, stdin: "pipe" | "ignore", base: NodeJS.ProcessEnv = process.env): ChildProcess {
   const [program, ...args] = launch.argv;
   const cookie = `${process.pid}-${++spawned}-${Math.random().toString(36).slice(2)}`;
-  const child = spawn(executable(program!, launch.cwd), args, { cwd: launch.cwd, detached: true, stdio: [stdin, "pipe", "pipe"], env: { ...process.env, ...launch.env, [COOKIE]: cookie } });
+  const child = spawn(executable(program!, launch.cwd), args, { cwd: launch.cwd, detached: true, stdio: [stdin, "pipe", "pipe"], env: { ...base, ...launch.env, [COOKIE]: cookie } });
   cookies.set(child, cookie);
   track(child);
   return child;
@@ -87,6 +90,26 @@ export function killEscapees(child: ChildProcess): void {
       // Gone meanwhile, or not ours to read.
     }
   }
+}
+
+/**
+ * Whether some thread of the child's process group is running or waiting for a CPU (state R in /proc): a
+ * port that is computing, as against one blocked on a read or a lock. Null where there is no /proc.
+ */
+export function groupRunning(child: ChildProcess): boolean | null {
+  if (process.platform !== "linux" || child.pid === undefined) return null;
+  const state = (stat: string) => stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      // The fields after the name: state, ppid, pgrp, ...
+      if (Number(state(readFileSync(`/proc/${pid}/stat`, "utf8"))[2]) !== child.pid) continue;
+      for (const task of readdirSync(`/proc/${pid}/task`)) if (state(readFileSync(`/proc/${pid}/task/${task}/stat`, "utf8"))[0] === "R") return true;
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return false;
 }
 
 export function killAll(): void {

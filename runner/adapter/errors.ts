@@ -12,9 +12,18 @@ export class AdapterStartFailed extends Error {
   }
 }
 
-/** No reply within --timeout; the runner killed the process group. */
+/**
+ * No reply within --timeout; the runner killed the process group. `finding` is what the runner learnt by
+ * sending one more line and closing stdin first (runner/adapter/adapter_process.ts), or null.
+ */
 export class AdapterTimedOut extends Error {
   override readonly name = "AdapterTimedOut";
+  constructor(
+    message: string,
+    readonly finding: string | null = null,
+  ) {
+    super(message);
+  }
 }
 
 /** The adapter exited or was killed while a request was open. */

@@ -49,6 +49,8 @@ export class FleetAdapter {
   /** Built (when asked) and, when asked, its first session started: null when `fatal` says why not. */
   readonly ready: Promise<Session | null>;
   private timeouts = 0;
+  /** How long the first session took to answer hello: later starts are given time by it (session.ts, helloTimeoutFor). */
+  private firstHelloMs: number | null = null;
   /** The session `run` uses; --jobs workers open more with `open`. */
   private current: Session | null = null;
   /** Set by stop(): nothing more is built or started, whatever is still on its way. */
@@ -101,6 +103,7 @@ export class FleetAdapter {
     try {
       const session = await Session.start(this.target.launch, this.o.timeoutMs);
       this.hello = session.hello;
+      this.firstHelloMs = session.helloMs;
       // An --exec adapter goes by the name in its hello; that is also what its expected-failure lines say.
       // Shown escaped and cut: it is the adapter's own text, and may hold anything (R-PROTO-5 fixes no form).
       if (this.target.fromExec) this.name = shown(session.hello.name, 64);
@@ -120,7 +123,7 @@ export class FleetAdapter {
   async open(before: string, timeoutMs = this.o.timeoutMs, variant: Pick<Launch, "env" | "chunked"> = {}): Promise<Session | null> {
     if (this.fatal !== null || this.stopped) return null;
     try {
-      return this.admit(await Session.start({ ...this.target.launch, ...variant }, timeoutMs));
+      return this.admit(await Session.start({ ...this.target.launch, ...variant }, timeoutMs, this.firstHelloMs));
     } catch (err) {
       if (!(err instanceof AdapterStartFailed)) throw err;
       this.fatal ??= { kind: "restart", message: `could not start the adapter again, before ${before}: ${err.message}`, output: err.stderrTail || null, optional: false };
@@ -180,7 +183,7 @@ export class FleetAdapter {
     for (let attempt = 0; attempt < START_ATTEMPTS && this.fatal === null; attempt++) {
       try {
         // A hello that changed gives the adapter up (admit): null, like any other reason it was given up.
-        return this.admit(await Session.start({ ...this.target.launch, ...variant }, timeoutMs));
+        return this.admit(await Session.start({ ...this.target.launch, ...variant }, timeoutMs, this.firstHelloMs));
       } catch (err) {
         if (!(err instanceof AdapterStartFailed)) throw err;
         failure = err;

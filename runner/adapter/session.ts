@@ -6,15 +6,29 @@
 // is to be sent again). Every reply line goes through runner/adapter/protocol.ts's checks here and nowhere else.
 import type { AdapterMessage, DecodedSnapshotJson, HelloReply, NormalizedScenario, SnapshotEntry, TraceEntry } from "../../reference/index.js";
 import { AdapterExited, AdapterStartFailed, AdapterTimedOut, ProtocolError, RequestAborted } from "./errors.js";
-import { AdapterProcess, type StderrWindow } from "./adapter_process.js";
+import { AdapterProcess, type ExitStatus, type StderrWindow } from "./adapter_process.js";
 import type { Launch } from "./children.js";
 import { HELLO_LINE, PROTOCOL_VERSION, checkDecodeReply, checkRunReply, cutLine, decodeLine, isCanonicalPass, parseAdapterLine, runLine } from "./protocol.js";
 
 /**
- * The hello gets at least this long whatever --timeout says: a JVM or a tsx-compiled adapter can take a few
- * seconds to start on a loaded CI machine, and a short --timeout is meant for stuck scenarios, not startup.
+ * The hello gets at least this long whatever --timeout says: a short --timeout is meant for stuck scenarios,
+ * not startup. The deadline is about an adapter that never answers, not a slow start: a tsx-compiled adapter
+ * that answers in 1.4 s on an idle 2-core machine took more than 11 s at load 14, and a JVM starts slower
+ * still. Later starts of the same adapter get more when its first start was slow (helloTimeoutFor).
  */
-export const MIN_HELLO_TIMEOUT_MS = 10_000;
+export const MIN_HELLO_TIMEOUT_MS = 20_000;
+
+/**
+ * How many times its first hello's time a later start of the same adapter is given: a machine that made the
+ * first start slow may be busier still at the next (a bursty CI runner), and a start missed there is a whole
+ * adapter given up for the machine's sake.
+ */
+export const HELLO_GROWTH_ALLOWED = 10;
+
+/** The hello deadline of a start: the floor, --timeout, and for a later start, its first start's time scaled. */
+export function helloTimeoutFor(timeoutMs: number, firstHelloMs: number | null): number {
+  return Math.max(timeoutMs, MIN_HELLO_TIMEOUT_MS, firstHelloMs === null ? 0 : Math.ceil(HELLO_GROWTH_ALLOWED * firstHelloMs));
+}
 
 /** What the runner asks a session to run: the run request's fields (schema/protocol.schema.json's RunRequest is the wire form), with the scenario's text made once and the snapshots expected back. */
 export interface ScenarioToRun {
@@ -74,13 +88,19 @@ export class Session {
     private readonly proc: AdapterProcess,
     readonly hello: HelloReply,
     private readonly timeoutMs: number,
+    /** From spawn to the hello's reply: what later starts of the adapter are given time by (helloTimeoutFor). */
+    readonly helloMs: number,
   ) {}
 
-  /** Spawns the adapter and completes the hello handshake (R-PROTO-5); throws AdapterStartFailed saying why. */
-  static async start(launch: Launch, timeoutMs: number): Promise<Session> {
+  /**
+   * Spawns the adapter and completes the hello handshake (R-PROTO-5); throws AdapterStartFailed saying why.
+   * `firstHelloMs`, the time of the adapter's first hello when this is a later start, lengthens the deadline.
+   */
+  static async start(launch: Launch, timeoutMs: number, firstHelloMs: number | null = null): Promise<Session> {
     if (launch.argv.length === 0 || launch.argv[0] === "") throw new AdapterStartFailed("the adapter's command is empty");
+    const started = performance.now();
     const proc = AdapterProcess.spawn(launch);
-    const helloTimeoutMs = Math.max(timeoutMs, MIN_HELLO_TIMEOUT_MS);
+    const helloTimeoutMs = helloTimeoutFor(timeoutMs, firstHelloMs);
     let line: string;
     try {
       line = (await proc.request(HELLO_LINE, helloTimeoutMs)).line;
@@ -90,7 +110,7 @@ export class Session {
       const why =
         proc.spawnProblem ??
         (err instanceof AdapterTimedOut
-          ? `no answer to hello within ${helloTimeoutMs / 1000} s (R-PROTO-5)`
+          ? `no answer to hello within ${helloTimeoutMs / 1000} s (R-PROTO-5)${err.finding === null ? "" : `; ${err.finding}`}`
           : err instanceof AdapterExited
             ? `${err.message.replace(/^adapter /, "")} before answering hello`
             : (err as Error).message);
@@ -108,7 +128,7 @@ export class Session {
     try {
       const message = parseAdapterLine(line);
       if (message.type !== "hello") throw new ProtocolError(`answered hello with a ${message.type} message, line: ${cutLine(line)}`);
-      return new Session(proc, message, timeoutMs);
+      return new Session(proc, message, timeoutMs, performance.now() - started);
     } catch (err) {
       await proc.close();
       throw new AdapterStartFailed(`bad hello reply: ${(err as Error).message}`, proc.stderrTail());
@@ -214,6 +234,11 @@ export class Session {
 
   kill(): void {
     this.proc.kill();
+  }
+
+  /** Ends the session by a shutdown line (stdin left open) or by closing stdin, and says how the process exited (R-PROTO-9); null: it did not within `withinMs`. */
+  finish(how: "shutdown" | "eof", withinMs: number): Promise<ExitStatus | null> {
+    return this.proc.finish(how, withinMs);
   }
 
   /**

@@ -11,6 +11,9 @@ export interface CheckSettings {
   readonly malformed: boolean;
   readonly env: "off" | "sample" | "all";
   readonly scale: "off" | "quick" | "full";
+  readonly traces: "off" | "sample" | "all";
+  /** The scale check's cases --name chose (scale/10000, ...): those alone run, whatever `scale` says. */
+  readonly scaleNames: readonly string[];
   readonly timeoutMs: number;
 }
 
@@ -43,5 +46,7 @@ export interface Check {
 export interface CheckKind {
   /** Every result name it can report, which an expected-failures list may name. */
   readonly names: readonly string[];
+  /** Names it reports per vector: this prefix and the vector's name (an expected-failures list may name them too). */
+  readonly prefix?: string;
   create(settings: CheckSettings): Check | null;
 }

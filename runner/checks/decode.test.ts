@@ -19,7 +19,7 @@ describe("a port without compact and decode", () => {
     }
     expect(needing.size).toBeGreaterThanOrEqual(30 + 60);
     const exec = `node --import tsx ${path.join(REPO_ROOT, "runner", "fixtures", "ports", "v1_port.ts")}`;
-    const r = await runConformance(["--exec", exec, "--reporter", "json", "--malformed", "off", "--env", "off", "--scale", "off"]);
+    const r = await runConformance(["--exec", exec, "--reporter", "json", "--malformed", "off", "--env", "off", "--traces", "off", "--scale", "off"]);
     expect(r.code, r.stderr).toBe(0);
     const results = (JSON.parse(r.stdout) as { adapters: { results: { name: string; status: string; reason: string | null }[] }[] }).adapters[0]!.results;
     const skipped = results.filter((x) => x.status === "skipped");
@@ -28,10 +28,10 @@ describe("a port without compact and decode", () => {
     expect(results.filter((x) => x.status === "passed")).toHaveLength(scenarios - [...needing].filter((n) => !n.startsWith("decode/")).length);
     // No matrix column for a consumer that cannot decode.
     expect(results.some((x) => x.name.startsWith("decode/produced-by/"))).toBe(false);
-    const strict = await runConformance(["--exec", exec, "--require-features", "decode", "--filter", "decode/", "--malformed", "off", "--env", "off", "--scale", "off"]);
+    const strict = await runConformance(["--exec", exec, "--require-features", "decode", "--filter", "decode/", "--malformed", "off", "--env", "off", "--traces", "off", "--scale", "off"]);
     expect(strict.code).toBe(1);
     expect(strict.stdout).toMatch(/--require-features asks for decode/);
-  }, 120_000);
+  });
 });
 
 describe("verdictProblem", () => {

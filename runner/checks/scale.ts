@@ -2,11 +2,7 @@
 // (corpus/scaling.ts: mixed ops over 10^4 keys, partitions, crashes and rejoins throughout). Their bytes are
 // checked like any vector, and the adapter's own time at each size gives a growth verdict. The corpus's
 // longest vector has 5,001 steps, at which a quadratic port still looks fast; at 10^5 it does not.
-import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
-import path from "node:path";
-import { runScenario, type NormalizedScenario, type SnapshotEntry } from "../../reference/index.js";
-import { writeFileAtomic } from "../../common/fs_atomic.js";
-import { GOLDEN_FILE, readInputTextSync } from "../../common/read_file.js";
+import type { NormalizedScenario, SnapshotEntry } from "../../reference/index.js";
 import { scalingScenario } from "../../corpus/scaling.js";
 import { compareSnapshots } from "../diagnosis/compare.js";
 import type { FleetAdapter } from "../adapter/fleet.js";
@@ -14,6 +10,10 @@ import type { ScenarioResult } from "../model.js";
 import { scenarioJson } from "../adapter/protocol.js";
 import type { Session } from "../adapter/session.js";
 import type { CheckKind } from "./check.js";
+import { cachedSnapshots } from "./scale_cache.js";
+import { ScaleDiagnoser } from "./scale_mismatch.js";
+import { STORE_CASE, storeCase, storeCheck } from "./scale_store.js";
+import { MANY_KEYS } from "../../corpus/many_keys.js";
 
 export const SCALE_SIZES = { quick: [10_000, 100_000], full: [10_000, 100_000, 1_000_000] } as const;
 
@@ -44,17 +44,9 @@ export interface ScaleCase {
   readonly snapshots: readonly SnapshotEntry[];
 }
 
-/** Every file whose change can change the expected bytes: the reference and the generator. */
-function newestSource(root: string): number {
-  let newest = 0;
-  for (const dir of ["reference", "corpus"]) {
-    // A root that is not the kit's own (a test's) has neither: then only an absent cache is computed.
-    const entries = existsSync(path.join(root, dir)) ? readdirSync(path.join(root, dir), { recursive: true, withFileTypes: true }) : [];
-    for (const e of entries) {
-      if (e.isFile() && e.name.endsWith(".ts")) newest = Math.max(newest, statSync(path.join(e.parentPath, e.name)).mtimeMs);
-    }
-  }
-  return newest;
+/** The generated scenario of scale/N, as the check runs it on a port that lists `compact` or does not. */
+export function scaleScenario(steps: number, compact: boolean): NormalizedScenario {
+  return scalingScenario(steps, 1, EVENT_EVERY, KEYS, compact ? COMPACT_EVERY : 0);
 }
 
 /**
@@ -62,27 +54,10 @@ function newestSource(root: string): number {
  * .build/scale/ (not committed: they are derived, and regenerated whenever the reference changes).
  */
 export async function scaleCases(root: string, sizes: readonly number[], compact = false): Promise<ScaleCase[]> {
-  const dir = path.join(root, ".build", "scale");
-  mkdirSync(dir, { recursive: true });
-  const newest = newestSource(root);
   const cases: ScaleCase[] = [];
   for (const steps of sizes) {
-    const compactEvery = compact ? COMPACT_EVERY : 0;
-    const scenario = scalingScenario(steps, 1, EVENT_EVERY, KEYS, compactEvery);
-    // Named by everything that shapes the scenario, so a change of parameters never reads a stale answer.
-    const file = path.join(dir, `${steps}-every${EVENT_EVERY}-keys${KEYS}${compact ? `-compact${compactEvery}` : ""}.json`);
-    let snapshots: SnapshotEntry[] | null = null;
-    if ((statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0) > newest) {
-      try {
-        snapshots = JSON.parse(readInputTextSync(file, GOLDEN_FILE)) as SnapshotEntry[];
-      } catch {
-        snapshots = null; // A damaged cache is computed again.
-      }
-    }
-    if (snapshots === null) {
-      snapshots = runScenario(scenario).snapshots as SnapshotEntry[];
-      await writeFileAtomic(file, JSON.stringify(snapshots));
-    }
+    const scenario = scaleScenario(steps, compact);
+    const snapshots = await cachedSnapshots(root, `${steps}-every${EVENT_EVERY}-keys${KEYS}${compact ? `-compact${COMPACT_EVERY}` : ""}`, scenario);
     cases.push({ steps, name: `scale/${steps}`, scenario, scenarioText: scenarioJson(scenario), snapshots });
   }
   return cases;
@@ -103,7 +78,13 @@ const LITERAL = "R-PROTO-12; most likely R-REJOIN-2 read literally, replaying th
  * between each pair. A size is given at most MAX_GROWTH times the previous one's time (and at least
  * `timeoutMs`): past that the port is not linear, whatever it would have answered.
  */
-export async function scaleChecks(adapter: FleetAdapter, cases: readonly ScaleCase[], timeoutMs: number, isExpected: (name: string) => boolean): Promise<ScenarioResult[]> {
+export async function scaleChecks(
+  adapter: FleetAdapter,
+  cases: readonly ScaleCase[],
+  timeoutMs: number,
+  isExpected: (name: string) => boolean,
+  diagnoser = new ScaleDiagnoser(adapter),
+): Promise<ScenarioResult[]> {
   const results: ScenarioResult[] = [];
   let previous: { steps: number; ms: number } | null = null;
   for (const c of cases) {
@@ -125,16 +106,8 @@ export async function scaleChecks(adapter: FleetAdapter, cases: readonly ScaleCa
     if (outcome.kind === "result") {
       ms = outcome.durationMs;
       const cmp = compareSnapshots(c.snapshots, outcome.snapshots);
-      r =
-        cmp.kind === "pass"
-          ? result(c.name, { status: "passed", reason: null, stderrTail: null, restarted: false, durationMs: ms })
-          : result(c.name, {
-              status: "failed",
-              reason: `at scale: at ${c.steps} steps over ${KEYS} keys, the snapshot of step ${cmp.expected.step} node ${cmp.expected.node} differs from the reference's (a bug the corpus's small scenarios do not reach, such as a code path for big stores)`,
-              stderrTail: null,
-              restarted: false,
-              durationMs: ms,
-            });
+      const passed = result(c.name, { status: "passed", reason: null, stderrTail: null, restarted: false, durationMs: ms });
+      r = cmp.kind === "pass" ? passed : { ...passed, ...(await diagnoser.explain(c, `at ${c.steps} steps over ${KEYS} keys`, cmp, limit)) };
     } else if (outcome.kind === "broken" && outcome.timedOut && previous !== null) {
       r = result(c.name, {
         status: "failed",
@@ -161,11 +134,17 @@ export async function scaleChecks(adapter: FleetAdapter, cases: readonly ScaleCa
   return results;
 }
 
+/** The cases --name and `rsm trace` accept by name: each size's (not the growths between them), and the store's. */
+export const SCALE_CASE_NAMES: readonly string[] = [...SCALE_SIZES.full.map((n) => `scale/${n}`), STORE_CASE];
+
 export const SCALE_CHECK: CheckKind = {
-  names: [...SCALE_SIZES.full.map((n) => `scale/${n}`), ...SCALE_SIZES.full.slice(1).map((n, i) => `scale/growth-${SCALE_SIZES.full[i]}-${n}`)],
+  names: [...SCALE_SIZES.full.map((n) => `scale/${n}`), ...SCALE_SIZES.full.slice(1).map((n, i) => `scale/growth-${SCALE_SIZES.full[i]}-${n}`), STORE_CASE],
   create: (s) => {
-    if (s.scale === "off") return null;
-    const sizes = SCALE_SIZES[s.scale];
+    // --name scale/N runs that case alone, whatever --scale says; otherwise --scale's sizes and the store.
+    const named = s.scaleNames.length > 0;
+    if (s.scale === "off" && !named) return null;
+    const sizes = named ? SCALE_SIZES.full.filter((n) => s.scaleNames.includes(`scale/${n}`)) : SCALE_SIZES[s.scale === "off" ? "quick" : s.scale];
+    const store = !named || s.scaleNames.includes(STORE_CASE);
     // Each variant computed (or read from its cache) once per run, when the first adapter that needs it asks.
     const variants = new Map<boolean, Promise<ScaleCase[]>>();
     const casesFor = (compact: boolean) => {
@@ -173,10 +152,23 @@ export const SCALE_CHECK: CheckKind = {
       if (cases === undefined) variants.set(compact, (cases = scaleCases(s.root, sizes, compact)));
       return cases;
     };
+    const stores = new Map<boolean, ReturnType<typeof storeCase>>();
+    const storeFor = (compact: boolean) => {
+      let c = stores.get(compact);
+      if (c === undefined) stores.set(compact, (c = storeCase(s.root, compact)));
+      return c;
+    };
+    const top = Math.max(0, ...sizes);
     return {
-      title: `scale to ${s.scale === "full" ? "10^6" : "10^5"} steps`,
+      title: [top > 0 ? `scale to 10^${Math.round(Math.log10(top))} steps` : null, store ? `${MANY_KEYS} keys` : null].filter((t) => t !== null).join(" and "),
       when: "after",
-      run: async (i) => ({ results: await scaleChecks(i.adapter, await casesFor(i.adapter.features.has("compact")), s.timeoutMs, i.isExpected), session: null }),
+      run: async (i) => {
+        const compact = i.adapter.features.has("compact");
+        const diagnoser = new ScaleDiagnoser(i.adapter);
+        const results = sizes.length > 0 ? await scaleChecks(i.adapter, await casesFor(compact), s.timeoutMs, i.isExpected, diagnoser) : [];
+        if (store && i.adapter.fatal === null) results.push(...(await storeCheck(i.adapter, await storeFor(compact), s.timeoutMs, i.isExpected, diagnoser)));
+        return { results, session: null };
+      },
     };
   },
 };

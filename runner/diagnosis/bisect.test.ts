@@ -27,13 +27,12 @@ it("a 10^5-step scenario failing at one step near the middle is diagnosed at tha
     rules: ["R-PUT-1"],
     patches: [{ file: "state_machine.ts", search: "      store.set(command.key, command.value);", replace: `      store.set(command.key, command.key === ${JSON.stringify(key)} ? command.value + "00" : command.value);` }],
   });
-  const started = performance.now();
+  // A bisection that ran every prefix instead of about log2(10^5) of them would take hours; the suite's
+  // testTimeout (vitest.config.ts) ends it. No bound on time here: a busy machine slows it by any factor.
   const r = await runConformance(["--vectors", dir, "--exec", argv.map((w) => `'${w}'`).join(" "), "--reporter", "json", "--timeout", "60"]);
   const report = JSON.parse(r.stdout) as { adapters: { results: { name: string; status: string; diagnosis: { divergence: { step: number; nodes: number[] } | null; trace_note: string | null } | null }[] }[] };
   const x = report.adapters[0]!.results.find((res) => res.name === "scale/long")!;
   expect(x.status).toBe("failed");
   expect(x.diagnosis!.divergence!.step).toBe(step);
   expect(x.diagnosis!.divergence!.nodes).toContain(1);
-  // A guard against a quadratic diagnosis, not a speed test: the target is 30 s on two cores.
-  expect(performance.now() - started).toBeLessThan(120_000);
-}, 180_000);
+});

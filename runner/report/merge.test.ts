@@ -93,6 +93,17 @@ describe("report merge", () => {
     ]);
   });
 
+  it("takes trace/NAME for a check's result, not for a scenario of another shard", () => {
+    const [go1, go2, rust1, rust2] = matrix();
+    // The trace check runs on shard 1 only and names its results after the vectors it traced there.
+    const traced = run([adapter("go", [result("keys/b", "passed"), result("basic/d", "passed"), result("trace/keys/b", "passed")])], shard(1), 2);
+    expect(problems([{ file: "go-1.json", report: json(traced) }, go2!, rust1!, rust2!])).toEqual([]);
+    const late = run([adapter("go", [result("keys/a", "failed"), result("cas/b", "skipped"), result("trace/keys/a", "failed")])], shard(2), 2);
+    expect(problems([go1!, { file: "go-2.json", report: json(late) }, rust1!, rust2!])).toEqual([
+      'go-2.json adapter "go": a result of the check "trace/keys/a" in shard 2/2; expected the checks beyond the corpus on shard 1 only, where they run',
+    ]);
+  });
+
   it("refuses a report without the run's metadata (written by an older kit)", () => {
     const [a] = matrix();
     const { kit: _k, corpus_sha256: _c, ...old } = a!.report;

@@ -2,26 +2,12 @@
 // like any other and it guards every port from then on.
 import { createHash } from "node:crypto";
 import path from "node:path";
-import { checkScenario, formatProblem, type AuthoredScenario, type NormalizedScenario } from "../../reference/index.js";
-import type { AuthoredStep } from "../../reference/types/scenario.gen.js";
+import { checkScenario, formatProblem, type AuthoredScenario } from "../../reference/index.js";
 import { InternalError } from "../../common/errors.js";
 import { formatAuthored } from "../../corpus/authored_format.js";
+// The conversion lives with the authored format, where the runner's --write-scale uses it too.
+export { toAuthored } from "../../corpus/authored_format.js";
 import { writeFileAtomic } from "../../common/fs_atomic.js";
-
-export function toAuthored(s: NormalizedScenario, description: string, tags: string[]): AuthoredScenario {
-  const steps = s.steps.map((step): AuthoredStep => {
-    switch (step.op) {
-      case "put":
-      case "append":
-        return { op: step.op, key: step.key, value: { hex: step.value } };
-      case "cas":
-        return { op: "cas", key: step.key, expected: step.expected === null ? null : { hex: step.expected }, value: { hex: step.value } };
-      default:
-        return step as AuthoredStep;
-    }
-  });
-  return { description, tags, cluster: { ...s.cluster }, steps: steps as AuthoredScenario["steps"] };
-}
 
 /** Writes the scenario under dir with a name from the adapter, seed and content; returns the path. */
 export async function writeFound(dir: string, adapter: string, seed: number, authored: AuthoredScenario): Promise<string> {

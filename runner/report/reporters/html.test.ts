@@ -72,21 +72,27 @@ describe.skipIf(CHROMIUM === undefined)("html report in headless Chromium", () =
 
   beforeAll(async () => {
     // A real run with failures: the port reads stdin as Latin-1 under LC_ALL=C, so every non-ASCII key breaks.
-    const port = "node --import tsx runner/fixtures/ports/default_charset.ts --name latin1-port";
+    // The runner gives adapters a UTF-8 locale of its own (runner/adapter/environment.ts): env sets C for this one.
+    const port = "env LC_ALL=C node --import tsx runner/fixtures/ports/default_charset.ts --name latin1-port";
     const r = spawnSync(process.execPath, ["cli/launch.mjs", "conformance", "--exec", port, "--exec", "node --import tsx adapters/ts/main.ts", "--filter", "keys/", "--reporter", "html", "--out", out], {
       cwd: ROOT,
       encoding: "utf8",
-      env: { ...process.env, LC_ALL: "C", GITHUB_ACTIONS: "", GITHUB_STEP_SUMMARY: "" },
+      env: { ...process.env, GITHUB_ACTIONS: "", GITHUB_STEP_SUMMARY: "" },
+      // spawnSync holds the event loop, so the hook's timeout cannot end a hang here: this deadline does.
+      timeout: 240_000,
+      killSignal: "SIGTERM",
     });
     expect(r.stderr).toContain(`wrote html report ${path.join(out, "index.html")}`);
     expect(r.status).toBe(1);
     report = JSON.parse(readFileSync(path.join(out, "report.json"), "utf8")) as ConformanceReport;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+    // Playwright's 30 s defaults are about speed: Chromium starting on a busy 2-core machine can take that long.
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"], timeout: 120_000 });
     page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    page.setDefaultTimeout(120_000);
     page.on("request", (req) => requests.push(req.url()));
     page.on("pageerror", (err) => errors.push(err.message));
     await page.goto(pathToFileURL(path.join(out, "index.html")).href);
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await browser?.close();

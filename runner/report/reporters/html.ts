@@ -9,10 +9,17 @@ import { pathSegment } from "../bins.js";
 import { countsOf, type AdapterReport } from "../../model.js";
 import type { RunReport } from "../run_report.js";
 import { answerLines, diagnosisLines, verdict } from "./human.js";
+import { ms as reportMs } from "./json.js";
 import { PAGE_SCRIPT, PAGE_STYLE } from "./html_page.js";
 import { outcomeOf, topicOf } from "./outcome.js";
 import { PLAIN } from "./style.js";
 import { html as escapeHtml, json, scriptJson } from "../../../common/escape.js";
+
+/**
+ * Whole ms, rounded from what the JSON report keeps, so that `rsm report html` on that report renders the same
+ * page as the run did: 1729.4996 rounds to 1729, but the report's 1729.5 to 1730.
+ */
+const wholeMs = (n: number) => Math.round(reportMs(n));
 
 /** shields.io's endpoint badge (schemaVersion 1): label, message, color. */
 export interface Badge {
@@ -65,7 +72,7 @@ export function pageData(run: RunReport, title: string) {
     for (const r of a.results) {
       const d = r.diagnosis;
       const lines = d ? diagnosisLines(d, PLAIN).slice(0, d.diff.length > 0 ? -d.diff.length : undefined) : r.answers ? [r.reason ?? "", ...answerLines(r)] : [];
-      cells[r.name] = { o: outcomeOf(r), status: r.status, reason: r.reason, lines, diff: d?.diff ?? [], stderr: r.stderrTail, file: r.file, source: r.source, ms: Math.round(r.durationMs) };
+      cells[r.name] = { o: outcomeOf(r), status: r.status, reason: r.reason, lines, diff: d?.diff ?? [], stderr: r.stderrTail, file: r.file, source: r.source, ms: wholeMs(r.durationMs) };
     }
     return {
       name: a.name,
@@ -83,7 +90,7 @@ export function pageData(run: RunReport, title: string) {
     verdict: verdict(run, PLAIN),
     exitCode: run.exitCode,
     startedAt: run.startedAt,
-    durationMs: Math.round(run.durationMs),
+    durationMs: wholeMs(run.durationMs),
     strict: run.strict,
     selected: run.selected,
     corpus: run.corpus,

@@ -8,7 +8,8 @@ import { json } from "../../../common/escape.js";
 
 export const REPORT_FORMAT = 1;
 
-const ms = (n: number) => Math.round(n * 1000) / 1000;
+/** A duration as the JSON report keeps it: ms to three decimals. */
+export const ms = (n: number) => Math.round(n * 1000) / 1000;
 
 function diagnosisJson(d: Diagnosis) {
   return {
