@@ -65,14 +65,14 @@ describe("a nondeterministic port", () => {
       expect(x.answers![0]).toMatch(/^first try: the snapshot of step \d+ node \d+ differs from the golden at byte \d+.*: bytes \d+\.\. are [0-9a-f]+, the golden's [0-9a-f]+$/);
       expect(x.answers![1]).toBe("second try, in a fresh process: the golden's bytes");
     }
-  }, 60_000);
+  });
 
   it("shows both answers in the human report", async () => {
     const exec = fakeExec(corpus, "--mode", "flaky", "--flaky-rate", "1", "--flaky-turns", "1", "--start-counter", await counter(), "--on", "b/third");
     const r = await runConformance(["--vectors", corpus.vectors, "--timeout", "3", "--jobs", "1", "--exec", exec]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/FAIL fake b\/third .*\n {2}nondeterministic: b\/third was answered differently.*\n {2}asked twice, it answered:\n {4}first try: the snapshot of step \d+ node \d+ differs from the golden.*\n {4}second try, in a fresh process: the golden's bytes\n/);
-  }, 60_000);
+  });
 
   it("is nondeterministic in the environment check, not environment-dependent, when the hostile process answers wrong once", async () => {
     // Turn 1 is the main pass (all right), turn 2 the environment check's hostile process (all wrong).
@@ -87,7 +87,7 @@ describe("a nondeterministic port", () => {
       expect(x.answers![1]).toBe("again, in a fresh process under it: the golden's bytes");
     }
     expect(r.results.filter((x) => !x.name.startsWith("env/")).every((x) => x.status === "passed")).toBe(true);
-  }, 120_000);
+  });
 
   it("is nondeterministic in the malformed-input check, not blamed on the line (R-PROTO-10)", async () => {
     // The fake adapter answers from a replay file: it needs the check's follow-up request too.
@@ -106,7 +106,7 @@ describe("a nondeterministic port", () => {
       expect(x.answers![0]).toMatch(/^after the line [\w-]+: the snapshot of step \d+ node \d+ differs from the golden/);
       expect(x.answers![1]).toMatch(/^(without it, in a fresh process|after it again, in a fresh process): the golden's bytes$/);
     }
-  }, 240_000);
+  });
 
   it("is never misnamed when it gets about one answer in three wrong at random", async () => {
     // Random: the assertions hold whatever the draws; three runs make a run without any wrong answer (each
@@ -122,7 +122,7 @@ describe("a nondeterministic port", () => {
       }
     }
     expect(seen).toBeGreaterThan(0);
-  }, 240_000);
+  });
 });
 
 describe("a deterministic port", () => {
@@ -135,7 +135,7 @@ describe("a deterministic port", () => {
     expect(x.status).toBe("failed");
     expect(x.diagnosis!.divergence).not.toBeNull();
     expect(r.results.filter((y) => y.name !== "b/third").every((y) => y.status === "passed")).toBe(true);
-  }, 60_000);
+  });
 });
 
 describe("a reply that misses its deadline once", () => {
@@ -150,7 +150,7 @@ describe("a reply that misses its deadline once", () => {
     const human = await runConformance(["--vectors", corpus.vectors, "--timeout", "1", "--jobs", "1", "--exec", fakeExec(corpus, "--mode", "hang-first", "--on", "b/third", "--start-counter", await counter())]);
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(/\nNOTE fake b\/third: answered only on a second try, in a fresh process with 3 s: no answer within 1 s/);
-  }, 60_000);
+  });
 
   it("in the environment check is a pass with a note, not environment-dependent", async () => {
     // Turn 2 is the environment check's process.
@@ -159,13 +159,14 @@ describe("a reply that misses its deadline once", () => {
     const sample = r.results.find((y) => y.name === "env/sample")!;
     expect(sample.status).toBe("passed");
     expect(sample.note).toMatch(/^b\/third answered only on a second try, in a fresh process with 3 s: no answer within 1 s/);
-  }, 60_000);
+  });
 
   it("that hangs again on the second try is still the hang it was", async () => {
     const r = await run(["--mode", "hang", "--on", "b/third"], ["--timeout", "0.5"]);
     expect(r.code).toBe(1);
     const x = r.results.find((y) => y.name === "b/third")!;
     expect(x.status).toBe("error");
-    expect(x.reason).toBe("no answer within 0.5 s (--timeout); the adapter was killed; a second try in a fresh process got no answer within 1.5 s either");
-  }, 60_000);
+    // Between the two, the runner's account of the silence (one more line, then the end of stdin).
+    expect(x.reason).toMatch(/^no answer within 0\.5 s \(--timeout\); (.*; )?the adapter was killed; a second try in a fresh process got no answer within 1\.5 s either$/);
+  });
 });
