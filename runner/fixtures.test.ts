@@ -34,6 +34,9 @@ interface JsonResult {
     actual_hex: string;
   };
   bins: null | { expected: string; actual: string };
+  kind?: string;
+  answers?: string[];
+  note?: string;
 }
 interface JsonAdapter {
   name: string;
@@ -135,8 +138,9 @@ describe("protocol errors: an error result for the scenario, a restart, and the 
       if (c.stderr) expect(v.stderr_tail).toMatch(c.stderr);
       expect(othersPassed(r.adapter, VICTIM)).toBe(true);
       expect(r.adapter.counts).toMatchObject({ passed: 5, errored: 1, not_run: 0 });
-      // A restart means a second process; every one of them is gone.
-      if (c.restarted) expect(r.pids.length).toBe(2);
+      // The victim's second try is a process of its own, and a restart one more (a start that misses its hello
+      // deadline on a loaded machine is tried again: more); every one of them is gone.
+      if (c.restarted) expect(r.pids.length).toBeGreaterThanOrEqual(3);
       expect(r.alive).toEqual([]);
     });
   }
@@ -170,14 +174,14 @@ describe("stderr", () => {
 });
 
 describe("hanging adapters", () => {
-  it("a hang on one scenario costs one --timeout: the group is killed, the rest runs", async () => {
+  it("a hang on one scenario costs one --timeout and a second try with three times as long: the group is killed, the rest runs", async () => {
     // 3 s: every other scenario must still be answered within it, on a machine however busy.
     const r = await runFake(["--mode", "hang", "--on", VICTIM], ["--timeout", "3"]);
     expect(r.code).toBe(1);
-    expect(result(r.adapter, VICTIM).reason).toMatch(/^no answer within 3 s \(--timeout\); (nothing came after one more line .*; )?the adapter was killed$/);
+    expect(result(r.adapter, VICTIM).reason).toMatch(/^no answer within 3 s \(--timeout\); (nothing came after one more line .*; )?the adapter was killed; a second try in a fresh process got no answer within 9 s either$/);
     expect(othersPassed(r.adapter, VICTIM)).toBe(true);
-    // The adapter, its restart, and the child each of them started: four processes, all gone.
-    expect(r.pids.length).toBe(4);
+    // The adapter, its second try, its restart, and the child each of them started: six processes, all gone.
+    expect(r.pids.length).toBe(6);
     expect(r.alive).toEqual([]);
     // A guard against waiting for the child the hang started (it lives 300 s), not a speed test.
     expect(r.elapsedMs).toBeLessThan(120_000);
@@ -188,7 +192,11 @@ describe("hanging adapters", () => {
     expect(r.code).toBe(1);
     expect(r.adapter.fatal).toMatchObject({ kind: "timeouts", optional: false });
     expect(r.adapter.fatal!.message).toBe("gave up after 3 timeouts (the budget is 3 per adapter, each costing --timeout); the remaining scenarios were not run");
-    expect(r.adapter.counts).toMatchObject({ errored: 3 });
+    // Each hang's second try is a fresh process's first request, which it answers: a pass with a note, but
+    // the timeouts still count, so the adapter is given up all the same.
+    const notes = r.adapter.results.flatMap((x) => (x.note === undefined ? [] : [x.note]));
+    expect(notes.length).toBeGreaterThan(0);
+    for (const n of notes) expect(n).toMatch(/^answered only on a second try, in a fresh process with 0\.9 s: no answer within 0\.3 s/);
     expect(r.alive).toEqual([]);
     expect(r.elapsedMs).toBeLessThan(120_000); // a guard against a wait for the hang (300 s), not a speed test
   });
@@ -197,7 +205,8 @@ describe("hanging adapters", () => {
     const r = await runFake(["--mode", "hang"], ["--timeout", "0.5"]);
     expect(r.code).toBe(1);
     expect(r.adapter.fatal).toMatchObject({ kind: "timeouts", optional: false });
-    expect(r.adapter.counts).toMatchObject({ errored: 3, not_run: 3 });
+    // A timeout, its second try's (1.5 s), then one more: the budget of three is spent.
+    expect(r.adapter.counts).toMatchObject({ errored: 2, not_run: 4 });
     expect(r.alive).toEqual([]);
     expect(r.elapsedMs).toBeLessThan(120_000); // a guard against a wait for the hang (300 s), not a speed test
   });
@@ -209,7 +218,7 @@ describe("silent adapters: the runner sends one more line, then closes stdin, to
     expect(r.code).toBe(1);
     expect(result(r.adapter, VICTIM)).toMatchObject({
       status: "error",
-      reason: expect.stringMatching(/^no answer within 2 s \(--timeout\); the answer came only once its stdin was closed and it exited: it does not flush stdout after each reply \(R-PROTO-2\), or it reads all of its input before answering \(R-PROTO-3\); the adapter was killed$/),
+      reason: expect.stringMatching(/^no answer within 2 s \(--timeout\); the answer came only once its stdin was closed and it exited: it does not flush stdout after each reply \(R-PROTO-2\), or it reads all of its input before answering \(R-PROTO-3\); the adapter was killed; a second try in a fresh process got no answer within 6 s either$/),
     });
     expect(r.alive).toEqual([]);
   });
@@ -512,7 +521,8 @@ describe("selection, concurrency and CI options", () => {
     const r = await runFake(["--mode", "wrong-byte", "--on", VICTIM], ["--jobs", "3"]);
     expect(r.adapter.results.map((x) => x.name)).toEqual(NAMES);
     expect(r.adapter.counts).toMatchObject({ passed: 5, failed: 1 });
-    expect(r.pids.length).toBe(3);
+    // Three workers and the victim's second try.
+    expect(r.pids.length).toBe(4);
     expect(r.alive).toEqual([]);
   });
 
@@ -533,8 +543,9 @@ describe("selection, concurrency and CI options", () => {
     expect(r.adapter.fatal).toBeNull();
     expect(r.adapter.results.map((x) => x.name)).toEqual(NAMES);
     expect(r.adapter.counts).toMatchObject({ passed: NAMES.length - 1, failed: 1, not_run: 0 });
-    // Three extra workers, each tried START_ATTEMPTS (3) times.
-    expect(r.pids.length).toBe(1 + 3 * 3);
+    // Three extra workers and the victim's second try, each tried START_ATTEMPTS (3) times; the victim is
+    // then judged on its first answer.
+    expect(r.pids.length).toBe(1 + 3 * 3 + 3);
     expect(r.alive).toEqual([]);
   });
 
@@ -544,8 +555,9 @@ describe("selection, concurrency and CI options", () => {
     expect(r.code).toBe(1);
     expect(r.adapter.fatal).toMatchObject({ kind: "restart" });
     expect(r.adapter.fatal!.message).toMatch(/^could not start the adapter again, before .* \(3 attempts\): .*exited with code 1/);
-    expect(r.adapter.fatal!.output).toMatch(/fake adapter: start 4 fails/);
-    expect(r.pids.length).toBe(4);
+    // The victim's second try tries three starts (2-4) and does without; the restart tries three more (5-7).
+    expect(r.adapter.fatal!.output).toMatch(/fake adapter: start 7 fails/);
+    expect(r.pids.length).toBe(7);
     expect(r.alive).toEqual([]);
   });
 

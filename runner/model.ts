@@ -38,6 +38,15 @@ export interface ScenarioResult {
   /** The adapter was killed and will be started again for the next scenario. */
   readonly restarted: boolean;
   readonly diagnosis: Diagnosis | null;
+  /**
+   * `nondeterministic`: the same request, asked twice, was answered differently (R-PROTO-11), and `answers`
+   * holds both; no diagnosis is given of either. Absent for every other verdict.
+   */
+  readonly kind?: "nondeterministic";
+  /** The two answers of a nondeterministic verdict, one line each: which run, and what it answered. */
+  readonly answers?: readonly [string, string];
+  /** A remark on a passing result that the reports show, e.g. that it answered only on a second try with more time. */
+  readonly note?: string;
   /** Set when --out received the expected and actual snapshot bytes. */
   bins?: { readonly expected: string; readonly actual: string };
 }

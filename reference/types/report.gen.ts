@@ -134,7 +134,7 @@ export interface Counts {
    */
   passed: number;
   /**
-   * Byte mismatches not listed as expected.
+   * Byte mismatches and nondeterministic answers not listed as expected.
    */
   failed: number;
   /**
@@ -194,6 +194,21 @@ export interface Result {
    */
   restarted: boolean;
   diagnosis: null | Diagnosis;
+  /**
+   * What kind of failure, where it is not told by the status alone. nondeterministic: the same request, asked again in a fresh process, was answered differently (R-PROTO-11); `answers` holds both and no diagnosis is given of either. Absent otherwise.
+   */
+  kind?: "nondeterministic";
+  /**
+   * With kind nondeterministic: the two answers, one line each, saying which run gave it and what it was (the golden's bytes, or where it differs).
+   *
+   * @minItems 2
+   * @maxItems 2
+   */
+  answers?: [string, string];
+  /**
+   * A remark on a passing result, e.g. that it answered only on a second try in a fresh process with a longer deadline (its first try timed out).
+   */
+  note?: string;
   /**
    * With --out: the expected and actual snapshot bytes of the first mismatching snapshot.
    */

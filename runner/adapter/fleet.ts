@@ -72,6 +72,11 @@ export class FleetAdapter {
     return this.target.command;
   }
 
+  /** The run's deadline for each reply (--timeout); a second try (second_try.ts) waits longer. */
+  get timeoutMs(): number {
+    return this.o.timeoutMs;
+  }
+
   get features(): ReadonlySet<string> {
     return new Set(this.hello?.features ?? []);
   }
@@ -169,16 +174,16 @@ export class FleetAdapter {
   }
 
   /**
-   * A session for a --jobs worker, tried up to START_ATTEMPTS times: the session, or the last start failure
+   * A session for a --jobs worker or a second try (second_try.ts), tried up to START_ATTEMPTS times: the session, or the last start failure
    * (the adapter is not given up: the worker decides, knowing whether other sessions work), or null once the
    * adapter has been given up meanwhile.
    */
-  async startSession(): Promise<Session | AdapterStartFailed | null> {
+  async startSession(timeoutMs = this.o.timeoutMs, variant: Pick<Launch, "env" | "chunked"> = {}): Promise<Session | AdapterStartFailed | null> {
     let failure: AdapterStartFailed | null = null;
     for (let attempt = 0; attempt < START_ATTEMPTS && this.fatal === null; attempt++) {
       try {
         // A hello that changed gives the adapter up (admit): null, like any other reason it was given up.
-        return this.admit(await Session.start(this.target.launch, this.o.timeoutMs, this.firstHelloMs));
+        return this.admit(await Session.start({ ...this.target.launch, ...variant }, timeoutMs, this.firstHelloMs));
       } catch (err) {
         if (!(err instanceof AdapterStartFailed)) throw err;
         failure = err;

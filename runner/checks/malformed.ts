@@ -1,12 +1,15 @@
 // The malformed-input check (R-PROTO-10): before the corpus, each adapter is sent lines that are not valid
 // requests, each followed by a valid one. The corpus only ever sends valid requests, so without this an
-// adapter that crashes on the first stray line, or answers it with silence, would pass.
+// adapter that crashes on the first stray line, or answers it with silence, would pass. A failure is asked
+// again in a fresh process before the line is blamed (probe_confirm.ts).
 import { runScenario, type NormalizedScenario } from "../../reference/index.js";
 import type { FleetAdapter } from "../adapter/fleet.js";
 import type { ScenarioResult } from "../model.js";
 import { scenarioJson } from "../adapter/protocol.js";
 import type { ScenarioToRun, Session } from "../adapter/session.js";
 import type { CheckKind } from "./check.js";
+import type { Verdict } from "../diagnosis/answers.js";
+import { confirmProbeFailure, type ProbeRun, type ProbeToConfirm } from "./probe_confirm.js";
 
 interface Probe {
   /** The check's name in the report: protocol/NAME. */
@@ -42,7 +45,7 @@ export const PROBES: readonly Probe[] = [
 ];
 
 /** The valid request sent after each probe: small, but through the whole stack (a put, a snapshot). */
-const FOLLOW_UP: NormalizedScenario = { cluster: { nodes: 3, leader: 1 }, steps: [{ op: "put", key: "k", value: "76" }, { op: "snapshot", nodes: [1, 2, 3] }] };
+export const FOLLOW_UP: NormalizedScenario = { cluster: { nodes: 3, leader: 1 }, steps: [{ op: "put", key: "k", value: "76" }, { op: "snapshot", nodes: [1, 2, 3] }] };
 
 /** The follow-up as a request, with its expected snapshots: also the work the exit-status check asks for first. */
 export function followUpRequest(): ScenarioToRun {
@@ -51,6 +54,21 @@ export function followUpRequest(): ScenarioToRun {
 
 function result(name: string, partial: Omit<ScenarioResult, "name" | "file" | "source" | "expectedFailure" | "restarted" | "diagnosis"> & { restarted?: boolean }): ScenarioResult {
   return { name: `protocol/${name}`, file: "SPEC.md", source: "SPEC.md R-PROTO-10", expectedFailure: false, restarted: false, diagnosis: null, ...partial };
+}
+
+/** The verdict on a line's answer and the answer to the valid request after it (R-PROTO-10). */
+function judge(p: Probe, { answer, next }: ProbeRun, followUp: ScenarioToRun): Verdict {
+  const quiet = { stderrTail: null, restarted: false, diagnosis: null };
+  if (answer.kind === "broken" || answer.kind === "aborted") {
+    const reason = answer.kind === "broken" ? answer.reason : "never answered";
+    return { ...quiet, status: "error", reason: `the line ${p.name} broke the adapter: ${reason} (R-PROTO-10)`, stderrTail: answer.kind === "broken" ? answer.stderr || null : null, durationMs: answer.kind === "broken" ? answer.durationMs : 0, restarted: true };
+  }
+  if (answer.kind === "wrong") return { ...quiet, status: "failed", reason: `${p.name}: ${answer.reason}${p.hint === undefined ? "" : `; ${p.hint}`}`, stderrTail: answer.stderr || null, durationMs: answer.durationMs };
+  if (next.kind !== "result" || next.snapshots.some((s, i) => s.hex !== followUp.expected![i]!.hex)) {
+    const why = next.kind === "result" ? "with other bytes" : next.kind === "refused" ? `with an error: ${next.message}` : next.kind === "broken" ? `not at all: ${next.reason}` : "not at all";
+    return { ...quiet, status: "failed", reason: `after the line ${p.name}, the valid request that followed was answered ${why} (R-PROTO-10: the adapter must go on serving)`, stderrTail: next.kind === "broken" || next.kind === "refused" ? next.stderr || null : null, durationMs: answer.durationMs, restarted: next.kind === "broken" };
+  }
+  return { ...quiet, status: "passed", reason: null, durationMs: answer.durationMs };
 }
 
 /**
@@ -66,19 +84,21 @@ export async function malformedChecks(adapter: FleetAdapter, first: Session | nu
     session ??= await adapter.open(`the check protocol/${p.name}`);
     if (session === null) break;
     const label = `the malformed line protocol/${p.name}`;
-    const [answer, next] = await Promise.all([session.probe(p.line, label, p.id), session.run(followUp)]);
-    let r: ScenarioResult;
-    if (answer.kind === "broken" || answer.kind === "aborted") {
-      const reason = answer.kind === "broken" ? answer.reason : "never answered";
-      r = result(p.name, { status: "error", reason: `the line ${p.name} broke the adapter: ${reason} (R-PROTO-10)`, stderrTail: answer.kind === "broken" ? answer.stderr || null : null, durationMs: answer.kind === "broken" ? answer.durationMs : 0, restarted: true });
-    } else if (answer.kind === "wrong") {
-      r = result(p.name, { status: "failed", reason: `${p.name}: ${answer.reason}${p.hint === undefined ? "" : `; ${p.hint}`}`, stderrTail: answer.stderr || null, durationMs: answer.durationMs });
-    } else if (next.kind !== "result" || next.snapshots.some((s, i) => s.hex !== followUp.expected![i]!.hex)) {
-      const why = next.kind === "result" ? "with other bytes" : next.kind === "refused" ? `with an error: ${next.message}` : next.kind === "broken" ? `not at all: ${next.reason}` : "not at all";
-      r = result(p.name, { status: "failed", reason: `after the line ${p.name}, the valid request that followed was answered ${why} (R-PROTO-10: the adapter must go on serving)`, stderrTail: next.kind === "broken" || next.kind === "refused" ? next.stderr || null : null, durationMs: answer.durationMs, restarted: next.kind === "broken" });
-    } else {
-      r = result(p.name, { status: "passed", reason: null, stderrTail: null, durationMs: answer.durationMs });
-    }
+    const probe: ProbeToConfirm = {
+      name: p.name,
+      followUp,
+      send: async (s) => {
+        const [answer, next] = await Promise.all([s.probe(p.line, label, p.id), s.run(followUp)]);
+        return { answer, next };
+      },
+      judge: (run) => judge(p, run, followUp),
+    };
+    const tried = await probe.send(session);
+    const verdict = probe.judge(tried);
+    // Only a failure that reproduces is the line's (probe_confirm.ts); the session goes on either way.
+    const confirmed = verdict.status === "passed" ? verdict : await confirmProbeFailure(adapter, probe, tried, verdict);
+    // The session is replaced when the first try broke it, whatever the second try concluded.
+    let r = result(p.name, { ...confirmed, restarted: verdict.restarted });
     r = { ...r, expectedFailure: isExpected(r.name) };
     results.push(r);
     if (r.restarted || !session.alive) {

@@ -3,7 +3,7 @@
 // golden vectors and the scale check's generated scenarios alike, so that a failure reads the same wherever
 // it was found and costs the same budget.
 import { runSizes, type GoldenVector, type TraceEntry } from "../../reference/index.js";
-import type { Session } from "../adapter/session.js";
+import type { RunOutcome, Session } from "../adapter/session.js";
 import { TRACE_BUDGET, bisectDivergence, type Bisection } from "./bisect.js";
 import type { Comparison } from "./compare.js";
 import { diagnose, type Diagnosis } from "./diagnose.js";
@@ -23,6 +23,11 @@ export interface Explained {
   /** The session broke on the way: the caller starts another. */
   readonly restarted: boolean;
   readonly diagnosis: Diagnosis;
+  /**
+   * The re-run with trace, when it was one run: its snapshots must be the ones just diagnosed, or the port is
+   * nondeterministic (R-PROTO-11) and its trace no ground for blaming the snapshot step (R-SNAP-3).
+   */
+  readonly traced?: RunOutcome;
 }
 
 /**
@@ -30,14 +35,14 @@ export interface Explained {
  * trace's size is the reference's, exact (an estimate from the emitted snapshots missed states larger than
  * any of them, and the reply then passed the runner's line limit: the budget blamed on the port).
  */
-async function traceOf(session: Session, v: Compared, mismatchStep: number): Promise<{ trace: TraceEntry[] | string | Bisection; broken: boolean }> {
+async function traceOf(session: Session, v: Compared, mismatchStep: number): Promise<{ trace: TraceEntry[] | string | Bisection; broken: boolean; traced?: RunOutcome }> {
   const scenario = v.golden.scenario;
   if (runSizes(scenario).traceChars > TRACE_BUDGET) {
     const b = await bisectDivergence(session, v.name, scenario, mismatchStep);
     return { trace: b, broken: b.broken };
   }
   const o = await session.run({ name: v.name, scenario, scenarioText: v.scenarioText, trace: true, expected: v.golden.snapshots });
-  if (o.kind === "result") return { trace: o.trace ?? [], broken: false };
+  if (o.kind === "result") return { trace: o.trace ?? [], broken: false, traced: o };
   if (o.kind === "refused") return { trace: `the re-run with trace was answered with an error: ${o.message}`, broken: false };
   if (o.kind === "aborted") return { trace: "the re-run with trace was never answered: an earlier request broke the adapter", broken: true };
   return { trace: `the re-run with trace failed: ${o.reason}`, broken: true };
@@ -56,5 +61,5 @@ export async function explainMismatch(session: Session | string, v: Compared, cm
   // A re-run with trace that broke the protocol (a trace that lies about who is down, a state that is no
   // snapshot) is the adapter's error, named as such, not a divergence to be trusted.
   const note = typeof traced.trace === "string" ? traced.trace : "note" in traced.trace ? traced.trace.note : "";
-  return { status: traced.broken ? "error" : "failed", reason: traced.broken ? `${differs}; ${note}` : differs, restarted: traced.broken, diagnosis };
+  return { status: traced.broken ? "error" : "failed", reason: traced.broken ? `${differs}; ${note}` : differs, restarted: traced.broken, diagnosis, ...("traced" in traced && traced.traced !== undefined && { traced: traced.traced }) };
 }

@@ -100,6 +100,9 @@ function resultOf(r: Result): ScenarioResult {
     restarted: r.restarted,
     diagnosis: r.diagnosis && diagnosisOf(r.diagnosis),
     ...(r.bins && { bins: r.bins }),
+    ...(r.kind && { kind: r.kind }),
+    ...(r.answers && { answers: [r.answers[0], r.answers[1]] as const }),
+    ...(r.note && { note: r.note }),
   };
 }
 

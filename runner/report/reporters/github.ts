@@ -7,6 +7,7 @@ import path from "node:path";
 import { SCENARIO_FILE, readInputText } from "../../../common/read_file.js";
 import { isUnexpectedProblem } from "../../model.js";
 import type { RunReport } from "../run_report.js";
+import { answerLines } from "./human.js";
 import { renderMarkdown } from "./markdown.js";
 import { actionsData as escapeData, actionsProperty as escapeProperty } from "../../../common/escape.js";
 
@@ -91,7 +92,7 @@ export async function annotations(run: RunReport, root: string): Promise<string[
               `likely rules: ${d.rules.join(", ")}`,
               ...d.hints.map((h) => `hint: ${h}`),
             ].join("\n")
-          : (r.reason ?? r.status);
+          : [r.reason ?? r.status, ...answerLines(r)].join("\n");
       lines.push(`::error file=${escapeProperty(r.source)}${line === null ? "" : `,line=${line}`},title=${escapeProperty(title)}::${escapeData(body)}`);
     }
   }

@@ -8,7 +8,7 @@ import { replaceDirectory, writeFileAtomic } from "../../../common/fs_atomic.js"
 import { pathSegment } from "../bins.js";
 import { countsOf, type AdapterReport } from "../../model.js";
 import type { RunReport } from "../run_report.js";
-import { diagnosisLines, verdict } from "./human.js";
+import { answerLines, diagnosisLines, verdict } from "./human.js";
 import { ms as reportMs } from "./json.js";
 import { PAGE_SCRIPT, PAGE_STYLE } from "./html_page.js";
 import { outcomeOf, topicOf } from "./outcome.js";
@@ -71,7 +71,7 @@ export function pageData(run: RunReport, title: string) {
     const cells: Record<string, CellView> = Object.create(null) as Record<string, CellView>;
     for (const r of a.results) {
       const d = r.diagnosis;
-      const lines = d ? diagnosisLines(d, PLAIN).slice(0, d.diff.length > 0 ? -d.diff.length : undefined) : [];
+      const lines = d ? diagnosisLines(d, PLAIN).slice(0, d.diff.length > 0 ? -d.diff.length : undefined) : r.answers ? [r.reason ?? "", ...answerLines(r)] : [];
       cells[r.name] = { o: outcomeOf(r), status: r.status, reason: r.reason, lines, diff: d?.diff ?? [], stderr: r.stderrTail, file: r.file, source: r.source, ms: wholeMs(r.durationMs) };
     }
     return {

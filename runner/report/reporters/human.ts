@@ -62,12 +62,18 @@ export function diagnosisLines(d: Diagnosis, style: Style): string[] {
   return lines;
 }
 
+/** A nondeterministic verdict's two answers (R-PROTO-11), unescaped: each sink escapes them its own way. */
+export function answerLines(r: ScenarioResult): string[] {
+  return r.answers ? ["asked twice, it answered:", ...r.answers.map((a) => `  ${a}`)] : [];
+}
+
 function resultLines(adapter: string, r: ScenarioResult, style: Style): string[] {
   const label = r.status === "failed" ? style.red(style.bold("FAIL")) : style.red(style.bold("ERROR"));
   const lines = [`${label} ${t(adapter)} ${t(r.name)}  (${t(r.source)})`];
   const body: string[] = [];
   if (r.diagnosis) append(body, diagnosisLines(r.diagnosis, style));
   else if (r.reason) body.push(t(r.reason));
+  append(body, answerLines(r).map(t));
   if (r.stderrTail) {
     body.push("adapter stderr (tail):");
     append(body, indent(r.stderrTail, "  | "));
@@ -130,6 +136,8 @@ export function renderHuman(run: RunReport, style: Style): string {
       if ((r.status === "failed" || r.status === "error") && !r.expectedFailure) append(out, [...resultLines(a.name, r, style), ""]);
     }
     append(out, skippedLines(a, style));
+    // Passes that needed a second try with more time: not failures, but a porter (or a CI owner) should know.
+    for (const r of a.results) if (r.status === "passed" && r.note) out.push(`${style.yellow("NOTE")} ${t(a.name)} ${t(r.name)}: ${t(r.note)}`);
     for (const r of a.results) {
       if (r.expectedFailure && r.status !== "passed" && r.status !== "skipped") out.push(`${style.dim("EXPECTED")} ${t(a.name)} ${t(r.name)}: ${t(r.status)} as listed in --expected-failures (${t(r.reason ?? "")})`);
       if (r.expectedFailure && r.status === "passed") {

@@ -42,6 +42,9 @@ function resultJson(r: ScenarioResult) {
     restarted: r.restarted,
     diagnosis: r.diagnosis && diagnosisJson(r.diagnosis),
     bins: r.bins ?? null,
+    ...(r.kind && { kind: r.kind }),
+    ...(r.answers && { answers: [r.answers[0], r.answers[1]] as [string, string] }),
+    ...(r.note && { note: r.note }),
   };
 }
 

@@ -3,14 +3,14 @@
 // is one errored testcase, so the CI page shows it once.
 import { countsOf, type AdapterReport, type ScenarioResult } from "../../model.js";
 import type { RunReport } from "../run_report.js";
-import { diagnosisLines } from "./human.js";
+import { answerLines, diagnosisLines } from "./human.js";
 import { PLAIN } from "./style.js";
 import { xml as xmlEscape } from "../../../common/escape.js";
 
 const secs = (ms: number) => (ms / 1000).toFixed(3);
 
 function body(r: ScenarioResult): string {
-  const lines = r.diagnosis ? diagnosisLines(r.diagnosis, PLAIN) : [r.reason ?? ""];
+  const lines = r.diagnosis ? diagnosisLines(r.diagnosis, PLAIN) : [r.reason ?? "", ...answerLines(r)];
   if (r.stderrTail) lines.push("adapter stderr (tail):", r.stderrTail);
   lines.push(`golden: ${r.file}`, `scenario: ${r.source}`);
   // With --out the mismatching snapshots were written as files: where a CI artifact upload finds them.
@@ -29,11 +29,11 @@ function testcase(a: AdapterReport, r: ScenarioResult, strict: boolean): string 
   }
   switch (r.status) {
     case "passed":
-      return `${open}/>`;
+      return r.note ? `${open}>\n      <system-out>${xmlEscape(r.note)}</system-out>\n    </testcase>` : `${open}/>`;
     case "skipped":
       return `${open}>\n      <skipped message="${message}"/>\n    </testcase>`;
     case "failed":
-      return `${open}>\n      <failure message="${message}" type="SnapshotMismatch">${body(r)}</failure>\n    </testcase>`;
+      return `${open}>\n      <failure message="${message}" type="${r.kind === "nondeterministic" ? "Nondeterministic" : "SnapshotMismatch"}">${body(r)}</failure>\n    </testcase>`;
     case "error":
       return `${open}>\n      <error message="${message}" type="AdapterError">${body(r)}</error>\n    </testcase>`;
   }

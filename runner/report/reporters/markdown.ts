@@ -7,7 +7,7 @@
 // heading, a link or HTML of its own.
 import { countsOf, isUnexpectedProblem, type AdapterReport, type ScenarioResult } from "../../model.js";
 import type { RunReport } from "../run_report.js";
-import { diagnosisLines, nodeRanges, verdict } from "./human.js";
+import { answerLines, diagnosisLines, nodeRanges, verdict } from "./human.js";
 import { PLAIN, seconds } from "./style.js";
 import { markdown as md, markdownFence as fenced, markdownHtml as h } from "../../../common/escape.js";
 
@@ -46,6 +46,7 @@ function failureBlock(a: AdapterReport, r: ScenarioResult): string[] {
     const diff = d.diff.length > MAX_DIFF_LINES ? [...d.diff.slice(0, MAX_DIFF_LINES), `  ... ${d.diff.length - MAX_DIFF_LINES} more lines (in the JSON or HTML report)`] : d.diff;
     if (diff.length > 0) out.push("", "decoded snapshots, expected (-) against actual (+):", "", ...fenced("diff", diff));
   } else if (r.reason) out.push(`reason: ${md(r.reason)}`);
+  if (r.answers) out.push("", ...r.answers.map((a) => `- ${md(a)}`));
   if (r.stderrTail) out.push("", "adapter stderr (tail):", "", ...fenced("", r.stderrTail.split(/\r?\n/)));
   if (r.restarted) out.push("", "the adapter was restarted for the next scenario");
   out.push("", "</details>", "");
