@@ -134,18 +134,19 @@ describe("rsm fuzz", () => {
     };
     expect(await replay(exec)).toEqual(["error"]);
     expect(await replay(`node --import tsx ${path.join(ROOT, "adapters", "ts", "main.ts")}`)).toEqual(["passed"]);
-  }, 480_000);
+  });
 
   it("blames a line written after a right answer on the scenario that caused it, and shrinks it like a wrong byte", async () => {
     const exec = port("second_reply.ts");
     expect(await fuzzCommand(["--exec", exec, "--runs", "500", "--seed", "2", "--found", found], ROOT, io)).toBe(1);
-    expect(lines.at(-1)).toMatch(/^ {2}its answer was right, but the next request \(a one-step scenario\) then got: adapter wrote a line nobody asked for, after its reply to fuzz \(R-PROTO-3\): a second reply to it/);
+    // Whether the extra line came before or after the next request went out decides the wording, not the verdict.
+    expect(lines.at(-1)).toMatch(/^ {2}its answer was right, but the next request \(a one-step scenario\) then got: adapter wrote a line nobody asked for, after its reply to fuzz \(R-PROTO-3\)(: a second reply to it)?, line: /);
     const [file] = await scenarios(found);
     const loaded = loadScenario(await readFile(path.join(found, file!), "utf8"));
     // The port repeats its answer to a scenario with a delete step: shrunk to one, not to whatever came next.
     expect(loaded.ok && loaded.scenario.steps.some((s) => s.op === "delete")).toBe(true);
     expect(loaded.ok && loaded.scenario.steps.length).toBeLessThanOrEqual(3);
-  }, 480_000);
+  });
 
   it("keeps the original scenario, with what was sent and answered, when the failure does not come back on the shrunk one", async () => {
     const exec = port("flaky_once.ts", "--once", path.join(found, "was-wrong"));
@@ -162,7 +163,7 @@ describe("rsm fuzz", () => {
     const traffic = await readFile(path.join(dir, file!.replace(/\.json$/, ".traffic.txt")), "utf8");
     expect(traffic).toMatch(/^answer:\na result whose snapshot of step \d+ node \d+ differs from the reference's:\n {2}expected [0-9a-f]+\n {2}got {6}[0-9a-f]+$/m);
     expect(loaded.ok && traffic).toContain(`"scenario":${JSON.stringify(loaded.ok && loaded.scenario)}`);
-  }, 480_000);
+  });
 
   it("is reproducible from its seed: the same seed finds the same counterexample", async () => {
     const argv = quoted(await mutantAdapter(ROOT, variant("cas-null-matches-empty")));
