@@ -14,7 +14,7 @@ import type { ScenarioResult } from "../model.js";
 import { scenarioJson } from "../adapter/protocol.js";
 import type { RunOutcome, ScenarioToRun, Session } from "../adapter/session.js";
 import type { CheckKind } from "./check.js";
-import { confirm, explain, judge, limits, pastBand, type DeadlineHit, type Limits, type Previous, type Round } from "./scale_timing.js";
+import { confirm, explain, firstLimits, judge, limits, pastBand, type DeadlineHit, type Limits, type Previous, type Round } from "./scale_timing.js";
 
 /** Three sizes or more, so that the growth is a fit and no one size decides it (runner/checks/scale_timing.ts). */
 export const SCALE_SIZES = { quick: [10_000, 30_000, 100_000], full: [10_000, 30_000, 100_000, 300_000, 1_000_000] } as const;
@@ -114,8 +114,7 @@ const CPU_POLL_MS = 500;
  * One run, stopped by the check itself at its wall-clock deadline or as soon as its CPU time passes its
  * budget, reading that CPU time before the kill: what proves a growth without waiting for the whole run.
  */
-async function timedRun(session: Session, request: ScenarioToRun, steps: number, limits: Limits | null): Promise<{ outcome: RunOutcome; hit: DeadlineHit | null }> {
-  if (limits === null) return { outcome: await session.run(request), hit: null };
+async function timedRun(session: Session, request: ScenarioToRun, steps: number, limits: Limits): Promise<{ outcome: RunOutcome; hit: DeadlineHit | null }> {
   const before = session.cpuTimeMs();
   const start = performance.now();
   let hit: DeadlineHit | null = null;
@@ -150,9 +149,9 @@ const toRun = (c: ScaleCase): ScenarioToRun => ({ name: c.name, scenario: c.scen
  * could be opened.
  */
 async function measureSize(adapter: FleetAdapter, c: ScaleCase, warmUp: ScaleCase, previous: Previous | null, timeoutMs: number): Promise<SizeRuns | null> {
-  const lim = previous === null ? null : limits(previous, c.steps, timeoutMs);
+  const lim = previous === null ? firstLimits(timeoutMs) : limits(previous, c.steps, timeoutMs);
   // The session's own deadline is only a backstop: the check stops a run at its limits itself.
-  const session: Session | null = await adapter.open(c.name, lim === null ? timeoutMs : 2 * lim.wallMs);
+  const session: Session | null = await adapter.open(c.name, 2 * lim.wallMs);
   if (session === null) return null;
   const warm = await session.run(toRun(warmUp));
   if (warm.kind !== "result") {

@@ -1,6 +1,6 @@
 // The growth verdict over recorded figures: no clock is read, so nothing here depends on the machine.
 import { describe, expect, it } from "vitest";
-import { BAND, MAX_EXPONENT, QUADRATIC_EXPONENT, confirm, explain, fitExponent, judge, limits, pastBand, type Round } from "./scale_timing.js";
+import { BAND, MAX_EXPONENT, QUADRATIC_EXPONENT, LOAD_ALLOWANCE, confirm, explain, firstLimits, fitExponent, judge, limits, pastBand, type Round } from "./scale_timing.js";
 
 const LITERAL = "R-PROTO-12; most likely R-REJOIN-2 read literally";
 const round = (clock: Round["clock"], ms: number[], hit: Round["hit"] = null, steps = [10_000, 30_000, 100_000]): Round => ({
@@ -37,8 +37,8 @@ describe("judge", () => {
   it("does not judge a largest size under the floor: a fast port's growth is noise", () => {
     expect(judge(round("cpu", [2, 8, 300]))).toMatchObject({ kind: "linear", fast: true });
     // The same figures in wall time under the wall floor; over it they would fail.
-    expect(judge(round("wall", [20, 80, 1900]))).toMatchObject({ kind: "linear", fast: true });
-    expect(judge(round("wall", [20, 80, 2100]))).toMatchObject({ kind: "not-linear" });
+    expect(judge(round("wall", [100, 900, 1900]))).toMatchObject({ kind: "linear", fast: true });
+    expect(judge(round("wall", [100, 900, 5000]))).toMatchObject({ kind: "not-linear" });
   });
 
   it("takes a run stopped past its CPU budget as proof, and one stopped by the clock alone as no verdict", () => {
@@ -48,6 +48,12 @@ describe("judge", () => {
     // The false positive: the large size hit a wall deadline on a busy machine, having used little CPU.
     expect(judge(round("cpu", [120, 350], { steps: 100_000, wallMs: 10_600, cpuMs: 900 }))).toEqual({ kind: "too-slow" });
     expect(judge(round("wall", [350, 1000], { steps: 100_000, wallMs: 10_600, cpuMs: null }))).toEqual({ kind: "too-slow" });
+  });
+
+  it("leaves sizes of a few clock ticks out of the fit", () => {
+    // The Rust port at a load average of 35: 3 ticks at 10^4 would make the fit 1.28.
+    const rust = judge(round("cpu", [30, 130, 570]));
+    expect(rust.kind === "linear" && rust.exponent).toBeCloseTo(Math.log(570 / 130) / Math.log(100 / 30), 6);
   });
 
   it("has nothing to fit below two sizes", () => {
@@ -83,6 +89,8 @@ describe("limits", () => {
     expect(l.wallMs).toBeGreaterThan(1000 * (100 / 30) ** MAX_EXPONENT);
     // Never less than --timeout; no budget without CPU times.
     expect(limits({ steps: 10_000, wallMs: 10, cpuMs: null }, 30_000, 10_000)).toEqual({ wallMs: 10_000, cpuMs: null });
+    // The smallest size: --timeout of CPU, and the load allowance on top in wall time.
+    expect(firstLimits(10_000)).toEqual({ wallMs: 10_000 * LOAD_ALLOWANCE, cpuMs: 10_000 });
   });
 });
 

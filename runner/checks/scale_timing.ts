@@ -43,6 +43,8 @@ export const QUADRATIC_EXPONENT = 1.75;
  * CPU time) and scheduling noise dominate tiny times. Wall time, stretched by load, needs the higher floor.
  */
 export const FLOOR_MS: Readonly<Record<Clock, number>> = { cpu: 500, wall: 2000 };
+/** The least time of a size that the fit uses (runner/adapter/cpu_time.ts reads CPU time in 10 ms ticks). */
+export const MIN_FIT_MS = 100;
 /**
  * How much longer than the band allows a size may run in wall time before it is stopped: the band is in
  * the adapter's own time, and a machine 4x busier than the one that measured the smaller size stretches
@@ -91,6 +93,15 @@ export function limits(previous: Previous, steps: number, timeoutMs: number): Li
   };
 }
 
+/**
+ * The limits of the smallest size, which has no size below to scale from: --timeout of CPU, and that times
+ * the load allowance of wall time. A bare --timeout of wall time failed the quadratic port's 10^4 steps
+ * (0.25 s of CPU) as "no answer within 10 s" at a load average of 37 on 2 cores.
+ */
+export function firstLimits(timeoutMs: number): Limits {
+  return { wallMs: timeoutMs * LOAD_ALLOWANCE, cpuMs: timeoutMs };
+}
+
 /** How far past the band a first run may be and still be a linear port's cold run: past it, no second run is needed to know. */
 const COLD_RUN = 1.5;
 
@@ -127,8 +138,10 @@ export function judge(round: Round): Verdict {
     return { kind: "too-slow" };
   }
   if (sizes.length < 2) return { kind: "none" };
-  const exponent = fitExponent(sizes);
-  if (sizes.at(-1)!.ms < FLOOR_MS[round.clock]) return { kind: "linear", exponent, fast: true };
+  // Sizes of a few clock ticks are left out of the fit: 30 ms of CPU is 3 ticks, known to a third.
+  const fitted = sizes.filter((s) => s.ms >= MIN_FIT_MS);
+  const exponent = fitExponent(fitted.length >= 2 ? fitted : sizes);
+  if (sizes.at(-1)!.ms < FLOOR_MS[round.clock] || fitted.length < 2) return { kind: "linear", exponent, fast: true };
   return exponent > MAX_EXPONENT ? { kind: "not-linear", exponent, atLeast: false } : { kind: "linear", exponent, fast: false };
 }
 
