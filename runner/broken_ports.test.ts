@@ -38,13 +38,12 @@ async function run(args: string[]): Promise<{ code: number; results: Report["ada
 describe("ports that pass the corpus and are still not conformant", () => {
   it("a quadratic port (R-REJOIN-2 read literally) fails the scale check: not linear", async () => {
     const argv = await mutantAdapter(REPO_ROOT, QUADRATIC_REJOIN);
-    // --timeout 3: the 10^5-step run gets max(3 s, 30 x the 10^4-step time); this port needs longer.
-    const r = await run(["--vectors", corpus.vectors, "--scale", "quick", "--timeout", "3", "--exec", quoted(argv)]);
+    const r = await run(["--vectors", corpus.vectors, "--scale", "quick", "--exec", quoted(argv)]);
     expect(r.code).toBe(1);
     expect(r.results.filter((x) => !x.name.startsWith("scale/")).every((x) => x.status === "passed")).toBe(true);
-    const bad = r.results.filter((x) => x.name.startsWith("scale/") && x.status === "failed");
-    expect(bad.length).toBeGreaterThan(0);
-    expect(bad[0]!.reason).toMatch(/^not linear: 10x more steps took (more than 30|\d+\.\d)x longer .*R-REJOIN-2 read literally/);
+    // Its growth is judged twice, by CPU time, so a busy machine only makes this slower; the bound is about hangs.
+    const growth = r.results.find((x) => x.name === "scale/growth-10000-100000");
+    expect(growth).toMatchObject({ status: "failed", reason: expect.stringMatching(/^not linear: grows as (at least )?steps\^(1\.[5-9]|2\.)\d+\b.*twice measured; the band is at most steps\^1\.50 .*\(R-PROTO-12(; most likely R-REJOIN-2 read literally, .*)?\)$/) });
   });
 
   it("a port that sorts keys only in small stores fails the scale check at scale, diagnosed as a key order (R-STORE-1)", async () => {

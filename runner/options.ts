@@ -123,7 +123,7 @@ export const CONFORMANCE_SPEC = defineCommand({
       type: "string",
       value: "off|quick|full",
       group: CHECKS,
-      help: `after the corpus, run generated scenarios of 10^4 and 10^5 steps (full: and 10^6), checking their bytes and that each adapter's time grows about linearly with the steps, and a store of 70,000 live keys, checking its bytes (R-PROTO-12; results scale/STEPS, scale/growth-A-B and scale/keys-70000; --name scale/10000 runs one case alone). Default quick for ${WHOLE_RUN}, off otherwise`,
+      help: `after the corpus, run generated scenarios of 10^4, 3x10^4 and 10^5 steps (full: and 3x10^5 and 10^6), checking their bytes and that each adapter's CPU time grows about linearly with the steps and a store of 70,000 live keys, checking its bytes (R-PROTO-12; results scale/STEPS, scale/growth-FIRST-LAST and scale/keys-70000; --name scale/10000 runs one case alone). Default quick for ${WHOLE_RUN}, off otherwise`,
     },
     "write-scale": {
       type: "string",

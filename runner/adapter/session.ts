@@ -7,6 +7,7 @@
 import type { AdapterMessage, DecodedSnapshotJson, HelloReply, NormalizedScenario, SnapshotEntry, TraceEntry } from "../../reference/index.js";
 import { AdapterExited, AdapterStartFailed, AdapterTimedOut, ProtocolError, RequestAborted } from "./errors.js";
 import { AdapterProcess, type ExitStatus, type StderrWindow } from "./adapter_process.js";
+import { cpuTimeMs } from "./cpu_time.js";
 import type { Launch } from "./children.js";
 import { HELLO_LINE, PROTOCOL_VERSION, checkDecodeReply, checkRunReply, cutLine, decodeLine, isCanonicalPass, parseAdapterLine, runLine } from "./protocol.js";
 
@@ -43,6 +44,8 @@ export interface ScenarioToRun {
    * without parsing (isCanonicalPass), which for a passing port is most of the runner's work per reply.
    */
   readonly expected?: readonly SnapshotEntry[];
+  /** Read the adapter's CPU time around the request (the scale check's measure): a result then has `cpuMs`. */
+  readonly measureCpu?: boolean;
 }
 
 interface Timing {
@@ -50,6 +53,11 @@ interface Timing {
   readonly durationMs: number;
   /** The adapter's stderr to show beside this outcome. */
   readonly stderr: string;
+  /**
+   * The CPU time (user + system) the adapter's process tree spent on the request, when it was asked for
+   * (ScenarioToRun.measureCpu) and the system offers it (runner/adapter/cpu_time.ts).
+   */
+  readonly cpuMs?: number;
 }
 
 /** A request that broke the adapter (it is killed), or one queued behind such a request (to be sent again). */
@@ -140,17 +148,20 @@ export class Session {
     const id = nextId();
     const label = req.trace ? `${req.name} (with trace)` : req.name;
     let reply;
+    const cpuBefore = req.measureCpu === true ? this.cpuTimeMs() : null;
     const sent = performance.now();
     try {
       reply = await this.proc.request(runLine(id, req.name, req.trace, req.scenarioText), this.timeoutMs, label, id);
     } catch (err) {
       return this.broken(err, performance.now() - sent);
     }
+    const cpuAfter = cpuBefore === null ? null : this.cpuTimeMs();
+    const cpu = cpuBefore !== null && cpuAfter !== null ? { cpuMs: cpuAfter - cpuBefore } : {};
     // A passing reply's stderr is nobody's concern, and waiting for the end of its turn would slow every pass.
-    if (req.expected !== undefined && !req.trace && isCanonicalPass(reply.line, id, req.expected)) return { kind: "result", snapshots: req.expected, durationMs: reply.ms, stderr: "" };
+    if (req.expected !== undefined && !req.trace && isCanonicalPass(reply.line, id, req.expected)) return { kind: "result", snapshots: req.expected, durationMs: reply.ms, stderr: "", ...cpu };
     try {
       const checked = checkRunReply(reply.line, { id, name: label, trace: req.trace, scenario: req.scenario, expected: req.expected }, this.proc.requestsAsOf(reply.number));
-      const timing = { durationMs: reply.ms, stderr: await this.proc.stderrOf(reply.stderr) };
+      const timing = { durationMs: reply.ms, stderr: await this.proc.stderrOf(reply.stderr), ...cpu };
       // R-PROTO-8: a well-formed refusal; the adapter is fine and keeps running.
       if (checked.type === "error") return { kind: "refused", message: checked.message, ...timing };
       return { kind: "result", snapshots: checked.snapshots, ...(checked.trace ? { trace: checked.trace } : {}), ...timing };
@@ -225,6 +236,14 @@ export class Session {
 
   get alive(): boolean {
     return this.proc.alive;
+  }
+
+  /**
+   * The CPU time the adapter's process tree has used so far, in ms, or null where the system does not say
+   * (runner/adapter/cpu_time.ts): for a caller that must read it while a request is still running.
+   */
+  cpuTimeMs(): number | null {
+    return this.proc.alive ? cpuTimeMs(this.proc.pid) : null;
   }
 
   /** The process id, for measuring it (the benchmark reads its peak memory). */
