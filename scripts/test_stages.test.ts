@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { isAlive } from "../runner/fixtures/harness.js";
 import { duration, STAGES, type Stage } from "./test_stages.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -96,14 +97,14 @@ fs.writeFileSync(${JSON.stringify(pids)}, process.pid + " " + c.pid); setInterva
           child.kill(signal);
           expect(await ended).toBe(signal);
           const stagePids = readFileSync(pids, "utf8").split(" ").map(Number);
-          await expect.poll(() => stagePids.filter(alive), { timeout: 30_000 }).toEqual([]);
+          await expect.poll(() => stagePids.filter(isAlive), { timeout: 30_000 }).toEqual([]);
           expect(stdout).not.toContain("after ran");
           expect(stdout).toMatch(new RegExp(`== stuck: stopped \\(ended by ${signal}\\) in `));
           expect(stdout).toContain(`== after: skipped (the run was stopped by ${signal})`);
           expect(stdout).toMatch(new RegExp(`\\nnpm test stopped by ${signal}: 1 passed, 0 FAILED, 1 skipped, 1 stopped in `));
         } finally {
           child.kill("SIGKILL");
-          if (existsSync(pids)) for (const pid of readFileSync(pids, "utf8").split(" ").map(Number)) if (alive(pid)) process.kill(pid, "SIGKILL");
+          if (existsSync(pids)) for (const pid of readFileSync(pids, "utf8").split(" ").map(Number)) if (isAlive(pid)) process.kill(pid, "SIGKILL");
         }
       });
     }
@@ -124,18 +125,3 @@ fs.writeFileSync(${JSON.stringify(pids)}, process.pid + " " + c.pid); setInterva
     expect([duration(0), duration(8249), duration(59_949), duration(60_000), duration(1_183_000)]).toEqual(["0.0 s", "8.2 s", "59.9 s", "1 min 00 s", "19 min 43 s"]);
   });
 });
-
-/** Alive and not a zombie. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
-  } catch {
-    return true;
-  }
-}
