@@ -10,6 +10,9 @@ import type { ScenarioResult } from "../model.js";
 import type { CheckKind } from "./check.js";
 import { REPRODUCED, confirmEnvFailure, type Confirmation } from "./env_confirm.js";
 
+/** The name of a vector's difference under the check: this and the vector's name. */
+const ENV_PREFIX = "env/";
+
 /**
  * The environment: the C locale (a minimal CI image's), a time zone 12:45 ahead, a random hash seed for
  * Python, one thread for Go, and stdin in odd-sized pieces. The working directory stays: registry and --exec
@@ -69,7 +72,7 @@ export async function envChecks(adapter: FleetAdapter, vectors: readonly Vector[
     if (session === null) break;
     for (const [r, round] of ["", " (its second run in the same process)"].entries()) {
       const o = await session.run({ name: v.name, scenario: v.golden.scenario, scenarioText: v.scenarioText, trace: false, expected: v.golden.snapshots });
-      const name = `env/${v.name}`;
+      const name = `${ENV_PREFIX}${v.name}`;
       let reason: string | null = null;
       if (o.kind === "result") {
         const cmp = compareSnapshots(v.golden.snapshots, o.snapshots);
@@ -111,7 +114,7 @@ async function envPasses(adapter: FleetAdapter, vectors: readonly Vector[], isEx
   const results = await envChecks(adapter, vectors, isExpected, { env: hostileEnvironment(), described: DESCRIBED, notes });
   // A vector fails once: the second pass leaves out what the first failed.
   const failed = new Set(results.map((r) => r.name));
-  const nonAscii = vectors.filter((v) => /[^\x00-\x7f]/.test(v.scenarioText) && !failed.has(`env/${v.name}`));
+  const nonAscii = vectors.filter((v) => /[^\x00-\x7f]/.test(v.scenarioText) && !failed.has(`${ENV_PREFIX}${v.name}`));
   if (adapter.fatal === null && nonAscii.length > 0) results.push(...(await envChecks(adapter, nonAscii, isExpected, { env: nonUtf8Environment(), described: NON_UTF8_DESCRIBED, notes })));
   if (results.length === 0) {
     const name = "env/sample";
@@ -123,6 +126,8 @@ async function envPasses(adapter: FleetAdapter, vectors: readonly Vector[], isEx
 
 export const ENVIRONMENT_CHECK: CheckKind = {
   names: ["env/sample"],
+  // A difference is reported per vector (env/NAME), which an expected-failures list and a shard merge must know.
+  prefix: ENV_PREFIX,
   create: (s) =>
     s.env === "off"
       ? null
