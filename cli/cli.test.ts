@@ -31,6 +31,21 @@ describe("rsm CLI", () => {
     expect(r.stderr).toMatch(/x\.json tags\[1\]: unknown tag "utf16"; expected one of the tags vectors\/tags\.json documents/);
   });
 
+  it("validate: a declared rule SPEC.md's rule index does not define is a problem, in a scenario and in a decode vector", async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync } = await import("node:fs");
+    const dir = mkdtempSync(path.join((await import("node:os")).tmpdir(), "rsm-rules-"));
+    const scenario = path.join(dir, "x.json");
+    writeFileSync(scenario, JSON.stringify({ description: "d", rules: ["R-PUT-1", "R-INSTAL-1"], steps: [{ op: "snapshot", nodes: [1] }] }));
+    mkdirSync(path.join(dir, "decode"));
+    const decode = path.join(dir, "decode", "y.json");
+    writeFileSync(decode, JSON.stringify({ description: "d", rules: ["R-DECODE-99"], input: { hex: "00" } }));
+    const r = rsm("validate", scenario, decode);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/x\.json rules\[1\]: unknown rule "R-INSTAL-1"; expected an id of SPEC\.md's rule index \(section 9\)/);
+    expect(r.stderr).toMatch(/y\.json rules\[0\]: unknown rule "R-DECODE-99"/);
+    expect(r.stderr).not.toMatch(/R-PUT-1/);
+  });
+
   it("validate: the corpus is valid", () => {
     const r = rsm("validate");
     expect(r.stderr).toBe("");

@@ -20,12 +20,14 @@ export function visibleJson(value: unknown): string {
 export interface AuthoredFile {
   readonly description: string;
   readonly tags?: readonly string[];
+  readonly rules?: readonly string[];
   readonly cluster?: object;
   readonly steps: readonly object[];
 }
 
 export function formatAuthored(a: AuthoredFile): string {
   const head = [`  "description": ${visibleJson(a.description)}`, `  "tags": ${visibleJson(a.tags ?? [])}`];
+  if (a.rules) head.push(`  "rules": ${visibleJson(a.rules)}`);
   if (a.cluster) head.push(`  "cluster": ${visibleJson(a.cluster)}`);
   return `{\n${head.join(",\n")},\n  "steps": [\n${a.steps.map((st) => `    ${visibleJson(st)}`).join(",\n")}\n  ]\n}\n`;
 }

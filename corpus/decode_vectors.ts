@@ -118,6 +118,7 @@ export function buildDecodeGolden(name: string, source: string, fileBytes: Uint8
       source_sha256: createHash("sha256").update(fileBytes).digest("hex"),
       description: authored.description,
       tags: authored.tags ?? [],
+      rules: authored.rules ?? [],
       features: ["decode"],
       hex: bytesToHex(bytes),
       expected: expectedVerdict(bytes),

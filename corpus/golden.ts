@@ -16,6 +16,7 @@ export function buildGolden(name: string, source: string, bytes: Uint8Array): Go
     source,
     source_sha256: createHash("sha256").update(bytes).digest("hex"),
     tags: authored.tags ?? [],
+    rules: authored.rules ?? [],
   };
   return { ok: true, golden };
 }
@@ -32,6 +33,7 @@ export function goldenFor(name: string, scenario: NormalizedScenario, descriptio
     source_sha256: "0".repeat(64),
     description,
     tags: [],
+    rules: [],
     features: requiredFeatures(scenario),
     scenario,
     snapshots: runScenario(scenario).snapshots as GoldenVector["snapshots"],
@@ -39,7 +41,7 @@ export function goldenFor(name: string, scenario: NormalizedScenario, descriptio
 }
 
 /** The fields every golden, scenario or decode, begins with (SPEC.md section 8), one per line. */
-export function goldenHeadLines(g: Pick<GoldenVector, "format" | "name" | "source" | "source_sha256" | "description" | "tags"> & { features: unknown }): string[] {
+export function goldenHeadLines(g: Pick<GoldenVector, "format" | "name" | "source" | "source_sha256" | "description" | "tags" | "rules"> & { features: unknown }): string[] {
   const j = (v: unknown) => JSON.stringify(v);
   return [
     "{",
@@ -49,6 +51,7 @@ export function goldenHeadLines(g: Pick<GoldenVector, "format" | "name" | "sourc
     `  "source_sha256": ${j(g.source_sha256)},`,
     `  "description": ${j(g.description)},`,
     `  "tags": ${j(g.tags)},`,
+    `  "rules": ${j(g.rules)},`,
     `  "features": ${j(g.features)},`,
   ];
 }

@@ -3,6 +3,7 @@ import { stat } from "node:fs/promises";
 import path from "node:path";
 import { formatProblem, loadScenarioBytes, nameProblem } from "../reference/index.js";
 import { tagProblems, tagVocabulary } from "./tags.js";
+import { declaredRuleProblems } from "./declared_rules.js";
 import { defineCommand, parseFlags, usage } from "../common/args.js";
 import { EXIT_OK, InvalidInput, UsageError } from "../common/errors.js";
 import { DECODE_TOPIC, buildDecodeGolden } from "./decode_vectors.js";
@@ -77,13 +78,13 @@ export async function validateCommand(args: string[], root: string, out: (line: 
     if (decode) {
       const built = buildDecodeGolden(path.basename(file, ".json"), shown, read.bytes);
       if (!built.ok) for (const line of built.lines) problems.push(line);
-      else for (const line of tagProblems(shown, built.golden.tags, vocabulary)) problems.push(line);
+      else for (const line of [...tagProblems(shown, built.golden.tags, vocabulary), ...declaredRuleProblems(shown, built.golden.rules)]) problems.push(line);
       continue;
     }
     const result = loadScenarioBytes(read.bytes);
     // A loop, not push(...): a scenario of 200,000 bad steps would overflow the stack as arguments.
     if (!result.ok) for (const p of result.problems) problems.push(formatProblem(shown, p));
-    else for (const line of tagProblems(shown, result.authored.tags, vocabulary)) problems.push(line);
+    else for (const line of [...tagProblems(shown, result.authored.tags, vocabulary), ...declaredRuleProblems(shown, result.authored.rules)]) problems.push(line);
   }
   if (problems.length > 0) throw new InvalidInput([...problems, `${files.length} file(s) checked, invalid ones found`]);
   out(`${files.length} file(s) valid`);

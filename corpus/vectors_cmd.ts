@@ -10,6 +10,7 @@ import { FileRefused, GOLDEN_FILE, readInputText } from "../common/read_file.js"
 import { formatProblem, nameProblem } from "../reference/index.js";
 import { buildGolden, formatGolden } from "./golden.js";
 import { tagProblems, tagVocabulary } from "./tags.js";
+import { declaredRuleProblems } from "./declared_rules.js";
 import { LINES_PER_GOLDEN, capped, goldenChanges } from "./golden_diff.js";
 import { DECODE_TOPIC, buildDecodeGolden, formatDecodeGolden } from "./decode_vectors.js";
 import { DECODE_DIR, GOLDEN_DIR, SCENARIOS_DIR, goldenPath, listJson, nameOf, readScenarioFile, scenarioPath, type ReadOptions } from "./scenario_files.js";
@@ -68,7 +69,7 @@ export async function planVectors(root: string, options: ReadOptions = {}): Prom
       for (const line of built.lines) invalid.push(line);
       continue;
     }
-    const unknown = tagProblems(source, built.golden.tags, vocabulary);
+    const unknown = [...tagProblems(source, built.golden.tags, vocabulary), ...declaredRuleProblems(source, built.golden.rules)];
     if (unknown.length > 0) {
       for (const line of unknown) invalid.push(line);
       continue;

@@ -9,7 +9,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runScenario, type NormalizedScenario } from "../reference/index.js";
 import { PROBES } from "./checks/malformed.js";
-import { SPEC_PATH } from "./diagnosis/spec_rules.js";
+import { SPEC_PATH } from "../common/spec_rules.js";
 import { validateAdapterMessage } from "./adapter/validators.js";
 
 const PAGE = path.join(path.dirname(SPEC_PATH), "docs", "porting.md");

@@ -17,6 +17,10 @@ export type U32 = string;
 export interface AuthoredDecodeVector {
   description: string;
   tags?: string[];
+  /**
+   * @minItems 1
+   */
+  rules?: [string, ...string[]];
   input: RawDecodeInput | DecodeInputFields;
 }
 /**

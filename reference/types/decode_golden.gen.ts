@@ -11,6 +11,10 @@ export interface DecodeGolden {
   description: string;
   tags: string[];
   /**
+   * The SPEC.md rules the scenario was written to pin, the main one first (empty for a scenario without an authored file).
+   */
+  rules: string[];
+  /**
    * @minItems 1
    * @maxItems 1
    */

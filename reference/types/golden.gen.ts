@@ -31,6 +31,10 @@ export interface GoldenVector {
   source_sha256: string;
   description: string;
   tags: string[];
+  /**
+   * The SPEC.md rules the scenario was written to pin, the main one first (empty for a scenario without an authored file).
+   */
+  rules: string[];
   features: ("append" | "incr" | "cas" | "crash" | "compact")[];
   scenario: NormalizedScenario;
   /**

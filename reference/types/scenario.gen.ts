@@ -38,6 +38,10 @@ export type NodeId = number;
 export interface AuthoredScenario {
   description: string;
   tags?: string[];
+  /**
+   * @minItems 1
+   */
+  rules?: [string, ...string[]];
   cluster?: {
     nodes?: number;
     leader?: number;

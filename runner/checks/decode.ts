@@ -14,7 +14,7 @@ import type { FleetAdapter } from "../adapter/fleet.js";
 import type { ScenarioResult } from "../model.js";
 import { runPipeline } from "../adapter/pipeline.js";
 import type { DecodeOutcome } from "../adapter/session.js";
-import { ruleSummary } from "../diagnosis/spec_rules.js";
+import { ruleSummary } from "../../common/spec_rules.js";
 import { lateLineResult } from "./late_line.js";
 import { validateDecodeGolden } from "../adapter/validators.js";
 

@@ -42,6 +42,7 @@ export class ScaleDiagnoser {
       source_sha256: "0".repeat(64),
       description: `the scale check's ${c.name} (SPEC.md R-PROTO-12)`,
       tags: [],
+      rules: [],
       features: requiredFeatures(c.scenario),
       scenario: c.scenario,
       snapshots: c.snapshots as GoldenVector["snapshots"],

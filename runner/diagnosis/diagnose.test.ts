@@ -6,7 +6,7 @@ import { diagnose, firstDifference } from "./diagnose.js";
 
 function golden(scenario: NormalizedScenario): GoldenVector {
   const { snapshots } = runScenario(scenario);
-  return { format: 1, name: "t/x", source: "vectors/scenarios/t/x.json", source_sha256: "0".repeat(64), description: "d", tags: [], features: [], scenario, snapshots: snapshots as GoldenVector["snapshots"] };
+  return { format: 1, name: "t/x", source: "vectors/scenarios/t/x.json", source_sha256: "0".repeat(64), description: "d", tags: [], rules: [], features: [], scenario, snapshots: snapshots as GoldenVector["snapshots"] };
 }
 
 /** The fields of a snapshot the decoder accepts. */

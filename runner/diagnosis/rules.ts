@@ -1,7 +1,7 @@
 // Which SPEC.md rules a snapshot difference most likely breaks. A guess, ranked, from three clues: the field
 // the first differing byte falls in, the op of the step where the port's state first diverged, and the ops
 // the scenario applied to the key involved. Kept in one place so the mapping can be reviewed against SPEC.md;
-// the summaries printed beside the ids come from SPEC.md's rule index itself (spec_rules.ts).
+// the summaries printed beside the ids come from SPEC.md's rule index itself (common/spec_rules.ts).
 import type { NormalizedScenario, Step } from "../../reference/index.js";
 import type { SnapshotWithPairs } from "./hints.js";
 

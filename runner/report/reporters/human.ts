@@ -4,7 +4,7 @@
 // merge`): each goes through terminal() (common/escape.ts) as it is placed, so no line of it can command the
 // terminal, hide the verdict or forge one.
 import { shown, type Step } from "../../../reference/index.js";
-import { ruleSummary } from "../../diagnosis/spec_rules.js";
+import { ruleSummary } from "../../../common/spec_rules.js";
 import type { Diagnosis } from "../../diagnosis/diagnose.js";
 import { countsOf, type AdapterFatal, type AdapterReport, type ScenarioResult } from "../../model.js";
 import type { RunReport } from "../run_report.js";

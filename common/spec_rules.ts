@@ -5,7 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 /**
- * SPEC.md at the repository root, found by walking up from this module's own location: from runner/ in the
+ * SPEC.md at the repository root, found by walking up from this module's own location: from common/ in the
  * sources, from .build/rsm-STAMP/ in the bundle that cli/launch.mjs runs.
  */
 export const SPEC_PATH = ((): string => {
