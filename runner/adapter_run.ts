@@ -140,7 +140,7 @@ export async function runAdapter(adapter: FleetAdapter, started: Session, feed: 
   const passed: (Vector | undefined)[] = new Array(candidates);
 
   const record = (i: number, v: Vector, outcome: VectorOutcome) => {
-    const result: ScenarioResult = { name: v.name, file: v.file, source: v.golden.source, expectedFailure: isExpected(v.name), ...outcome };
+    const result: ScenarioResult = { name: v.name, file: v.file, source: v.golden.source, expectedFailure: isExpected(v.name), declaredRules: v.golden.rules, ...outcome };
     results[i] = result;
     if (result.status === "passed") passed[i] = v;
     if (ctx.bail && isUnexpectedProblem(result)) ctx.stop.stopped = true;

@@ -19,6 +19,7 @@
 import type { HelloReply } from "../reference/index.js";
 import { EXIT_FAILED, EXIT_OK } from "../common/errors.js";
 import type { Diagnosis } from "./diagnosis/diagnose.js";
+import type { RankedRule, RunFinding } from "./diagnosis/ranking.js";
 
 export type Status = "passed" | "failed" | "error" | "skipped";
 
@@ -31,6 +32,11 @@ export interface ScenarioResult {
   readonly status: Status;
   /** Listed in --expected-failures. */
   readonly expectedFailure: boolean;
+  /**
+   * The SPEC.md rules the vector declares it pins (its golden's `rules`, main one first): what the run's
+   * ranking weighs. Absent for a result that is no vector (a check's, a decode matrix cell).
+   */
+  readonly declaredRules?: readonly string[];
   readonly durationMs: number;
   /** One line: why it failed, errored or was skipped. */
   readonly reason: string | null;
@@ -76,6 +82,18 @@ export interface AdapterReport {
   readonly notRun: number;
   readonly durationMs: number;
   readonly built: boolean;
+  /**
+   * The rules ranked across this adapter's vectors, by how well they separate its failing vectors from its
+   * passing ones (runner/diagnosis/run_ranking.ts), and the findings about the run as a whole. Absent in a
+   * run read from a report that predates it.
+   */
+  readonly ranking?: AdapterRanking;
+}
+
+export interface AdapterRanking {
+  /** Most suspicious first; rules no failing vector declares are kept, with a failing count of 0. */
+  readonly rules: readonly RankedRule[];
+  readonly findings: readonly RunFinding[];
 }
 
 export interface Counts {

@@ -193,7 +193,7 @@ export async function decodeResults(
     const reason = `needs feature decode, which the adapter does not list in its hello${requireDecode ? "; --require-features asks for decode" : ""}`;
     const status = requireDecode ? ("failed" as const) : ("skipped" as const);
     // The matrix has no column for a consumer that cannot decode: its skips are the decode vectors'.
-    return vectors.map((v) => ({ ...base, name: v.name, file: v.file, source: v.golden.source, status, reason }));
+    return vectors.map((v) => ({ ...base, name: v.name, file: v.file, source: v.golden.source, declaredRules: v.golden.rules, status, reason }));
   }
   // Each distinct input once: the vectors' inputs, then every produced snapshot.
   const inputs = new Map<string, string>();
@@ -208,7 +208,7 @@ export async function decodeResults(
   const results: DecodeResult[] = [];
   for (const v of vectors) {
     const g = got.get(v.golden.hex);
-    const head = { name: v.name, file: v.file, source: v.golden.source };
+    const head = { name: v.name, file: v.file, source: v.golden.source, declaredRules: v.golden.rules };
     const missing = notAnswered(g);
     if (missing !== null || g === undefined) results.push({ ...base, ...head, status: "error", reason: missing });
     else if (!g.ok) results.push({ ...base, ...head, status: "error", reason: g.reason, stderrTail: g.stderr || null, durationMs: g.durationMs });

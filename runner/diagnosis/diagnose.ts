@@ -26,7 +26,13 @@ export interface Diagnosis {
   readonly divergence: Divergence | null;
   /** Why there is no divergence: the trace re-run failed, or the trace agrees with the reference. */
   readonly traceNote: string | null;
+  /** The likely rules, best first: this failure's own evidence, ordered by the run's ranking once it is known. */
   readonly rules: string[];
+  /**
+   * This failure's own likely rules (field, step, hints), before the run's ranking ordered `rules`: what a
+   * ranking, again after a merge of shards, weighs. Absent: the same as `rules`.
+   */
+  readonly evidence?: readonly string[];
   /**
    * One line each, naming the likely cause and its rule, only when the bytes leave no doubt (a key length
    * that is the key's UTF-16 length, a CRC that is zlib's crc32, ...); usually empty.
