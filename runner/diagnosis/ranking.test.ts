@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeEvidence } from "./decode_evidence.js";
+import { decodeEvidence, snapshotEvidence } from "./evidence.js";
 import { orderByRanking, rankRules, type VectorOutcome } from "./ranking.js";
 
 /** `n` vectors named prefix-0.. declaring `rules`, each failing or not, with optional extras. */
@@ -135,5 +135,13 @@ describe("decodeEvidence", () => {
     expect(decodeEvidence({ type: "rejected", rule: "R-DECODE-3" }, { type: "rejected", rule: "R-DECODE-5" })).toEqual(["R-DECODE-3", "R-DECODE-5", "R-DECODE-9"]);
     expect(decodeEvidence({ type: "decoded" }, { type: "rejected", rule: "R-DECODE-7" })).toEqual(["R-DECODE-7", "R-DECODE-12"]);
     expect(decodeEvidence({ type: "decoded" }, { type: "decoded" })).toEqual(["R-DECODE-12"]);
+  });
+});
+
+describe("snapshotEvidence", () => {
+  it("lists the hints' rules, then the trace note's, then the diagnosis's likely rules, without repeats", () => {
+    const hints = ["key length of pair 0 is 2, the length of \"\u00e9\" in characters, not its 2 UTF-8 bytes (R-WIRE-8; e.g. Java's String.length())"];
+    expect(snapshotEvidence({ hints, traceNote: null, rules: ["R-WIRE-6", "R-WIRE-8", "R-PUT-1"] })).toEqual(["R-WIRE-8", "R-WIRE-6", "R-PUT-1"]);
+    expect(snapshotEvidence({ hints: [], traceNote: "the port's trace matches the reference at every step (R-SNAP-3)", rules: ["R-WIRE-5"] })).toEqual(["R-SNAP-3", "R-WIRE-5"]);
   });
 });
