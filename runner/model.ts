@@ -20,6 +20,10 @@ import type { HelloReply } from "../reference/index.js";
 import { EXIT_FAILED, EXIT_OK } from "../common/errors.js";
 import type { Diagnosis } from "./diagnosis/diagnose.js";
 import type { RankedRule, RunFinding } from "./diagnosis/ranking.js";
+import type { VectorOutcome } from "./diagnosis/vector_outcome.js";
+
+/** A vector's facts as a result carries them, for the ranking to weigh again after a merge of shards. */
+export type VectorFacts = Pick<VectorOutcome, "rules" | "features" | "keys">;
 
 export type Status = "passed" | "failed" | "error" | "skipped";
 
@@ -33,10 +37,16 @@ export interface ScenarioResult {
   /** Listed in --expected-failures. */
   readonly expectedFailure: boolean;
   /**
-   * The SPEC.md rules the vector declares it pins (its golden's `rules`, main one first): what the run's
-   * ranking weighs. Absent for a result that is no vector (a check's, a decode matrix cell).
+   * What the run's ranking knows of the vector (runner/diagnosis/vector_outcome.ts): the SPEC.md rules it
+   * declares it pins (its golden's `rules`, main one first), the features it needs, the most pairs a snapshot
+   * of it holds. Absent for a result that is no vector (a check's, a decode matrix cell).
    */
-  readonly declaredRules?: readonly string[];
+  readonly vector?: VectorFacts;
+  /**
+   * A failure's own likely rules, best first, where it has no diagnosis to hold them (a decode vector's: the
+   * rule that should have decided and the one that did). Absent: those its reason names.
+   */
+  readonly evidence?: readonly string[];
   readonly durationMs: number;
   /** One line: why it failed, errored or was skipped. */
   readonly reason: string | null;

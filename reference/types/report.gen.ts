@@ -93,7 +93,7 @@ export interface Adapter {
    */
   results: Result[];
   /**
-   * The SPEC.md rules ranked across this adapter's vectors by how well the vectors declaring them separate its failing vectors from its passing ones, combined with each failure's own evidence; most suspicious first. Recomputed by `rsm report merge` from the merged results (their declared_rules and each diagnosis's evidence). Optional: reports written before it lack it.
+   * The SPEC.md rules ranked across this adapter's vectors by how well the vectors declaring them separate its failing vectors from its passing ones, combined with each failure's own evidence; most suspicious first. Recomputed by `rsm report merge` from the merged results (each result's vector and each diagnosis's evidence). Optional: reports written before it lack it.
    */
   ranking?: RankedRule[];
   /**
@@ -192,9 +192,26 @@ export interface Result {
    */
   expected_failure: boolean;
   /**
-   * The SPEC.md rules the vector declares it pins (its golden's rules, main one first), which the ranking weighs. Absent for a result that is no vector (a check's, a decode matrix cell) and in reports written before it.
+   * A failure's own likely rules, best first, where it has no diagnosis to hold them (a decode vector's: the rule that should have decided, then the one that did). Absent: the rules its reason names.
    */
-  declared_rules?: string[];
+  evidence?: string[];
+  /**
+   * What the adapter's ranking knows of the vector, so that `rsm report merge` can rank again from the merged results. Absent for a result that is no vector (a check's, a decode matrix cell) and in reports written before it.
+   */
+  vector?: {
+    /**
+     * The SPEC.md rules the vector declares it pins (its golden's rules), the main one first.
+     */
+    rules: string[];
+    /**
+     * The features the vector needs (its golden's features).
+     */
+    features?: string[];
+    /**
+     * The most pairs any of its expected snapshots holds.
+     */
+    keys?: number;
+  };
   duration_ms: number;
   /**
    * One line: why it failed, errored or was skipped.

@@ -4,16 +4,19 @@
 // the merged results (each carries its declared rules and its evidence) rather than joining the shards'
 // rankings, since a rule's score depends on every vector of the run.
 import type { AdapterReport, ScenarioResult } from "../model.js";
+import { snapshotEvidence } from "./evidence.js";
 import { orderByRanking, rankRules, type RankedRule, type VectorOutcome } from "./ranking.js";
 
 const RULE_ID = /R-[A-Z]+-\d+/g;
 
-/** A failure's own likely rules, best first: the diagnosis's (whose hints' rules are among them), else those its reason names. */
+/**
+ * A failure's own likely rules, best first: a diagnosis's as the mutation benchmark reads them (hints first,
+ * snapshotEvidence), else the ones the result holds (a decode vector's), else those its reason names.
+ */
 export function evidenceOf(r: ScenarioResult): string[] {
   const d = r.diagnosis;
-  if (d === null) return [...new Set(r.reason?.match(RULE_ID) ?? [])];
-  const hinted = d.hints.flatMap((h) => h.match(RULE_ID) ?? []);
-  return [...new Set([...(d.evidence ?? d.rules), ...hinted])];
+  if (d !== null) return snapshotEvidence({ hints: d.hints, traceNote: d.traceNote, rules: [...(d.evidence ?? d.rules)] });
+  return [...(r.evidence ?? new Set(r.reason?.match(RULE_ID) ?? []))];
 }
 
 /**
@@ -24,9 +27,9 @@ export function evidenceOf(r: ScenarioResult): string[] {
 export function outcomesOf(results: readonly ScenarioResult[]): VectorOutcome[] {
   const outcomes: VectorOutcome[] = [];
   for (const r of results) {
-    if (r.declaredRules === undefined || r.status === "skipped") continue;
+    if (r.vector === undefined || r.status === "skipped") continue;
     const failed = r.status === "failed" || r.status === "error";
-    outcomes.push(failed ? { name: r.name, rules: r.declaredRules, failed, evidence: evidenceOf(r) } : { name: r.name, rules: r.declaredRules, failed });
+    outcomes.push({ name: r.name, ...r.vector, failed, ...(failed && { evidence: evidenceOf(r) }) });
   }
   return outcomes;
 }
@@ -37,13 +40,17 @@ export function withRanking(a: AdapterReport): AdapterReport {
   const results = a.results.map((r): ScenarioResult => {
     const d = r.diagnosis;
     if (d === null) return r;
-    const evidence = d.evidence ?? d.rules;
+    const evidence = evidenceOf(r);
     return { ...r, diagnosis: { ...d, evidence, rules: orderByRanking(evidence, ranking) } };
   });
   return { ...a, results, ranking: { rules: ranking, findings } };
 }
 
-/** The top of the ranking worth printing: up to `max` rules that at least one failing vector declares. */
+/**
+ * The top of the ranking, worth printing: the ranking holds only rules something in the run points at (a
+ * failing vector declaring it, a failure's evidence, a finding), so a rule no failing vector declares may
+ * still lead when every failure's diagnosis names it (a failure at scale, which declares nothing).
+ */
 export function topRules(a: AdapterReport, max = 3): RankedRule[] {
-  return (a.ranking?.rules ?? []).filter((r) => r.failing > 0).slice(0, max);
+  return (a.ranking?.rules ?? []).slice(0, max);
 }
