@@ -8,6 +8,7 @@ import { lineDiff } from "../../corpus/line_diff.js";
 import { rejectionText, verdictLines } from "../../corpus/snapshot_text.js";
 import { diagnosisHints, type SnapshotWithPairs } from "./hints.js";
 import { likelyRules } from "./rules.js";
+import { compactionRules, historyHints } from "./history_hints.js";
 
 export interface Divergence {
   readonly step: number;
@@ -138,6 +139,7 @@ export function diagnose(
   const shown = diff.some((l) => /^[-+] /.test(l) && !/^[-+] (crc|rejected:) /.test(l));
   if (!shown && span?.field !== "crc") diff = [...diff, ...byteWindow(expectedBytes, actualBytes, offset)];
   if (act.broken !== null) diff = [...diff, ...stopWindow(expectedBytes, actualBytes, act.end)];
+  const history = historyHints({ scenario: vector.scenario, snapshot: { step: expected.step, node: expected.node }, divergence, expected: exp, actual: whole });
   return {
     snapshot: { index, step: expected.step, node: expected.node },
     offset,
@@ -145,8 +147,16 @@ export function diagnose(
     fieldRule: span?.rule ?? null,
     divergence,
     traceNote,
-    rules: likelyRules({ field: span?.field ?? null, divergence: divergence?.op ?? null, scenario: vector.scenario, expected: exp, actual: whole }),
-    hints: diagnosisHints({ scenario: vector.scenario, expected: exp, actualBytes, actual: whole, pairsRead: act.pairs, span }),
+    rules: likelyRules({
+      field: span?.field ?? null,
+      divergence: divergence?.op ?? null,
+      scenario: vector.scenario,
+      expected: exp,
+      actual: whole,
+      lead: history.map((h) => h.rule),
+      compaction: compactionRules(vector.scenario, divergence, expected.node),
+    }),
+    hints: [...history.map((h) => h.line), ...diagnosisHints({ scenario: vector.scenario, expected: exp, actualBytes, actual: whole, pairsRead: act.pairs, span })],
     crcSelfConsistent: whole && whole.crc === whole.computedCrc,
     decodeError: act.broken && rejectionText(act.broken),
     diff,
