@@ -139,7 +139,8 @@ export function diagnose(
   const shown = diff.some((l) => /^[-+] /.test(l) && !/^[-+] (crc|rejected:) /.test(l));
   if (!shown && span?.field !== "crc") diff = [...diff, ...byteWindow(expectedBytes, actualBytes, offset)];
   if (act.broken !== null) diff = [...diff, ...stopWindow(expectedBytes, actualBytes, act.end)];
-  const history = historyHints({ scenario: vector.scenario, snapshot: { step: expected.step, node: expected.node }, divergence, expected: exp, actual: whole });
+  const portStates = Array.isArray(adapterTrace) ? (adapterTrace as readonly TraceEntry[])[expected.step]?.states : undefined;
+  const history = historyHints({ scenario: vector.scenario, snapshot: { step: expected.step, node: expected.node }, divergence, expected: exp, actual: whole, ...(portStates && { portStates }) });
   return {
     snapshot: { index, step: expected.step, node: expected.node },
     offset,

@@ -4,7 +4,7 @@
 // byte at the `compact` step and shows only at a later restart or heal. Each hint fires only when the
 // evidence is plain, names its rule, and that rule goes first among the failure's likely rules
 // (diagnose.ts). Every check is linear in the scenario or the snapshot.
-import { Cluster, bytesToHex, type NormalizedScenario, type SnapshotPair, type Step } from "../../reference/index.js";
+import { Cluster, bytesToHex, decodeVerdict, hexToBytes, type NormalizedScenario, type SnapshotPair, type Step } from "../../reference/index.js";
 import { keyText, type SnapshotWithPairs } from "./hints.js";
 
 /** The first step where the port's state diverged (diagnose.ts's Divergence, which imports this module). */
@@ -22,6 +22,8 @@ export interface HistoryClues {
   readonly expected: SnapshotWithPairs;
   /** Null when the actual bytes are not section 4's layout. */
   readonly actual: SnapshotWithPairs | null;
+  /** The port's trace entry at the snapshot's step (every node's state after it, hex or null), when it sent one. */
+  readonly portStates?: readonly (string | null)[];
 }
 
 /** A hint and the rule it names, which leads the failure's likely rules. */
@@ -33,7 +35,7 @@ export interface HistoryHint {
 const U64 = 1n << 64n;
 const utf8 = new TextDecoder();
 
-/** The step's value applied once more to `value` (hex), as R-APPEND-1 and R-INCR-1/2 apply it; null for a value R-INCR-3 leaves alone. */
+/** The step applied once more to `value` (hex), as R-APPEND-1 and R-INCR-1/2 apply it; null for a value R-INCR-3 leaves alone. */
 function appliedAgain(step: Extract<Step, { op: "append" | "incr" }>, value: string): string | null {
   if (step.op === "append") return value + step.value;
   if (value.length !== 16) return null;
@@ -41,8 +43,8 @@ function appliedAgain(step: Extract<Step, { op: "append" | "incr" }>, value: str
 }
 
 /**
- * A value that is the expected one with the key's last append or incr applied again: the entry reached the
- * store twice. After a rejoin the likeliest cause is a store shared with the leader (a rejoin that assigns the
+ * A value that is the expected one with the key's last append or incr applied again, once or up to once per
+ * other node: the entry reached the store more than once. After a rejoin the likeliest cause is a store shared with the leader (a rejoin that assigns the
  * leader's store instead of copying it, so each later entry is applied once per node sharing it: R-REJOIN-2);
  * without one, an entry applied again (R-APPLY-1: entries last_applied + 1 .. commit_index, each once).
  */
@@ -50,7 +52,7 @@ export function appliedTwiceHint(c: HistoryClues): HistoryHint | null {
   const a = c.actual;
   const e = c.expected;
   if (a === null || a.pairs.length !== e.pairs.length) return null;
-  let hit: { key: Uint8Array; step: Extract<Step, { op: "append" | "incr" }>; at: number; more: number } | null = null;
+  let hit: { key: Uint8Array; step: Extract<Step, { op: "append" | "incr" }>; at: number; times: number; more: number } | null = null;
   for (let i = 0; i < e.pairs.length; i++) {
     const ep: SnapshotPair = e.pairs[i]!;
     const ap: SnapshotPair = a.pairs[i]!;
@@ -70,15 +72,23 @@ export function appliedTwiceHint(c: HistoryClues): HistoryHint | null {
       if ("key" in step && step.key === key) break;
     }
     const step = at >= 0 ? c.scenario.steps[at]! : null;
+    if (step === null || (step.op !== "append" && step.op !== "incr")) return null;
+    // Twice (an entry applied again), or once per node sharing one store: up to N times in all.
+    let times = 0;
+    for (let k = 1, v: string | null = want; k < Math.max(2, c.scenario.cluster.nodes) && v !== null && times === 0; k++) {
+      v = appliedAgain(step, v);
+      if (v === got) times = k + 1;
+    }
     // Any other difference makes the evidence ambiguous: say nothing.
-    if (step === null || (step.op !== "append" && step.op !== "incr") || appliedAgain(step, want) !== got) return null;
-    if (hit === null) hit = { key: ep.keyBytes, step, at, more: 0 };
+    if (times === 0) return null;
+    if (hit === null) hit = { key: ep.keyBytes, step, at, times, more: 0 };
     else hit.more++;
   }
   if (hit === null) return null;
-  const rejoin = c.scenario.steps.slice(0, hit.at).some((s) => s.op === "restart" || s.op === "heal");
+  // Restart, heal and a partition that lets a node out of P are the steps that rejoin.
+  const rejoin = c.scenario.steps.slice(0, hit.at).some((s) => s.op === "restart" || s.op === "heal" || s.op === "partition");
   const more = hit.more > 0 ? ` (and ${hit.more} more value${hit.more > 1 ? "s" : ""} like it)` : "";
-  const what = `value of ${keyText(hit.key)} is the expected value with step ${hit.at}'s ${hit.step.op} applied twice${more}`;
+  const what = `value of ${keyText(hit.key)} is the expected value with step ${hit.at}'s ${hit.step.op} applied ${hit.times === 2 ? "twice" : `${hit.times} times`}${more}`;
   if (rejoin) {
     return {
       rule: "R-REJOIN-2",
@@ -86,6 +96,31 @@ export function appliedTwiceHint(c: HistoryClues): HistoryHint | null {
     };
   }
   return { rule: "R-APPLY-1", line: `${what}: an entry was applied again; entries last_applied + 1 .. commit_index are applied, each once (R-APPLY-1)` };
+}
+
+const pairsText = (pairs: readonly SnapshotPair[]) => pairs.map((p) => `${bytesToHex(p.keyBytes)}=${bytesToHex(p.value)}`).join(",");
+
+/**
+ * A follower whose pairs are, at the snapshot's step, exactly those of the port's own leader (in its trace),
+ * where the reference's follower holds others: the follower's store is the leader's, shared since a rejoin
+ * (R-REJOIN-2: the rejoining node gets a store of its own), so it follows every entry the leader applies,
+ * even while the follower is isolated or behind.
+ */
+export function sharedStoreHint(c: HistoryClues): HistoryHint | null {
+  const a = c.actual;
+  const leader = c.scenario.cluster.leader;
+  const node = c.snapshot.node;
+  const leaderHex = c.portStates?.[leader - 1];
+  if (a === null || node === leader || leaderHex === undefined || leaderHex === null) return null;
+  if (!c.scenario.steps.slice(0, c.snapshot.step).some((s) => s.op === "restart" || s.op === "heal" || s.op === "partition")) return null;
+  const portLeader = decodeVerdict(hexToBytes(leaderHex)).snapshot;
+  if (portLeader.broken !== null) return null;
+  const actual = pairsText(a.pairs);
+  if (actual === pairsText(c.expected.pairs) || actual !== pairsText([...portLeader.pairs])) return null;
+  return {
+    rule: "R-REJOIN-2",
+    line: `node ${node}'s pairs are exactly those of the port's leader, node ${leader}, at step ${c.snapshot.step}, where the reference's node ${node} holds others: does the node share the leader's store since a rejoin (aliasing) instead of a copy? A rejoining node gets a store of its own (R-REJOIN-2)`,
+  };
 }
 
 /** An install decision the reference took for a node (R-INSTALL-1): the step that rejoined it, the leader's saved_index and the node's log length then. */
@@ -184,5 +219,5 @@ export function compactionRules(scenario: NormalizedScenario, divergence: Diverg
 
 /** Every history hint whose evidence is plain, in a fixed order. */
 export function historyHints(c: HistoryClues): HistoryHint[] {
-  return [compactionBoundaryHint(c), appliedTwiceHint(c)].filter((h): h is HistoryHint => h !== null);
+  return [compactionBoundaryHint(c), sharedStoreHint(c), appliedTwiceHint(c)].filter((h): h is HistoryHint => h !== null);
 }
