@@ -7,6 +7,7 @@ import { bytesToHex, decodeVerdict, fieldAt, hexToBytes, runScenario, type Golde
 import { lineDiff } from "../../corpus/line_diff.js";
 import { rejectionText, verdictLines } from "../../corpus/snapshot_text.js";
 import { diagnosisHints, type SnapshotWithPairs } from "./hints.js";
+import { inertCompactHint } from "./inert_hint.js";
 import { likelyRules } from "./rules.js";
 import { compactionRules, historyHints } from "./history_hints.js";
 
@@ -140,6 +141,7 @@ export function diagnose(
   if (!shown && span?.field !== "crc") diff = [...diff, ...byteWindow(expectedBytes, actualBytes, offset)];
   if (act.broken !== null) diff = [...diff, ...stopWindow(expectedBytes, actualBytes, act.end)];
   const portStates = Array.isArray(adapterTrace) ? (adapterTrace as readonly TraceEntry[])[expected.step]?.states : undefined;
+  const inert = inertCompactHint(vector.scenario, index, actualHex);
   const history = historyHints({ scenario: vector.scenario, snapshot: { step: expected.step, node: expected.node }, divergence, expected: exp, actual: whole, ...(portStates && { portStates }) });
   return {
     snapshot: { index, step: expected.step, node: expected.node },
@@ -157,7 +159,7 @@ export function diagnose(
       lead: history.map((h) => h.rule),
       compaction: compactionRules(vector.scenario, divergence, expected.node),
     }),
-    hints: [...history.map((h) => h.line), ...diagnosisHints({ scenario: vector.scenario, expected: exp, actualBytes, actual: whole, pairsRead: act.pairs, span })],
+    hints: [...(inert === null ? [] : [inert]), ...history.map((h) => h.line), ...diagnosisHints({ scenario: vector.scenario, expected: exp, actualBytes, actual: whole, pairsRead: act.pairs, span })],
     crcSelfConsistent: whole && whole.crc === whole.computedCrc,
     decodeError: act.broken && rejectionText(act.broken),
     diff,

@@ -69,31 +69,28 @@ describe("rankRules", () => {
 });
 
 describe("run findings", () => {
-  const compact = (n: number, failed: boolean) => vectors(n, `compact-${failed}`, ["R-INSTALL-1"], failed, { features: ["compact"] });
+  const compact = (n: number, failed: boolean, evidence?: string[]) =>
+    vectors(n, `compact-${failed}`, ["R-INSTALL-1"], failed, { features: ["compact"], ...(evidence && { evidence }) });
   const plain = (n: number) => vectors(n, "plain", ["R-PUT-1"], false, { features: [] });
+  const inert = ["R-COMPACT-2", "R-RESTART-2"];
 
-  it("says a feature is listed but not implemented when every failure needs it and most of its vectors fail", () => {
-    const { ranking, findings } = rankRules([...compact(8, true), ...compact(2, false), ...plain(50)]);
+  it("says compact is listed but not implemented when every failure needs it, its diagnosis names R-COMPACT-2 first, and most compact vectors fail", () => {
+    const { ranking, findings } = rankRules([...compact(8, true, inert), ...compact(2, false), ...plain(50)]);
     expect(findings).toEqual([
       {
         rule: "R-COMPACT-2",
-        line: "every failing vector needs feature compact (8 of the 10 that need it fail, 0 of 50 others): is compact listed in the hello but not implemented, or implemented only in part? (R-COMPACT-2)",
+        line: "every failing vector needs feature compact and its diagnosis names R-COMPACT-2 first (8 of the 10 that need it fail, 0 of 50 others): is compact listed in the hello but not implemented?",
       },
     ]);
     // No vector declares R-COMPACT-2 here, yet the finding puts it first.
     expect(ranking[0]!.id).toBe("R-COMPACT-2");
   });
 
-  it("says nothing of the feature when few of its vectors fail, or a vector without it fails too", () => {
-    expect(rankRules([...compact(2, true), ...compact(8, false), ...plain(50)]).findings).toEqual([]);
-    const other = vectors(1, "put-fails", ["R-PUT-1"], true, { features: [] });
-    expect(rankRules([...compact(8, true), ...other, ...plain(50)]).findings).toEqual([]);
-  });
-
-  it("names the feature fewer vectors need when the failures need two", () => {
-    const both = vectors(6, "both", ["R-SAVED-2"], true, { features: ["compact", "crash"] });
-    const crash = vectors(3, "crash", ["R-CRASH-3"], false, { features: ["crash"] });
-    expect(rankRules([...both, ...crash, ...plain(20)]).findings.map((f) => f.rule)).toEqual(["R-COMPACT-2"]);
+  it("says nothing of the feature when few of its vectors fail, a vector without it fails, or a diagnosis names another rule first", () => {
+    expect(rankRules([...compact(2, true, inert), ...compact(8, false), ...plain(50)]).findings).toEqual([]);
+    const other = vectors(1, "put-fails", ["R-PUT-1"], true, { features: [], evidence: inert });
+    expect(rankRules([...compact(8, true, inert), ...other, ...plain(50)]).findings).toEqual([]);
+    expect(rankRules([...compact(7, true, inert), ...compact(1, true, ["R-RESTART-2"]), ...plain(50)]).findings).toEqual([]);
   });
 
   const ordering = (n: number, keys: number, failed: boolean, evidence?: string[]) =>

@@ -19,6 +19,8 @@ export interface VariantOutcome {
   readonly findings: RunFinding[];
   /** Where the variant's own rule (its first) ranks, from 1; null when the ranking lacks it. */
   readonly rank: number | null;
+  /** What the ranking was built from: every golden's outcome for this variant. */
+  readonly vectors: VectorOutcome[];
 }
 
 /** The committed goldens, read and checked by the runner's own corpus loader. */
@@ -41,7 +43,7 @@ export async function runMutation(root: string, variants: readonly Variant[] = V
     for (const g of goldens) vectors.push(await scenarioOutcome(mutant, g));
     const { ranking, findings } = rankRules(vectors);
     const at = ranking.findIndex((r) => r.id === variant.rules[0]);
-    outcomes.push({ variant, caughtBy: vectors.filter((v) => v.failed).map((v) => v.name), ranking, findings, rank: at < 0 ? null : at + 1 });
+    outcomes.push({ variant, caughtBy: vectors.filter((v) => v.failed).map((v) => v.name), ranking, findings, rank: at < 0 ? null : at + 1, vectors });
   }
   return outcomes;
 }
