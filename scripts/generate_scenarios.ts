@@ -17,6 +17,7 @@ type Json = Record<string, unknown>;
 interface Authored {
   description: string;
   tags: string[];
+  rules: string[];
   cluster?: { nodes: number; leader: number };
   steps: Json[];
 }
@@ -70,6 +71,9 @@ function randomMix(seed: number, steps: number, nodes: number, leader: number): 
   return {
     description: `Seeded random mix (seed ${seed}, ${steps} steps, ${nodes} nodes, leader ${leader}) of every op and cluster event over trap keys, ending in heal and a snapshot of every node. Catches whatever a port gets wrong that no focused vector thought of, and drift that only shows after thousands of steps.`,
     tags: ["random", "mixed", "long"],
+    // No one rule: the mix pins the machinery every step goes through, applying committed entries in order
+    // across thousands of steps, committing by majority and rebuilding a follower at rejoin.
+    rules: ["R-APPLY-1", "R-COMMIT-1", "R-REJOIN-2"],
     cluster: { nodes, leader },
     steps: out,
   };
@@ -85,6 +89,7 @@ function bigScenarios(): Record<string, Authored> {
     "key-256-bytes": {
       description: "A 256-byte key next to a 255-byte one and a short one. Catches a port that writes key lengths as one byte (256 wraps to 0) instead of a u32 (R-WIRE-8).",
       tags: ["keys", "length-prefix"],
+      rules: ["R-WIRE-8"],
       steps: [
         { op: "put", key: k256, value: { utf8: "256" } },
         { op: "put", key: "k".repeat(255), value: { utf8: "255" } },
@@ -95,6 +100,7 @@ function bigScenarios(): Record<string, Authored> {
     "key-65536-bytes": {
       description: "A 65,536-byte key. Catches a port that writes key lengths as u16 (65,536 wraps to 0) instead of a u32 (R-WIRE-8), and line-length caps in the protocol reader (R-PROTO-1).",
       tags: ["keys", "length-prefix", "protocol-line-length"],
+      rules: ["R-WIRE-8", "R-PROTO-1"],
       steps: [
         { op: "put", key: k65536, value: { hex: "01" } },
         { op: "put", key: "x".repeat(65_535), value: { hex: "02" } },
@@ -104,6 +110,7 @@ function bigScenarios(): Record<string, Authored> {
     "key-multibyte-length": {
       description: "A key of 21,846 euro signs: 65,538 UTF-8 bytes but 21,846 UTF-16 code units. Catches a port that writes the character or code-unit count as the key length instead of the UTF-8 byte count (R-WIRE-8).",
       tags: ["keys", "length-prefix", "utf8"],
+      rules: ["R-WIRE-8"],
       steps: [
         { op: "put", key: euro, value: { utf8: "\u20ac" } },
         { op: "snapshot", nodes: [2] },
@@ -112,6 +119,7 @@ function bigScenarios(): Record<string, Authored> {
     "value-70k": {
       description: "A 70,000-byte binary value, put and then read back by every node, also after a crash and rejoin. Catches u16 value-length prefixes, 64 KiB line caps in the adapter's reader (Go's bufio.Scanner default) and buffer sizing bugs in the encoder.",
       tags: ["values", "large", "protocol-line-length", "crash"],
+      rules: ["R-WIRE-8", "R-PROTO-1"],
       steps: [
         { op: "put", key: "big", value: { hex: value70k } },
         { op: "crash", node: 2 },
@@ -122,6 +130,7 @@ function bigScenarios(): Record<string, Authored> {
     "value-append-past-64k": {
       description: "Appends of 20,000 bytes each that build a 80,000-byte value across the 65,535 boundary, on a follower that is isolated for part of the way and catches up by rejoin. Catches append implemented as overwrite, u16 lengths, and rejoin replaying the wrong prefix.",
       tags: ["values", "large", "append", "partition"],
+      rules: ["R-APPEND-1", "R-WIRE-8", "R-REJOIN-2"],
       steps: [
         { op: "append", key: "grow", value: { hex: value70k.slice(0, 40_000) } },
         { op: "append", key: "grow", value: { hex: value70k.slice(40_000, 80_000) } },
@@ -136,6 +145,7 @@ function bigScenarios(): Record<string, Authored> {
     "value-utf8-72k": {
       description: "A 72,000-byte value given as UTF-8 text of 3-byte characters. Catches a port that stores the text's character count or UTF-16 length instead of its UTF-8 bytes.",
       tags: ["values", "large", "utf8"],
+      rules: ["R-WIRE-8", "R-BYTES-3"],
       cluster: { nodes: 1, leader: 1 },
       steps: [
         { op: "put", key: "text", value: { utf8: "\u20ac".repeat(24_000) } },
@@ -184,6 +194,7 @@ function manyKeys(): Authored {
     description:
       "1,500 live keys, more than any other vector holds: 1,000 keys written in a shuffled order and snapshotted, one more (1,001) and snapshotted, then 599 more while follower 3 is isolated, 100 deleted and 50 overwritten, and a heal that brings them to node 3. The keys are \"k\", \"K\", \"k-\", \"\u00e9\", \"\u20ac\", \"\ufffd\", \"\ud83d\ude00\" and \"\ue000\" followed by unpadded numbers, so byte order is neither insertion, numeric nor UTF-16 order. Catches a port whose key order or store breaks past 1,000 keys (a sort that changes method or a structure that changes shape at some size), which the 300-key vectors never reach: it passes the snapshot at step 1,000 (steps count from 0) and fails the one at step 1,002.",
     tags: ["many-keys", "keys", "order", "utf16-trap", "partition", "heal"],
+    rules: ["R-STORE-1", "R-WIRE-6"],
     steps,
   };
 }
