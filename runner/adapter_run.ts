@@ -15,7 +15,8 @@ import { compareSnapshots } from "./diagnosis/compare.js";
 import { answerText, nondeterministic, sameAnswer } from "./diagnosis/answers.js";
 import { explainMismatch } from "./diagnosis/mismatch.js";
 import type { ExpectedFailures } from "./expected_failures.js";
-import { isUnexpectedProblem, type AdapterReport, type ScenarioResult } from "./model.js";
+import { vectorFacts } from "./diagnosis/vector_outcome.js";
+import { isUnexpectedProblem, type AdapterReport, type ScenarioResult, type VectorFacts } from "./model.js";
 
 export interface RunContext {
   /** Features whose absence fails a scenario instead of skipping it (--require-features). */
@@ -110,6 +111,12 @@ async function attempt(adapter: FleetAdapter, session: Session, v: Vector): Prom
   return { result: await verdictOf(adapter, session, v, first), outcome: first };
 }
 
+/** What the run's ranking needs of a vector (runner/diagnosis/vector_outcome.ts). */
+function factsOf(v: Vector): VectorFacts {
+  const { rules, features, keys } = vectorFacts(v.golden);
+  return { rules, ...(features && { features }), ...(keys !== undefined && { keys }) };
+}
+
 /** Where an adapter's vectors come from: a CorpusStream, or in tests anything that behaves like one. */
 export type VectorFeed = Pick<CorpusStream, "candidates" | "at" | "finished" | "selected" | "reportBad">;
 
@@ -140,7 +147,7 @@ export async function runAdapter(adapter: FleetAdapter, started: Session, feed: 
   const passed: (Vector | undefined)[] = new Array(candidates);
 
   const record = (i: number, v: Vector, outcome: VectorOutcome) => {
-    const result: ScenarioResult = { name: v.name, file: v.file, source: v.golden.source, expectedFailure: isExpected(v.name), ...outcome };
+    const result: ScenarioResult = { name: v.name, file: v.file, source: v.golden.source, expectedFailure: isExpected(v.name), vector: factsOf(v), ...outcome };
     results[i] = result;
     if (result.status === "passed") passed[i] = v;
     if (ctx.bail && isUnexpectedProblem(result)) ctx.stop.stopped = true;

@@ -10,6 +10,7 @@ import { CHECK_NAMES, CHECK_PREFIXES, checksFor } from "./checks/index.js";
 import { SCALE_CASE_NAMES } from "./checks/scale.js";
 import { PRODUCED_BY, REFERENCE_PRODUCER, loadDecodeVectors } from "./checks/decode.js";
 import { Producers, withDecodeResults } from "./checks/decode_phase.js";
+import { withRanking } from "./diagnosis/run_ranking.js";
 import { listCorpus, readVector, type CorpusEntry } from "./corpus.js";
 import { CorpusStream } from "./corpus_stream.js";
 import { NO_EXPECTED_FAILURES, loadExpectedFailures, type ExpectedFailures } from "./expected_failures.js";
@@ -133,6 +134,8 @@ export async function runConformance(o: Options, root: string, stderr: TextStrea
         expected,
       });
     }
+    // Ranked once every vector of the adapter, the decode vectors included, has its result.
+    adapters = adapters.map(withRanking);
     return { adapters, expected, corpus, corpusSha256: await hash, checks: checks.map((c) => c.title) };
   } finally {
     // Whatever ended the run: nothing more starts, then everything started is killed.

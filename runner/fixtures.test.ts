@@ -28,6 +28,8 @@ interface JsonResult {
     field: string | null;
     divergence: null | { step: number; op: { op: string }; nodes: number[] };
     rules: string[];
+    hints: string[];
+    trace_note: string | null;
     crc_self_consistent: boolean | null;
     diff: string[];
     expected_hex: string;
@@ -419,6 +421,22 @@ describe("byte mismatches are diagnosed", () => {
     expect(d.divergence).toMatchObject({ step: 1, nodes: [1, 2, 3] });
     expect(d.field).toBe("key length of pair 1");
     expect(d.crc_self_consistent).toBe(true);
+  });
+
+  it("key lengths in code points break the trace too: a failure diagnosed from its bytes, not an error of the trace re-run", async () => {
+    const r = await runFake(["--mode", "code-point-lengths", "--on", "d/keys-utf16"]);
+    expect(r.code).toBe(1);
+    expect(statuses(r.adapter)).toMatchObject({ "d/keys-utf16": "failed", "a/first": "passed" });
+    const x = result(r.adapter, "d/keys-utf16");
+    // The snapshot first: where it differs, the hint that names the cause, and its rule first.
+    // Pair 0 is "x"; pair 1, U+FFFF, is the first key whose code points are not its UTF-8 bytes.
+    expect(x.reason).toMatch(/^snapshot of step 3 node 1 differs at byte \d+, in key length of pair 1$/);
+    const d = x.diagnosis!;
+    expect(d.field).toBe("key length of pair 1");
+    expect(d.hints).toContainEqual(expect.stringMatching(/^key length of pair 1 is 1, the length of "\\uffff" in .*\(R-WIRE-8;/));
+    expect(d.rules[0]).toBe("R-WIRE-8");
+    // The trace's own problem is a note, naming R-PROTO-7 and why it is not the verdict.
+    expect(d.trace_note).toMatch(/the trace is malformed: trace entry \d+, node \d+: not a well-formed snapshot: .*\(R-PROTO-7\).*the same wire bug/);
   });
 
   it("a wrong CRC: field crc, not self-consistent, R-WIRE-7 first", async () => {

@@ -19,6 +19,11 @@
 import type { HelloReply } from "../reference/index.js";
 import { EXIT_FAILED, EXIT_OK } from "../common/errors.js";
 import type { Diagnosis } from "./diagnosis/diagnose.js";
+import type { RankedRule, RunFinding } from "./diagnosis/ranking.js";
+import type { VectorOutcome } from "./diagnosis/vector_outcome.js";
+
+/** A vector's facts as a result carries them, for the ranking to weigh again after a merge of shards. */
+export type VectorFacts = Pick<VectorOutcome, "rules" | "features" | "keys">;
 
 export type Status = "passed" | "failed" | "error" | "skipped";
 
@@ -31,6 +36,17 @@ export interface ScenarioResult {
   readonly status: Status;
   /** Listed in --expected-failures. */
   readonly expectedFailure: boolean;
+  /**
+   * What the run's ranking knows of the vector (runner/diagnosis/vector_outcome.ts): the SPEC.md rules it
+   * declares it pins (its golden's `rules`, main one first), the features it needs, the most pairs a snapshot
+   * of it holds. Absent for a result that is no vector (a check's, a decode matrix cell).
+   */
+  readonly vector?: VectorFacts;
+  /**
+   * A failure's own likely rules, best first, where it has no diagnosis to hold them (a decode vector's: the
+   * rule that should have decided and the one that did). Absent: those its reason names.
+   */
+  readonly evidence?: readonly string[];
   readonly durationMs: number;
   /** One line: why it failed, errored or was skipped. */
   readonly reason: string | null;
@@ -76,6 +92,18 @@ export interface AdapterReport {
   readonly notRun: number;
   readonly durationMs: number;
   readonly built: boolean;
+  /**
+   * The rules ranked across this adapter's vectors, by how well they separate its failing vectors from its
+   * passing ones (runner/diagnosis/run_ranking.ts), and the findings about the run as a whole. Absent in a
+   * run read from a report that predates it.
+   */
+  readonly ranking?: AdapterRanking;
+}
+
+export interface AdapterRanking {
+  /** Most suspicious first; rules no failing vector declares are kept, with a failing count of 0. */
+  readonly rules: readonly RankedRule[];
+  readonly findings: readonly RunFinding[];
 }
 
 export interface Counts {

@@ -30,7 +30,7 @@ const ACTIONS = { GITHUB_ACTIONS: "true" };
 // ---- what every sink must hold ----
 
 /** Our own workflow commands: the fences of untrusted blocks and the annotations (`::error ...,title=rsm: ...`). */
-const OWN_COMMAND = /^(::stop-commands::[0-9a-f]{32}|::[0-9a-f]{32}::|::error (file=[^:,]*(,line=\d+)?,)?title=rsm%3A [^:]*::.*)$/;
+const OWN_COMMAND = /^(::stop-commands::[0-9a-f]{32}|::[0-9a-f]{32}::|::error (file=[^:,]*(,line=\d+)?,)?title=rsm%3A [^:]*::.*|::notice title=rsm%3A [^:]*::.*)$/;
 
 /** Text printed to a terminal and read by the Actions runner: nothing either obeys but the kit's own commands. */
 function expectConsoleSafe(where: string, text: string): void {
@@ -38,8 +38,8 @@ function expectConsoleSafe(where: string, text: string): void {
   expect(commandLikeLines(text).filter((l) => !OWN_COMMAND.test(l)), `${where}: a line the runner reads as a command`).toEqual([]);
   const { commands, stoppedAtEnd } = workflowCommands(text);
   for (const c of commands) {
-    expect(["stop-commands", "resume", "error"], `${where}: ${c.line}`).toContain(c.command);
-    if (c.command === "error") expect(c.properties.title, `${where}: ${c.line}`).toMatch(/^rsm: /);
+    expect(["stop-commands", "resume", "error", "notice"], `${where}: ${c.line}`).toContain(c.command);
+    if (c.command === "error" || c.command === "notice") expect(c.properties.title, `${where}: ${c.line}`).toMatch(/^rsm: /);
   }
   expect(stoppedAtEnd, `${where}: workflow commands left stopped`).toBe(false);
 }

@@ -92,6 +92,17 @@ export interface Adapter {
    * In corpus order; scenarios not run are only counted.
    */
   results: Result[];
+  /**
+   * The SPEC.md rules ranked across this adapter's vectors by how well the vectors declaring them separate its failing vectors from its passing ones, combined with each failure's own evidence; most suspicious first. Recomputed by `rsm report merge` from the merged results (each result's vector and each diagnosis's evidence). Optional: reports written before it lack it.
+   */
+  ranking?: RankedRule[];
+  /**
+   * What the run as a whole shows about this adapter, one line each (a feature listed but not implemented, an order that breaks only past a size), with the rule it names or null.
+   */
+  findings?: {
+    rule: string | null;
+    line: string;
+  }[];
 }
 /**
  * R-PROTO-5, adapter to runner.
@@ -180,6 +191,27 @@ export interface Result {
    * Listed in --expected-failures.
    */
   expected_failure: boolean;
+  /**
+   * A failure's own likely rules, best first, where it has no diagnosis to hold them (a decode vector's: the rule that should have decided, then the one that did). Absent: the rules its reason names.
+   */
+  evidence?: string[];
+  /**
+   * What the adapter's ranking knows of the vector, so that `rsm report merge` can rank again from the merged results. Absent for a result that is no vector (a check's, a decode matrix cell) and in reports written before it.
+   */
+  vector?: {
+    /**
+     * The SPEC.md rules the vector declares it pins (its golden's rules), the main one first.
+     */
+    rules: string[];
+    /**
+     * The features the vector needs (its golden's features).
+     */
+    features?: string[];
+    /**
+     * The most pairs any of its expected snapshots holds.
+     */
+    keys?: number;
+  };
   duration_ms: number;
   /**
    * One line: why it failed, errored or was skipped.
@@ -260,9 +292,13 @@ export interface Diagnosis {
    */
   trace_note: string | null;
   /**
-   * SPEC.md rule ids most likely involved, best guess first.
+   * SPEC.md rule ids most likely involved, best guess first: this failure's evidence ordered by the adapter's ranking.
    */
   rules: string[];
+  /**
+   * This failure's own likely rules (from the differing field, the step where it diverged, the hints), best first, before the ranking ordered `rules`. Optional: absent, it is `rules`.
+   */
+  evidence?: string[];
   /**
    * One line each naming the likely cause and its rule, given only when the bytes show a common port mistake unambiguously (runner/diagnosis/hints.ts); usually empty. Optional: reports written before hints existed lack it.
    */
@@ -278,6 +314,37 @@ export interface Diagnosis {
   diff: string[];
   expected_hex: string;
   actual_hex: string;
+}
+/**
+ * This interface was referenced by `ConformanceReport`'s JSON-Schema
+ * via the `definition` "rankedRule".
+ */
+export interface RankedRule {
+  id: string;
+  /**
+   * Higher is more suspicious; comparable within one adapter's ranking only.
+   */
+  score: number;
+  /**
+   * Failing vectors declaring the rule.
+   */
+  failing: number;
+  /**
+   * Vectors of the run declaring the rule.
+   */
+  declaring: number;
+  /**
+   * Failing vectors not declaring it.
+   */
+  failing_others: number;
+  /**
+   * Vectors not declaring it.
+   */
+  others: number;
+  /**
+   * The evidence in one line, e.g. "R-INSTALL-1: 7 of 7 vectors declaring it fail, 0 of 250 others".
+   */
+  line: string;
 }
 /**
  * This interface was referenced by `ConformanceReport`'s JSON-Schema

@@ -16,6 +16,8 @@ import { runPipeline } from "../adapter/pipeline.js";
 import type { DecodeOutcome } from "../adapter/session.js";
 import { ruleSummary } from "../../common/spec_rules.js";
 import { lateLineResult } from "./late_line.js";
+import { vectorFacts } from "../diagnosis/vector_outcome.js";
+import { decodeEvidence } from "../diagnosis/evidence.js";
 import { validateDecodeGolden } from "../adapter/validators.js";
 
 export interface DecodeVector {
@@ -177,6 +179,12 @@ async function decodeAll(adapter: FleetAdapter, inputs: readonly { label: string
 /** A decode result before it is checked against the expected-failures list. */
 export type DecodeResult = Omit<ScenarioResult, "expectedFailure">;
 
+/** What the run's ranking needs of a decode vector. */
+const facts = (golden: DecodeGolden) => {
+  const { rules, features } = vectorFacts(golden);
+  return features === undefined ? { rules } : { rules, features };
+};
+
 const base = { stderrTail: null, restarted: false, diagnosis: null, durationMs: 0 } as const;
 
 /**
@@ -193,7 +201,7 @@ export async function decodeResults(
     const reason = `needs feature decode, which the adapter does not list in its hello${requireDecode ? "; --require-features asks for decode" : ""}`;
     const status = requireDecode ? ("failed" as const) : ("skipped" as const);
     // The matrix has no column for a consumer that cannot decode: its skips are the decode vectors'.
-    return vectors.map((v) => ({ ...base, name: v.name, file: v.file, source: v.golden.source, status, reason }));
+    return vectors.map((v) => ({ ...base, name: v.name, file: v.file, source: v.golden.source, vector: facts(v.golden), status, reason }));
   }
   // Each distinct input once: the vectors' inputs, then every produced snapshot.
   const inputs = new Map<string, string>();
@@ -208,13 +216,15 @@ export async function decodeResults(
   const results: DecodeResult[] = [];
   for (const v of vectors) {
     const g = got.get(v.golden.hex);
-    const head = { name: v.name, file: v.file, source: v.golden.source };
+    const head = { name: v.name, file: v.file, source: v.golden.source, vector: facts(v.golden) };
     const missing = notAnswered(g);
     if (missing !== null || g === undefined) results.push({ ...base, ...head, status: "error", reason: missing });
     else if (!g.ok) results.push({ ...base, ...head, status: "error", reason: g.reason, stderrTail: g.stderr || null, durationMs: g.durationMs });
     else {
       const problem = verdictProblem(v.golden.expected, g.answer);
-      results.push({ ...base, ...head, status: problem === null ? "passed" : "failed", reason: problem, durationMs: g.durationMs });
+      // The rules the run's ranking weighs for this failure, read as the mutation benchmark reads it.
+      const evidence = problem === null ? {} : { evidence: decodeEvidence(v.golden.expected, g.answer) };
+      results.push({ ...base, ...head, status: problem === null ? "passed" : "failed", reason: problem, durationMs: g.durationMs, ...evidence });
     }
   }
   // One cell per producer: the consumer agrees with the reference on every snapshot the producer wrote.

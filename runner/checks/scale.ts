@@ -11,7 +11,7 @@ import { scenarioJson } from "../adapter/protocol.js";
 import type { RunOutcome, ScenarioToRun, Session } from "../adapter/session.js";
 import type { CheckKind } from "./check.js";
 import { cachedSnapshots } from "./scale_cache.js";
-import { ScaleDiagnoser } from "./scale_mismatch.js";
+import { ScaleDiagnoser, scaleFacts } from "./scale_mismatch.js";
 import { STORE_CASE, storeCase, storeCheck } from "./scale_store.js";
 import { MANY_KEYS } from "../../corpus/many_keys.js";
 import { confirm, explain, firstLimits, judge, limits, pastBand, type DeadlineHit, type Limits, type Previous, type Round } from "./scale_timing.js";
@@ -208,7 +208,7 @@ export async function scaleChecks(
     } else if (outcome !== null && outcome.kind === "result") {
       const ms = Math.min(...m.times.map((t) => t.wallMs));
       const cmp = compareSnapshots(c.snapshots, outcome.snapshots);
-      const passed = result(c.name, { status: "passed", reason: null, stderrTail: null, restarted: false, durationMs: ms });
+      const passed = result(c.name, { status: "passed", reason: null, stderrTail: null, restarted: false, durationMs: ms, vector: scaleFacts(c) });
       // A re-run to find the divergence gets the size's own time many times over: load must not turn a byte
       // failure into an adapter error.
       r = cmp.kind === "pass" ? passed : { ...passed, ...(await diagnoser.explain(c, `at ${c.steps} steps over ${KEYS} keys`, cmp, Math.max(timeoutMs, 8 * ms))) };

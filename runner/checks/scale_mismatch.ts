@@ -8,6 +8,8 @@ import { requiredFeatures, type GoldenVector, type NormalizedScenario, type Snap
 import type { FleetAdapter } from "../adapter/fleet.js";
 import type { Comparison } from "../diagnosis/compare.js";
 import { explainMismatch, type Explained } from "../diagnosis/mismatch.js";
+import { vectorFacts } from "../diagnosis/vector_outcome.js";
+import type { VectorFacts } from "../model.js";
 
 /** What a scale case gives to be diagnosed: the case's name (scale/N), and its scenario and expected snapshots. */
 export interface ScaleScenario {
@@ -23,6 +25,32 @@ export interface ScaleScenario {
  */
 const RERUN_MIN_MS = 60_000;
 
+/** A scale case as a golden: what the diagnosis and the run's ranking read. */
+function scaleGolden(c: ScaleScenario): GoldenVector {
+  return {
+    format: 1,
+    name: c.name,
+    source: "corpus/scaling.ts",
+    source_sha256: "0".repeat(64),
+    description: `the scale check's ${c.name} (SPEC.md R-PROTO-12)`,
+    tags: [],
+    rules: [],
+    features: requiredFeatures(c.scenario),
+    scenario: c.scenario,
+    snapshots: c.snapshots as GoldenVector["snapshots"],
+  };
+}
+
+/**
+ * A scale case as the run's ranking weighs it: a vector that declares no rule (R-PROTO-12 is the check's,
+ * not the cause of a wrong byte, and declaring it would rank it first for every failure at scale), with its
+ * size, so that an order that breaks only past a size can be told (runner/diagnosis/run_findings.ts).
+ */
+export function scaleFacts(c: ScaleScenario): VectorFacts {
+  const { features, keys } = vectorFacts(scaleGolden(c));
+  return { rules: [], ...(features && { features }), ...(keys !== undefined && { keys }) };
+}
+
 /** Diagnoses the scale check's byte mismatches of one adapter, in the order its cases ran. */
 export class ScaleDiagnoser {
   /** The case whose mismatch was re-run, once there is one. */
@@ -35,18 +63,7 @@ export class ScaleDiagnoser {
    * was given, which each re-run gets too (and at least RERUN_MIN_MS).
    */
   async explain(c: ScaleScenario, where: string, cmp: Extract<Comparison, { kind: "mismatch" }>, timeoutMs: number): Promise<Explained> {
-    const golden: GoldenVector = {
-      format: 1,
-      name: c.name,
-      source: "corpus/scaling.ts",
-      source_sha256: "0".repeat(64),
-      description: `the scale check's ${c.name} (SPEC.md R-PROTO-12)`,
-      tags: [],
-      rules: [],
-      features: requiredFeatures(c.scenario),
-      scenario: c.scenario,
-      snapshots: c.snapshots as GoldenVector["snapshots"],
-    };
+    const golden = scaleGolden(c);
     const compared = { name: c.name, golden, scenarioText: c.scenarioText };
     let explained: Explained;
     if (this.rerun !== null) {

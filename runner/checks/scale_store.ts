@@ -7,7 +7,7 @@ import { scenarioJson } from "../adapter/protocol.js";
 import { compareSnapshots } from "../diagnosis/compare.js";
 import type { ScenarioResult } from "../model.js";
 import { cachedSnapshots } from "./scale_cache.js";
-import type { ScaleDiagnoser, ScaleScenario } from "./scale_mismatch.js";
+import { scaleFacts, type ScaleDiagnoser, type ScaleScenario } from "./scale_mismatch.js";
 
 export const STORE_CASE = `scale/keys-${MANY_KEYS}`;
 
@@ -36,7 +36,7 @@ export async function storeCheck(adapter: FleetAdapter, c: ScaleScenario, timeou
   const base = { name: c.name, file: "corpus/many_keys.ts", source: "corpus/many_keys.ts (SPEC.md R-PROTO-12)", expectedFailure: isExpected(c.name), diagnosis: null, stderrTail: null, restarted: false };
   if (outcome.kind === "result") {
     const cmp = compareSnapshots(c.snapshots, outcome.snapshots);
-    const passed: ScenarioResult = { ...base, status: "passed", reason: null, durationMs: outcome.durationMs };
+    const passed: ScenarioResult = { ...base, status: "passed", reason: null, durationMs: outcome.durationMs, vector: scaleFacts(c) };
     return [cmp.kind === "pass" ? passed : { ...passed, ...(await diagnoser.explain(c, `in a store of ${MANY_KEYS} live keys`, cmp, timeoutMs)) }];
   }
   if (outcome.kind === "aborted") return [{ ...base, status: "error", reason: "never answered", durationMs: 0 }];

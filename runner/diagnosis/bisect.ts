@@ -58,9 +58,11 @@ export interface Bisection {
  * Bisects steps 0..`upTo` for the first step after which some up node's state differs from the reference's.
  * `upTo` is a step after which the port is known to be wrong: that of the first mismatching snapshot, or one
  * after which its states were seen to differ. A caller with neither has nothing to bisect, and must not ask:
- * the note for states that agree at `upTo` blames the port's snapshot step (R-SNAP-3).
+ * the note for states that agree at `upTo` blames the port's snapshot step (R-SNAP-3). Only a session's run and
+ * alive are used, so the mutation benchmark can bisect a variant of the reference in process, as a port's
+ * failure is bisected.
  */
-export async function bisectDivergence(session: Session, name: string, scenario: NormalizedScenario, upTo: number): Promise<Bisection> {
+export async function bisectDivergence(session: Pick<Session, "run" | "alive">, name: string, scenario: NormalizedScenario, upTo: number): Promise<Bisection> {
   /** The nodes whose state after step k differs, or a string saying why the adapter could not tell. */
   const differing = async (k: number): Promise<number[] | string> => {
     const p = prefixScenario(scenario, k);

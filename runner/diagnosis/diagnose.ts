@@ -7,7 +7,9 @@ import { bytesToHex, decodeVerdict, fieldAt, hexToBytes, runScenario, type Golde
 import { lineDiff } from "../../corpus/line_diff.js";
 import { rejectionText, verdictLines } from "../../corpus/snapshot_text.js";
 import { diagnosisHints, type SnapshotWithPairs } from "./hints.js";
+import { inertCompactHint } from "./inert_hint.js";
 import { likelyRules } from "./rules.js";
+import { compactionRules, historyHints } from "./history_hints.js";
 
 export interface Divergence {
   readonly step: number;
@@ -26,7 +28,13 @@ export interface Diagnosis {
   readonly divergence: Divergence | null;
   /** Why there is no divergence: the trace re-run failed, or the trace agrees with the reference. */
   readonly traceNote: string | null;
+  /** The likely rules, best first: this failure's own evidence, ordered by the run's ranking once it is known. */
   readonly rules: string[];
+  /**
+   * This failure's own likely rules (field, step, hints), before the run's ranking ordered `rules`: what a
+   * ranking, again after a merge of shards, weighs. Absent: the same as `rules`.
+   */
+  readonly evidence?: readonly string[];
   /**
    * One line each, naming the likely cause and its rule, only when the bytes leave no doubt (a key length
    * that is the key's UTF-16 length, a CRC that is zlib's crc32, ...); usually empty.
@@ -132,6 +140,9 @@ export function diagnose(
   const shown = diff.some((l) => /^[-+] /.test(l) && !/^[-+] (crc|rejected:) /.test(l));
   if (!shown && span?.field !== "crc") diff = [...diff, ...byteWindow(expectedBytes, actualBytes, offset)];
   if (act.broken !== null) diff = [...diff, ...stopWindow(expectedBytes, actualBytes, act.end)];
+  const portStates = Array.isArray(adapterTrace) ? (adapterTrace as readonly TraceEntry[])[expected.step]?.states : undefined;
+  const inert = inertCompactHint(vector.scenario, index, actualHex);
+  const history = historyHints({ scenario: vector.scenario, snapshot: { step: expected.step, node: expected.node }, divergence, expected: exp, actual: whole, ...(portStates && { portStates }) });
   return {
     snapshot: { index, step: expected.step, node: expected.node },
     offset,
@@ -139,8 +150,16 @@ export function diagnose(
     fieldRule: span?.rule ?? null,
     divergence,
     traceNote,
-    rules: likelyRules({ field: span?.field ?? null, divergence: divergence?.op ?? null, scenario: vector.scenario, expected: exp, actual: whole }),
-    hints: diagnosisHints({ scenario: vector.scenario, expected: exp, actualBytes, actual: whole, pairsRead: act.pairs, span }),
+    rules: likelyRules({
+      field: span?.field ?? null,
+      divergence: divergence?.op ?? null,
+      scenario: vector.scenario,
+      expected: exp,
+      actual: whole,
+      lead: history.map((h) => h.rule),
+      compaction: compactionRules(vector.scenario, divergence, expected.node),
+    }),
+    hints: [...(inert === null ? [] : [inert]), ...history.map((h) => h.line), ...diagnosisHints({ scenario: vector.scenario, expected: exp, actualBytes, actual: whole, pairsRead: act.pairs, span })],
     crcSelfConsistent: whole && whole.crc === whole.computedCrc,
     decodeError: act.broken && rejectionText(act.broken),
     diff,

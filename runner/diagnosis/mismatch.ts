@@ -49,13 +49,30 @@ async function traceOf(session: Session, v: Compared, mismatchStep: number): Pro
 }
 
 /**
+ * The re-run's trace was malformed only because a state in it is not a well-formed snapshot (R-PROTO-7), and
+ * the snapshot being diagnosed is not well-formed either (it does not decode, or its CRC does not match its
+ * own bytes): one encoder bug shows in both, and it is the failure's, not a second problem of the trace's.
+ */
+function sameWireBug(traceNote: string, d: Diagnosis): boolean {
+  return /the trace is malformed: trace entry \d+, node \d+: not a well-formed snapshot: /.test(traceNote) && d.crcSelfConsistent !== true;
+}
+
+/**
  * Diagnoses the first mismatching snapshot of `cmp`: with a session, the re-runs (trace or bisection) go
  * through it; with a string instead, nothing is re-run and the string says why (the bytes are diagnosed all
  * the same: field, decoded diff, hints, rules).
  */
 export async function explainMismatch(session: Session | string, v: Compared, cmp: Extract<Comparison, { kind: "mismatch" }>): Promise<Explained> {
   const traced = typeof session === "string" ? { trace: session, broken: false } : await traceOf(session, v, cmp.expected.step);
-  const diagnosis = diagnose(v.golden, cmp.index, cmp.expected, cmp.actualHex, traced.trace);
+  let diagnosis = diagnose(v.golden, cmp.index, cmp.expected, cmp.actualHex, traced.trace);
+  if (traced.broken && typeof traced.trace === "string" && sameWireBug(traced.trace, diagnosis)) {
+    // Evidence that does not mask: the snapshot's bytes are diagnosed (field, diff, hints, rules) and stay the
+    // verdict; the trace, broken by the same encoder, is a note.
+    const note = `${traced.trace}; the snapshot answered is not well-formed either, so the trace's states are most likely broken by the same wire bug, diagnosed here from the snapshot`;
+    diagnosis = { ...diagnosis, traceNote: note };
+    const field = diagnosis.field === null ? "past the end of the expected snapshot" : `in ${diagnosis.field}`;
+    return { status: "failed", reason: `snapshot of step ${cmp.expected.step} node ${cmp.expected.node} differs at byte ${diagnosis.offset}, ${field}`, restarted: true, diagnosis };
+  }
   const field = diagnosis.field === null ? "past the end of the expected snapshot" : `in ${diagnosis.field}`;
   const differs = `snapshot of step ${cmp.expected.step} node ${cmp.expected.node} differs at byte ${diagnosis.offset}, ${field}`;
   // A re-run with trace that broke the protocol (a trace that lies about who is down, a state that is no

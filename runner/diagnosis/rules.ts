@@ -28,6 +28,14 @@ export interface RuleClues {
   readonly expected: SnapshotWithPairs;
   /** Null when the actual bytes are not section 4's layout. */
   readonly actual: SnapshotWithPairs | null;
+  /** The rules of the history hints that fired (history_hints.ts): they lead. */
+  readonly lead?: readonly string[];
+  /**
+   * When the divergence is a restart or heal of a node with a saved snapshot, or while the leader has one
+   * (history_hints.ts, compactionRules): the rules of a restore (R-SAVED-3), an install (R-INSTALL-1) and the
+   * compaction before them (R-COMPACT-2), whose own step changed no byte, the likeliest first.
+   */
+  readonly compaction?: readonly string[];
 }
 
 /** The same pairs, differently ordered: the signature of a sort by UTF-16 or signed bytes. */
@@ -69,16 +77,21 @@ function fieldRules(c: RuleClues): string[] {
   return [];
 }
 
+/** Enough for the field's rules, a rejoin's and a compaction's together. */
+const MAX_RULES = 8;
+
 /** Ranked and without repeats; the first is the best guess. */
 export function likelyRules(c: RuleClues): string[] {
-  const rules: string[] = [];
+  const rules: string[] = [...(c.lead ?? [])];
   if (c.actual !== null && sameOtherOrder(c.expected, c.actual)) rules.push("R-STORE-1", "R-WIRE-6");
   if (c.actual !== null && c.actual.crc !== c.actual.computedCrc) rules.push("R-WIRE-7");
   // A node that should have caught up but holds nothing: rejoin never happened.
   const emptied = c.actual !== null && c.actual.pairs.length === 0 && c.expected.pairs.length > 0;
   const op = c.divergence?.op;
   if (emptied && (op === "restart" || op === "heal" || op === "partition")) rules.push("R-REJOIN-2", ...OP_RULES[op]);
+  // Compaction changes no byte at its own step: a state that diverges at a later rejoin names it there.
+  rules.push(...(c.compaction ?? []));
   rules.push(...fieldRules(c));
   if (op !== undefined) rules.push(...OP_RULES[op]);
-  return [...new Set(rules)].slice(0, 6);
+  return [...new Set(rules)].slice(0, MAX_RULES);
 }

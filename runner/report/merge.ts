@@ -10,6 +10,7 @@ import { exitCode, type AdapterReport } from "../model.js";
 import { isCheckName } from "../checks/index.js";
 import { DECODE_TOPIC } from "../../corpus/decode_vectors.js";
 import { shardOf } from "../select.js";
+import { withRanking } from "../diagnosis/run_ranking.js";
 import { runOf } from "./read.js";
 import type { RunReport } from "./run_report.js";
 
@@ -167,7 +168,9 @@ export function mergeReports(inputs: readonly ReportFile[]): RunReport {
     const p = parts.get(name)!;
     const merged = mergeAdapter(p.adapters, p.files);
     if (typeof merged === "string") problems.push(merged);
-    else adapters.push(merged);
+    // Re-ranked from the merged results: a rule's score weighs every vector of the run, so the shards'
+    // rankings cannot simply be joined.
+    else adapters.push(withRanking(merged));
   }
   if (problems.length > 0) throw new InvalidInput(problems);
 

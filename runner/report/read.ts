@@ -78,6 +78,7 @@ function diagnosisOf(d: DiagnosisJson): Diagnosis {
     divergence: d.divergence && { step: d.divergence.step, op: d.divergence.op as Step, nodes: d.divergence.nodes },
     traceNote: d.trace_note,
     rules: d.rules,
+    ...(d.evidence && { evidence: d.evidence }),
     hints: d.hints ?? [],
     crcSelfConsistent: d.crc_self_consistent,
     decodeError: d.decode_error,
@@ -94,6 +95,8 @@ function resultOf(r: Result): ScenarioResult {
     source: r.source,
     status: r.status,
     expectedFailure: r.expected_failure,
+    ...(r.vector && { vector: r.vector }),
+    ...(r.evidence && { evidence: r.evidence }),
     durationMs: r.duration_ms,
     reason: r.reason,
     stderrTail: r.stderr_tail,
@@ -117,6 +120,12 @@ export function runOf(report: ConformanceReport): RunReport {
     notRun: a.counts.not_run,
     durationMs: a.duration_ms,
     built: a.built,
+    ...(a.ranking && {
+      ranking: {
+        rules: a.ranking.map((r) => ({ id: r.id, score: r.score, failing: r.failing, declaring: r.declaring, failingOthers: r.failing_others, others: r.others, line: r.line })),
+        findings: a.findings ?? [],
+      },
+    }),
   }));
   const { kit, corpus_sha256, shard, selection, machine, scenarios, parts } = report;
   const meta = Object.fromEntries(Object.entries({ kit, corpus_sha256, shard, selection, machine, scenarios, parts }).filter(([, v]) => v !== undefined));

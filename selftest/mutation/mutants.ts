@@ -44,5 +44,14 @@ async function writeMutant(root: string, variant: Variant): Promise<string> {
     }
     await writeFile(file, text.replace(patch.search, () => patch.replace));
   }
+  // The reference checks its own invariants (reference/assert.ts) and throws when one breaks; a port has no
+  // such checks and answers on with wrong bytes. A variant that threw would fail its vectors as a crashed port
+  // does, with no diagnosis, and the ranking would measure the reference's self-checks, not what a porter with
+  // that bug reads. So a variant runs with them off.
+  const assert = path.join(dir, "reference", "assert.ts");
+  const checked = await readFile(assert, "utf8");
+  const unchecked = checked.replace(/(export function invariant\([^)]*\): asserts condition \{)[^}]*\}/, "$1}");
+  if (unchecked === checked) throw new InternalError("mutation: reference/assert.ts has no invariant(condition, message) to turn off; update selftest/mutation/mutants.ts");
+  await writeFile(assert, unchecked);
   return dir;
 }

@@ -9,7 +9,9 @@ export const MUTATION_SPEC = defineCommand({
   synopsis: "[VARIANT...]",
   brief: "run buggy variants of the reference over the goldens; fails if one survives",
   summary: `Runs deliberately buggy variants of the reference over the golden vectors and prints which vectors kill
-each. A variant that no vector kills is a hole in the corpus.`,
+each. A variant that no vector kills is a hole in the corpus. Each variant's failures are then diagnosed and
+ranked as a conformance run ranks a port's (runner/diagnosis/ranking.ts), and the rank of the rule the
+variant breaks is printed beside it, with the share of variants whose rule is ranked first.`,
   positionals: [{ name: "VARIANT...", help: "the ids of the variants to run, from selftest/mutation/variants.ts (default: all); an unknown id is a usage error that lists them" }],
   flags: {},
   notes: ["exit codes: 0 every variant killed, 1 a variant survived, 2 usage error"],

@@ -250,6 +250,39 @@ export const VARIANTS: readonly Variant[] = [
     rules: ["R-SNAP-3"],
     patches: [{ file: "run.ts", search: "for (const id of step.nodes)", replace: "for (const id of [...step.nodes].sort((a, b) => a - b))" }],
   },
+  {
+    id: "rejoin-shares-leader-store",
+    kind: "aliasing",
+    bug: "gives a rejoining follower the leader's store itself, not a copy: every later entry is applied to the one store twice, by the leader and by the follower",
+    rules: ["R-REJOIN-2"],
+    patches: [{ file: "cluster.ts", search: "    f.store = this.leader.store.clone();\n", replace: "    f.store = this.leader.store;\n" }],
+  },
+  {
+    id: "apply-from-last-applied",
+    kind: "double apply",
+    bug: "applies entries last_applied .. commit_index instead of last_applied + 1 .., so the entry applied last is applied again when the next one commits",
+    rules: ["R-APPLY-1"],
+    patches: [
+      {
+        file: "cluster.ts",
+        search: "    while (n.lastApplied < n.commitIndex) {",
+        replace: "    if (n.lastApplied > 0 && n.lastApplied < n.commitIndex) applyCommand(n.store, this.log[n.lastApplied - 1]!.command);\n    while (n.lastApplied < n.commitIndex) {",
+      },
+    ],
+  },
+  {
+    id: "order-breaks-past-1000-keys",
+    kind: "order past a size",
+    bug: "sorts by UTF-8 bytes up to 1,000 keys and by JavaScript string order (UTF-16) past that, as a port whose big-store path sorts differently",
+    rules: ["R-STORE-1"],
+    patches: [
+      {
+        file: "store.ts",
+        search: `    return ${SORT_BY_UTF8};`,
+        replace: `    if (pairs.length > 1000) return pairs.sort((a, b) => (a.key.text < b.key.text ? -1 : a.key.text > b.key.text ? 1 : 0));\n    return ${SORT_BY_UTF8};`,
+      },
+    ],
+  },
   // Compaction, saved snapshots and install (SPEC.md 3.3).
   {
     id: "restart-ignores-saved",
@@ -306,6 +339,31 @@ export const VARIANTS: readonly Variant[] = [
     bug: "installs when the follower's log is exactly as long as the leader's saved_index",
     rules: ["R-INSTALL-1"],
     patches: [{ file: "cluster.ts", search: "if (f.logLength < this.leader.savedIndex)", replace: "if (f.logLength <= this.leader.savedIndex)" }],
+  },
+  {
+    id: "compact-not-implemented",
+    kind: "feature listed, not implemented",
+    bug: "lists compact in its hello and does nothing for a compact step",
+    rules: ["R-COMPACT-2"],
+    patches: [{ file: "cluster.ts", search: "        this.compact(this.node(step.node));\n", replace: "" }],
+  },
+  {
+    id: "compact-keeps-one-more",
+    kind: "compaction boundary",
+    bug: "discards entries 1..last_applied - 1, keeping one entry too many: saved_index is one less than the saved bytes' last_included_index",
+    rules: ["R-COMPACT-2"],
+    patches: [{ file: "cluster.ts", search: "    n.savedIndex = n.lastApplied;", replace: "    n.savedIndex = Math.max(0, n.lastApplied - 1);" }],
+  },
+  {
+    id: "compact-discards-one-more",
+    kind: "compaction boundary",
+    bug: "discards entries 1..last_applied + 1 when it holds one more, one entry too many: saved_index is one past the saved bytes' last_included_index",
+    rules: ["R-COMPACT-2"],
+    patches: [
+      { file: "cluster.ts", search: "    n.savedIndex = n.lastApplied;", replace: "    n.savedIndex = Math.min(n.lastApplied + 1, n.logLength);" },
+      // The reference checks it never applies a discarded entry; a port with this bug has no such check.
+      { file: "cluster.ts", search: "      invariant(!n.up || n.lastApplied >= n.savedIndex, `node ${n.id} would apply entries it discarded`);\n", replace: "" },
+    ],
   },
   // Decoding (SPEC.md 4.1).
   {

@@ -7,7 +7,7 @@ import path from "node:path";
 import { SCENARIO_FILE, readInputText } from "../../../common/read_file.js";
 import { isUnexpectedProblem } from "../../model.js";
 import type { RunReport } from "../run_report.js";
-import { answerLines } from "./human.js";
+import { answerLines, rankingLines } from "./human.js";
 import { renderMarkdown } from "./markdown.js";
 import { actionsData as escapeData, actionsProperty as escapeProperty } from "../../../common/escape.js";
 
@@ -76,6 +76,9 @@ export async function annotations(run: RunReport, root: string): Promise<string[
     return text ? stepLine(text, step) : null;
   };
   for (const a of run.adapters) {
+    // One notice per failing adapter with the run's ranking: where to start, before the failures one by one.
+    const [head, ...ranked] = rankingLines(a);
+    if (head !== undefined) lines.push(`::notice title=${escapeProperty(`rsm: ${a.name}: most likely broken rules`)}::${escapeData([head, ...ranked.map((l) => l.trim())].join("\n"))}`);
     if (a.fatal && !a.fatal.optional) lines.push(`::error title=${escapeProperty(`rsm: adapter ${a.name} could not run`)}::${escapeData(`${a.fatal.message}\ncommand: ${a.command}`)}`);
     for (const r of a.results) {
       const unexpectedPass = run.strict && r.expectedFailure && r.status === "passed";

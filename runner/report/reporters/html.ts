@@ -8,7 +8,7 @@ import { replaceDirectory, writeFileAtomic } from "../../../common/fs_atomic.js"
 import { pathSegment } from "../bins.js";
 import { countsOf, type AdapterReport } from "../../model.js";
 import type { RunReport } from "../run_report.js";
-import { answerLines, diagnosisLines, verdict } from "./human.js";
+import { answerLines, diagnosisLines, rankingLines, verdict } from "./human.js";
 import { ms as reportMs } from "./json.js";
 import { PAGE_SCRIPT, PAGE_STYLE } from "./html_page.js";
 import { outcomeOf, topicOf } from "./outcome.js";
@@ -82,6 +82,8 @@ export function pageData(run: RunReport, title: string) {
       counts: { passed: c.passed, failed: c.failed, errored: c.errored, skipped: c.skipped, expected: c.expected, unexpected_passes: c.unexpectedPasses, not_run: c.notRun },
       badge: badgeOf(a, run.strict),
       badgeFile: `badges/${pathSegment(a.name)}.json`,
+      /** The terminal report's lines of the run's ranking (empty without a failure): a heading, then one per rule or finding. */
+      ranking: rankingLines(a),
       cells,
     };
   });

@@ -37,6 +37,7 @@ table { border-collapse: collapse; }
 #detail .del { color: #82071e; background: #ffebe9; display: block; } #detail .add { color: #116329; background: #dafbe1; display: block; }
 #detail .ctx { color: #57606a; display: block; }
 .muted { color: #57606a; }
+.ranking p { margin: 4px 0; font-weight: 600; } .ranking ol { margin: 0 0 8px; }
 code { font-family: ui-monospace, monospace; font-size: 12px; }
 `;
 
@@ -82,7 +83,11 @@ export const PAGE_SCRIPT = `
         [c.passed, c.failed, c.errored, c.skipped, c.expected, c.unexpected_passes, c.not_run].map((n) => el("td", { class: "n" }, String(n))),
         el("td", {}, badge(a.badge), " ", el("code", { class: "muted" }, a.badgeFile)));
     });
-    document.getElementById("summary").replaceChildren(el("h2", {}, "Adapters"), el("table", {}, el("thead", {}, head), el("tbody", {}, rows)));
+    // The rules each failing adapter's run points at, above the matrix of its failures (as the terminal report does).
+    const rankings = data.adapters.filter((a) => a.ranking.length > 0).map((a) =>
+      el("div", { class: "ranking", "data-adapter": a.name }, el("p", {}, a.ranking[0]), el("ol", {}, a.ranking.slice(1).map((l) => el("li", {}, l.replace(/^\\s*(\\d+\\. )?/, ""))))));
+    document.getElementById("summary").replaceChildren(el("h2", {}, "Adapters"), el("table", {}, el("thead", {}, head), el("tbody", {}, rows)),
+      rankings.length ? [el("h2", {}, "Most likely broken rules"), rankings] : null);
   }
 
   function select(id, label, value, options, onchange) {

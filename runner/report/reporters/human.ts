@@ -6,12 +6,13 @@
 import { shown, type Step } from "../../../reference/index.js";
 import { ruleSummary } from "../../../common/spec_rules.js";
 import type { Diagnosis } from "../../diagnosis/diagnose.js";
-import { countsOf, type AdapterFatal, type AdapterReport, type ScenarioResult } from "../../model.js";
+import { countsOf, isUnexpectedProblem, type AdapterFatal, type AdapterReport, type ScenarioResult } from "../../model.js";
 import type { RunReport } from "../run_report.js";
 import { seconds, type Style } from "./style.js";
 import { terminal as t, terminalLines } from "../../../common/escape.js";
 import { DECODE_TOPIC } from "../../../corpus/decode_vectors.js";
 import { PRODUCED_BY } from "../../checks/decode.js";
+import { topRules } from "../../diagnosis/run_ranking.js";
 
 /** A step as one line of JSON with everything but printable ASCII escaped, cut if a value is huge. */
 export function stepJson(step: Step, max = 160): string {
@@ -128,10 +129,31 @@ export function fatalLines(name: string, command: string, f: AdapterFatal, style
   return lines;
 }
 
+/**
+ * The rules the whole run points at, once per adapter above its failures: which rules the failing vectors
+ * declare and the passing ones do not, each with its evidence in one line, then the run-level findings.
+ * Only for an adapter with a failure to explain.
+ */
+export function rankingLines(a: AdapterReport): string[] {
+  if (!a.results.some(isUnexpectedProblem)) return [];
+  const top = topRules(a);
+  const findings = a.ranking?.findings ?? [];
+  if (top.length === 0 && findings.length === 0) return [];
+  const lines = [`most likely broken rules for ${t(a.name)}, ranked across its vectors (which fail, which pass):`];
+  top.forEach((r, k) => {
+    const summary = ruleSummary(r.id);
+    lines.push(`  ${k + 1}. ${t(r.line)}${summary ? ` (${r.id}: ${summary})` : ""}`);
+  });
+  for (const f of findings) lines.push(`  finding: ${t(f.line)}`);
+  return lines;
+}
+
 export function renderHuman(run: RunReport, style: Style): string {
   const out: string[] = [...table(run.adapters), ""];
   for (const a of run.adapters) {
     if (a.fatal) append(out, [...fatalLines(a.name, a.command, a.fatal, style), ""]);
+    const ranking = rankingLines(a);
+    if (ranking.length > 0) append(out, [style.bold(ranking[0]!), ...ranking.slice(1), ""]);
     for (const r of a.results) {
       if ((r.status === "failed" || r.status === "error") && !r.expectedFailure) append(out, [...resultLines(a.name, r, style), ""]);
     }

@@ -20,6 +20,7 @@ function diagnosisJson(d: Diagnosis) {
     divergence: d.divergence && { step: d.divergence.step, op: d.divergence.op, nodes: d.divergence.nodes },
     trace_note: d.traceNote,
     rules: d.rules,
+    ...(d.evidence && { evidence: [...d.evidence] }),
     hints: d.hints,
     crc_self_consistent: d.crcSelfConsistent,
     decode_error: d.decodeError,
@@ -36,6 +37,8 @@ function resultJson(r: ScenarioResult) {
     source: r.source,
     status: r.status,
     expected_failure: r.expectedFailure,
+    ...(r.evidence && { evidence: [...r.evidence] }),
+    ...(r.vector && { vector: { rules: [...r.vector.rules], ...(r.vector.features && { features: [...r.vector.features] }), ...(r.vector.keys !== undefined && { keys: r.vector.keys }) } }),
     duration_ms: ms(r.durationMs),
     reason: r.reason,
     stderr_tail: r.stderrTail,
@@ -59,6 +62,10 @@ function adapterJson(a: AdapterReport) {
     counts: { passed: c.passed, failed: c.failed, errored: c.errored, skipped: c.skipped, expected: c.expected, unexpected_passes: c.unexpectedPasses, not_run: c.notRun },
     duration_ms: ms(a.durationMs),
     results: a.results.map(resultJson),
+    ...(a.ranking && {
+      ranking: a.ranking.rules.map((r) => ({ id: r.id, score: r.score, failing: r.failing, declaring: r.declaring, failing_others: r.failingOthers, others: r.others, line: r.line })),
+      findings: a.ranking.findings.map((f) => ({ rule: f.rule, line: f.line })),
+    }),
   };
 }
 

@@ -7,7 +7,7 @@
 // heading, a link or HTML of its own.
 import { countsOf, isUnexpectedProblem, type AdapterReport, type ScenarioResult } from "../../model.js";
 import type { RunReport } from "../run_report.js";
-import { answerLines, diagnosisLines, nodeRanges, verdict } from "./human.js";
+import { answerLines, diagnosisLines, nodeRanges, rankingLines, verdict } from "./human.js";
 import { PLAIN, seconds } from "./style.js";
 import { markdown as md, markdownFence as fenced, markdownHtml as h } from "../../../common/escape.js";
 
@@ -77,6 +77,12 @@ export function renderMarkdown(run: RunReport, title = "rsm conformance"): strin
     out.push("", "</details>", "");
   }
   const problems = run.adapters.flatMap((a) => a.results.filter(isUnexpectedProblem).map((r) => [a, r] as const));
+  // Above the failures: the rules each adapter's whole run points at, so the reader starts from the cause.
+  const rankings = run.adapters.map(rankingLines).filter((l) => l.length > 0);
+  if (rankings.length > 0) {
+    out.push("#### Most likely broken rules", "");
+    for (const [head, ...rest] of rankings) out.push(`${md(head!)}`, "", ...rest.map((l) => `- ${md(l.replace(/^\s*(\d+\. )?/, ""))}`), "");
+  }
   if (problems.length > 0) {
     out.push(`#### Failures and errors (${problems.length})`, "");
     for (const [a, r] of problems.slice(0, MAX_DETAILED)) out.push(...failureBlock(a, r));

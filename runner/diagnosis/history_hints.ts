@@ -1,0 +1,223 @@
+// Hints read from the scenario's history as well as the bytes (issue 23): causes whose symptom points away
+// from them. A value applied twice shows as a wrong value (R-APPEND-1, R-INCR-1 by the field), though the
+// cause is a store shared at a rejoin or an entry applied again; a compaction boundary off by one changes no
+// byte at the `compact` step and shows only at a later restart or heal. Each hint fires only when the
+// evidence is plain, names its rule, and that rule goes first among the failure's likely rules
+// (diagnose.ts). Every check is linear in the scenario or the snapshot.
+import { Cluster, bytesToHex, decodeVerdict, hexToBytes, type NormalizedScenario, type SnapshotPair, type Step } from "../../reference/index.js";
+import { keyText, type SnapshotWithPairs } from "./hints.js";
+
+/** The first step where the port's state diverged (diagnose.ts's Divergence, which imports this module). */
+export interface Divergence {
+  readonly step: number;
+  readonly op: Step;
+  readonly nodes: readonly number[];
+}
+
+export interface HistoryClues {
+  readonly scenario: NormalizedScenario;
+  /** The diagnosed snapshot: the step of its `snapshot` op and its node. */
+  readonly snapshot: { readonly step: number; readonly node: number };
+  readonly divergence: Divergence | null;
+  readonly expected: SnapshotWithPairs;
+  /** Null when the actual bytes are not section 4's layout. */
+  readonly actual: SnapshotWithPairs | null;
+  /** The port's trace entry at the snapshot's step (every node's state after it, hex or null), when it sent one. */
+  readonly portStates?: readonly (string | null)[];
+}
+
+/** A hint and the rule it names, which leads the failure's likely rules. */
+export interface HistoryHint {
+  readonly rule: string;
+  readonly line: string;
+}
+
+const U64 = 1n << 64n;
+const utf8 = new TextDecoder();
+
+/** The step applied once more to `value` (hex), as R-APPEND-1 and R-INCR-1/2 apply it; null for a value R-INCR-3 leaves alone. */
+function appliedAgain(step: Extract<Step, { op: "append" | "incr" }>, value: string): string | null {
+  if (step.op === "append") return value + step.value;
+  if (value.length !== 16) return null;
+  return ((BigInt(`0x${value}`) + BigInt(step.delta)) % U64).toString(16).padStart(16, "0");
+}
+
+/**
+ * A value that is the expected one with the key's last append or incr applied again, once or up to once per
+ * other node: the entry reached the store more than once. After a rejoin the likeliest cause is a store shared with the leader (a rejoin that assigns the
+ * leader's store instead of copying it, so each later entry is applied once per node sharing it: R-REJOIN-2);
+ * without one, an entry applied again (R-APPLY-1: entries last_applied + 1 .. commit_index, each once).
+ */
+export function appliedTwiceHint(c: HistoryClues): HistoryHint | null {
+  const a = c.actual;
+  const e = c.expected;
+  if (a === null || a.pairs.length !== e.pairs.length) return null;
+  let hit: { key: Uint8Array; step: Extract<Step, { op: "append" | "incr" }>; at: number; times: number; more: number } | null = null;
+  for (let i = 0; i < e.pairs.length; i++) {
+    const ep: SnapshotPair = e.pairs[i]!;
+    const ap: SnapshotPair = a.pairs[i]!;
+    if (bytesToHex(ep.keyBytes) !== bytesToHex(ap.keyBytes)) return null;
+    const want = bytesToHex(ep.value);
+    const got = bytesToHex(ap.value);
+    if (want === got) continue;
+    const key = utf8.decode(ep.keyBytes);
+    let at = -1;
+    for (let s = c.snapshot.step - 1; s >= 0; s--) {
+      const step = c.scenario.steps[s]!;
+      if ((step.op === "append" || step.op === "incr") && step.key === key) {
+        at = s;
+        break;
+      }
+      // A put, delete or cas after it sets the value anew: no append or incr is the last word on the key.
+      if ("key" in step && step.key === key) break;
+    }
+    const step = at >= 0 ? c.scenario.steps[at]! : null;
+    if (step === null || (step.op !== "append" && step.op !== "incr")) return null;
+    // Twice (an entry applied again), or once per node sharing one store: up to N times in all.
+    let times = 0;
+    for (let k = 1, v: string | null = want; k < Math.max(2, c.scenario.cluster.nodes) && v !== null && times === 0; k++) {
+      v = appliedAgain(step, v);
+      if (v === got) times = k + 1;
+    }
+    // Any other difference makes the evidence ambiguous: say nothing.
+    if (times === 0) return null;
+    if (hit === null) hit = { key: ep.keyBytes, step, at, times, more: 0 };
+    else hit.more++;
+  }
+  if (hit === null) return null;
+  // Restart, heal and a partition that lets a node out of P are the steps that rejoin.
+  const rejoin = c.scenario.steps.slice(0, hit.at).some((s) => s.op === "restart" || s.op === "heal" || s.op === "partition");
+  const more = hit.more > 0 ? ` (and ${hit.more} more value${hit.more > 1 ? "s" : ""} like it)` : "";
+  const what = `value of ${keyText(hit.key)} is the expected value with step ${hit.at}'s ${hit.step.op} applied ${hit.times === 2 ? "twice" : `${hit.times} times`}${more}`;
+  if (rejoin) {
+    return {
+      rule: "R-REJOIN-2",
+      line: `${what}, after a rejoin: does the rejoined node share the leader's store (aliasing) instead of a copy, so that each later entry is applied once per node sharing it? A rejoin copies the leader's log and applies its committed entries to an empty store of its own (R-REJOIN-2); or an entry is applied twice (R-APPLY-1)`,
+    };
+  }
+  return { rule: "R-APPLY-1", line: `${what}: an entry was applied again; entries last_applied + 1 .. commit_index are applied, each once (R-APPLY-1)` };
+}
+
+const pairsText = (pairs: readonly SnapshotPair[]) => pairs.map((p) => `${bytesToHex(p.keyBytes)}=${bytesToHex(p.value)}`).join(",");
+
+/**
+ * A follower whose pairs are, at the snapshot's step, exactly those of the port's own leader (in its trace),
+ * where the reference's follower holds others: the follower's store is the leader's, shared since a rejoin
+ * (R-REJOIN-2: the rejoining node gets a store of its own), so it follows every entry the leader applies,
+ * even while the follower is isolated or behind.
+ */
+export function sharedStoreHint(c: HistoryClues): HistoryHint | null {
+  const a = c.actual;
+  const leader = c.scenario.cluster.leader;
+  const node = c.snapshot.node;
+  const leaderHex = c.portStates?.[leader - 1];
+  if (a === null || node === leader || leaderHex === undefined || leaderHex === null) return null;
+  if (!c.scenario.steps.slice(0, c.snapshot.step).some((s) => s.op === "restart" || s.op === "heal" || s.op === "partition")) return null;
+  const portLeader = decodeVerdict(hexToBytes(leaderHex)).snapshot;
+  if (portLeader.broken !== null) return null;
+  const actual = pairsText(a.pairs);
+  if (actual === pairsText(c.expected.pairs) || actual !== pairsText([...portLeader.pairs])) return null;
+  return {
+    rule: "R-REJOIN-2",
+    line: `node ${node}'s pairs are exactly those of the port's leader, node ${leader}, at step ${c.snapshot.step}, where the reference's node ${node} holds others: does the node share the leader's store since a rejoin (aliasing) instead of a copy? A rejoining node gets a store of its own (R-REJOIN-2)`,
+  };
+}
+
+/** An install decision the reference took for a node (R-INSTALL-1): the step that rejoined it, the leader's saved_index and the node's log length then. */
+interface Decision {
+  readonly step: number;
+  readonly leaderSaved: number;
+  readonly logLength: number;
+}
+
+/**
+ * What the reference knew just before step `at` about `node`: the leader's saved_index, the node's log length
+ * and its own saved_index, whether it was isolated, and the last install decision taken for it (a rejoin while
+ * the leader held a saved snapshot), whose outcome a later restart inside P is the first to show.
+ */
+interface BeforeRejoin {
+  readonly leaderSaved: number;
+  readonly logLength: number;
+  readonly nodeSaved: number;
+  readonly isolated: boolean;
+  readonly decision: Decision | null;
+}
+
+/** Replays the scenario through the reference up to (not including) step `at`. */
+function beforeStep(scenario: NormalizedScenario, at: number, node: number): BeforeRejoin {
+  const cluster = new Cluster(scenario.cluster);
+  const n = cluster.node(node);
+  const reachable = () => n.up && !cluster.isolated.has(node);
+  let decision: Decision | null = null;
+  for (let i = 0; i < at; i++) {
+    const step = scenario.steps[i]!;
+    if (step.op === "snapshot") continue;
+    const before = { reachable: reachable(), leaderSaved: cluster.leader.savedIndex, logLength: n.logLength };
+    cluster.apply(step);
+    // A node becomes reachable only by rejoining (R-REJOIN-1), where the install decision is taken.
+    if (!before.reachable && reachable() && before.leaderSaved > 0) decision = { step: i, leaderSaved: before.leaderSaved, logLength: before.logLength };
+  }
+  return { leaderSaved: cluster.leader.savedIndex, logLength: n.logLength, nodeSaved: n.savedIndex, isolated: cluster.isolated.has(node), decision };
+}
+
+/** Within one entry of the install decision's boundary: the log length a `<` instead of `<=` (or the reverse) decides wrongly. */
+const atBoundary = (d: { leaderSaved: number; logLength: number }) => d.leaderSaved > 0 && Math.abs(d.logLength - d.leaderSaved) <= 1;
+
+/** The steps that rejoin `node`: its restart, or a heal (which rejoins every isolated node that is up). */
+const rejoins = (step: Step, node: number) => (step.op === "restart" && step.node === node) || step.op === "heal";
+
+/**
+ * A compaction boundary off by one: the diagnosed node's last_included_index is one off the expected, and
+ * the port's state first diverged at a restart or heal of it after a compaction (the only steps at which a
+ * saved snapshot is restored, R-SAVED-3, or installed, R-INSTALL-1; compaction itself changes no byte).
+ * Which rule is named follows from the reference's state just before that step: a follower whose log is
+ * within one entry of the leader's saved_index is at the install decision's boundary (R-INSTALL-1); an
+ * isolated node with a snapshot of its own restores it (R-SAVED-3); else the entries discarded by the
+ * compaction are off (R-COMPACT-2).
+ */
+export function compactionBoundaryHint(c: HistoryClues): HistoryHint | null {
+  const a = c.actual;
+  const d = c.divergence;
+  if (a === null || d === null || !rejoins(d.op, c.snapshot.node) || !d.nodes.includes(c.snapshot.node)) return null;
+  if (!c.scenario.steps.slice(0, d.step).some((s) => s.op === "compact")) return null;
+  const want = c.expected.lastIncludedIndex;
+  const got = a.lastIncludedIndex;
+  if (want === undefined || got === undefined || (got !== want + 1n && got !== want - 1n)) return null;
+  const b = beforeStep(c.scenario, d.step, c.snapshot.node);
+  const node = c.snapshot.node;
+  const off = `last_included_index of node ${node} is ${got}, one ${got > want ? "more" : "less"} than the expected ${want}, and it first diverged at step ${d.step} (${d.op.op}) after a compaction`;
+  const install = "the install decision is off by one; a rejoining follower installs the leader's saved snapshot only when its log is shorter than the leader's saved_index (R-INSTALL-1)";
+  // A restart inside P shows what the node saved or installed earlier: the decision at its last rejoin.
+  const restoresOnly = d.op.op === "restart" && b.isolated;
+  const decided = restoresOnly ? b.decision : { step: d.step, leaderSaved: b.leaderSaved, logLength: b.logLength };
+  if (decided !== null && atBoundary(decided)) {
+    const when = decided.step === d.step ? "just before it" : `when node ${node} last rejoined, at step ${decided.step}`;
+    return { rule: "R-INSTALL-1", line: `${off} (${when}, the leader's saved_index was ${decided.leaderSaved} and node ${node}'s log held ${decided.logLength} entries): ${install}` };
+  }
+  const state = `(just before it, the leader's saved_index was ${b.leaderSaved} and node ${node}'s log held ${b.logLength} entries${b.nodeSaved > 0 ? `, its own saved_index ${b.nodeSaved}` : ""})`;
+  if (b.isolated && b.nodeSaved > 0) {
+    return { rule: "R-SAVED-3", line: `${off} ${state}: the restore is off by one; a node restarted inside P restores its saved snapshot with commit_index = last_applied = saved_index (R-SAVED-3)` };
+  }
+  return { rule: "R-COMPACT-2", line: `${off} ${state}: the compaction boundary is off by one; compact saves the state as of last_applied and discards entries 1 .. last_applied (R-COMPACT-2)` };
+}
+
+/**
+ * When the divergence is a restart or heal of the diagnosed node while it or the leader holds a saved
+ * snapshot (replayed through the reference up to that step), the rules that decide its state there, the
+ * likeliest first: a restart inside P only restores (R-SAVED-3), any other rejoin first decides whether to
+ * install (R-INSTALL-1); both rest on what the compaction saved (R-COMPACT-2). Empty otherwise.
+ */
+export function compactionRules(scenario: NormalizedScenario, divergence: Divergence | null, node: number): string[] {
+  if (divergence === null || !rejoins(divergence.op, node) || !scenario.steps.slice(0, divergence.step).some((s) => s.op === "compact")) return [];
+  const b = beforeStep(scenario, divergence.step, node);
+  if (b.leaderSaved === 0 && b.nodeSaved === 0) return [];
+  const restoresOnly = divergence.op.op === "restart" && b.isolated;
+  if (!restoresOnly) return ["R-INSTALL-1", "R-COMPACT-2", "R-SAVED-3"];
+  // What a restore inside P shows may have been installed at the node's last rejoin: near the boundary, that decision is the likelier culprit.
+  return b.decision !== null && atBoundary(b.decision) ? ["R-INSTALL-1", "R-SAVED-3", "R-COMPACT-2"] : ["R-SAVED-3", "R-COMPACT-2", "R-INSTALL-1"];
+}
+
+/** Every history hint whose evidence is plain, in a fixed order. */
+export function historyHints(c: HistoryClues): HistoryHint[] {
+  return [compactionBoundaryHint(c), sharedStoreHint(c), appliedTwiceHint(c)].filter((h): h is HistoryHint => h !== null);
+}
