@@ -52,6 +52,12 @@ describe("rankRules", () => {
     expect(ids(outcomes)).toEqual(["R-DELETE-1", "R-PUT-1"]);
   });
 
+  it("shares a vector's weight among its rules, so a vector pinning one rule says more of it than one pinning three", () => {
+    const broad = vectors(2, "random", ["R-CLUSTER-2", "R-COMMIT-1", "R-REJOIN-2"], true);
+    const focused = vectors(2, "key-length", ["R-WIRE-8"], true);
+    expect(ids([...broad, ...focused, ...vectors(10, "x", ["R-APPEND-1"], false)])[0]).toBe("R-WIRE-8");
+  });
+
   it("breaks ties by SPEC.md's rule index order, whatever order the outcomes come in", () => {
     const a = vectors(2, "d", ["R-DELETE-1"], true);
     const b = vectors(2, "p", ["R-PUT-1"], true);
