@@ -123,6 +123,41 @@ export function sharedStoreHint(c: HistoryClues): HistoryHint | null {
   };
 }
 
+/**
+ * The leader and some followers diverge together at a step, while another reachable follower, which applied
+ * the same entries, does not, and every diverging follower rejoined before or at that step: the entries
+ * semantics are right (that follower has them), but they reached one store more than once. The signature of
+ * followers that share the leader's store since their rejoin (R-REJOIN-2), whatever the op makes of it.
+ */
+export function sharedApplyHint(c: HistoryClues): HistoryHint | null {
+  const d = c.divergence;
+  const leader = c.scenario.cluster.leader;
+  // Any step but a snapshot: a rejoin's own round applies entries too.
+  if (d === null || d.op.op === "snapshot" || !d.nodes.includes(leader)) return null;
+  const followers = d.nodes.filter((n) => n !== leader);
+  if (followers.length === 0) return null;
+  const cluster = new Cluster(c.scenario.cluster);
+  const rejoined = new Set<number>();
+  const reachable = (id: number) => cluster.node(id).up && !cluster.isolated.has(id);
+  for (let i = 0; i <= d.step; i++) {
+    const step = c.scenario.steps[i]!;
+    if (step.op === "snapshot") continue;
+    const before = cluster.nodes.map((n) => reachable(n.id));
+    cluster.apply(step);
+    for (const n of cluster.nodes) if (!before[n.id - 1] && reachable(n.id)) rejoined.add(n.id);
+  }
+  if (!followers.every((n) => rejoined.has(n))) return null;
+  const right = cluster.nodes.filter((n) => n.id !== leader && reachable(n.id) && !d.nodes.includes(n.id)).map((n) => n.id);
+  if (right.length === 0) return null;
+  const list = (ids: readonly number[]) => ids.join(", ");
+  return {
+    rule: "R-REJOIN-2",
+    line:
+      `at step ${d.step} (${d.op.op}) the leader, node ${leader}, and node${followers.length > 1 ? "s" : ""} ${list(followers)}, which rejoined, diverged together, while node${right.length > 1 ? "s" : ""} ${list(right)}, which applied the same entries, did not: ` +
+      "an entry reached one store more than once, as when a rejoined node shares the leader's store (aliasing) instead of a copy of its own (R-REJOIN-2)",
+  };
+}
+
 /** An install decision the reference took for a node (R-INSTALL-1): the step that rejoined it, the leader's saved_index and the node's log length then. */
 interface Decision {
   readonly step: number;
@@ -219,5 +254,6 @@ export function compactionRules(scenario: NormalizedScenario, divergence: Diverg
 
 /** Every history hint whose evidence is plain, in a fixed order. */
 export function historyHints(c: HistoryClues): HistoryHint[] {
-  return [compactionBoundaryHint(c), sharedStoreHint(c), appliedTwiceHint(c)].filter((h): h is HistoryHint => h !== null);
+  const shared = sharedStoreHint(c) ?? sharedApplyHint(c);
+  return [compactionBoundaryHint(c), shared, appliedTwiceHint(c)].filter((h): h is HistoryHint => h !== null);
 }

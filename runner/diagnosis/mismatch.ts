@@ -7,6 +7,7 @@ import type { RunOutcome, Session } from "../adapter/session.js";
 import { TRACE_BUDGET, bisectDivergence, type Bisection } from "./bisect.js";
 import type { Comparison } from "./compare.js";
 import { diagnose, type Diagnosis } from "./diagnose.js";
+import { snapshotEvidence } from "./evidence.js";
 
 /** What is compared: a scenario under its name, with the expected snapshots (a golden's, or the reference's). */
 export interface Compared {
@@ -69,7 +70,8 @@ export async function explainMismatch(session: Session | string, v: Compared, cm
     // Evidence that does not mask: the snapshot's bytes are diagnosed (field, diff, hints, rules) and stay the
     // verdict; the trace, broken by the same encoder, is a note.
     const note = `${traced.trace}; the snapshot answered is not well-formed either, so the trace's states are most likely broken by the same wire bug, diagnosed here from the snapshot`;
-    diagnosis = { ...diagnosis, traceNote: note };
+    // The note's rule ids (R-PROTO-7, the decoder's) are the trace's, not evidence of the cause.
+    diagnosis = { ...diagnosis, traceNote: note, evidence: snapshotEvidence({ hints: diagnosis.hints, traceNote: null, rules: diagnosis.rules }) };
     const field = diagnosis.field === null ? "past the end of the expected snapshot" : `in ${diagnosis.field}`;
     return { status: "failed", reason: `snapshot of step ${cmp.expected.step} node ${cmp.expected.node} differs at byte ${diagnosis.offset}, ${field}`, restarted: true, diagnosis };
   }

@@ -10,12 +10,13 @@ import { orderByRanking, rankRules, type RankedRule, type VectorOutcome } from "
 const RULE_ID = /R-[A-Z]+-\d+/g;
 
 /**
- * A failure's own likely rules, best first: a diagnosis's as the mutation benchmark reads them (hints first,
- * snapshotEvidence), else the ones the result holds (a decode vector's), else those its reason names.
+ * A failure's own likely rules, best first: a diagnosis's evidence once read (a merged report's, or one whose
+ * trace note is no evidence), else read as the mutation benchmark reads it (hints first, snapshotEvidence),
+ * else the ones the result holds (a decode vector's), else those its reason names.
  */
 export function evidenceOf(r: ScenarioResult): string[] {
   const d = r.diagnosis;
-  if (d !== null) return snapshotEvidence({ hints: d.hints, traceNote: d.traceNote, rules: [...(d.evidence ?? d.rules)] });
+  if (d !== null) return d.evidence !== undefined ? [...d.evidence] : snapshotEvidence({ hints: d.hints, traceNote: d.traceNote, rules: d.rules });
   return [...(r.evidence ?? new Set(r.reason?.match(RULE_ID) ?? []))];
 }
 
