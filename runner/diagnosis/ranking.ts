@@ -54,6 +54,9 @@ const positionWeight = (i: number) => 1 / (1 + i) ** 2;
 /** How much the per-failure diagnoses weigh against the spectrum; see rankRules. */
 const EVIDENCE_WEIGHT = 0.5;
 
+/** Fewer failures than this naming one rule first are no consensus. */
+const UNANIMOUS_AT_LEAST = 3;
+
 /** A run-level finding is near-certain when it fires, so the rule it names goes first. */
 const FINDING_BONUS = 1;
 
@@ -88,7 +91,7 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
  * every diagnosis names first adds EVIDENCE_WEIGHT. The vote is weighed down by how well the rule's own vectors
  * passed (times ef / (ef + ep), the share of its declaring vectors that fail, or 1 when none declares it),
  * because a symptom's rule is often one whose own vectors pass: a compaction off by one shows at a later
- * restart, and R-RESTART-2's vectors all pass.
+ * restart, and R-RESTART-2's vectors all pass; but not when every failure's diagnosis names it first.
  */
 export function rankRules(outcomes: readonly VectorOutcome[]): { ranking: RankedRule[]; findings: RunFinding[] } {
   const failures = outcomes.filter((o) => o.failed);
@@ -127,7 +130,11 @@ export function rankRules(outcomes: readonly VectorOutcome[]): { ranking: Ranked
     const ef = t.failingWeight;
     const ep = t.passingWeight;
     const ochiai = ef === 0 ? 0 : ef / Math.sqrt(failures.length * (ef + ep));
-    const cleared = ef + ep === 0 ? 1 : ef / (ef + ep);
+    // Unless every failure's diagnosis names it first: then the failures agree on what they see (a CRC that
+    // disagrees with the port's own bytes, in every snapshot), and its passing vectors may pin another side
+    // of it (R-WIRE-7's decode vectors check a decoder, not the encoder that broke).
+    const unanimous = failures.length >= UNANIMOUS_AT_LEAST && t.namedFirst === failures.length;
+    const cleared = unanimous || ef + ep === 0 ? 1 : ef / (ef + ep);
     const vote = (EVIDENCE_WEIGHT * t.evidence * cleared) / failures.length;
     const score = ochiai + vote + (named.has(id) ? FINDING_BONUS : 0);
     const failingOthers = failures.length - t.failing;
