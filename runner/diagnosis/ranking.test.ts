@@ -40,6 +40,21 @@ describe("rankRules", () => {
     expect(ranking.find((r) => r.id === "R-RESTART-2")!.line).toBe("R-RESTART-2: 0 of 10 vectors declaring it fail, 4 of 50 others; the first likely rule of 4 of 4 failures");
   });
 
+  it("does not weigh down a rule every failure's diagnosis names first, however many of its vectors pass", () => {
+    // An encoder's CRC is wrong in every snapshot, so vectors of every rule fail; the decode vectors that also
+    // declare R-WIRE-7 pass.
+    const crc = ["R-WIRE-7", "R-WIRE-6"];
+    const rules = ["R-STORE-1", "R-PUT-1", "R-APPEND-1", "R-DELETE-1"];
+    const outcomes = [
+      ...rules.flatMap((r) => [...vectors(3, `${r}-fails`, [r], true, { evidence: crc }), ...vectors(3, `${r}-passes`, [r], false)]),
+      ...vectors(12, "decode-crc", ["R-DECODE-3", "R-WIRE-7"], false),
+    ];
+    expect(ids(outcomes)[0]).toBe("R-WIRE-7");
+    // One failure naming another rule first is no consensus: its passing vectors weigh it down again.
+    const split = [...outcomes.slice(1), { name: "store-x", rules: ["R-STORE-1"], failed: true, evidence: ["R-STORE-1"] }];
+    expect(ids(split)[0]).not.toBe("R-WIRE-7");
+  });
+
   it("lets the diagnoses decide between rules the same vectors declare", () => {
     // R-CAS-1 is the main rule of every failing vector, but every diagnosis names R-CAS-2.
     const outcomes = [...vectors(6, "cas", ["R-CAS-1", "R-CAS-2"], true, { evidence: ["R-CAS-2"] }), ...vectors(20, "put", ["R-PUT-1"], false)];
@@ -50,6 +65,12 @@ describe("rankRules", () => {
   it("weighs a vector's main rule above the others it declares", () => {
     const outcomes = [...vectors(3, "a", ["R-DELETE-1", "R-PUT-1"], true), ...vectors(10, "b", ["R-APPEND-1"], false)];
     expect(ids(outcomes)).toEqual(["R-DELETE-1", "R-PUT-1"]);
+  });
+
+  it("shares a vector's weight among its rules, so a vector pinning one rule says more of it than one pinning three", () => {
+    const broad = vectors(2, "random", ["R-CLUSTER-2", "R-COMMIT-1", "R-REJOIN-2"], true);
+    const focused = vectors(2, "key-length", ["R-WIRE-8"], true);
+    expect(ids([...broad, ...focused, ...vectors(10, "x", ["R-APPEND-1"], false)])[0]).toBe("R-WIRE-8");
   });
 
   it("breaks ties by SPEC.md's rule index order, whatever order the outcomes come in", () => {

@@ -30,13 +30,32 @@ export interface RankedRule {
 
 /**
  * A vector's main (first) rule is what it was written to pin; the others it pins on the way. A failing
- * vector is stronger evidence against its main rule, and a passing one clears its main rule more.
+ * vector is stronger evidence against its main rule, and a passing one clears its main rule more. A vector
+ * has one unit of weight, shared among its rules in these proportions: one that pins three rules (a long
+ * random history) says less about each than one written for a single rule, and it fails for almost any bug.
  */
 const MAIN_WEIGHT = 1;
 const OTHER_WEIGHT = 0.5;
 
+/** Each rule's share of a vector's one unit of weight. */
+function weights(rules: readonly string[]): Map<string, number> {
+  const unique = [...new Set(rules)];
+  const total = MAIN_WEIGHT + OTHER_WEIGHT * (unique.length - 1);
+  return new Map(unique.map((id, i) => [id, (i === 0 ? MAIN_WEIGHT : OTHER_WEIGHT) / total]));
+}
+
+/**
+ * A failure's evidence lists its hints' rules first (a hint fires only when the bytes leave no doubt), then
+ * generic guesses from the field and the step; so its first rule counts most: position i counts
+ * 1 / (1 + i)^2.
+ */
+const positionWeight = (i: number) => 1 / (1 + i) ** 2;
+
 /** How much the per-failure diagnoses weigh against the spectrum; see rankRules. */
 const EVIDENCE_WEIGHT = 0.5;
+
+/** Fewer failures than this naming one rule first are no consensus. */
+const UNANIMOUS_AT_LEAST = 3;
 
 /** A run-level finding is near-certain when it fires, so the rule it names goes first. */
 const FINDING_BONUS = 1;
@@ -68,11 +87,11 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
  * not designed for it; Tarantula ignores how many failures a rule explains (one failing vector of one gets
  * its top score), and DStar's ef^2 / (ep + nf) is unbounded, so a rule declared by one failing vector and no
  * passing one would outrank everything whenever the failures are few. Then the diagnoses vote: each failure
- * gives a rule 1 / (1 + its position) in that failure's evidence, averaged over the failures, so a rule every
- * diagnosis names first adds EVIDENCE_WEIGHT. The vote is weighed down by how well the rule's own vectors
+ * gives a rule positionWeight(its position) in that failure's evidence, averaged over the failures, so a rule
+ * every diagnosis names first adds EVIDENCE_WEIGHT. The vote is weighed down by how well the rule's own vectors
  * passed (times ef / (ef + ep), the share of its declaring vectors that fail, or 1 when none declares it),
  * because a symptom's rule is often one whose own vectors pass: a compaction off by one shows at a later
- * restart, and R-RESTART-2's vectors all pass.
+ * restart, and R-RESTART-2's vectors all pass; but not when every failure's diagnosis names it first.
  */
 export function rankRules(outcomes: readonly VectorOutcome[]): { ranking: RankedRule[]; findings: RunFinding[] } {
   const failures = outcomes.filter((o) => o.failed);
@@ -85,20 +104,19 @@ export function rankRules(outcomes: readonly VectorOutcome[]): { ranking: Ranked
     return t;
   };
   for (const o of outcomes) {
-    [...new Set(o.rules)].forEach((id, i) => {
+    for (const [id, w] of weights(o.rules)) {
       const t = tally(id);
-      const w = i === 0 ? MAIN_WEIGHT : OTHER_WEIGHT;
       t.declaring++;
       if (o.failed) {
         t.failing++;
         t.failingWeight += w;
       } else t.passingWeight += w;
-    });
+    }
   }
   for (const o of failures) {
     [...new Set(o.evidence ?? [])].forEach((id, i) => {
       const t = tally(id);
-      t.evidence += 1 / (1 + i);
+      t.evidence += positionWeight(i);
       if (i === 0) t.namedFirst++;
     });
   }
@@ -112,7 +130,11 @@ export function rankRules(outcomes: readonly VectorOutcome[]): { ranking: Ranked
     const ef = t.failingWeight;
     const ep = t.passingWeight;
     const ochiai = ef === 0 ? 0 : ef / Math.sqrt(failures.length * (ef + ep));
-    const cleared = ef + ep === 0 ? 1 : ef / (ef + ep);
+    // Unless every failure's diagnosis names it first: then the failures agree on what they see (a CRC that
+    // disagrees with the port's own bytes, in every snapshot), and its passing vectors may pin another side
+    // of it (R-WIRE-7's decode vectors check a decoder, not the encoder that broke).
+    const unanimous = failures.length >= UNANIMOUS_AT_LEAST && t.namedFirst === failures.length;
+    const cleared = unanimous || ef + ep === 0 ? 1 : ef / (ef + ep);
     const vote = (EVIDENCE_WEIGHT * t.evidence * cleared) / failures.length;
     const score = ochiai + vote + (named.has(id) ? FINDING_BONUS : 0);
     const failingOthers = failures.length - t.failing;
