@@ -223,7 +223,8 @@ export async function decodeResults(
     else {
       const problem = verdictProblem(v.golden.expected, g.answer);
       // The rules the run's ranking weighs for this failure, read as the mutation benchmark reads it.
-      const evidence = problem === null ? {} : { evidence: decodeEvidence(v.golden.expected, g.answer) };
+      const e = v.golden.expected;
+      const evidence = problem === null ? {} : { evidence: decodeEvidence(e, g.answer, e.type === "rejected" ? { hex: v.golden.hex, offset: e.offset } : undefined) };
       results.push({ ...base, ...head, status: problem === null ? "passed" : "failed", reason: problem, durationMs: g.durationMs, ...evidence });
     }
   }

@@ -153,6 +153,12 @@ describe("decodeEvidence", () => {
     expect(decodeEvidence({ type: "rejected", rule: "R-DECODE-3" }, { type: "rejected", rule: "R-DECODE-5" })).toEqual(["R-DECODE-3", "R-DECODE-5", "R-DECODE-9"]);
     expect(decodeEvidence({ type: "decoded" }, { type: "rejected", rule: "R-DECODE-7" })).toEqual(["R-DECODE-7", "R-DECODE-12"]);
     expect(decodeEvidence({ type: "decoded" }, { type: "decoded" })).toEqual(["R-DECODE-12"]);
+    // A length of 2^31 where R-DECODE-5 was due: the signed-length misreading of R-DECODE-11 leads.
+    const header = "524b5631" + "0000000000000001".repeat(3) + "00000001";
+    const rejected = { type: "rejected", rule: "R-DECODE-5" } as const;
+    expect(decodeEvidence(rejected, { type: "decoded" }, { hex: `${header}80000000610000000131ff6a4049`, offset: 36 })).toEqual(["R-DECODE-11", "R-DECODE-5"]);
+    expect(decodeEvidence(rejected, { type: "decoded" }, { hex: `${header}7fffffff610000000131ff6a4049`, offset: 36 })).toEqual(["R-DECODE-5"]);
+    expect(decodeEvidence({ type: "rejected", rule: "R-DECODE-6" }, { type: "decoded" }, { hex: `${header}80000000610000000131ff6a4049`, offset: 36 })).toEqual(["R-DECODE-6"]);
   });
 });
 

@@ -36,36 +36,45 @@ async function traceOf(mutant: ReferenceModule, g: GoldenVector, mismatchStep: n
   }
 }
 
+/** A variant's outcome on one golden, and what it answered (its snapshots' hex, or that it threw). */
+export interface Answered {
+  readonly outcome: VectorOutcome;
+  readonly answer: string;
+}
+
 /** How the variant does on a scenario golden; a throw fails the vector with no diagnosis, as a crashed port's error has none. */
-export async function scenarioOutcome(mutant: ReferenceModule, g: GoldenVector): Promise<VectorOutcome> {
+export async function scenarioOutcome(mutant: ReferenceModule, g: GoldenVector): Promise<Answered> {
   const facts = vectorFacts(g);
   let snapshots;
   try {
     snapshots = mutant.runScenario(g.scenario).snapshots;
-  } catch {
-    return { ...facts, failed: true, evidence: [] };
+  } catch (err) {
+    return { outcome: { ...facts, failed: true, evidence: [] }, answer: `threw ${(err as Error).message}` };
   }
+  const answer = snapshots.map((s) => s.hex).join(",");
   // More or fewer snapshots is a protocol error to the runner (R-PROTO-6), never diagnosed as bytes.
-  if (snapshots.length !== g.snapshots.length) return { ...facts, failed: true, evidence: [] };
+  if (snapshots.length !== g.snapshots.length) return { outcome: { ...facts, failed: true, evidence: [] }, answer };
   const cmp = compareSnapshots(g.snapshots, snapshots);
-  if (cmp.kind === "pass") return { ...facts, failed: false };
+  if (cmp.kind === "pass") return { outcome: { ...facts, failed: false }, answer };
   const d = diagnose(g, cmp.index, cmp.expected, cmp.actualHex, await traceOf(mutant, g, cmp.expected.step));
-  return { ...facts, failed: true, evidence: snapshotEvidence(d) };
+  return { outcome: { ...facts, failed: true, evidence: snapshotEvidence(d) }, answer };
 }
 
 /** How the variant's decoder does on a decode golden (SPEC.md 4.1). */
-export function decodeOutcome(mutant: ReferenceModule, g: DecodeGolden): VectorOutcome {
+export function decodeOutcome(mutant: ReferenceModule, g: DecodeGolden): Answered {
   const facts = vectorFacts(g);
   let actual: VerdictRule;
   let same: boolean;
+  let answer: string;
   try {
     const v = mutant.decodeVerdict(mutant.hexToBytes(g.hex));
     const e = g.expected;
     actual = v.ok ? { type: "decoded" } : { type: "rejected", rule: v.rule };
-    same = e.type === "rejected" ? !v.ok && v.rule === e.rule : v.ok && JSON.stringify(mutant.decodedJson(v.snapshot)) === JSON.stringify(e.snapshot);
-  } catch {
-    return { ...facts, failed: true, evidence: [] };
+    answer = v.ok ? JSON.stringify(mutant.decodedJson(v.snapshot)) : v.rule;
+    same = e.type === "rejected" ? !v.ok && v.rule === e.rule : v.ok && answer === JSON.stringify(e.snapshot);
+  } catch (err) {
+    return { outcome: { ...facts, failed: true, evidence: [] }, answer: `threw ${(err as Error).message}` };
   }
-  if (same) return { ...facts, failed: false };
-  return { ...facts, failed: true, evidence: decodeEvidence(g.expected, actual) };
+  if (same) return { outcome: { ...facts, failed: false }, answer };
+  return { outcome: { ...facts, failed: true, evidence: decodeEvidence(g.expected, actual, g.expected.type === "rejected" ? { hex: g.hex, offset: g.expected.offset } : undefined) }, answer };
 }

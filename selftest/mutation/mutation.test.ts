@@ -46,6 +46,22 @@ describe("mutation self-test", () => {
     expect(mutationTable([outcome!], 222).at(-1)).toMatch(/^SURVIVED control-noop/);
   });
 
+  it("variants that answer every golden alike are named together, and count when either's rule ranks", async () => {
+    const base = VARIANTS.find((v) => v.id === "utf16-key-order")!;
+    const twin: Variant = { ...base, id: "utf16-key-order-twin", rules: ["R-WIRE-6"] };
+    const outcomes = await runMutation(ROOT, [base, twin]);
+    expect(outcomes.map((o) => o.sameAnswers)).toEqual([["utf16-key-order-twin"], ["utf16-key-order"]]);
+    const [a, b] = outcomes as [(typeof outcomes)[0], (typeof outcomes)[0]];
+    // Identical answers give identical rankings, so both hold the better of the two ranks.
+    expect(a.ranking).toEqual(b.ranking);
+    expect(a.classRank).toBe(Math.min(a.rank ?? Infinity, b.rank ?? Infinity));
+    expect(b.classRank).toBe(a.classRank);
+    const f = rankFigures(outcomes);
+    expect(f.strictFirst).toBe(outcomes.filter((o) => o.rank === 1).length);
+    expect(f.first).toBe(a.classRank === 1 ? 2 : 0);
+    expect(mutationTable(outcomes, 365).join("\n")).toMatch(/utf16-key-order .*answers every golden as utf16-key-order-twin does/);
+  });
+
   it("refuses a patch that no longer matches the reference exactly once", async () => {
     const stale: Variant = { id: "control-stale", kind: "control", bug: "", rules: [], patches: [{ file: "store.ts", search: "no such text", replace: "" }] };
     await expect(runMutation(ROOT, [stale])).rejects.toThrow(/matches 0 times, expected exactly once/);
