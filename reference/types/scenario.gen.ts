@@ -15,7 +15,8 @@ export type AuthoredStep =
   | AuthoredRestartStep
   | AuthoredHealStep
   | AuthoredSnapshotStep
-  | AuthoredCompactStep;
+  | AuthoredCompactStep
+  | AuthoredElectStep;
 /**
  * This interface was referenced by `AuthoredScenario`'s JSON-Schema
  * via the `definition` "key".
@@ -55,6 +56,10 @@ export interface AuthoredPutStep {
   op: "put";
   key: Key;
   value: Bytes;
+  /**
+   * R-ROUTE-1 (feature elect): the node the command is sent to; without it, the highest-term up leader.
+   */
+  via?: number;
 }
 /**
  * This interface was referenced by `AuthoredScenario`'s JSON-Schema
@@ -74,6 +79,10 @@ export interface Bytes {
 export interface AuthoredDeleteStep {
   op: "delete";
   key: Key;
+  /**
+   * R-ROUTE-1 (feature elect): the node the command is sent to; without it, the highest-term up leader.
+   */
+  via?: number;
 }
 /**
  * This interface was referenced by `AuthoredScenario`'s JSON-Schema
@@ -83,6 +92,10 @@ export interface AuthoredAppendStep {
   op: "append";
   key: Key;
   value: Bytes;
+  /**
+   * R-ROUTE-1 (feature elect): the node the command is sent to; without it, the highest-term up leader.
+   */
+  via?: number;
 }
 /**
  * This interface was referenced by `AuthoredScenario`'s JSON-Schema
@@ -92,6 +105,10 @@ export interface AuthoredIncrStep {
   op: "incr";
   key: Key;
   delta: Delta;
+  /**
+   * R-ROUTE-1 (feature elect): the node the command is sent to; without it, the highest-term up leader.
+   */
+  via?: number;
 }
 /**
  * This interface was referenced by `AuthoredScenario`'s JSON-Schema
@@ -102,6 +119,10 @@ export interface AuthoredCasStep {
   key: Key;
   expected: null | Bytes;
   value: Bytes;
+  /**
+   * R-ROUTE-1 (feature elect): the node the command is sent to; without it, the highest-term up leader.
+   */
+  via?: number;
 }
 /**
  * This interface was referenced by `AuthoredScenario`'s JSON-Schema
@@ -148,5 +169,13 @@ export interface AuthoredSnapshotStep {
  */
 export interface AuthoredCompactStep {
   op: "compact";
+  node: NodeId;
+}
+/**
+ * This interface was referenced by `AuthoredScenario`'s JSON-Schema
+ * via the `definition` "elect".
+ */
+export interface AuthoredElectStep {
+  op: "elect";
   node: NodeId;
 }
