@@ -157,6 +157,10 @@ export class Cluster {
     f.commitIndex = 0;
     f.lastApplied = 0;
     if (f.saved === null) return;
+    // Without `elect` a restored state is seen only inside P (R-SAVED-3): outside it the node is brought in
+    // by L in this step's round, whose store replaces it (L's commit index is at least saved_index), so the
+    // decoding is skipped. With `elect` its side may have no leader, or one further behind.
+    if (this.fixedLeader !== 0 && !this.isolated.has(f.id)) return;
     // What was read, not the verdict: a node restores the bytes it wrote itself, as a port does, and a broken
     // variant of the reference (selftest/mutation, the broken ports) that wrote its keys out of order must too.
     const saved = decodeVerdict(f.saved).snapshot;
