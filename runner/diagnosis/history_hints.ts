@@ -187,12 +187,12 @@ function beforeStep(scenario: NormalizedScenario, at: number, node: number): Bef
   for (let i = 0; i < at; i++) {
     const step = scenario.steps[i]!;
     if (step.op === "snapshot") continue;
-    const before = { reachable: reachable(), leaderSaved: cluster.leader.savedIndex, logLength: n.logLength };
+    const before = { reachable: reachable(), leaderSaved: (cluster.defaultLeader()?.savedIndex ?? 0), logLength: n.logLength };
     cluster.apply(step);
     // A node becomes reachable only by rejoining (R-REJOIN-1), where the install decision is taken.
     if (!before.reachable && reachable() && before.leaderSaved > 0) decision = { step: i, leaderSaved: before.leaderSaved, logLength: before.logLength };
   }
-  return { leaderSaved: cluster.leader.savedIndex, logLength: n.logLength, nodeSaved: n.savedIndex, isolated: cluster.isolated.has(node), decision };
+  return { leaderSaved: (cluster.defaultLeader()?.savedIndex ?? 0), logLength: n.logLength, nodeSaved: n.savedIndex, isolated: cluster.isolated.has(node), decision };
 }
 
 /** Within one entry of the install decision's boundary: the log length a `<` instead of `<=` (or the reverse) decides wrongly. */
