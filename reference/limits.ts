@@ -86,10 +86,10 @@ export interface RunSizes {
  */
 export function runSizes(scenario: NormalizedScenario, options: { last?: number; stopAtLimit?: boolean } = {}): RunSizes {
   const last = Math.min(options.last ?? scenario.steps.length - 1, scenario.steps.length - 1);
-  const cluster = new Cluster(scenario.cluster);
   // R-TRACE-1: a scenario that needs `elect` traces each node's raft state too.
   // (normalize.ts's requiredFeatures says the same; it imports this module, so it is not imported here).
   const elect = scenario.steps.some((s) => s.op === "elect" || "via" in s);
+  const cluster = new Cluster(scenario.cluster, { fixedLeader: !elect });
   // "[" and "]", and a comma before every entry but the first.
   let resultChars = 2;
   let traceChars = 2;

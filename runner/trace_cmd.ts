@@ -116,8 +116,8 @@ function sameState(e: NodeState, a: NodeState): boolean {
  * step costs steps x store, which for a long scenario is most of the time a trace takes.
  */
 function referenceSteps(scenario: NormalizedScenario, first: number, last: number, each: (step: number, states: NodeState[]) => boolean | void): void {
-  const cluster = new Cluster(scenario.cluster);
   const elect = requiredFeatures(scenario).includes("elect");
+  const cluster = new Cluster(scenario.cluster, { fixedLeader: !elect });
   for (let i = 0; i <= last; i++) {
     const step = scenario.steps[i]!;
     if (step.op !== "snapshot") cluster.apply(step);
