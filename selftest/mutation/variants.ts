@@ -447,4 +447,120 @@ export const VARIANTS: readonly Variant[] = [
     rules: ["R-DECODE-12"],
     patches: [{ file: "decode.ts", search: 'const keyText = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });', replace: 'const keyText = new TextDecoder("utf-8", { fatal: true });' }],
   },
+  // Elections (SPEC.md 3.4, feature elect): the classic bugs of Raft ports in vote persistence, the vote
+  // rule, the commit rule and truncation. A variant whose bug the reference's own invariants would trip on
+  // also drops that invariant, so that it is killed by wrong bytes, as a port would be, not by a throw.
+  {
+    id: "elect-vote-granted-twice",
+    kind: "election: votes",
+    bug: "grants its vote to any up-to-date candidate, even after voting for another in the same term",
+    rules: ["R-VOTE-1", "R-ELECT-5"],
+    patches: [{ file: "election.ts", search: "if ((v.votedFor === 0 || v.votedFor === c.id) && atLeastAsUpToDate(c, v)) {", replace: "if (atLeastAsUpToDate(c, v)) {" }],
+  },
+  {
+    id: "elect-no-up-to-date-check",
+    kind: "election: votes",
+    bug: "grants its vote without comparing logs (Raft 5.4.1), so a candidate missing committed entries can win",
+    rules: ["R-VOTE-2"],
+    patches: [
+      { file: "election.ts", search: "if ((v.votedFor === 0 || v.votedFor === c.id) && atLeastAsUpToDate(c, v)) {", replace: "if (v.votedFor === 0 || v.votedFor === c.id) {" },
+      { file: "cluster.ts", search: "invariant(f.commitIndex <= ld.logLength && termAt(f, f.commitIndex) === termAt(ld, f.commitIndex), `node ${f.id} would lose committed entries`);", replace: "" },
+      { file: "cluster.ts", search: "invariant(n.commitIndex <= n.logLength, `node ${n.id} commits past the end of its log`);", replace: "if (n.commitIndex > n.logLength) n.commitIndex = n.lastApplied = n.logLength;" },
+    ],
+  },
+  {
+    id: "elect-up-to-date-by-length",
+    kind: "election: votes",
+    bug: "compares log length before the last entry's term in the vote rule",
+    rules: ["R-VOTE-2", "R-LOG-4"],
+    patches: [
+      { file: "node_log.ts", search: "return c > v || (c === v && candidate.logLength >= voter.logLength);", replace: "return candidate.logLength > voter.logLength || (candidate.logLength === voter.logLength && c >= v);" },
+      { file: "cluster.ts", search: "invariant(f.commitIndex <= ld.logLength && termAt(f, f.commitIndex) === termAt(ld, f.commitIndex), `node ${f.id} would lose committed entries`);", replace: "" },
+      { file: "cluster.ts", search: "invariant(n.commitIndex <= n.logLength, `node ${n.id} commits past the end of its log`);", replace: "if (n.commitIndex > n.logLength) n.commitIndex = n.lastApplied = n.logLength;" },
+    ],
+  },
+  {
+    id: "elect-voted-for-lost-at-crash",
+    kind: "election: persistence",
+    bug: "keeps voted_for in memory only, so a node that restarts in the same term votes again",
+    rules: ["R-TERM-1", "R-CRASH-4"],
+    patches: [{ file: "cluster.ts", search: "    f.up = false;\n", replace: "    f.up = false;\n    f.votedFor = 0;\n" }],
+  },
+  {
+    id: "elect-current-term-lost-at-crash",
+    kind: "election: persistence",
+    bug: "keeps current_term in memory only, so a restarted node is back at term 1",
+    rules: ["R-TERM-1", "R-CRASH-4"],
+    patches: [{ file: "cluster.ts", search: "    f.up = false;\n", replace: "    f.up = false;\n    f.currentTerm = 1;\n" }],
+  },
+  {
+    id: "elect-no-noop",
+    kind: "election: no-op",
+    bug: "appends no no-op when it wins, so entries of earlier terms wait for the next command to commit",
+    rules: ["R-NOOP-1", "R-COMMIT-4"],
+    patches: [{ file: "election.ts", search: "  appendEntry(c, null);\n  c.termStart = c.logLength;", replace: "  c.termStart = c.logLength + 1;" }],
+  },
+  {
+    id: "elect-commit-earlier-term-by-counting",
+    kind: "election: commit rule",
+    bug: "appends no no-op and instead commits an entry of an earlier term once a majority holds it (Raft Figure 8)",
+    rules: ["R-COMMIT-4", "R-NOOP-1"],
+    patches: [
+      { file: "election.ts", search: "  appendEntry(c, null);\n  c.termStart = c.logLength;", replace: "  c.termStart = c.logLength + 1;" },
+      { file: "cluster.ts", search: "const lo = Math.max(ld.commitIndex + 1, ld.termStart);", replace: "const lo = ld.commitIndex + 1;" },
+      { file: "cluster.ts", search: "while (h >= lo && termAt(n, h) !== ld.currentTerm) h--;", replace: "while (h >= lo && termAt(n, h) !== termAt(ld, h)) h--;" },
+      { file: "cluster.ts", search: "m.logLength >= n && termAt(m, n) === ld.currentTerm) count++;", replace: "m.logLength >= n && termAt(m, n) === termAt(ld, n)) count++;" },
+    ],
+  },
+  {
+    id: "elect-commit-by-length",
+    kind: "election: commit rule",
+    bug: "keeps the fixed-leader commit rule (R-COMMIT-1): counts every log that reaches index n, whatever its entry's term",
+    rules: ["R-COMMIT-4", "R-COMMIT-1"],
+    patches: [
+      { file: "cluster.ts", search: "const lo = Math.max(ld.commitIndex + 1, ld.termStart);", replace: "const lo = ld.commitIndex + 1;" },
+      { file: "cluster.ts", search: "if (n.entries !== ld.entries) while (h >= lo && termAt(n, h) !== ld.currentTerm) h--;", replace: "" },
+      { file: "cluster.ts", search: "if (m.savedIndex < n && m.logLength >= n && termAt(m, n) === ld.currentTerm) count++;", replace: "if (m.logLength >= n) count++;" },
+    ],
+  },
+  {
+    id: "elect-stale-leader-entries-applied",
+    kind: "election: commit rule",
+    bug: "counts a node for index n when its log reaches n, whatever term its entry there has, so a stale leader commits and applies its entries on the strength of the new leader's longer logs",
+    rules: ["R-COMMIT-4", "R-TRUNC-1"],
+    patches: [
+      { file: "cluster.ts", search: "if (n.entries !== ld.entries) while (h >= lo && termAt(n, h) !== ld.currentTerm) h--;", replace: "" },
+      { file: "cluster.ts", search: "if (m.savedIndex < n && m.logLength >= n && termAt(m, n) === ld.currentTerm) count++;", replace: "if (m.savedIndex < n && m.logLength >= n) count++;" },
+      { file: "cluster.ts", search: "invariant(f.commitIndex <= ld.logLength && termAt(f, f.commitIndex) === termAt(ld, f.commitIndex), `node ${f.id} would lose committed entries`);", replace: "" },
+    ],
+  },
+  {
+    id: "elect-truncates-committed",
+    kind: "election: truncation",
+    bug: "a new leader cuts its log back to its own commit index, a volatile index a restart reset, dropping entries a majority committed",
+    rules: ["R-TRUNC-1", "R-ELECT-5"],
+    patches: [
+      { file: "election.ts", search: '  c.role = "leader";\n', replace: '  c.role = "leader";\n  c.logLength = Math.max(c.commitIndex, c.savedIndex);\n' },
+      { file: "cluster.ts", search: "invariant(f.commitIndex <= ld.logLength && termAt(f, f.commitIndex) === termAt(ld, f.commitIndex), `node ${f.id} would lose committed entries`);", replace: "" },
+      { file: "cluster.ts", search: "invariant(n.commitIndex <= n.logLength, `node ${n.id} commits past the end of its log`);", replace: "if (n.commitIndex > n.logLength) n.commitIndex = n.lastApplied = n.logLength;" },
+    ],
+  },
+  {
+    id: "elect-no-step-down-in-round",
+    kind: "election: step-down",
+    bug: "a leader that meets a higher term in a round keeps leading (it steps down only on a vote request)",
+    rules: ["R-ROUND-2", "R-ELECT-5"],
+    patches: [
+      { file: "cluster.ts", search: "for (const n of members) if (n.role === \"leader\" && n.currentTerm < top) adoptTerm(n, top);", replace: "" },
+      { file: "cluster.ts", search: "invariant(f.commitIndex <= ld.logLength && termAt(f, f.commitIndex) === termAt(ld, f.commitIndex), `node ${f.id} would lose committed entries`);", replace: "" },
+      { file: "cluster.ts", search: "invariant(n.commitIndex <= n.logLength, `node ${n.id} commits past the end of its log`);", replace: "if (n.commitIndex > n.logLength) n.commitIndex = n.lastApplied = n.logLength;" },
+    ],
+  },
+  {
+    id: "elect-voter-keeps-leading",
+    kind: "election: step-down",
+    bug: "a leader asked for its vote in a higher term adopts the term but keeps its role",
+    rules: ["R-VOTE-1", "R-ELECT-5"],
+    patches: [{ file: "election.ts", search: "if (v.currentTerm < c.currentTerm) adoptTerm(v, c.currentTerm);", replace: "if (v.currentTerm < c.currentTerm) {\n      v.currentTerm = c.currentTerm;\n      v.votedFor = 0;\n    }" }],
+  },
 ];
