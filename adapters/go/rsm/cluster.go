@@ -106,10 +106,10 @@ func (n *Node) appendEntry(e Entry) {
 // Cluster is the whole replicated system: the nodes and the isolated set P.
 type Cluster struct {
 	nodes []*Node // nodes[id-1]
-	// elect is R-ELECT-1: the scenario needs the feature elect, so the
+	// needsElect is R-ELECT-1: the scenario needs the feature elect, so the
 	// leader may crash and be isolated. The rules of section 3.4 run either
 	// way; without elect they give the bytes of sections 3.1 and 3.2.
-	elect bool
+	needsElect bool
 	// isolated is the set P (R-CLUSTER-4), indexed by node id: one side of
 	// the network, its complement the other (R-SIDE-1).
 	isolated []bool
@@ -244,7 +244,7 @@ func (c *Cluster) Step(st *Step) ([]int, *InvalidStep) {
 	case OpCompact: // {"op":"compact","node":2}
 		err = c.compact(st.Node)
 	case OpElect: // {"op":"elect","node":2}
-		err = c.startElection(st.Node)
+		err = c.elect(st.Node)
 	default:
 		return nil, invalid("op", "R-SCEN-3", "op %q is not implemented", st.Op)
 	}
@@ -296,7 +296,7 @@ func (c *Cluster) partition(nodes []int) *InvalidStep {
 		}
 		// R-PART-2 without elect, where the leader is L throughout; R-PART-4
 		// lets a scenario that needs elect isolate anyone.
-		if !c.elect && c.Node(id).Role == Leader {
+		if !c.needsElect && c.Node(id).Role == Leader {
 			return invalid(field, "R-PART-2", "node %d is the leader, which is never isolated", id)
 		}
 		if seen[id] {
@@ -320,7 +320,7 @@ func (c *Cluster) crash(id int) *InvalidStep {
 	n := c.Node(id)
 	// R-CRASH-1 without elect, where only L is ever a leader and it is
 	// always up; with elect any up node may crash (R-CRASH-4).
-	if !c.elect && n.Role == Leader {
+	if !c.needsElect && n.Role == Leader {
 		return invalid("node", "R-CRASH-1", "crash of node %d, the leader, is not allowed", id)
 	}
 	if !n.Up {
@@ -416,11 +416,10 @@ func (c *Cluster) compact(id int) *InvalidStep {
 	return nil
 }
 
-// startElection is the elect step (R-ELECT-2 .. R-ELECT-4): node id becomes
-// a candidate of a new term, asks every up node of its side for a vote, and
-// steps down, wins (with a no-op, R-NOOP-1) or stays a candidate. It is
-// named for what it does, since elect is the feature flag.
-func (c *Cluster) startElection(id int) *InvalidStep {
+// elect is the elect step (R-ELECT-2 .. R-ELECT-4): node id becomes a
+// candidate of a new term, asks every up node of its side for a vote, and
+// steps down, wins (with a no-op, R-NOOP-1) or stays a candidate.
+func (c *Cluster) elect(id int) *InvalidStep {
 	if err := c.checkNode("node", id); err != nil {
 		return err
 	}
@@ -493,7 +492,7 @@ func (c *Cluster) checkNode(field string, id int) *InvalidStep {
 // have no leader, or one whose commit index is lower, so it always is.
 func (c *Cluster) restore(n *Node) {
 	c.forgetVolatile(n)
-	if n.Saved == nil || (!c.elect && !c.isolated[n.ID]) {
+	if n.Saved == nil || (!c.needsElect && !c.isolated[n.ID]) {
 		return
 	}
 	h, pairs, err := DecodeSnapshot(n.Saved)

@@ -115,7 +115,7 @@ func checkElectRun(scenario string) error {
 		return fmt.Errorf("scenario does not need elect")
 	}
 	c := NewCluster(sc.Nodes, sc.Leader)
-	c.elect = true
+	c.needsElect = true
 	leaders := map[uint64]int{} // term -> the one node that led it
 	commits := map[int]committed{}
 	for i := range sc.Steps {

@@ -41,7 +41,7 @@ type RaftState struct {
 // the step, e.g. "steps[7].node".
 func RunScenario(sc *Scenario, trace bool) (*RunResult, error) {
 	c := NewCluster(sc.Nodes, sc.Leader)
-	c.elect = sc.NeedsElect
+	c.needsElect = sc.NeedsElect
 	c.reserveLog(len(sc.Steps))
 	// Never nil, so that the reply says "snapshots":[] rather than null.
 	out := &RunResult{Snapshots: []SnapshotEntry{}}
@@ -75,7 +75,7 @@ func RunScenario(sc *Scenario, trace bool) (*RunResult, error) {
 func traceEntry(c *Cluster, i int) TraceEntry {
 	states := make([]*string, c.Size())
 	var raft []*RaftState
-	if c.elect {
+	if c.needsElect {
 		raft = make([]*RaftState, c.Size())
 	}
 	for id := 1; id <= c.Size(); id++ {
