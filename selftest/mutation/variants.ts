@@ -2,6 +2,9 @@
 // patches to reference/ source; every patch must match exactly once, so a refactor of the reference that
 // makes a variant stale fails loudly instead of silently testing nothing.
 
+/** The install decision in cluster.ts (R-INSTALL-4, which is R-INSTALL-1 without elections). */
+const INSTALL_TEST = "if (ld.saved !== null && s > f.savedIndex && !(f.logLength >= s && termAt(f, s) === ld.savedTerm))";
+
 export interface Patch {
   /** Path below reference/. */
   readonly file: string;
@@ -161,21 +164,27 @@ export const VARIANTS: readonly Variant[] = [
     kind: "commit counting",
     bug: "counts only reachable followers towards the majority, ignoring isolated holders of the entry",
     rules: ["R-COMMIT-1"],
-    patches: [{ file: "cluster.ts", search: "this.nodes.map((n) => n.logLength)", replace: "this.nodes.map((n) => (n === this.leader || this.isReachable(n) ? n.logLength : 0))" }],
+    patches: [{ file: "cluster.ts", search: "for (const m of this.nodes) if (m.savedIndex < n", replace: "for (const m of this.nodes) if ((m === ld || (m.up && this.isolated.has(m.id) === this.isolated.has(ld.id))) && m.savedIndex < n" }],
   },
   {
     id: "commit-ignores-down-nodes",
     kind: "commit counting",
     bug: "forgets that a down follower's persistent log still counts",
     rules: ["R-COMMIT-1", "R-CRASH-3"],
-    patches: [{ file: "cluster.ts", search: "this.nodes.map((n) => n.logLength)", replace: "this.nodes.map((n) => (n.up ? n.logLength : 0))" }],
+    patches: [{ file: "cluster.ts", search: "for (const m of this.nodes) if (m.savedIndex < n", replace: "for (const m of this.nodes) if (m.up && m.savedIndex < n" }],
   },
   {
     id: "isolated-followers-receive-entries",
     kind: "replication",
     bug: "replicates to isolated followers as long as they are up",
     rules: ["R-ROUND-1", "R-CLUSTER-4"],
-    patches: [{ file: "cluster.ts", search: "if (this.isReachable(f)) f.logLength = this.log.length;", replace: "if (f.up) f.logLength = this.log.length;" }],
+    patches: [
+      {
+        file: "cluster.ts",
+        search: "    for (const f of members) if (f !== ld) this.bringIn(f, ld);\n",
+        replace: "    for (const f of members) if (f !== ld) this.bringIn(f, ld);\n    for (const f of this.nodes) if (f.up && !members.includes(f) && f.currentTerm <= ld.currentTerm) [f.entries, f.logLength] = [ld.entries, ld.logLength];\n",
+      },
+    ],
   },
   {
     id: "crash-forgets-log",
@@ -190,8 +199,8 @@ export const VARIANTS: readonly Variant[] = [
     bug: "keeps the store and indices across a crash and restart",
     rules: ["R-CRASH-3", "R-RESTART-2"],
     patches: [
-      { file: "cluster.ts", search: "    f.up = false;\n    f.store = new Store(this.keys);\n    f.commitIndex = 0;\n    f.lastApplied = 0;\n", replace: "    f.up = false;\n" },
-      { file: "cluster.ts", search: "    f.up = true;\n    f.store = new Store(this.keys);\n    f.commitIndex = 0;\n    f.lastApplied = 0;\n", replace: "    f.up = true;\n" },
+      { file: "cluster.ts", search: '    f.up = false;\n    f.role = "follower";\n    f.store = new Store(this.keys);\n    f.commitIndex = 0;\n    f.lastApplied = 0;\n', replace: '    f.up = false;\n    f.role = "follower";\n' },
+      { file: "cluster.ts", search: '    f.up = true;\n    f.role = "follower";\n    f.store = new Store(this.keys);\n    f.commitIndex = 0;\n    f.lastApplied = 0;\n', replace: '    f.up = true;\n    f.role = "follower";\n' },
     ],
   },
   {
@@ -199,14 +208,20 @@ export const VARIANTS: readonly Variant[] = [
     kind: "when a rejoin happens",
     bug: "rejoins a restarted node even while it is isolated",
     rules: ["R-RESTART-2", "R-REJOIN-1"],
-    patches: [{ file: "cluster.ts", search: "if (this.isReachable(f) && !reachableBefore.includes(f)) this.rejoin(f);", replace: "if (f.up && !reachableBefore.includes(f)) this.rejoin(f);" }],
+    patches: [
+      {
+        file: "cluster.ts",
+        search: "    if (f.saved === null) return;\n",
+        replace: "    const leader = this.defaultLeader();\n    if (leader !== null) return this.bringIn(f, leader);\n    if (f.saved === null) return;\n",
+      },
+    ],
   },
   {
     id: "rejoin-without-store",
     kind: "what a rejoin installs",
     bug: "advances a rejoining follower's indices without installing the leader's state",
     rules: ["R-REJOIN-2"],
-    patches: [{ file: "cluster.ts", search: "    f.store = this.leader.store.clone();\n", replace: "" }],
+    patches: [{ file: "cluster.ts", search: "      f.store = ld.store.clone();\n", replace: "" }],
   },
   {
     id: "partition-extends",
@@ -241,7 +256,7 @@ export const VARIANTS: readonly Variant[] = [
     kind: "snapshot header",
     bug: "writes last_included_term 1 even when nothing is applied",
     rules: ["R-WIRE-4"],
-    patches: [{ file: "snapshot.ts", search: "lastApplied === 0 ? 0n : 1n", replace: "1n" }],
+    patches: [{ file: "snapshot.ts", search: "lastIncludedTerm: BigInt(lastIncludedTerm),", replace: "lastIncludedTerm: BigInt(lastApplied === 0 ? 1 : lastIncludedTerm)," }],
   },
   {
     id: "snapshot-nodes-sorted",
@@ -256,7 +271,7 @@ export const VARIANTS: readonly Variant[] = [
     kind: "restore from saved snapshot",
     bug: "comes up empty after a restart even with a saved snapshot, as v1 said",
     rules: ["R-SAVED-3"],
-    patches: [{ file: "cluster.ts", search: "    if (f.saved === null || !this.isolated.has(f.id)) return;", replace: "    return;" }],
+    patches: [{ file: "cluster.ts", search: "    if (f.saved === null) return;", replace: "    return;" }],
   },
   {
     id: "restore-keeps-indices-zero",
@@ -270,42 +285,42 @@ export const VARIANTS: readonly Variant[] = [
     kind: "persistent state",
     bug: "treats the saved snapshot as volatile: a crash loses it with the store",
     rules: ["R-SAVED-2"],
-    patches: [{ file: "cluster.ts", search: "    f.up = false;\n", replace: "    f.up = false;\n    f.saved = null;\n    f.savedIndex = 0;\n" }],
+    patches: [{ file: "cluster.ts", search: "    f.up = false;\n", replace: "    f.up = false;\n    f.saved = null;\n    f.savedIndex = 0;\n    f.savedTerm = 0;\n" }],
   },
   {
     id: "install-not-copying-saved",
     kind: "snapshot install",
     bug: "takes the leader's discarded prefix on install but not its saved bytes",
     rules: ["R-INSTALL-1"],
-    patches: [{ file: "cluster.ts", search: "      f.saved = this.leader.saved;\n", replace: "" }],
+    patches: [{ file: "cluster.ts", search: "      f.saved = ld.saved;\n", replace: "" }],
   },
   {
     id: "install-by-last-applied",
     kind: "snapshot install",
     bug: "decides the install on the follower's last_applied instead of its log length",
     rules: ["R-INSTALL-1"],
-    patches: [{ file: "cluster.ts", search: "if (f.logLength < this.leader.savedIndex)", replace: "if (f.lastApplied < this.leader.savedIndex)" }],
+    patches: [{ file: "cluster.ts", search: INSTALL_TEST, replace: "if (ld.saved !== null && f.lastApplied < s)" }],
   },
   {
     id: "install-when-leader-newer",
     kind: "snapshot install",
     bug: "installs whenever the leader's saved snapshot is newer than the follower's own",
     rules: ["R-INSTALL-1", "R-INSTALL-2"],
-    patches: [{ file: "cluster.ts", search: "if (f.logLength < this.leader.savedIndex)", replace: "if (f.savedIndex < this.leader.savedIndex)" }],
+    patches: [{ file: "cluster.ts", search: INSTALL_TEST, replace: "if (ld.saved !== null && f.savedIndex < s)" }],
   },
   {
     id: "install-after-round",
     kind: "snapshot install",
     bug: "leaves catch-up to the replication round, after which the follower's log is never short",
     rules: ["R-INSTALL-3"],
-    patches: [{ file: "cluster.ts", search: "if (f.logLength < this.leader.savedIndex)", replace: "if (this.log.length < this.leader.savedIndex)" }],
+    patches: [{ file: "cluster.ts", search: INSTALL_TEST, replace: "if (ld.saved !== null && ld.logLength < s)" }],
   },
   {
     id: "install-boundary-off-by-one",
     kind: "snapshot install",
     bug: "installs when the follower's log is exactly as long as the leader's saved_index",
     rules: ["R-INSTALL-1"],
-    patches: [{ file: "cluster.ts", search: "if (f.logLength < this.leader.savedIndex)", replace: "if (f.logLength <= this.leader.savedIndex)" }],
+    patches: [{ file: "cluster.ts", search: INSTALL_TEST, replace: "if (ld.saved !== null && s > f.savedIndex && !(f.logLength > s && termAt(f, s) === ld.savedTerm))" }],
   },
   // Decoding (SPEC.md 4.1).
   {
