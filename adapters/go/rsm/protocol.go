@@ -232,15 +232,15 @@ type HelloReply struct {
 // helloReply identifies this port. R-PROTO-5: whatever version is asked for,
 // it answers with the one this port speaks and lets the runner report a
 // mismatch. Features lists every optional feature of section 6 and then
-// compact (section 3.3) and decode (section 4.1), in the order R-PROTO-5
-// lists them.
+// compact (section 3.3), elect (section 3.4) and decode (section 4.1), in the
+// order R-PROTO-5 lists them.
 func helloReply() HelloReply {
 	return HelloReply{
 		Type:     "hello",
 		Protocol: Protocol,
 		Name:     "go",
 		Version:  "0.1.0",
-		Features: []string{"append", "incr", "cas", "crash", "compact", "decode"},
+		Features: []string{"append", "incr", "cas", "crash", "compact", "elect", "decode"},
 	}
 }
 

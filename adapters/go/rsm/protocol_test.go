@@ -11,7 +11,7 @@ import (
 	"testing"
 )
 
-const helloLine = `{"type":"hello","protocol":1,"name":"go","version":"0.1.0","features":["append","incr","cas","crash","compact","decode"]}`
+const helloLine = `{"type":"hello","protocol":1,"name":"go","version":"0.1.0","features":["append","incr","cas","crash","compact","elect","decode"]}`
 
 // serve runs Serve over input and returns the reply lines.
 func serve(t *testing.T, input string) []string {

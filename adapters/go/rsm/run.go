@@ -18,10 +18,21 @@ type SnapshotEntry struct {
 }
 
 // TraceEntry is every node's state after one step; a nil state is a down node
-// and encodes as null (R-PROTO-7).
+// and encodes as null (R-PROTO-7). Raft is set only for a scenario that
+// needs elect (R-TRACE-1), and is absent otherwise.
 type TraceEntry struct {
-	Step   int       `json:"step"`
-	States []*string `json:"states"`
+	Step   int          `json:"step"`
+	States []*string    `json:"states"`
+	Raft   []*RaftState `json:"raft,omitempty"`
+}
+
+// RaftState is what a trace shows of a node's Raft state besides its
+// snapshot (R-TRACE-1); its current_term is in the snapshot.
+type RaftState struct {
+	Role        string `json:"role"`
+	VotedFor    *int   `json:"voted_for"`
+	LogLength   int    `json:"log_length"`
+	LastLogTerm uint64 `json:"last_log_term"`
 }
 
 // RunScenario runs one scenario from the initial cluster (R-CLUSTER-3).
@@ -30,6 +41,7 @@ type TraceEntry struct {
 // the step, e.g. "steps[7].node".
 func RunScenario(sc *Scenario, trace bool) (*RunResult, error) {
 	c := NewCluster(sc.Nodes, sc.Leader)
+	c.needsElect = sc.NeedsElect
 	c.reserveLog(len(sc.Steps))
 	// Never nil, so that the reply says "snapshots":[] rather than null.
 	out := &RunResult{Snapshots: []SnapshotEntry{}}
@@ -58,14 +70,29 @@ func RunScenario(sc *Scenario, trace bool) (*RunResult, error) {
 }
 
 // traceEntry records every node's state after step i: its snapshot, or null
-// while it is down (R-PROTO-7).
+// while it is down (R-PROTO-7), and, with elect, its role, vote and log
+// (R-TRACE-1), null exactly where the state is.
 func traceEntry(c *Cluster, i int) TraceEntry {
 	states := make([]*string, c.Size())
+	var raft []*RaftState
+	if c.needsElect {
+		raft = make([]*RaftState, c.Size())
+	}
 	for id := 1; id <= c.Size(); id++ {
-		if c.Node(id).Up {
-			h := encodeHex(c.SnapshotOf(id))
-			states[id-1] = &h
+		n := c.Node(id)
+		if !n.Up {
+			continue
+		}
+		h := encodeHex(c.SnapshotOf(id))
+		states[id-1] = &h
+		if raft != nil {
+			r := &RaftState{Role: n.Role.String(), LogLength: n.LogLen, LastLogTerm: n.LastLogTerm()}
+			if n.VotedFor != 0 {
+				v := n.VotedFor
+				r.VotedFor = &v
+			}
+			raft[id-1] = r
 		}
 	}
-	return TraceEntry{Step: i, States: states}
+	return TraceEntry{Step: i, States: states, Raft: raft}
 }

@@ -12,6 +12,10 @@ type Scenario struct {
 	Nodes  int
 	Leader int
 	Steps  []Step
+	// NeedsElect is R-ELECT-1: an elect step or a client command with via.
+	// Only then may the leader crash or be isolated, and only then does a
+	// trace carry raft (R-TRACE-1).
+	NeedsElect bool
 }
 
 // Step and InvalidStep, which adapters/README.md lists next, are declared in
@@ -149,6 +153,9 @@ func readSteps(r *jsonReader, sc *Scenario) error {
 		if err := parseStep(path, &w, &st); err != nil && r.valueErr == nil {
 			r.valueErr = err
 		}
+		if st.Op == OpElect || st.Via != 0 {
+			sc.NeedsElect = true
+		}
 		sc.Steps = append(sc.Steps, st)
 		return nil
 	})
@@ -165,6 +172,8 @@ type stepJSON struct {
 	hasNodes, allNodes              bool
 	node                            int
 	hasNode                         bool
+	via                             int
+	hasVia                          bool
 }
 
 // readStepJSON reads one step object into w; a value of the wrong JSON type
@@ -204,6 +213,9 @@ func readStepJSON(r *jsonReader, path func(string) string, w *stepJSON) error {
 		case "node":
 			w.node, bad, err = r.integer()
 			w.hasNode, rule = bad == "", "R-NODE-1"
+		case "via":
+			w.via, bad, err = r.integer()
+			w.hasVia, rule = bad == "", "R-NODE-1"
 		default:
 			return r.skip()
 		}
@@ -233,6 +245,17 @@ func parseStep(path func(string) string, w *stepJSON, st *Step) *InvalidStep {
 			return missing("key")
 		}
 		cmd.Key = string(w.key)
+		// R-ROUTE-1: the node the command is sent to; 0 is the default
+		// leader. Whether it is in 1..N is checked when the step runs.
+		if w.hasVia {
+			if w.via == 0 {
+				return invalid(path(".via"), "R-NODE-1", "node 0 is not a node id")
+			}
+			st.Via = w.via
+		}
+	} else if w.hasVia {
+		// R-SCEN-3: only client commands may carry via.
+		return invalid(path(".via"), "R-SCEN-3", "%s has no property \"via\"", st.Op)
 	}
 	var err *InvalidStep
 	switch st.Op {
@@ -289,6 +312,11 @@ func parseStep(path func(string) string, w *stepJSON, st *Step) *InvalidStep {
 		}
 		st.Nodes, st.AllNodes = w.nodes, w.allNodes
 	case OpCompact: // {"op":"compact","node":2}
+		if !w.hasNode {
+			return missing("node")
+		}
+		st.Node = w.node
+	case OpElect: // {"op":"elect","node":2}
 		if !w.hasNode {
 			return missing("node")
 		}
@@ -355,7 +383,7 @@ func encodeHex(b []byte) string {
 // opOf returns the Op spelled s, without allocating for the known ones: a
 // long scenario has a million of them.
 func opOf(s []byte) Op {
-	for _, op := range []Op{OpPut, OpDelete, OpAppend, OpIncr, OpCas, OpPartition, OpCrash, OpRestart, OpHeal, OpSnapshot, OpCompact} {
+	for _, op := range []Op{OpPut, OpDelete, OpAppend, OpIncr, OpCas, OpPartition, OpCrash, OpRestart, OpHeal, OpSnapshot, OpCompact, OpElect} {
 		if string(s) == string(op) {
 			return op
 		}

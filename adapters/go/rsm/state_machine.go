@@ -27,6 +27,8 @@ const (
 	OpSnapshot  Op = "snapshot"
 	// OpCompact is the optional feature compact (section 3.3).
 	OpCompact Op = "compact"
+	// OpElect is the optional feature elect (section 3.4).
+	OpElect Op = "elect"
 )
 
 // IsClientCommand reports whether op is proposed to the leader (R-LOG-3)
