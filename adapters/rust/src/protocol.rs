@@ -19,8 +19,10 @@ pub const PROTOCOL: u64 = 1;
 pub const NAME: &str = "rust";
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// R-PROTO-5: every optional feature, in the order the spec lists them: those of section 6, then
-/// `compact` (section 3.3) and `decode` (section 4.1).
-pub const FEATURES: [&str; 6] = ["append", "incr", "cas", "crash", "compact", "decode"];
+/// `compact` (section 3.3), `elect` (section 3.4) and `decode` (section 4.1).
+pub const FEATURES: [&str; 7] = [
+    "append", "incr", "cas", "crash", "compact", "elect", "decode",
+];
 
 /// What `serve` does with one line.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -242,7 +244,7 @@ enum Reply<'a> {
         protocol: u64,
         name: &'static str,
         version: &'static str,
-        features: [&'static str; 6],
+        features: [&'static str; 7],
     },
     Result {
         id: &'a str,
@@ -387,7 +389,7 @@ mod tests {
             .collect()
     }
 
-    const HELLO: &str = r#"{"type":"hello","protocol":1,"name":"rust","version":"0.1.0","features":["append","incr","cas","crash","compact","decode"]}"#;
+    const HELLO: &str = r#"{"type":"hello","protocol":1,"name":"rust","version":"0.1.0","features":["append","incr","cas","crash","compact","elect","decode"]}"#;
 
     #[test]
     fn hello_answers_protocol_1() {
@@ -505,7 +507,7 @@ mod tests {
             (
                 json!([{"op": "frobnicate", "key": "a"}]),
                 "steps[0].op: unknown op \"frobnicate\", this adapter implements put, delete, \
-                 append, incr, cas, partition, crash, restart, heal, snapshot and compact (R-SCEN-3)",
+                 append, incr, cas, partition, crash, restart, heal, snapshot, compact and elect (R-SCEN-3)",
             ),
             (
                 json!([{"op": "put", "key": "a", "value": "zz"}]),
