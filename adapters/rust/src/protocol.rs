@@ -595,6 +595,43 @@ mod tests {
     }
 
     #[test]
+    fn an_elect_trace_has_raft_states() {
+        // R-TRACE-1: `raft` beside `states`, null exactly where the state is.
+        let scenario = json!({"cluster": {"nodes": 2, "leader": 1}, "steps": [
+            {"op": "elect", "node": 2},
+            {"op": "crash", "node": 1},
+            {"op": "put", "key": "a", "value": "31", "via": 1},
+            {"op": "snapshot", "nodes": [2]},
+        ]});
+        let r = run_request(scenario, true);
+        let trace = r["trace"].as_array().unwrap();
+        let leader = json!({"role": "leader", "voted_for": 2, "log_length": 1, "last_log_term": 2});
+        let follower =
+            json!({"role": "follower", "voted_for": 2, "log_length": 1, "last_log_term": 2});
+        assert_eq!(trace[0]["raft"], json!([follower, leader]));
+        for entry in &trace[1..] {
+            assert_eq!(
+                entry["raft"],
+                json!([null, leader]),
+                "the put via 1 is dropped"
+            );
+            assert!(entry["states"][0].is_null());
+        }
+        // Node 2's state: term 2, the no-op at index 1 of term 2, an empty store.
+        let state = parse_hex(trace[3]["states"][1].as_str().unwrap()).unwrap();
+        let header = decode_snapshot(&state).unwrap().header;
+        assert_eq!(
+            (
+                header.current_term,
+                header.last_included_index,
+                header.last_included_term
+            ),
+            (2, 1, 2)
+        );
+        assert_eq!(r["snapshots"][0]["hex"], trace[3]["states"][1]);
+    }
+
+    #[test]
     fn incr_noop_still_advances_last_applied_on_the_wire() {
         // R-INCR-3 through the protocol: the 3-byte value stays, but last_applied is 2.
         let scenario = json!({"cluster": {"nodes": 1, "leader": 1}, "steps": [
