@@ -20,8 +20,8 @@ pub mod scenario;
 /// R-PROTO-6, R-PROTO-7).
 pub mod run;
 
-/// Nodes, the isolated set, the cluster events, the replication round, and compaction with saved
-/// snapshots and install (sections 1, 2.2, 3 and 3.3).
+/// Nodes, the isolated set, the cluster events, the replication round, compaction with saved
+/// snapshots and install, and elections (sections 1, 2.2, 3, 3.3 and 3.4).
 pub mod cluster;
 
 /// The client commands and how one is applied to a store (section 2.1).

@@ -19,8 +19,10 @@ pub const PROTOCOL: u64 = 1;
 pub const NAME: &str = "rust";
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// R-PROTO-5: every optional feature, in the order the spec lists them: those of section 6, then
-/// `compact` (section 3.3) and `decode` (section 4.1).
-pub const FEATURES: [&str; 6] = ["append", "incr", "cas", "crash", "compact", "decode"];
+/// `compact` (section 3.3), `elect` (section 3.4) and `decode` (section 4.1).
+pub const FEATURES: [&str; 7] = [
+    "append", "incr", "cas", "crash", "compact", "elect", "decode",
+];
 
 /// What `serve` does with one line.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -242,7 +244,7 @@ enum Reply<'a> {
         protocol: u64,
         name: &'static str,
         version: &'static str,
-        features: [&'static str; 6],
+        features: [&'static str; 7],
     },
     Result {
         id: &'a str,
@@ -387,7 +389,7 @@ mod tests {
             .collect()
     }
 
-    const HELLO: &str = r#"{"type":"hello","protocol":1,"name":"rust","version":"0.1.0","features":["append","incr","cas","crash","compact","decode"]}"#;
+    const HELLO: &str = r#"{"type":"hello","protocol":1,"name":"rust","version":"0.1.0","features":["append","incr","cas","crash","compact","elect","decode"]}"#;
 
     #[test]
     fn hello_answers_protocol_1() {
@@ -505,7 +507,7 @@ mod tests {
             (
                 json!([{"op": "frobnicate", "key": "a"}]),
                 "steps[0].op: unknown op \"frobnicate\", this adapter implements put, delete, \
-                 append, incr, cas, partition, crash, restart, heal, snapshot and compact (R-SCEN-3)",
+                 append, incr, cas, partition, crash, restart, heal, snapshot, compact and elect (R-SCEN-3)",
             ),
             (
                 json!([{"op": "put", "key": "a", "value": "zz"}]),
@@ -590,6 +592,43 @@ mod tests {
                 {"step": 2, "states": [empty, empty, empty]},
             ])
         );
+    }
+
+    #[test]
+    fn an_elect_trace_has_raft_states() {
+        // R-TRACE-1: `raft` beside `states`, null exactly where the state is.
+        let scenario = json!({"cluster": {"nodes": 2, "leader": 1}, "steps": [
+            {"op": "elect", "node": 2},
+            {"op": "crash", "node": 1},
+            {"op": "put", "key": "a", "value": "31", "via": 1},
+            {"op": "snapshot", "nodes": [2]},
+        ]});
+        let r = run_request(scenario, true);
+        let trace = r["trace"].as_array().unwrap();
+        let leader = json!({"role": "leader", "voted_for": 2, "log_length": 1, "last_log_term": 2});
+        let follower =
+            json!({"role": "follower", "voted_for": 2, "log_length": 1, "last_log_term": 2});
+        assert_eq!(trace[0]["raft"], json!([follower, leader]));
+        for entry in &trace[1..] {
+            assert_eq!(
+                entry["raft"],
+                json!([null, leader]),
+                "the put via 1 is dropped"
+            );
+            assert!(entry["states"][0].is_null());
+        }
+        // Node 2's state: term 2, the no-op at index 1 of term 2, an empty store.
+        let state = parse_hex(trace[3]["states"][1].as_str().unwrap()).unwrap();
+        let header = decode_snapshot(&state).unwrap().header;
+        assert_eq!(
+            (
+                header.current_term,
+                header.last_included_index,
+                header.last_included_term
+            ),
+            (2, 1, 2)
+        );
+        assert_eq!(r["snapshots"][0]["hex"], trace[3]["states"][1]);
     }
 
     #[test]

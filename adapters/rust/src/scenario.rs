@@ -118,6 +118,8 @@ struct WireStep<'a> {
     expected: Option<Option<Cow<'a, str>>>,
     nodes: Option<Vec<u64>>,
     node: Option<u64>,
+    /// R-ROUTE-1: a client command's target (optional feature `elect`).
+    via: Option<u64>,
 }
 
 /// Deserializes a property that is present, so that a present null is told from a missing one.
@@ -140,6 +142,7 @@ fn parse_step(wire: WireStep<'_>, i: usize) -> Result<Step, InvalidStep> {
         expected,
         nodes,
         node,
+        via,
     } = wire;
     let path = |field: &str| format!("steps[{i}].{field}");
     let missing = |field: &str| {
@@ -157,24 +160,29 @@ fn parse_step(wire: WireStep<'_>, i: usize) -> Result<Step, InvalidStep> {
     let value = || bytes("value", &value.ok_or_else(|| missing("value"))?);
     let nodes = || nodes.map(parse_nodes).ok_or_else(|| missing("nodes"));
     let node = || node.map(node_id).ok_or_else(|| missing("node"));
+    // R-ROUTE-1: any client command may name its node; R-NODE-1 is the cluster's to check.
+    let command = |command| Step::Command {
+        command,
+        via: via.map(node_id),
+    };
     // Schema order: the five client commands, then the cluster events.
     let step = match &*op {
         // {"op":"put","key":"a","value":"31"}
-        "put" => Step::Command(Command::Put {
+        "put" => command(Command::Put {
             key: key()?,
             value: value()?,
         }),
         // {"op":"delete","key":"a"}
-        "delete" => Step::Command(Command::Delete { key: key()? }),
+        "delete" => command(Command::Delete { key: key()? }),
         // {"op":"append","key":"a","value":"00ff"}
-        "append" => Step::Command(Command::Append {
+        "append" => command(Command::Append {
             key: key()?,
             value: value()?,
         }),
         // {"op":"incr","key":"n","delta":"18446744073709551615"}
         "incr" => {
             let delta = delta.ok_or_else(|| missing("delta"))?;
-            Step::Command(Command::Incr {
+            command(Command::Incr {
                 key: key()?,
                 delta: parse_delta(&delta)
                     .map_err(|message| InvalidStep::new(path("delta"), "R-DELTA-1", message))?,
@@ -187,7 +195,7 @@ fn parse_step(wire: WireStep<'_>, i: usize) -> Result<Step, InvalidStep> {
                 None => None,
                 Some(expected) => Some(bytes("expected", &expected)?),
             };
-            Step::Command(Command::Cas {
+            command(Command::Cas {
                 key: key()?,
                 expected,
                 value: value()?,
@@ -205,13 +213,15 @@ fn parse_step(wire: WireStep<'_>, i: usize) -> Result<Step, InvalidStep> {
         "snapshot" => Step::Snapshot { nodes: nodes()? },
         // {"op":"compact","node":2} (optional feature `compact`, section 3.3)
         "compact" => Step::Compact { node: node()? },
+        // {"op":"elect","node":2} (optional feature `elect`, section 3.4)
+        "elect" => Step::Elect { node: node()? },
         other => {
             return Err(InvalidStep::new(
                 path("op"),
                 "R-SCEN-3",
                 format!(
                     "unknown op {other:?}, this adapter implements put, delete, append, incr, \
-                     cas, partition, crash, restart, heal, snapshot and compact"
+                     cas, partition, crash, restart, heal, snapshot, compact and elect"
                 ),
             ));
         }
@@ -310,11 +320,12 @@ mod tests {
             r#"{"cluster":{"nodes":3,"leader":1},"steps":[{"op":"put","key":"a","value":"31"},{"op":"partition","nodes":[3]},{"op":"put","key":"b","value":"00ff"},{"op":"snapshot","nodes":[3]},{"op":"heal"},{"op":"snapshot","nodes":[1,2,3]}]}"#,
         )
         .unwrap();
-        let put = |key: &str, value: &[u8]| {
-            Step::Command(Command::Put {
+        let put = |key: &str, value: &[u8]| Step::Command {
+            command: Command::Put {
                 key: key.into(),
                 value: value.to_vec(),
-            })
+            },
+            via: None,
         };
         assert_eq!(
             scenario,
@@ -336,6 +347,34 @@ mod tests {
     }
 
     #[test]
+    fn elect_and_via_are_read() {
+        // R-SCEN-3, R-ROUTE-1: `elect` has `node`; every client command may have `via`.
+        let scenario = parse(
+            r#"{"cluster":{"nodes":3,"leader":1},"steps":[{"op":"elect","node":2},{"op":"delete","key":"a","via":3},{"op":"incr","key":"n","delta":"1"},{"op":"snapshot","nodes":[1]}]}"#,
+        )
+        .unwrap();
+        assert_eq!(scenario.steps[0], Step::Elect { node: 2 });
+        assert_eq!(
+            scenario.steps[1],
+            Step::Command {
+                command: Command::Delete { key: "a".into() },
+                via: Some(3)
+            }
+        );
+        assert!(matches!(scenario.steps[2], Step::Command { via: None, .. }));
+        assert!(scenario.steps[0].needs_elect() && scenario.steps[1].needs_elect());
+        assert!(!scenario.steps[2].needs_elect() && !scenario.steps[3].needs_elect());
+        let err = parse(
+            r#"{"cluster":{"nodes":3,"leader":1},"steps":[{"op":"elect"},{"op":"snapshot","nodes":[1]}]}"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            r#"steps[0].node: missing, and op "elect" requires it (R-SCEN-3)"#
+        );
+    }
+
+    #[test]
     fn cas_tells_null_from_empty() {
         // R-CAS-2.
         let cas = |expected: &str| {
@@ -343,7 +382,12 @@ mod tests {
                 r#"{{"cluster":{{"nodes":1,"leader":1}},"steps":[{{"op":"cas","key":"k","expected":{expected},"value":""}}]}}"#
             );
             match &parse(&json).unwrap().steps[..] {
-                [Step::Command(Command::Cas { expected, .. })] => expected.clone(),
+                [
+                    Step::Command {
+                        command: Command::Cas { expected, .. },
+                        via: None,
+                    },
+                ] => expected.clone(),
                 other => panic!("{other:?}"),
             }
         };
@@ -357,7 +401,7 @@ mod tests {
         for (step, expected) in [
             (
                 r#"{"op":"frobnicate","key":"a"}"#,
-                r#"steps[1].op: unknown op "frobnicate", this adapter implements put, delete, append, incr, cas, partition, crash, restart, heal, snapshot and compact (R-SCEN-3)"#,
+                r#"steps[1].op: unknown op "frobnicate", this adapter implements put, delete, append, incr, cas, partition, crash, restart, heal, snapshot, compact and elect (R-SCEN-3)"#,
             ),
             (
                 r#"{"op":"put","key":"a"}"#,

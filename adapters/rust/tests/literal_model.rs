@@ -90,7 +90,7 @@ impl Model {
         // Schema order, as every dispatch of a step (adapters/README.md).
         match step {
             // {"op":"put","key":"a","value":"31"}, and delete, append, incr and cas alike
-            Step::Command(command) => self.nodes[self.leader - 1].log.push(command.clone()),
+            Step::Command { command, .. } => self.nodes[self.leader - 1].log.push(command.clone()),
             // {"op":"partition","nodes":[3]}
             Step::Partition { nodes } => {
                 self.isolated = vec![false; self.nodes.len()];
@@ -124,6 +124,7 @@ impl Model {
                 return nodes.iter().map(|&id| (id, self.snapshot(id))).collect();
             }
             // {"op":"compact","node":2}
+            Step::Elect { .. } => unreachable!("the model has no elections"),
             Step::Compact { node: id } => {
                 let bytes = self.snapshot(*id);
                 let node = &mut self.nodes[id - 1];
@@ -285,18 +286,33 @@ fn random_step(rng: &mut Rng, model: &Model, compact: bool) -> Step {
         .filter(|&id| model.nodes[id - 1].up)
         .collect();
     match rng.below(15) {
-        0..=2 => Step::Command(Command::Put { key, value }),
-        3 => Step::Command(Command::Delete { key }),
-        4 => Step::Command(Command::Append { key, value }),
-        5 => Step::Command(Command::Incr {
-            key,
-            delta: [0, 1, u64::MAX, 1 << 53][rng.below(4)],
-        }),
-        6 => Step::Command(Command::Cas {
-            key,
-            expected: [None, Some(Vec::new()), Some(b"x".to_vec())][rng.below(3)].clone(),
-            value,
-        }),
+        0..=2 => Step::Command {
+            command: Command::Put { key, value },
+            via: None,
+        },
+        3 => Step::Command {
+            command: Command::Delete { key },
+            via: None,
+        },
+        4 => Step::Command {
+            command: Command::Append { key, value },
+            via: None,
+        },
+        5 => Step::Command {
+            command: Command::Incr {
+                key,
+                delta: [0, 1, u64::MAX, 1 << 53][rng.below(4)],
+            },
+            via: None,
+        },
+        6 => Step::Command {
+            command: Command::Cas {
+                key,
+                expected: [None, Some(Vec::new()), Some(b"x".to_vec())][rng.below(3)].clone(),
+                value,
+            },
+            via: None,
+        },
         7 | 8 => Step::Partition {
             nodes: model
                 .followers()
@@ -340,7 +356,7 @@ fn check_against_the_model(compact: bool) {
         let n = 1 + rng.below(7);
         let leader = 1 + rng.below(n);
         let mut model = Model::new(n, leader);
-        let mut cluster = Cluster::new(n, leader).unwrap();
+        let mut cluster = Cluster::new(n, leader, false).unwrap();
         for i in 0..200 {
             let step = random_step(&mut rng, &model, compact);
             let expected = model.step(&step);
