@@ -270,7 +270,7 @@ export const VARIANTS: readonly Variant[] = [
     kind: "aliasing",
     bug: "gives a rejoining follower the leader's store itself, not a copy: every later entry is applied to the one store twice, by the leader and by the follower",
     rules: ["R-REJOIN-2"],
-    patches: [{ file: "cluster.ts", search: "    f.store = this.leader.store.clone();\n", replace: "    f.store = this.leader.store;\n" }],
+    patches: [{ file: "cluster.ts", search: "      f.store = ld.store.clone();\n", replace: "      f.store = ld.store;\n" }],
   },
   {
     id: "apply-from-last-applied",
@@ -281,7 +281,7 @@ export const VARIANTS: readonly Variant[] = [
       {
         file: "cluster.ts",
         search: "    while (n.lastApplied < n.commitIndex) {",
-        replace: "    if (n.lastApplied > 0 && n.lastApplied < n.commitIndex) applyCommand(n.store, this.log[n.lastApplied - 1]!.command);\n    while (n.lastApplied < n.commitIndex) {",
+        replace: "    const again = n.entries[n.lastApplied - 1];\n    if (again !== undefined && again.command !== null && n.lastApplied < n.commitIndex) applyCommand(n.store, again.command);\n    while (n.lastApplied < n.commitIndex) {",
       },
     ],
   },
@@ -367,7 +367,7 @@ export const VARIANTS: readonly Variant[] = [
     kind: "compaction boundary",
     bug: "discards entries 1..last_applied - 1, keeping one entry too many: saved_index is one less than the saved bytes' last_included_index",
     rules: ["R-COMPACT-2"],
-    patches: [{ file: "cluster.ts", search: "    n.savedIndex = n.lastApplied;", replace: "    n.savedIndex = Math.max(0, n.lastApplied - 1);" }],
+    patches: [{ file: "cluster.ts", search: "    n.savedIndex = n.lastApplied;\n    n.savedTerm = termAt(n, n.lastApplied);", replace: "    n.savedIndex = Math.max(0, n.lastApplied - 1);\n    n.savedTerm = termAt(n, n.savedIndex);" }],
   },
   {
     id: "compact-discards-one-more",
@@ -375,7 +375,7 @@ export const VARIANTS: readonly Variant[] = [
     bug: "discards entries 1..last_applied + 1 when it holds one more, one entry too many: saved_index is one past the saved bytes' last_included_index",
     rules: ["R-COMPACT-2"],
     patches: [
-      { file: "cluster.ts", search: "    n.savedIndex = n.lastApplied;", replace: "    n.savedIndex = Math.min(n.lastApplied + 1, n.logLength);" },
+      { file: "cluster.ts", search: "    n.savedIndex = n.lastApplied;\n    n.savedTerm = termAt(n, n.lastApplied);", replace: "    n.savedIndex = Math.min(n.lastApplied + 1, n.logLength);\n    n.savedTerm = termAt(n, n.savedIndex);" },
       // The reference checks it never applies a discarded entry; a port with this bug has no such check.
       { file: "cluster.ts", search: "      invariant(!n.up || n.lastApplied >= n.savedIndex, `node ${n.id} would apply entries it discarded`);\n", replace: "" },
     ],

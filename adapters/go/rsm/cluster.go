@@ -563,11 +563,12 @@ func holds(f *Node, s int, term uint64) bool {
 	return s <= f.SavedIndex || (f.LogLen >= s && f.Term(s) == term)
 }
 
-// replicationRound is the round of R-ROUND-2, on each side on its own: P,
-// then its complement (they share no node, so the order is not observable).
+// replicationRound is the round of R-ROUND-2, on each side in turn: first the
+// nodes not in P, then P's side. The order is observable: a leader's count
+// (R-COMMIT-4) reads the other side's logs, which that side's round may replace.
 func (c *Cluster) replicationRound() {
-	c.sideRound(true)
 	c.sideRound(false)
+	c.sideRound(true)
 }
 
 // sideRound is R-ROUND-2 on the side whose nodes have isolated[id] == inP:
