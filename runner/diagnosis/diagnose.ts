@@ -9,6 +9,7 @@ import { rejectionText, verdictLines } from "../../corpus/snapshot_text.js";
 import { diagnosisHints, type SnapshotWithPairs } from "./hints.js";
 import { inertCompactHint } from "./inert_hint.js";
 import { likelyRules } from "./rules.js";
+import { raftHint } from "./raft_hint.js";
 import { compactionRules, historyHints } from "./history_hints.js";
 
 export interface Divergence {
@@ -114,6 +115,8 @@ export function diagnose(
   const steps = vector.scenario.steps;
   let divergence: Divergence | null = null;
   let traceNote: string | null = null;
+  // The first election state that differs (R-TRACE-1), when the port's trace has them.
+  let raft: string | null = null;
   if (typeof adapterTrace === "string") traceNote = adapterTrace;
   else if ("divergence" in adapterTrace) {
     // Found by bisecting prefixes (runner/diagnosis/bisect.ts), for a scenario whose trace would be too big to ask for.
@@ -121,7 +124,9 @@ export function diagnose(
     traceNote = adapterTrace.note;
   } else {
     // The trace's shape was checked with the reply (R-PROTO-7, runner/adapter/protocol.ts).
-    divergence = firstDivergence(steps, runScenario(vector.scenario, { trace: true }).trace ?? [], adapterTrace);
+    const referenceTrace = runScenario(vector.scenario, { trace: true }).trace ?? [];
+    divergence = firstDivergence(steps, referenceTrace, adapterTrace);
+    raft = raftHint(vector.scenario, referenceTrace, adapterTrace);
     // The trace agrees but the emitted snapshot does not: the port's snapshot step itself is at fault.
     if (divergence === null) traceNote = "the port's trace matches the reference at every step, so its snapshot step output disagrees with its own state (R-SNAP-3)";
   }
@@ -159,7 +164,7 @@ export function diagnose(
       lead: history.map((h) => h.rule),
       compaction: compactionRules(vector.scenario, divergence, expected.node),
     }),
-    hints: [...(inert === null ? [] : [inert]), ...history.map((h) => h.line), ...diagnosisHints({ scenario: vector.scenario, expected: exp, actualBytes, actual: whole, pairsRead: act.pairs, span })],
+    hints: [...(raft === null ? [] : [raft]), ...(inert === null ? [] : [inert]), ...history.map((h) => h.line), ...diagnosisHints({ scenario: vector.scenario, expected: exp, actualBytes, actual: whole, pairsRead: act.pairs, span })],
     crcSelfConsistent: whole && whole.crc === whole.computedCrc,
     decodeError: act.broken && rejectionText(act.broken),
     diff,
