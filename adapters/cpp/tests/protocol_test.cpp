@@ -16,7 +16,7 @@ namespace {
 using json = nlohmann::json;
 
 const char* const kHello =
-    R"({"type":"hello","protocol":1,"name":"cpp","version":"0.1.0","features":["append","incr","cas","crash","compact","decode"]})";
+    R"({"type":"hello","protocol":1,"name":"cpp","version":"0.1.0","features":["append","incr","cas","crash","compact","elect","decode"]})";
 
 // Runs the adapter over `input` and returns its output lines, each checked to be one valid JSON object.
 std::vector<std::string> serve_lines(const std::string& input) {
