@@ -1,24 +1,29 @@
-// The cluster (SPEC.md sections 1-3): a fixed leader, followers that may be isolated or down,
-// rejoin by one-shot snapshot push, and one replication round after every step but snapshot.
+// The cluster (SPEC.md sections 1-3): nodes that may be isolated or down, elections at `elect` steps
+// (3.4), and one replication round after every step but snapshot, run on each side of the partition.
+// Without `elect` the initial leader leads term 1 forever and this is sections 3.1 and 3.2 exactly.
 import { invariant } from "./assert.js";
-import type { Command, LogEntry } from "./log.js";
+import type { Command } from "./log.js";
 import { bytesToHex } from "./bytes.js";
 import { decodeVerdict, keyString } from "./decode.js";
+import { adoptTerm, elect } from "./election.js";
+import { appendEntry, lastLogTerm, termAt, type NodeLog } from "./node_log.js";
 import { encodeSnapshot, snapshotFields } from "./snapshot.js";
 import { applyCommand } from "./state_machine.js";
 import { KeyTable, Store } from "./store.js";
 import type { NormalizedScenario, Step } from "./types/normalized.gen.js";
+import type { RaftState } from "./types/protocol.gen.js";
 
-export interface Node {
+export type Role = "leader" | "candidate" | "follower";
+
+export interface Node extends NodeLog {
   readonly id: number;
   up: boolean;
-  /**
-   * R-LOG-2: every follower's log is a prefix of the leader's, so a node's log is the first `logLength`
-   * entries of the one leader log. Replicating is then an assignment, not a copy.
-   */
-  logLength: number;
-  /** R-CLUSTER-3: always 1, kept because the snapshot format carries it (R-WIRE-2). */
-  readonly currentTerm: 1;
+  /** R-TERM-1: volatile; a crashed node comes back a follower. */
+  role: Role;
+  /** R-TERM-1: persistent, like currentTerm and the log; 0 is none. */
+  votedFor: number;
+  /** While a leader: the index of the first entry of its term (its no-op; 1 for the initial leader). */
+  termStart: number;
   commitIndex: number;
   lastApplied: number;
   store: Store;
@@ -29,38 +34,50 @@ export interface Node {
   saved: Uint8Array | null;
   /** R-SAVED-1: saved_index, the length of the discarded prefix of this node's log (0 with no saved snapshot). */
   savedIndex: number;
+  /** R-LOG-4: the saved snapshot's last_included_term, the term of the entry at savedIndex. */
+  savedTerm: number;
 }
 
-/** A node's snapshot of its current state (section 4; R-SAVED-4: never its saved bytes). */
+/** A node's snapshot of its current state (section 4, R-WIRE-9; R-SAVED-4: never its saved bytes). */
 export function nodeSnapshot(node: Node): Uint8Array {
-  return encodeSnapshot(snapshotFields(node.currentTerm, node.lastApplied, node.store.sorted()));
+  return encodeSnapshot(snapshotFields(node.currentTerm, node.lastApplied, termAt(node, node.lastApplied), node.store.sorted()));
+}
+
+/** R-TRACE-1: what a trace shows of a node besides its snapshot; null while it is down. */
+export function raftState(node: Node): RaftState | null {
+  if (!node.up) return null;
+  return { role: node.role, voted_for: node.votedFor === 0 ? null : node.votedFor, log_length: node.logLength, last_log_term: lastLogTerm(node) };
 }
 
 export class Cluster {
   readonly nodes: Node[];
-  readonly leader: Node;
-  readonly followers: Node[];
-  /** The leader's log; entry i (1-based) is log[i - 1]. */
-  readonly log: LogEntry[] = [];
   private readonly keys = new KeyTable();
-  /** R-CLUSTER-4: the isolated set P. */
+  /** R-CLUSTER-4, R-SIDE-1: the isolated set P, one side of the network. */
   isolated = new Set<number>();
+  /** R-ELECT-1: without `elect` node L may be neither crashed nor isolated; set to trip on a scenario that does. */
+  private readonly fixedLeader: number;
 
-  constructor(cluster: NormalizedScenario["cluster"]) {
-    // R-CLUSTER-3: every node starts up, empty, at term 1.
+  /** `fixedLeader`: the scenario does not need `elect`, so R-CRASH-1 and R-PART-2 hold (an invalid one throws). */
+  constructor(cluster: NormalizedScenario["cluster"], options: { fixedLeader?: boolean } = {}) {
+    this.fixedLeader = options.fixedLeader ? cluster.leader : 0;
+    // R-CLUSTER-3, R-TERM-1: every node starts up, empty, at term 1; node L leads term 1.
+    const entries: never[] = [];
     this.nodes = Array.from({ length: cluster.nodes }, (_, i) => ({
       id: i + 1,
       up: true,
+      role: i + 1 === cluster.leader ? ("leader" as const) : ("follower" as const),
+      currentTerm: 1,
+      votedFor: 0,
+      termStart: 1,
+      entries,
       logLength: 0,
-      currentTerm: 1 as const,
       commitIndex: 0,
       lastApplied: 0,
       store: new Store(this.keys),
       saved: null,
       savedIndex: 0,
+      savedTerm: 0,
     }));
-    this.leader = this.node(cluster.leader);
-    this.followers = this.nodes.filter((n) => n !== this.leader);
   }
 
   node(id: number): Node {
@@ -69,9 +86,16 @@ export class Cluster {
     return node;
   }
 
-  /** R-CLUSTER-4: up and not isolated. */
-  isReachable(f: Node): boolean {
-    return f.up && !this.isolated.has(f.id);
+  /** R-ROUTE-1: the up leader of the highest term (Election Safety leaves no tie), or null. */
+  defaultLeader(): Node | null {
+    let best: Node | null = null;
+    for (const n of this.nodes) if (n.up && n.role === "leader" && (best === null || n.currentTerm > best.currentTerm)) best = n;
+    return best;
+  }
+
+  /** R-SIDE-1: the up nodes on one side of the partition. */
+  private side(inP: boolean): Node[] {
+    return this.nodes.filter((n) => n.up && this.isolated.has(n.id) === inP);
   }
 
   /** R-CLUSTER-5: floor(N / 2) + 1 over all N nodes. */
@@ -79,7 +103,7 @@ export class Cluster {
     return Math.floor(this.nodes.length / 2) + 1;
   }
 
-  /** Applies one step that is not a snapshot, then the rejoins it causes, then one replication round. */
+  /** Applies one step that is not a snapshot, then one replication round. */
   apply(step: Exclude<Step, { op: "snapshot" }>): void {
     switch (step.op) {
       case "put":
@@ -87,9 +111,7 @@ export class Cluster {
       case "append":
       case "incr":
       case "cas":
-        // R-LOG-3: the leader appends; stores change only when the entry is applied. Nobody rejoins.
-        this.log.push({ index: this.log.length + 1, term: 1, command: step });
-        this.leader.logLength = this.log.length;
+        this.propose(step);
         break;
       default:
         this.applyEvent(step);
@@ -97,11 +119,19 @@ export class Cluster {
     this.replicationRound();
   }
 
+  /** R-LOG-3, R-ROUTE-1: the leader it reaches appends; stores change only when the entry is applied. */
+  private propose(command: Command): void {
+    const to = command.via === undefined ? this.defaultLeader() : this.node(command.via);
+    // R-ROUTE-1: dropped, visibly only in what later snapshots lack.
+    if (to === null || !to.up || to.role !== "leader") return;
+    appendEntry(to, command);
+  }
+
   private applyEvent(step: Exclude<Step, { op: "snapshot" | Command["op"] }>): void {
-    const reachableBefore = this.followers.filter((f) => this.isReachable(f));
     switch (step.op) {
       case "partition":
         // R-PART-1: P is replaced, not extended.
+        invariant(!step.nodes.includes(this.fixedLeader), `isolating the leader should have been rejected (R-PART-2)`);
         this.isolated = new Set(step.nodes);
         break;
       case "crash":
@@ -118,34 +148,37 @@ export class Cluster {
       case "compact":
         this.compact(this.node(step.node));
         break;
-    }
-    // R-PART-1, R-RESTART-2, R-HEAL-1, R-REJOIN-1: followers that became reachable rejoin, ascending id.
-    for (const f of this.followers) {
-      if (this.isReachable(f) && !reachableBefore.includes(f)) this.rejoin(f);
+      case "elect": {
+        // R-VOTE-1: the request reaches the other up nodes of the candidate's side, nobody else.
+        const c = this.node(step.node);
+        elect(c, this.side(this.isolated.has(c.id)).filter((v) => v !== c), this.majority);
+        break;
+      }
     }
   }
 
-  /** R-CRASH-3: the log and current_term survive; the store and both indices do not. */
+  /** R-CRASH-3, R-CRASH-4: the log, current_term and voted_for survive; role, store and both indices do not. */
   private crash(f: Node): void {
-    invariant(f !== this.leader && f.up, `crash of node ${f.id} should have been rejected`);
+    invariant(f.up && f.id !== this.fixedLeader, `crash of node ${f.id} should have been rejected`);
     f.up = false;
+    f.role = "follower";
     f.store = new Store(this.keys);
     f.commitIndex = 0;
     f.lastApplied = 0;
   }
 
   /**
-   * R-RESTART-2: up again, empty, indices 0; R-SAVED-3: or restored from its saved snapshot, decoded once.
-   * It rejoins (in `apply`) only if it is not isolated.
+   * R-RESTART-2: up again as a follower, empty, indices 0; R-SAVED-3: or restored from its saved snapshot,
+   * decoded once. The round of this step brings it in if its side has a leader (R-PART-4).
    */
   private restart(f: Node): void {
     invariant(!f.up, `restart of node ${f.id}, which is up, should have been rejected`);
     f.up = true;
+    f.role = "follower";
     f.store = new Store(this.keys);
     f.commitIndex = 0;
     f.lastApplied = 0;
-    // Only inside P is a restored state seen (R-SAVED-3): outside it the node rejoins now; heal empties P first.
-    if (f.saved === null || !this.isolated.has(f.id)) return;
+    if (f.saved === null) return;
     // What was read, not the verdict: a node restores the bytes it wrote itself, as a port does, and a broken
     // variant of the reference (selftest/mutation, the broken ports) that wrote its keys out of order must too.
     const saved = decodeVerdict(f.saved).snapshot;
@@ -156,70 +189,116 @@ export class Cluster {
 
   /**
    * R-COMPACT-2: saved := the bytes a snapshot step would emit now; entries 1..last_applied are discarded.
-   * The reference keeps one leader log that every node's log is a prefix of, so discarding is the index
-   * alone: no entry at or below savedIndex is ever read for this node again (checkInvariants).
+   * Entries are shared between nodes and immutable, so discarding is the index alone: no entry at or below
+   * savedIndex is read for this node again, except its term at savedIndex, which savedTerm also keeps.
    */
   private compact(n: Node): void {
     invariant(n.up, `compact of node ${n.id}, which is down, should have been rejected`);
     n.saved = nodeSnapshot(n);
     n.savedIndex = n.lastApplied;
+    n.savedTerm = termAt(n, n.lastApplied);
+  }
+
+  /** R-ROUND-2, on each side on its own. */
+  private replicationRound(): void {
+    this.roundOnSide(this.side(false));
+    if (this.isolated.size > 0) this.roundOnSide(this.side(true));
+    this.checkInvariants();
+  }
+
+  private roundOnSide(members: Node[]): void {
+    // R-ROUND-2.1: a leader meeting a higher term on its side steps down to it.
+    let top = 0;
+    for (const n of members) top = Math.max(top, n.currentTerm);
+    for (const n of members) if (n.role === "leader" && n.currentTerm < top) adoptTerm(n, top);
+    // R-ROUND-2.2: a side without a leader changes nothing.
+    const ld = members.find((n) => n.role === "leader");
+    if (ld === undefined) return;
+    // R-ROUND-2.3, ascending id.
+    for (const f of members) if (f !== ld) this.bringIn(f, ld);
+    // R-ROUND-2.4, R-COMMIT-2: the commit index never goes back.
+    ld.commitIndex = Math.max(ld.commitIndex, this.commitCandidate(ld));
+    this.applyCommitted(ld);
+    // R-ROUND-2.5, R-COMMIT-3: a follower's commit index never goes back either.
+    for (const f of members) {
+      if (f === ld) continue;
+      f.commitIndex = Math.max(f.commitIndex, ld.commitIndex);
+      this.applyCommitted(f);
+    }
   }
 
   /**
-   * R-REJOIN-2: f.log := leader.log; f.store := replay of leader.log[1..commit_index]; both indices :=
-   * leader.commit_index. The leader has applied exactly through its commit index at the end of every round
-   * (R-APPLY-1) and nothing changes its store in between, so its store *is* that replay: copying it gives
-   * the same bytes in time linear in the store, not in the log.
+   * R-ROUND-2.3 (R-REJOIN-2 without `elect`): f takes ld's term, log and, when behind, ld's store. ld has
+   * applied exactly through its commit index at the start of every round (R-APPLY-1) and nothing changes its
+   * store in between, so its store *is* the replay R-REJOIN-2 describes: copying it is linear in the store,
+   * not in the log.
    */
-  private rejoin(f: Node): void {
-    invariant(this.leader.lastApplied === this.leader.commitIndex, "the leader has unapplied committed entries");
-    // R-INSTALL-1..3: decided now, on f's log length, before anything is copied and before the round.
-    if (f.logLength < this.leader.savedIndex) {
-      f.saved = this.leader.saved;
-      f.savedIndex = this.leader.savedIndex;
+  private bringIn(f: Node, ld: Node): void {
+    if (f.currentTerm < ld.currentTerm) adoptTerm(f, ld.currentTerm);
+    f.role = "follower";
+    // R-INSTALL-4 (R-INSTALL-1 without `elect`): decided on f's log before anything is copied.
+    const s = ld.savedIndex;
+    if (ld.saved !== null && s > f.savedIndex && !(f.logLength >= s && termAt(f, s) === ld.savedTerm)) {
+      f.saved = ld.saved;
+      f.savedIndex = s;
+      f.savedTerm = ld.savedTerm;
     }
-    f.logLength = this.log.length;
-    f.store = this.leader.store.clone();
-    f.commitIndex = this.leader.commitIndex;
-    f.lastApplied = this.leader.commitIndex;
+    // R-TRUNC-1: f's log becomes ld's; the entries it loses were never committed (checked below).
+    invariant(f.commitIndex <= ld.logLength && termAt(f, f.commitIndex) === termAt(ld, f.commitIndex), `node ${f.id} would lose committed entries`);
+    f.entries = ld.entries;
+    f.logLength = ld.logLength;
+    if (f.lastApplied < ld.commitIndex) {
+      invariant(ld.lastApplied === ld.commitIndex, "the leader has unapplied committed entries");
+      f.store = ld.store.clone();
+      f.commitIndex = ld.commitIndex;
+      f.lastApplied = ld.commitIndex;
+    }
   }
 
-  /** SPEC.md section 3.2. */
-  private replicationRound(): void {
-    // R-ROUND-1: reachable followers receive what they miss; nobody else receives anything.
-    for (const f of this.followers) if (this.isReachable(f)) f.logLength = this.log.length;
-
-    // R-COMMIT-1: the largest n held by a majority of all N nodes, counting isolated and down followers.
-    const lengths = this.nodes.map((n) => n.logLength).sort((a, b) => b - a);
-    const candidate = lengths[this.majority - 1] ?? 0;
-    // R-COMMIT-2: the commit index never goes back.
-    this.leader.commitIndex = Math.max(this.leader.commitIndex, candidate);
-
-    // R-APPLY-1: the leader first, then (R-COMMIT-3) every reachable follower follows its commit index.
-    this.applyCommitted(this.leader);
-    for (const f of this.followers) {
-      if (!this.isReachable(f)) continue;
-      f.commitIndex = this.leader.commitIndex;
-      this.applyCommitted(f);
+  /**
+   * R-COMMIT-4 (R-COMMIT-1 without `elect`): the largest n at which ld's entry is of its term and a majority
+   * of all N nodes (down, isolated or not) hold an entry of that term above their discarded prefix. Only
+   * indices above ld's commit index matter (R-COMMIT-2), and ld's entries of its term start at termStart.
+   */
+  private commitCandidate(ld: Node): number {
+    const lo = Math.max(ld.commitIndex + 1, ld.termStart);
+    if (ld.logLength < lo) return 0;
+    // For each node, the highest index in lo..ld.logLength at which it holds an entry of ld's term: terms
+    // never decrease along a log, and an entry of ld's term is ld's own (Election Safety), so it holds every
+    // index from lo up to there, except those it discarded.
+    const held: number[] = [];
+    for (const n of this.nodes) {
+      let h = Math.min(n.logLength, ld.logLength);
+      if (n.entries !== ld.entries) while (h >= lo && termAt(n, h) !== ld.currentTerm) h--;
+      if (h >= lo) held.push(h);
     }
-    this.checkInvariants();
+    if (held.length < this.majority) return 0;
+    held.sort((a, b) => b - a);
+    for (let n = held[this.majority - 1]!; n >= lo; n--) {
+      let count = 0;
+      for (const m of this.nodes) if (m.savedIndex < n && m.logLength >= n && termAt(m, n) === ld.currentTerm) count++;
+      if (count >= this.majority) return n;
+    }
+    return 0;
   }
 
   private applyCommitted(n: Node): void {
     invariant(n.commitIndex <= n.logLength, `node ${n.id} commits past the end of its log`);
     while (n.lastApplied < n.commitIndex) {
-      const entry = this.log[n.lastApplied]!;
-      applyCommand(n.store, entry.command);
+      const entry = n.entries[n.lastApplied]!;
+      // R-NOOP-1: a no-op changes no store but is applied like any entry.
+      if (entry.command !== null) applyCommand(n.store, entry.command);
       n.lastApplied = entry.index;
     }
   }
 
   private checkInvariants(): void {
     for (const n of this.nodes) {
-      invariant(n.logLength <= this.log.length, `node ${n.id}'s log is not a prefix of the leader's`);
+      invariant(n.logLength <= n.entries.length, `node ${n.id}'s log is longer than its entries`);
       invariant(n.lastApplied <= n.commitIndex, `node ${n.id} applied past its commit index`);
       invariant(n.savedIndex <= n.logLength, `node ${n.id} discarded entries it does not hold`);
       invariant(!n.up || n.lastApplied >= n.savedIndex, `node ${n.id} would apply entries it discarded`);
+      invariant(n.savedTerm === termAt(n, n.savedIndex), `node ${n.id}'s saved term is not its entry's`);
     }
   }
 }

@@ -27,7 +27,8 @@ export function keyOf(text: string): Key {
 
 export interface LogEntry {
   readonly index: number;
-  /** R-LOG-1: every entry has term 1; there are no elections. */
-  readonly term: 1;
-  readonly command: Command;
+  /** R-LOG-1, R-TERM-1: the term of the leader that appended it (always 1 without `elect`). */
+  readonly term: number;
+  /** null is a new leader's no-op (R-NOOP-1): applying it changes no store. */
+  readonly command: Command | null;
 }

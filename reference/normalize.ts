@@ -9,10 +9,10 @@ import { semanticProblems } from "./validate.js";
 import { authoredSizeProblems, normalizedSizeProblems } from "./limits.js";
 
 /**
- * SPEC.md section 7's optional features, in its order: the one list of them. The first five are what a
+ * SPEC.md section 7's optional features, in its order: the one list of them. The first six are what a
  * scenario can need (section 6); `decode` is what a decode vector needs.
  */
-export const FEATURES = ["append", "incr", "cas", "crash", "compact", "decode"] as const;
+export const FEATURES = ["append", "incr", "cas", "crash", "compact", "elect", "decode"] as const;
 export type Feature = (typeof FEATURES)[number];
 /** The features a scenario's steps can need. */
 export type ScenarioFeature = Exclude<Feature, "decode">;
@@ -90,18 +90,19 @@ function normalize(s: AuthoredScenario): NormalizedScenario {
     switch (step.op) {
       case "put":
       case "append":
-        return { op: step.op, key: step.key, value: bytesHex(step.value) };
+        return via(step, { op: step.op, key: step.key, value: bytesHex(step.value) });
       case "delete":
-        return { op: "delete", key: step.key };
+        return via(step, { op: "delete", key: step.key });
       case "incr":
-        return { op: "incr", key: step.key, delta: step.delta };
+        return via(step, { op: "incr", key: step.key, delta: step.delta });
       case "cas":
-        return { op: "cas", key: step.key, expected: step.expected === null ? null : bytesHex(step.expected), value: bytesHex(step.value) };
+        return via(step, { op: "cas", key: step.key, expected: step.expected === null ? null : bytesHex(step.expected), value: bytesHex(step.value) });
       case "partition":
         return { op: "partition", nodes: [...step.nodes] };
       case "crash":
       case "restart":
       case "compact":
+      case "elect":
         return { op: step.op, node: step.node };
       case "heal":
         return { op: "heal" };
@@ -114,9 +115,18 @@ function normalize(s: AuthoredScenario): NormalizedScenario {
   return { cluster: { nodes, leader }, steps: steps as [Step, ...Step[]] };
 }
 
-/** SPEC.md section 6: the optional features a scenario needs, in the fixed order append, incr, cas, crash, compact. */
+/** R-NORM-4: a client command keeps `via` exactly when the authored step has it, and in the last place. */
+function via<T extends Step>(authored: { via?: number }, step: T): T {
+  return authored.via === undefined ? step : { ...step, via: authored.via };
+}
+
+/**
+ * SPEC.md section 6: the optional features a scenario needs, in the fixed order append, incr, cas, crash,
+ * compact, elect. R-ELECT-1: a `via` needs `elect` as an `elect` step does.
+ */
 export function requiredFeatures(s: NormalizedScenario): ScenarioFeature[] {
   const ops = new Set<string>(s.steps.map((st) => st.op));
+  if (s.steps.some((st) => "via" in st)) ops.add("elect");
   return FEATURES.filter((f): f is ScenarioFeature => ops.has(f) || (f === "crash" && ops.has("restart")));
 }
 

@@ -1,7 +1,10 @@
 // Running a normalized scenario (SPEC.md section 2): the snapshots it emits and, on request, the trace of
-// every node's snapshot after every step (R-PROTO-7).
+// every node's snapshot after every step (R-PROTO-7), with its election state when the scenario needs
+// `elect` (R-TRACE-1).
 import { bytesToHex } from "./bytes.js";
-import { Cluster, nodeSnapshot } from "./cluster.js";
+import { Cluster, nodeSnapshot, raftState } from "./cluster.js";
+import { requiredFeatures } from "./normalize.js";
+import { RaftSafety } from "./raft_safety.js";
 import type { NormalizedScenario } from "./types/normalized.gen.js";
 import type { SnapshotEntry, TraceEntry } from "./types/protocol.gen.js";
 
@@ -12,8 +15,17 @@ export interface RunResult {
 
 export { nodeSnapshot };
 
-export function runScenario(scenario: NormalizedScenario, options: { trace?: boolean } = {}): RunResult {
-  const cluster = new Cluster(scenario.cluster);
+export interface RunOptions {
+  trace?: boolean;
+  /** Assert Raft's Figure 3 safety properties after every step (raft_safety.ts); a violation throws. */
+  checkSafety?: boolean;
+}
+
+export function runScenario(scenario: NormalizedScenario, options: RunOptions = {}): RunResult {
+  const needsElect = requiredFeatures(scenario).includes("elect");
+  const cluster = new Cluster(scenario.cluster, { fixedLeader: !needsElect });
+  const safety = options.checkSafety ? new RaftSafety() : null;
+  const elect = options.trace === true && needsElect;
   const snapshots: SnapshotEntry[] = [];
   const trace: TraceEntry[] | undefined = options.trace ? [] : undefined;
   scenario.steps.forEach((step, i) => {
@@ -23,7 +35,8 @@ export function runScenario(scenario: NormalizedScenario, options: { trace?: boo
     } else {
       cluster.apply(step);
     }
-    trace?.push({ step: i, states: cluster.nodes.map((n) => (n.up ? bytesToHex(nodeSnapshot(n)) : null)) });
+    safety?.observe(cluster, i);
+    trace?.push({ step: i, states: cluster.nodes.map((n) => (n.up ? bytesToHex(nodeSnapshot(n)) : null)), ...(elect ? { raft: cluster.nodes.map(raftState) } : {}) });
   });
   return trace ? { snapshots, trace } : { snapshots };
 }

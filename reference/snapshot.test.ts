@@ -11,7 +11,7 @@ const EMPTY = "524b5631000000000000000100000000000000000000000000000000000000000
 const A_B = "524b5631000000000000000100000000000000020000000000000001000000020000000161000000013100000001620000000200ff63c4d85c";
 
 function encodeStore(store: Store, lastApplied: number): string {
-  return bytesToHex(encodeSnapshot(snapshotFields(1, lastApplied, store.sorted())));
+  return bytesToHex(encodeSnapshot(snapshotFields(1, lastApplied, lastApplied === 0 ? 0 : 1, store.sorted())));
 }
 
 describe("SPEC.md section 4 worked examples", () => {
@@ -70,7 +70,7 @@ describe("snapshot properties", () => {
       fc.property(pairsArb, fc.nat(1_000_000), (pairs, lastApplied) => {
         const store = new Store(new KeyTable());
         for (const [k, v] of pairs) store.set(k, bytesToHex(v));
-        const fields = snapshotFields(1, lastApplied, store.sorted());
+        const fields = snapshotFields(1, lastApplied, lastApplied === 0 ? 0 : 1, store.sorted());
         const decoded = decodeVerdict(encodeSnapshot(fields));
         expect(decoded.ok).toBe(true);
         expect(decoded.snapshot.lastIncludedIndex).toBe(BigInt(lastApplied));

@@ -17,12 +17,15 @@ export interface Snapshot {
   readonly pairs: Iterable<SnapshotPair>;
 }
 
-/** The snapshot of a node whose store holds `pairs` (already sorted) and that applied through `lastApplied`. */
-export function snapshotFields(currentTerm: number, lastApplied: number, pairs: readonly Pair[]): Snapshot {
+/**
+ * The snapshot of a node whose store holds `pairs` (already sorted), that applied through `lastApplied`,
+ * whose entry there has term `lastIncludedTerm` (0 when lastApplied is 0).
+ */
+export function snapshotFields(currentTerm: number, lastApplied: number, lastIncludedTerm: number, pairs: readonly Pair[]): Snapshot {
   return {
-    currentTerm: BigInt(currentTerm), // R-WIRE-2
+    currentTerm: BigInt(currentTerm), // R-WIRE-2, R-WIRE-9
     lastIncludedIndex: BigInt(lastApplied), // R-WIRE-3
-    lastIncludedTerm: lastApplied === 0 ? 0n : 1n, // R-WIRE-4: every entry has term 1 (R-LOG-1)
+    lastIncludedTerm: BigInt(lastIncludedTerm), // R-WIRE-4, R-WIRE-9: 1 without `elect` (R-LOG-1), 0 for nothing applied
     pairs: pairs.map((p) => ({ keyBytes: p.key.bytes, value: hexToBytes(p.value) })),
   };
 }

@@ -4,6 +4,11 @@ import { formatPath, type PathSegment } from "./json_path.js";
 import type { Problem } from "./problems.js";
 import type { AuthoredScenario, Bytes } from "./types/scenario.gen.js";
 
+/** R-ELECT-1: a scenario with an `elect` step or a `via` needs `elect` (also reference/normalize.ts). */
+function needsElect(s: AuthoredScenario): boolean {
+  return s.steps.some((st) => st.op === "elect" || "via" in st);
+}
+
 const U64_MAX = (1n << 64n) - 1n;
 
 export function semanticProblems(s: AuthoredScenario): Problem[] {
@@ -28,12 +33,15 @@ export function semanticProblems(s: AuthoredScenario): Problem[] {
     if (b?.utf8 !== undefined) checkText(b.utf8, [...path, "utf8"], "R-BYTES-3", "utf8 text");
   };
 
-  // Whether each node is up, step by step: R-CRASH-2, R-RESTART-1, R-SNAP-2 and R-COMPACT-1 depend on it.
+  // R-ELECT-1: only a scenario without elections keeps its leader up and on the majority's side.
+  const fixedLeader = !needsElect(s);
+  // Whether each node is up, step by step: R-CRASH-2, R-RESTART-1, R-SNAP-2, R-COMPACT-1 and R-ELECT-2 depend on it.
   const up = new Array<boolean>(n + 1).fill(true);
   let snapshots = 0;
   s.steps.forEach((step, i) => {
     const at = (...rest: PathSegment[]): PathSegment[] => ["steps", i, ...rest];
     if ("key" in step) checkText(step.key, at("key"), "R-KEY-1", "key");
+    if ("via" in step && step.via !== undefined) exists(step.via, at("via"));
     switch (step.op) {
       case "put":
       case "append":
@@ -50,7 +58,7 @@ export function semanticProblems(s: AuthoredScenario): Problem[] {
         const seen = new Set<number>();
         step.nodes.forEach((id, j) => {
           if (!exists(id, at("nodes", j))) return;
-          if (id === leader) report(at("nodes", j), "R-PART-2", `node ${id} is the leader, which cannot be isolated`);
+          if (fixedLeader && id === leader) report(at("nodes", j), "R-PART-2", `node ${id} is the leader, which cannot be isolated`);
           else if (seen.has(id)) report(at("nodes", j), "R-PART-3", `node ${id} is listed twice`);
           seen.add(id);
         });
@@ -58,7 +66,7 @@ export function semanticProblems(s: AuthoredScenario): Problem[] {
       }
       case "crash":
         if (!exists(step.node, at("node"))) break;
-        if (step.node === leader) report(at("node"), "R-CRASH-1", `crash of node ${step.node}, the leader, is not allowed`);
+        if (fixedLeader && step.node === leader) report(at("node"), "R-CRASH-1", `crash of node ${step.node}, the leader, is not allowed`);
         else if (!up[step.node]) report(at("node"), "R-CRASH-2", `crash of node ${step.node}, which is already down`);
         else up[step.node] = false;
         break;
@@ -73,6 +81,10 @@ export function semanticProblems(s: AuthoredScenario): Problem[] {
       case "compact":
         if (!exists(step.node, at("node"))) break;
         if (!up[step.node]) report(at("node"), "R-COMPACT-1", `compact of node ${step.node}, which is down`);
+        break;
+      case "elect":
+        if (!exists(step.node, at("node"))) break;
+        if (!up[step.node]) report(at("node"), "R-ELECT-2", `elect of node ${step.node}, which is down`);
         break;
       case "snapshot": {
         snapshots++;

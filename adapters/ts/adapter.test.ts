@@ -14,7 +14,7 @@ const isAdapterMessage = validator("protocol.schema.json#/$defs/adapterMessage")
 
 describe("handleLine", () => {
   it("answers hello with protocol 1, its name, version and every optional feature", () => {
-    expect(reply('{"type":"hello","protocol":1}')).toEqual({ type: "hello", protocol: 1, name: "ts", version: "0.1.0", features: ["append", "incr", "cas", "crash", "compact", "decode"] });
+    expect(reply('{"type":"hello","protocol":1}')).toEqual({ type: "hello", protocol: 1, name: "ts", version: "0.1.0", features: ["append", "incr", "cas", "crash", "compact", "elect", "decode"] });
     // R-PROTO-5: asked for another version, it still answers with the one it speaks.
     expect(reply('{"type":"hello","protocol":9}').protocol).toBe(1);
   });

@@ -15,7 +15,8 @@ export type Step =
   | RestartStep
   | HealStep
   | SnapshotStep
-  | CompactStep;
+  | CompactStep
+  | ElectStep;
 /**
  * A snapshot in lowercase hex; the shortest possible snapshot is 36 bytes. The pattern is one character class, which validators run in a loop (a group repeated per pair, ^(?:[0-9a-f]{2}){36,}$, overflows V8's regex stack on a 12 MB snapshot). The even length and the minimum of 72 digits are the kit's x-hex-bytes keyword (reference/schemas.ts), not minLength, which validators compute by counting code points one by one over strings that are megabytes long.
  */
@@ -35,7 +36,7 @@ export interface GoldenVector {
    * The SPEC.md rules the scenario was written to pin, the main one first (empty for a scenario without an authored file).
    */
   rules: string[];
-  features: ("append" | "incr" | "cas" | "crash" | "compact")[];
+  features: ("append" | "incr" | "cas" | "crash" | "compact" | "elect")[];
   scenario: NormalizedScenario;
   /**
    * @minItems 1
@@ -69,6 +70,10 @@ export interface PutStep {
    * via the `definition` "hex".
    */
   value: string;
+  /**
+   * R-ROUTE-1 (feature elect), present exactly when the authored step has it (R-NORM-4).
+   */
+  via?: number;
 }
 /**
  * This interface was referenced by `NormalizedScenario`'s JSON-Schema
@@ -77,6 +82,10 @@ export interface PutStep {
 export interface DeleteStep {
   op: "delete";
   key: string;
+  /**
+   * R-ROUTE-1 (feature elect), present exactly when the authored step has it (R-NORM-4).
+   */
+  via?: number;
 }
 /**
  * This interface was referenced by `NormalizedScenario`'s JSON-Schema
@@ -92,6 +101,10 @@ export interface AppendStep {
    * via the `definition` "hex".
    */
   value: string;
+  /**
+   * R-ROUTE-1 (feature elect), present exactly when the authored step has it (R-NORM-4).
+   */
+  via?: number;
 }
 /**
  * This interface was referenced by `NormalizedScenario`'s JSON-Schema
@@ -101,6 +114,10 @@ export interface IncrStep {
   op: "incr";
   key: string;
   delta: string;
+  /**
+   * R-ROUTE-1 (feature elect), present exactly when the authored step has it (R-NORM-4).
+   */
+  via?: number;
 }
 /**
  * This interface was referenced by `NormalizedScenario`'s JSON-Schema
@@ -117,6 +134,10 @@ export interface CasStep {
    * via the `definition` "hex".
    */
   value: string;
+  /**
+   * R-ROUTE-1 (feature elect), present exactly when the authored step has it (R-NORM-4).
+   */
+  via?: number;
 }
 /**
  * This interface was referenced by `NormalizedScenario`'s JSON-Schema
@@ -181,6 +202,18 @@ export interface SnapshotStep {
  */
 export interface CompactStep {
   op: "compact";
+  /**
+   * This interface was referenced by `NormalizedScenario`'s JSON-Schema
+   * via the `definition` "nodeId".
+   */
+  node: number;
+}
+/**
+ * This interface was referenced by `NormalizedScenario`'s JSON-Schema
+ * via the `definition` "elect".
+ */
+export interface ElectStep {
+  op: "elect";
   /**
    * This interface was referenced by `NormalizedScenario`'s JSON-Schema
    * via the `definition` "nodeId".

@@ -15,7 +15,8 @@ export type Step =
   | RestartStep
   | HealStep
   | SnapshotStep
-  | CompactStep;
+  | CompactStep
+  | ElectStep;
 /**
  * Lowercase hex with an even number of digits. The pattern is one character class, which validators run in a loop; a group repeated per pair, ^(?:[0-9a-f]{2})*$, overflows V8's regex stack on a 12 MB value. The even length is the kit's x-hex-bytes keyword (reference/schemas.ts).
  *
@@ -50,6 +51,10 @@ export interface PutStep {
   op: "put";
   key: string;
   value: Hex;
+  /**
+   * R-ROUTE-1 (feature elect), present exactly when the authored step has it (R-NORM-4).
+   */
+  via?: number;
 }
 /**
  * This interface was referenced by `NormalizedScenario`'s JSON-Schema
@@ -58,6 +63,10 @@ export interface PutStep {
 export interface DeleteStep {
   op: "delete";
   key: string;
+  /**
+   * R-ROUTE-1 (feature elect), present exactly when the authored step has it (R-NORM-4).
+   */
+  via?: number;
 }
 /**
  * This interface was referenced by `NormalizedScenario`'s JSON-Schema
@@ -67,6 +76,10 @@ export interface AppendStep {
   op: "append";
   key: string;
   value: Hex;
+  /**
+   * R-ROUTE-1 (feature elect), present exactly when the authored step has it (R-NORM-4).
+   */
+  via?: number;
 }
 /**
  * This interface was referenced by `NormalizedScenario`'s JSON-Schema
@@ -76,6 +89,10 @@ export interface IncrStep {
   op: "incr";
   key: string;
   delta: string;
+  /**
+   * R-ROUTE-1 (feature elect), present exactly when the authored step has it (R-NORM-4).
+   */
+  via?: number;
 }
 /**
  * This interface was referenced by `NormalizedScenario`'s JSON-Schema
@@ -86,6 +103,10 @@ export interface CasStep {
   key: string;
   expected: null | Hex;
   value: Hex;
+  /**
+   * R-ROUTE-1 (feature elect), present exactly when the authored step has it (R-NORM-4).
+   */
+  via?: number;
 }
 /**
  * This interface was referenced by `NormalizedScenario`'s JSON-Schema
@@ -135,5 +156,13 @@ export interface SnapshotStep {
  */
 export interface CompactStep {
   op: "compact";
+  node: NodeId;
+}
+/**
+ * This interface was referenced by `NormalizedScenario`'s JSON-Schema
+ * via the `definition` "elect".
+ */
+export interface ElectStep {
+  op: "elect";
   node: NodeId;
 }

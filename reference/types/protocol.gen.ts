@@ -20,7 +20,8 @@ export type Step =
   | RestartStep
   | HealStep
   | SnapshotStep
-  | CompactStep;
+  | CompactStep
+  | ElectStep;
 export type AdapterMessage = HelloReply | ResultMessage | DecodedMessage | RejectedMessage | ErrorMessage;
 /**
  * A snapshot in lowercase hex; the shortest possible snapshot is 36 bytes. The pattern is one character class, which validators run in a loop (a group repeated per pair, ^(?:[0-9a-f]{2}){36,}$, overflows V8's regex stack on a 12 MB snapshot). The even length and the minimum of 72 digits are the kit's x-hex-bytes keyword (reference/schemas.ts), not minLength, which validators compute by counting code points one by one over strings that are megabytes long.
@@ -75,6 +76,10 @@ export interface PutStep {
    * via the `definition` "hex".
    */
   value: string;
+  /**
+   * R-ROUTE-1 (feature elect), present exactly when the authored step has it (R-NORM-4).
+   */
+  via?: number;
 }
 /**
  * This interface was referenced by `NormalizedScenario`'s JSON-Schema
@@ -83,6 +88,10 @@ export interface PutStep {
 export interface DeleteStep {
   op: "delete";
   key: string;
+  /**
+   * R-ROUTE-1 (feature elect), present exactly when the authored step has it (R-NORM-4).
+   */
+  via?: number;
 }
 /**
  * This interface was referenced by `NormalizedScenario`'s JSON-Schema
@@ -98,6 +107,10 @@ export interface AppendStep {
    * via the `definition` "hex".
    */
   value: string;
+  /**
+   * R-ROUTE-1 (feature elect), present exactly when the authored step has it (R-NORM-4).
+   */
+  via?: number;
 }
 /**
  * This interface was referenced by `NormalizedScenario`'s JSON-Schema
@@ -107,6 +120,10 @@ export interface IncrStep {
   op: "incr";
   key: string;
   delta: string;
+  /**
+   * R-ROUTE-1 (feature elect), present exactly when the authored step has it (R-NORM-4).
+   */
+  via?: number;
 }
 /**
  * This interface was referenced by `NormalizedScenario`'s JSON-Schema
@@ -123,6 +140,10 @@ export interface CasStep {
    * via the `definition` "hex".
    */
   value: string;
+  /**
+   * R-ROUTE-1 (feature elect), present exactly when the authored step has it (R-NORM-4).
+   */
+  via?: number;
 }
 /**
  * This interface was referenced by `NormalizedScenario`'s JSON-Schema
@@ -194,6 +215,18 @@ export interface CompactStep {
   node: number;
 }
 /**
+ * This interface was referenced by `NormalizedScenario`'s JSON-Schema
+ * via the `definition` "elect".
+ */
+export interface ElectStep {
+  op: "elect";
+  /**
+   * This interface was referenced by `NormalizedScenario`'s JSON-Schema
+   * via the `definition` "nodeId".
+   */
+  node: number;
+}
+/**
  * R-PROTO-13, runner to adapter (feature decode).
  */
 export interface DecodeRequest {
@@ -237,6 +270,19 @@ export interface SnapshotEntry {
 export interface TraceEntry {
   step: number;
   states: (null | SnapshotHex)[];
+  /**
+   * R-TRACE-1: present exactly when the scenario needs elect; raft[k] is null exactly when states[k] is.
+   */
+  raft?: (null | RaftState)[];
+}
+/**
+ * R-TRACE-1: a node's election state after a step (its current_term is in its snapshot).
+ */
+export interface RaftState {
+  role: "leader" | "candidate" | "follower";
+  voted_for: null | number;
+  log_length: number;
+  last_log_term: number;
 }
 /**
  * R-PROTO-13, adapter to runner: the snapshot was accepted (SPEC.md 4.1).

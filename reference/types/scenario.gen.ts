@@ -15,7 +15,8 @@ export type AuthoredStep =
   | AuthoredRestartStep
   | AuthoredHealStep
   | AuthoredSnapshotStep
-  | AuthoredCompactStep;
+  | AuthoredCompactStep
+  | AuthoredElectStep;
 /**
  * This interface was referenced by `AuthoredScenario`'s JSON-Schema
  * via the `definition` "key".
@@ -59,6 +60,10 @@ export interface AuthoredPutStep {
   op: "put";
   key: Key;
   value: Bytes;
+  /**
+   * R-ROUTE-1 (feature elect): the node the command is sent to; without it, the highest-term up leader.
+   */
+  via?: number;
 }
 /**
  * This interface was referenced by `AuthoredScenario`'s JSON-Schema
@@ -78,6 +83,10 @@ export interface Bytes {
 export interface AuthoredDeleteStep {
   op: "delete";
   key: Key;
+  /**
+   * R-ROUTE-1 (feature elect): the node the command is sent to; without it, the highest-term up leader.
+   */
+  via?: number;
 }
 /**
  * This interface was referenced by `AuthoredScenario`'s JSON-Schema
@@ -87,6 +96,10 @@ export interface AuthoredAppendStep {
   op: "append";
   key: Key;
   value: Bytes;
+  /**
+   * R-ROUTE-1 (feature elect): the node the command is sent to; without it, the highest-term up leader.
+   */
+  via?: number;
 }
 /**
  * This interface was referenced by `AuthoredScenario`'s JSON-Schema
@@ -96,6 +109,10 @@ export interface AuthoredIncrStep {
   op: "incr";
   key: Key;
   delta: Delta;
+  /**
+   * R-ROUTE-1 (feature elect): the node the command is sent to; without it, the highest-term up leader.
+   */
+  via?: number;
 }
 /**
  * This interface was referenced by `AuthoredScenario`'s JSON-Schema
@@ -106,6 +123,10 @@ export interface AuthoredCasStep {
   key: Key;
   expected: null | Bytes;
   value: Bytes;
+  /**
+   * R-ROUTE-1 (feature elect): the node the command is sent to; without it, the highest-term up leader.
+   */
+  via?: number;
 }
 /**
  * This interface was referenced by `AuthoredScenario`'s JSON-Schema
@@ -152,5 +173,13 @@ export interface AuthoredSnapshotStep {
  */
 export interface AuthoredCompactStep {
   op: "compact";
+  node: NodeId;
+}
+/**
+ * This interface was referenced by `AuthoredScenario`'s JSON-Schema
+ * via the `definition` "elect".
+ */
+export interface AuthoredElectStep {
+  op: "elect";
   node: NodeId;
 }

@@ -17,6 +17,7 @@ const OP_RULES: Readonly<Record<Step["op"], readonly string[]>> = {
   heal: ["R-HEAL-1", "R-REJOIN-2"],
   snapshot: ["R-SNAP-3"],
   compact: ["R-COMPACT-2", "R-SAVED-3", "R-INSTALL-1"],
+  elect: ["R-VOTE-1", "R-VOTE-2", "R-ELECT-4", "R-NOOP-1", "R-COMMIT-4"],
 };
 
 export interface RuleClues {
@@ -57,9 +58,9 @@ function fieldRules(c: RuleClues): string[] {
   if (f === null) return ["R-WIRE-5", "R-WIRE-6"];
   const pairIndex = Number(/pair (\d+)/.exec(f)?.[1] ?? -1);
   if (f === "magic") return ["R-WIRE-1"];
-  if (f === "current_term") return ["R-WIRE-2"];
+  if (f === "current_term") return ["R-WIRE-2", ...(c.scenario.steps.some((s) => s.op === "elect") ? ["R-WIRE-9", "R-VOTE-1", "R-ROUND-2"] : [])];
   if (f === "last_included_index") return ["R-WIRE-3", "R-APPLY-1", "R-COMMIT-1", ...(c.scenario.cluster.nodes % 2 === 0 ? ["R-CLUSTER-5"] : [])];
-  if (f === "last_included_term") return ["R-WIRE-4"];
+  if (f === "last_included_term") return ["R-WIRE-4", ...(c.scenario.steps.some((s) => s.op === "elect") ? ["R-WIRE-9", "R-NOOP-1"] : [])];
   if (f === "pair count") return ["R-WIRE-5"];
   if (f === "crc") return ["R-WIRE-7"];
   if (f.startsWith("key length")) return ["R-WIRE-8", "R-WIRE-6"];

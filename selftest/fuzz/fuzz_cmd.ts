@@ -26,6 +26,8 @@ export async function fuzzCommand(args: string[], root: string, io: FuzzIo): Pro
     io.out(usage(FUZZ_SPEC));
     return EXIT_OK;
   }
+  // The invariant search runs the reference alone: no adapter is started.
+  if (o.mode === "invariants") return await (await import("./fuzz_invariants.js")).fuzzInvariants(o, io);
   const all = await openFleet(root, { adapters: o.adapters, execs: o.execs, build: o.build, start: true, timeoutMs: o.timeoutMs, note: (l) => io.out(`fuzz: ${l}`) });
   await Promise.all(all.map((a) => a.ready));
   // An adapter that cannot run is reported as conformance reports it: NOT RUN when only its toolchain or a

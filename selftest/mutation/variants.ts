@@ -2,6 +2,9 @@
 // patches to reference/ source; every patch must match exactly once, so a refactor of the reference that
 // makes a variant stale fails loudly instead of silently testing nothing.
 
+/** The install decision in cluster.ts (R-INSTALL-4, which is R-INSTALL-1 without elections). */
+const INSTALL_TEST = "if (ld.saved !== null && s > f.savedIndex && !(f.logLength >= s && termAt(f, s) === ld.savedTerm))";
+
 export interface Patch {
   /** Path below reference/. */
   readonly file: string;
@@ -161,21 +164,27 @@ export const VARIANTS: readonly Variant[] = [
     kind: "commit counting",
     bug: "counts only reachable followers towards the majority, ignoring isolated holders of the entry",
     rules: ["R-COMMIT-1"],
-    patches: [{ file: "cluster.ts", search: "this.nodes.map((n) => n.logLength)", replace: "this.nodes.map((n) => (n === this.leader || this.isReachable(n) ? n.logLength : 0))" }],
+    patches: [{ file: "cluster.ts", search: "for (const m of this.nodes) if (m.savedIndex < n", replace: "for (const m of this.nodes) if ((m === ld || (m.up && this.isolated.has(m.id) === this.isolated.has(ld.id))) && m.savedIndex < n" }],
   },
   {
     id: "commit-ignores-down-nodes",
     kind: "commit counting",
     bug: "forgets that a down follower's persistent log still counts",
     rules: ["R-COMMIT-1", "R-CRASH-3"],
-    patches: [{ file: "cluster.ts", search: "this.nodes.map((n) => n.logLength)", replace: "this.nodes.map((n) => (n.up ? n.logLength : 0))" }],
+    patches: [{ file: "cluster.ts", search: "for (const m of this.nodes) if (m.savedIndex < n", replace: "for (const m of this.nodes) if (m.up && m.savedIndex < n" }],
   },
   {
     id: "isolated-followers-receive-entries",
     kind: "replication",
     bug: "replicates to isolated followers as long as they are up",
     rules: ["R-ROUND-1", "R-CLUSTER-4"],
-    patches: [{ file: "cluster.ts", search: "if (this.isReachable(f)) f.logLength = this.log.length;", replace: "if (f.up) f.logLength = this.log.length;" }],
+    patches: [
+      {
+        file: "cluster.ts",
+        search: "    for (const f of members) if (f !== ld) this.bringIn(f, ld);\n",
+        replace: "    for (const f of members) if (f !== ld) this.bringIn(f, ld);\n    for (const f of this.nodes) if (f.up && !members.includes(f) && f.currentTerm <= ld.currentTerm) [f.entries, f.logLength] = [ld.entries, ld.logLength];\n",
+      },
+    ],
   },
   {
     id: "crash-forgets-log",
@@ -190,8 +199,8 @@ export const VARIANTS: readonly Variant[] = [
     bug: "keeps the store and indices across a crash and restart",
     rules: ["R-CRASH-3", "R-RESTART-2"],
     patches: [
-      { file: "cluster.ts", search: "    f.up = false;\n    f.store = new Store(this.keys);\n    f.commitIndex = 0;\n    f.lastApplied = 0;\n", replace: "    f.up = false;\n" },
-      { file: "cluster.ts", search: "    f.up = true;\n    f.store = new Store(this.keys);\n    f.commitIndex = 0;\n    f.lastApplied = 0;\n", replace: "    f.up = true;\n" },
+      { file: "cluster.ts", search: '    f.up = false;\n    f.role = "follower";\n    f.store = new Store(this.keys);\n    f.commitIndex = 0;\n    f.lastApplied = 0;\n', replace: '    f.up = false;\n    f.role = "follower";\n' },
+      { file: "cluster.ts", search: '    f.up = true;\n    f.role = "follower";\n    f.store = new Store(this.keys);\n    f.commitIndex = 0;\n    f.lastApplied = 0;\n', replace: '    f.up = true;\n    f.role = "follower";\n' },
     ],
   },
   {
@@ -199,14 +208,20 @@ export const VARIANTS: readonly Variant[] = [
     kind: "when a rejoin happens",
     bug: "rejoins a restarted node even while it is isolated",
     rules: ["R-RESTART-2", "R-REJOIN-1"],
-    patches: [{ file: "cluster.ts", search: "if (this.isReachable(f) && !reachableBefore.includes(f)) this.rejoin(f);", replace: "if (f.up && !reachableBefore.includes(f)) this.rejoin(f);" }],
+    patches: [
+      {
+        file: "cluster.ts",
+        search: "    if (f.saved === null) return;\n",
+        replace: "    const leader = this.defaultLeader();\n    if (leader !== null) return this.bringIn(f, leader);\n    if (f.saved === null) return;\n",
+      },
+    ],
   },
   {
     id: "rejoin-without-store",
     kind: "what a rejoin installs",
     bug: "advances a rejoining follower's indices without installing the leader's state",
     rules: ["R-REJOIN-2"],
-    patches: [{ file: "cluster.ts", search: "    f.store = this.leader.store.clone();\n", replace: "" }],
+    patches: [{ file: "cluster.ts", search: "      f.store = ld.store.clone();\n", replace: "" }],
   },
   {
     id: "partition-extends",
@@ -241,7 +256,7 @@ export const VARIANTS: readonly Variant[] = [
     kind: "snapshot header",
     bug: "writes last_included_term 1 even when nothing is applied",
     rules: ["R-WIRE-4"],
-    patches: [{ file: "snapshot.ts", search: "lastApplied === 0 ? 0n : 1n", replace: "1n" }],
+    patches: [{ file: "snapshot.ts", search: "lastIncludedTerm: BigInt(lastIncludedTerm),", replace: "lastIncludedTerm: BigInt(lastApplied === 0 ? 1 : lastIncludedTerm)," }],
   },
   {
     id: "snapshot-nodes-sorted",
@@ -256,7 +271,7 @@ export const VARIANTS: readonly Variant[] = [
     kind: "restore from saved snapshot",
     bug: "comes up empty after a restart even with a saved snapshot, as v1 said",
     rules: ["R-SAVED-3"],
-    patches: [{ file: "cluster.ts", search: "    if (f.saved === null || !this.isolated.has(f.id)) return;", replace: "    return;" }],
+    patches: [{ file: "cluster.ts", search: "    if (f.saved === null) return;", replace: "    return;" }],
   },
   {
     id: "restore-keeps-indices-zero",
@@ -270,42 +285,42 @@ export const VARIANTS: readonly Variant[] = [
     kind: "persistent state",
     bug: "treats the saved snapshot as volatile: a crash loses it with the store",
     rules: ["R-SAVED-2"],
-    patches: [{ file: "cluster.ts", search: "    f.up = false;\n", replace: "    f.up = false;\n    f.saved = null;\n    f.savedIndex = 0;\n" }],
+    patches: [{ file: "cluster.ts", search: "    f.up = false;\n", replace: "    f.up = false;\n    f.saved = null;\n    f.savedIndex = 0;\n    f.savedTerm = 0;\n" }],
   },
   {
     id: "install-not-copying-saved",
     kind: "snapshot install",
     bug: "takes the leader's discarded prefix on install but not its saved bytes",
     rules: ["R-INSTALL-1"],
-    patches: [{ file: "cluster.ts", search: "      f.saved = this.leader.saved;\n", replace: "" }],
+    patches: [{ file: "cluster.ts", search: "      f.saved = ld.saved;\n", replace: "" }],
   },
   {
     id: "install-by-last-applied",
     kind: "snapshot install",
     bug: "decides the install on the follower's last_applied instead of its log length",
     rules: ["R-INSTALL-1"],
-    patches: [{ file: "cluster.ts", search: "if (f.logLength < this.leader.savedIndex)", replace: "if (f.lastApplied < this.leader.savedIndex)" }],
+    patches: [{ file: "cluster.ts", search: INSTALL_TEST, replace: "if (ld.saved !== null && f.lastApplied < s)" }],
   },
   {
     id: "install-when-leader-newer",
     kind: "snapshot install",
     bug: "installs whenever the leader's saved snapshot is newer than the follower's own",
     rules: ["R-INSTALL-1", "R-INSTALL-2"],
-    patches: [{ file: "cluster.ts", search: "if (f.logLength < this.leader.savedIndex)", replace: "if (f.savedIndex < this.leader.savedIndex)" }],
+    patches: [{ file: "cluster.ts", search: INSTALL_TEST, replace: "if (ld.saved !== null && f.savedIndex < s)" }],
   },
   {
     id: "install-after-round",
     kind: "snapshot install",
     bug: "leaves catch-up to the replication round, after which the follower's log is never short",
     rules: ["R-INSTALL-3"],
-    patches: [{ file: "cluster.ts", search: "if (f.logLength < this.leader.savedIndex)", replace: "if (this.log.length < this.leader.savedIndex)" }],
+    patches: [{ file: "cluster.ts", search: INSTALL_TEST, replace: "if (ld.saved !== null && ld.logLength < s)" }],
   },
   {
     id: "install-boundary-off-by-one",
     kind: "snapshot install",
     bug: "installs when the follower's log is exactly as long as the leader's saved_index",
     rules: ["R-INSTALL-1"],
-    patches: [{ file: "cluster.ts", search: "if (f.logLength < this.leader.savedIndex)", replace: "if (f.logLength <= this.leader.savedIndex)" }],
+    patches: [{ file: "cluster.ts", search: INSTALL_TEST, replace: "if (ld.saved !== null && s > f.savedIndex && !(f.logLength > s && termAt(f, s) === ld.savedTerm))" }],
   },
   // Decoding (SPEC.md 4.1).
   {
@@ -373,5 +388,121 @@ export const VARIANTS: readonly Variant[] = [
     bug: "strips a byte-order mark at the start of a key, as a default UTF-8 text decoder does",
     rules: ["R-DECODE-12"],
     patches: [{ file: "decode.ts", search: 'const keyText = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });', replace: 'const keyText = new TextDecoder("utf-8", { fatal: true });' }],
+  },
+  // Elections (SPEC.md 3.4, feature elect): the classic bugs of Raft ports in vote persistence, the vote
+  // rule, the commit rule and truncation. A variant whose bug the reference's own invariants would trip on
+  // also drops that invariant, so that it is killed by wrong bytes, as a port would be, not by a throw.
+  {
+    id: "elect-vote-granted-twice",
+    kind: "election: votes",
+    bug: "grants its vote to any up-to-date candidate, even after voting for another in the same term",
+    rules: ["R-VOTE-1", "R-ELECT-5"],
+    patches: [{ file: "election.ts", search: "if ((v.votedFor === 0 || v.votedFor === c.id) && atLeastAsUpToDate(c, v)) {", replace: "if (atLeastAsUpToDate(c, v)) {" }],
+  },
+  {
+    id: "elect-no-up-to-date-check",
+    kind: "election: votes",
+    bug: "grants its vote without comparing logs (Raft 5.4.1), so a candidate missing committed entries can win",
+    rules: ["R-VOTE-2"],
+    patches: [
+      { file: "election.ts", search: "if ((v.votedFor === 0 || v.votedFor === c.id) && atLeastAsUpToDate(c, v)) {", replace: "if (v.votedFor === 0 || v.votedFor === c.id) {" },
+      { file: "cluster.ts", search: "invariant(f.commitIndex <= ld.logLength && termAt(f, f.commitIndex) === termAt(ld, f.commitIndex), `node ${f.id} would lose committed entries`);", replace: "" },
+      { file: "cluster.ts", search: "invariant(n.commitIndex <= n.logLength, `node ${n.id} commits past the end of its log`);", replace: "if (n.commitIndex > n.logLength) n.commitIndex = n.lastApplied = n.logLength;" },
+    ],
+  },
+  {
+    id: "elect-up-to-date-by-length",
+    kind: "election: votes",
+    bug: "compares log length before the last entry's term in the vote rule",
+    rules: ["R-VOTE-2", "R-LOG-4"],
+    patches: [
+      { file: "node_log.ts", search: "return c > v || (c === v && candidate.logLength >= voter.logLength);", replace: "return candidate.logLength > voter.logLength || (candidate.logLength === voter.logLength && c >= v);" },
+      { file: "cluster.ts", search: "invariant(f.commitIndex <= ld.logLength && termAt(f, f.commitIndex) === termAt(ld, f.commitIndex), `node ${f.id} would lose committed entries`);", replace: "" },
+      { file: "cluster.ts", search: "invariant(n.commitIndex <= n.logLength, `node ${n.id} commits past the end of its log`);", replace: "if (n.commitIndex > n.logLength) n.commitIndex = n.lastApplied = n.logLength;" },
+    ],
+  },
+  {
+    id: "elect-voted-for-lost-at-crash",
+    kind: "election: persistence",
+    bug: "keeps voted_for in memory only, so a node that restarts in the same term votes again",
+    rules: ["R-TERM-1", "R-CRASH-4"],
+    patches: [{ file: "cluster.ts", search: "    f.up = false;\n", replace: "    f.up = false;\n    f.votedFor = 0;\n" }],
+  },
+  {
+    id: "elect-current-term-lost-at-crash",
+    kind: "election: persistence",
+    bug: "keeps current_term in memory only, so a restarted node is back at term 1",
+    rules: ["R-TERM-1", "R-CRASH-4"],
+    patches: [{ file: "cluster.ts", search: "    f.up = false;\n", replace: "    f.up = false;\n    f.currentTerm = 1;\n" }],
+  },
+  {
+    id: "elect-no-noop",
+    kind: "election: no-op",
+    bug: "appends no no-op when it wins, so entries of earlier terms wait for the next command to commit",
+    rules: ["R-NOOP-1", "R-COMMIT-4"],
+    patches: [{ file: "election.ts", search: "  appendEntry(c, null);\n  c.termStart = c.logLength;", replace: "  c.termStart = c.logLength + 1;" }],
+  },
+  {
+    id: "elect-commit-earlier-term-by-counting",
+    kind: "election: commit rule",
+    bug: "appends no no-op and instead commits an entry of an earlier term once a majority holds it (Raft Figure 8)",
+    rules: ["R-COMMIT-4", "R-NOOP-1"],
+    patches: [
+      { file: "election.ts", search: "  appendEntry(c, null);\n  c.termStart = c.logLength;", replace: "  c.termStart = c.logLength + 1;" },
+      { file: "cluster.ts", search: "const lo = Math.max(ld.commitIndex + 1, ld.termStart);", replace: "const lo = ld.commitIndex + 1;" },
+      { file: "cluster.ts", search: "while (h >= lo && termAt(n, h) !== ld.currentTerm) h--;", replace: "while (h >= lo && termAt(n, h) !== termAt(ld, h)) h--;" },
+      { file: "cluster.ts", search: "m.logLength >= n && termAt(m, n) === ld.currentTerm) count++;", replace: "m.logLength >= n && termAt(m, n) === termAt(ld, n)) count++;" },
+    ],
+  },
+  {
+    id: "elect-commit-by-length",
+    kind: "election: commit rule",
+    bug: "keeps the fixed-leader commit rule (R-COMMIT-1): counts every log that reaches index n, whatever its entry's term",
+    rules: ["R-COMMIT-4", "R-COMMIT-1"],
+    patches: [
+      { file: "cluster.ts", search: "const lo = Math.max(ld.commitIndex + 1, ld.termStart);", replace: "const lo = ld.commitIndex + 1;" },
+      { file: "cluster.ts", search: "if (n.entries !== ld.entries) while (h >= lo && termAt(n, h) !== ld.currentTerm) h--;", replace: "" },
+      { file: "cluster.ts", search: "if (m.savedIndex < n && m.logLength >= n && termAt(m, n) === ld.currentTerm) count++;", replace: "if (m.logLength >= n) count++;" },
+    ],
+  },
+  {
+    id: "elect-stale-leader-entries-applied",
+    kind: "election: commit rule",
+    bug: "counts a node for index n when its log reaches n, whatever term its entry there has, so a stale leader commits and applies its entries on the strength of the new leader's longer logs",
+    rules: ["R-COMMIT-4", "R-TRUNC-1"],
+    patches: [
+      { file: "cluster.ts", search: "if (n.entries !== ld.entries) while (h >= lo && termAt(n, h) !== ld.currentTerm) h--;", replace: "" },
+      { file: "cluster.ts", search: "if (m.savedIndex < n && m.logLength >= n && termAt(m, n) === ld.currentTerm) count++;", replace: "if (m.savedIndex < n && m.logLength >= n) count++;" },
+      { file: "cluster.ts", search: "invariant(f.commitIndex <= ld.logLength && termAt(f, f.commitIndex) === termAt(ld, f.commitIndex), `node ${f.id} would lose committed entries`);", replace: "" },
+    ],
+  },
+  {
+    id: "elect-truncates-committed",
+    kind: "election: truncation",
+    bug: "a new leader cuts its log back to its own commit index, a volatile index a restart reset, dropping entries a majority committed",
+    rules: ["R-TRUNC-1", "R-ELECT-5"],
+    patches: [
+      { file: "election.ts", search: '  c.role = "leader";\n', replace: '  c.role = "leader";\n  c.logLength = Math.max(c.commitIndex, c.savedIndex);\n' },
+      { file: "cluster.ts", search: "invariant(f.commitIndex <= ld.logLength && termAt(f, f.commitIndex) === termAt(ld, f.commitIndex), `node ${f.id} would lose committed entries`);", replace: "" },
+      { file: "cluster.ts", search: "invariant(n.commitIndex <= n.logLength, `node ${n.id} commits past the end of its log`);", replace: "if (n.commitIndex > n.logLength) n.commitIndex = n.lastApplied = n.logLength;" },
+    ],
+  },
+  {
+    id: "elect-no-step-down-in-round",
+    kind: "election: step-down",
+    bug: "a leader that meets a higher term in a round keeps leading (it steps down only on a vote request)",
+    rules: ["R-ROUND-2", "R-ELECT-5"],
+    patches: [
+      { file: "cluster.ts", search: "for (const n of members) if (n.role === \"leader\" && n.currentTerm < top) adoptTerm(n, top);", replace: "" },
+      { file: "cluster.ts", search: "invariant(f.commitIndex <= ld.logLength && termAt(f, f.commitIndex) === termAt(ld, f.commitIndex), `node ${f.id} would lose committed entries`);", replace: "" },
+      { file: "cluster.ts", search: "invariant(n.commitIndex <= n.logLength, `node ${n.id} commits past the end of its log`);", replace: "if (n.commitIndex > n.logLength) n.commitIndex = n.lastApplied = n.logLength;" },
+    ],
+  },
+  {
+    id: "elect-voter-keeps-leading",
+    kind: "election: step-down",
+    bug: "a leader asked for its vote in a higher term adopts the term but keeps its role",
+    rules: ["R-VOTE-1", "R-ELECT-5"],
+    patches: [{ file: "election.ts", search: "if (v.currentTerm < c.currentTerm) adoptTerm(v, c.currentTerm);", replace: "if (v.currentTerm < c.currentTerm) {\n      v.currentTerm = c.currentTerm;\n      v.votedFor = 0;\n    }" }],
   },
 ];
