@@ -278,6 +278,7 @@ void Cluster::rejoin(Member& f, const Member& ld) {
     const std::uint64_t s = ld.saved_index;
     const bool holds = s <= f.saved_index || (f.log_length() >= s && f.term(s) == ld.saved_term);
     if (!holds) {
+      restore(f);  // a store still to be restored is the pairs of f's own bytes, which are replaced here
       // The same bytes, shared, never re-encoded; f's discarded prefix becomes ld's.
       f.saved = ld.saved;
       const std::uint64_t dropped = std::min<std::uint64_t>(f.entries.size(), s - f.saved_index);
