@@ -11,6 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { GOLDEN_DIR } from "../corpus/scenario_files.js";
+import { BENCH_ELECT_EVERY } from "../corpus/scaling.js";
 import { loadCorpus } from "../runner/corpus.js";
 import { usage } from "../common/args.js";
 import { UsageError } from "../common/errors.js";
@@ -160,8 +161,28 @@ async function main(): Promise<void> {
     }
   }
 
-  const results = { machine, corpus: { vectors: goldens.length, adapters: corpus }, ceiling, all_adapters: allAdapters, scaling };
-  if (ONLY !== "abcd" || ceiling === null || allAdapters === null) {
+  // e. Elections at scale (issue 24): section d's scenario at its largest size with an election every 10^4
+  // steps, through the reference and every adapter that answers it (one without `elect` refuses it).
+  const electing: Record<string, { steps: number; ms: number; peak_rss_mb: number } | { steps: number; not_run: string }> = {};
+  if (want("e")) {
+    const n = SCALES[SCALES.length - 1]!;
+    const ref = await scaleThroughReference(ROOT, n, RUNS, BENCH_ELECT_EVERY);
+    electing.reference = { steps: n, ms: ref.ms, peak_rss_mb: ref.peakMb };
+    log(`reference ${n} steps, an election every ${BENCH_ELECT_EVERY}: ${ref.ms.toFixed(0)} ms, ${ref.peakMb} MB`);
+    for (const t of targets) {
+      try {
+        const r = await scaleThroughAdapter(ROOT, launches[t.name]!, n, RUNS, ref.digest, BENCH_ELECT_EVERY);
+        electing[t.name] = { steps: n, ms: r.ms, peak_rss_mb: r.peakMb };
+        log(`${t.name} ${n} steps, an election every ${BENCH_ELECT_EVERY}: ${r.ms.toFixed(0)} ms, ${r.peakMb} MB`);
+      } catch (err) {
+        electing[t.name] = { steps: n, not_run: (err as Error).message };
+        log(`${t.name}: not run with elections: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  const results = { machine, corpus: { vectors: goldens.length, adapters: corpus }, ceiling, all_adapters: allAdapters, scaling, electing };
+  if (ONLY !== "abcde" || ceiling === null || allAdapters === null) {
     process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
     return;
   }
@@ -187,6 +208,7 @@ type Results = {
   ceiling: { scenarios: number; run_ms: number; per_second: number; command_ms: number };
   all_adapters: { named: AllAdapters; every: AllAdapters };
   scaling: Record<string, { steps: number; ms: number; peak_rss_mb: number }[]>;
+  electing: Record<string, { steps: number; ms: number; peak_rss_mb: number } | { steps: number; not_run: string }>;
 };
 
 function renderMarkdown(r: Results, vectorsDir: string): string {
@@ -228,6 +250,13 @@ function renderMarkdown(r: Results, vectorsDir: string): string {
     const limit = name === "rust" || name === "go" || name === "cpp" ? 2000 : name === "reference" ? 10_000 : null;
     const time = limit === null ? "no time target" : `time ${yes(top.ms < limit)}`;
     lines.push(`- ${name}: ${time}, memory ${yes(top.peak_rss_mb < 1024)}, worst growth ${f(growth, 1)}x (${yes(growth <= 12)})`);
+  }
+  lines.push("", `## e. Elections at scale (section d's scenario with an election every ${BENCH_ELECT_EVERY.toLocaleString("en-US")} steps, of each node in turn)`, "");
+  lines.push("| implementation | steps | time (ms) | peak RSS (MB) | time target | memory < 1 GiB |", "|---|---:|---:|---:|---|---|");
+  for (const [name, row] of Object.entries(r.electing)) {
+    const limit = name === "rust" || name === "go" || name === "cpp" ? 2000 : name === "reference" ? 10_000 : null;
+    if ("not_run" in row) lines.push(`| ${name} | ${row.steps.toLocaleString("en-US")} | not run: ${row.not_run.slice(0, 120)} | | | |`);
+    else lines.push(`| ${name} | ${row.steps.toLocaleString("en-US")} | ${f(row.ms)} | ${row.peak_rss_mb} | ${limit === null ? "none" : yes(row.ms < limit)} | ${yes(row.peak_rss_mb < 1024)} |`);
   }
   return `${lines.join("\n")}\n`;
 }

@@ -113,10 +113,10 @@ export interface ScaleRun {
 }
 
 /** The reference in-process, in a child process of its own so its peak RSS is its own. */
-export async function scaleThroughReference(root: string, steps: number, runs: number): Promise<ScaleRun> {
+export async function scaleThroughReference(root: string, steps: number, runs: number, electEvery = 0): Promise<ScaleRun> {
   const results: ScaleRun[] = [];
   for (let i = 0; i < runs; i++) {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "bench", "scale_ref.ts"), String(steps)], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "bench", "scale_ref.ts"), String(steps), String(electEvery)], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
     let text = "";
     child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (text += chunk));
     await new Promise((resolve) => child.stdout!.once("close", resolve));
@@ -132,8 +132,8 @@ function peakRssMb(pid: number): number {
 }
 
 /** One scaling scenario through an adapter: the adapter's own time for the request, and its peak RSS. */
-export async function scaleThroughAdapter(root: string, launch: Launch, steps: number, runs: number, digest: string): Promise<{ ms: number; peakMb: number }> {
-  const scenario = scalingScenario(steps, 1, 1000, 10_000, BENCH_COMPACT_EVERY);
+export async function scaleThroughAdapter(root: string, launch: Launch, steps: number, runs: number, digest: string, electEvery = 0): Promise<{ ms: number; peakMb: number }> {
+  const scenario = scalingScenario(steps, 1, 1000, 10_000, BENCH_COMPACT_EVERY, electEvery);
   const req: ScenarioToRun = { name: `scale/${steps}`, scenario, scenarioText: scenarioJson(scenario), trace: false };
   const times: number[] = [];
   const peaks: number[] = [];

@@ -1,11 +1,13 @@
 // The reference in a process of its own, for the scaling benchmark: prints the time of runScenario on a
-// scaling scenario of N steps, the process's peak RSS, and a digest of the snapshots to check ports against.
+// scaling scenario of N steps (with an election every E steps when a second argument E is given), the
+// process's peak RSS, and a digest of the snapshots to check ports against.
 import { createHash } from "node:crypto";
 import { runScenario } from "../reference/index.js";
 import { BENCH_COMPACT_EVERY, scalingScenario } from "../corpus/scaling.js";
 
 const steps = Number(process.argv[2]);
-const scenario = scalingScenario(steps, 1, 1000, 10_000, BENCH_COMPACT_EVERY);
+const electEvery = Number(process.argv[3] ?? 0);
+const scenario = scalingScenario(steps, 1, 1000, 10_000, BENCH_COMPACT_EVERY, electEvery);
 const t0 = performance.now();
 const { snapshots } = runScenario(scenario);
 const ms = performance.now() - t0;

@@ -2,7 +2,9 @@
 // over 10^4 keys, a partition change or crash/restart every `eventEvery` steps (1,000 by default), a
 // snapshot every 10,000 and, when `compactEvery` is set, a compaction (SPEC.md 3.3) of the leader or an up
 // follower in turn every `compactEvery` steps, so restarts restore saved snapshots and rejoins install the
-// leader's. Deterministic.
+// leader's, and, when `electEvery` is set, an election (SPEC.md 3.4) every `electEvery` steps, of each node in
+// turn, so leaders change, a leader isolated by a partition change keeps appending until it is brought in,
+// and a crashed node may have been the leader. Deterministic.
 import type { NormalizedScenario, Step } from "../reference/index.js";
 import { xorshift32 } from "./xorshift.js";
 
@@ -13,17 +15,26 @@ import { xorshift32 } from "./xorshift.js";
  */
 export const BENCH_COMPACT_EVERY = 20_000;
 
-export function scalingScenario(steps: number, seed = 1, eventEvery = 1000, keys = 10_000, compactEvery = 0): NormalizedScenario {
+/** The benchmark's election interval: 100 elections in 10^6 steps (issue 24). */
+export const BENCH_ELECT_EVERY = 10_000;
+
+export function scalingScenario(steps: number, seed = 1, eventEvery = 1000, keys = 10_000, compactEvery = 0, electEvery = 0): NormalizedScenario {
   const r = xorshift32(seed);
   const nodes = 5;
   const leader = 1;
   let crashed = 0; // the follower that is down, or 0
   let compactions = 0;
+  let elections = 0;
   const out: Step[] = [];
   for (let i = 0; out.length < steps - 1; i++) {
     const key = `key-${r(keys)}`;
     if (i % 10_000 === 9_999) {
       out.push({ op: "snapshot", nodes: [leader] });
+    } else if (electEvery > 0 && i % electEvery === electEvery >> 2) {
+      // Each node in turn (R-ELECT-2: never a down node; node 1 never crashes). Node 1 is always up, so the
+      // snapshots stay valid whoever leads.
+      const node = 1 + (elections++ % nodes);
+      out.push({ op: "elect", node: node === crashed ? leader : node });
     } else if (compactEvery > 0 && i % compactEvery === compactEvery >> 1) {
       // The leader and a follower that is up, in turn (R-COMPACT-1: never a down node).
       const follower = 2 + r(4);

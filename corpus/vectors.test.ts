@@ -41,7 +41,8 @@ describe("the committed corpus", () => {
     );
     const steps = goldens.flatMap((g) => g.scenario.steps);
     const keys = new Set(steps.flatMap((s) => ("key" in s ? [s.key] : [])));
-    expect(new Set(steps.map((s) => s.op))).toEqual(new Set(["put", "delete", "append", "incr", "cas", "partition", "crash", "restart", "heal", "snapshot", "compact"]));
+    expect(new Set(steps.map((s) => s.op))).toEqual(new Set(["put", "delete", "append", "incr", "cas", "partition", "crash", "restart", "heal", "snapshot", "compact", "elect"]));
+    expect(steps.some((s) => "via" in s)).toBe(true);
     for (const n of [1, 2, 3, 4, 5, 7]) expect(goldens.some((g) => g.scenario.cluster.nodes === n), `cluster of ${n}`).toBe(true);
     expect(goldens.some((g) => g.scenario.cluster.leader !== 1)).toBe(true);
     for (const k of ["", "__proto__", "constructor", "b", "10", "2", "\ue000", "\uffff", "\u{1f600}"]) expect(keys.has(k), JSON.stringify(k)).toBe(true);

@@ -1,7 +1,7 @@
 // An `elect` step (SPEC.md 3.4): R-ELECT-3, R-VOTE-1, R-VOTE-2 and R-ELECT-4. The caller gives the voters
 // (the other up nodes of the candidate's side, R-SIDE-1) and runs the step's replication round afterwards.
 import { appendEntry, atLeastAsUpToDate } from "./node_log.js";
-import type { Node } from "./cluster.js";
+import type { Node } from "./node.js";
 
 /** R-TERM-1: a node that learns a higher term adopts it, forgets its vote and follows. */
 export function adoptTerm(n: Node, term: number): void {

@@ -3,7 +3,7 @@ export { bytesToHex, hexToBytes, invalidUtf8At, utf8Bytes, utf8Length } from "./
 export { crc32c } from "./crc32c.js";
 export { Store } from "./store.js";
 export { applyCommand } from "./state_machine.js";
-export { Cluster } from "./cluster.js";
+export { Cluster, raftState, type Role } from "./cluster.js";
 export { runScenario, nodeSnapshot } from "./run.js";
 export { encodeSnapshot, type Snapshot, type SnapshotPair } from "./snapshot.js";
 export { loadScenario, loadScenarioBytes, scenarioText, checkScenario, requiredFeatures, FEATURES, type ScenarioFeature } from "./normalize.js";
@@ -25,6 +25,7 @@ export type {
   RunRequest,
   SnapshotEntry,
   TraceEntry,
+  RaftState,
   DecodedMessage,
   DecodedSnapshot as DecodedSnapshotJson,
   RejectedMessage,

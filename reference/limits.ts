@@ -3,7 +3,7 @@
 // golden by the kit and by every port, with room to spare. The sizes are computed, never built: a scenario
 // over a limit is refused before anything that large exists.
 import { utf8Length } from "./bytes.js";
-import { Cluster, type Node } from "./cluster.js";
+import { Cluster, raftState, type Node } from "./cluster.js";
 import { HEADER_SIZE } from "./snapshot.js";
 import { formatPath, type PathSegment } from "./json_path.js";
 import type { Problem } from "./problems.js";
@@ -86,7 +86,10 @@ export interface RunSizes {
  */
 export function runSizes(scenario: NormalizedScenario, options: { last?: number; stopAtLimit?: boolean } = {}): RunSizes {
   const last = Math.min(options.last ?? scenario.steps.length - 1, scenario.steps.length - 1);
-  const cluster = new Cluster(scenario.cluster);
+  // R-TRACE-1: a scenario that needs `elect` traces each node's raft state too.
+  // (normalize.ts's requiredFeatures says the same; it imports this module, so it is not imported here).
+  const elect = scenario.steps.some((s) => s.op === "elect" || "via" in s);
+  const cluster = new Cluster(scenario.cluster, { fixedLeader: !elect });
   // "[" and "]", and a comma before every entry but the first.
   let resultChars = 2;
   let traceChars = 2;
@@ -109,6 +112,8 @@ export function runSizes(scenario: NormalizedScenario, options: { last?: number;
       stateBytes += size;
       states += 2 + 2 * size;
     }
+    // ,"raft":[...]: a few dozen characters per node, measured as written.
+    if (elect) states += 8 + JSON.stringify(cluster.nodes.map(raftState)).length;
     traceChars += (i === 0 ? 0 : 1) + states;
     if (stateBytes > largestState.bytes) largestState = { step: i, bytes: stateBytes };
     if (options.stopAtLimit) {

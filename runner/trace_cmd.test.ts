@@ -17,6 +17,18 @@ async function trace(args: string[], options = {}): Promise<{ code: number; line
 }
 
 describe("rsm trace, the reference alone", () => {
+  it("shows each node's role, term, vote and log in a scenario with elections (R-TRACE-1)", async () => {
+    // SPEC.md 3.4 by hand: a (entry 1) on all; 1 crashes; 2 stands for term 2, 3 grants; 2 leads with its
+    // no-op at 2 (term 2), held by 2 and 3: committed and applied.
+    const { code, lines } = await trace(["elect/leader-crash-new-election", "--steps", "2"]);
+    expect(code).toBe(0);
+    expect(lines.filter((l) => l.startsWith("  node "))).toEqual([
+      "  node 1: down",
+      "  node 2: up, leader of term 2, voted for 2, log 2 (last term 2), commit_index 2, last_applied 2",
+      "  node 3: up, follower of term 2, voted for 2, log 2 (last term 2), commit_index 2, last_applied 2",
+    ]);
+  });
+
   it("prints each step as JSON, then each node's status, indices and decoded pairs", async () => {
     const { code, lines } = await trace(["keys/nine-vs-ten"]);
     expect(code).toBe(0);

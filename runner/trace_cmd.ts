@@ -14,9 +14,12 @@ import {
   loadScenarioBytes,
   nameProblem,
   nodeSnapshot,
+  raftState,
+  requiredFeatures,
   runScenario,
   runSizes,
   type NormalizedScenario,
+  type RaftState,
   type Step,
   type TraceEntry,
 } from "../reference/index.js";
@@ -95,6 +98,16 @@ interface NodeState {
   readonly hex: string | null;
   /** Known for the reference only. */
   readonly commitIndex: number | null;
+  /**
+   * R-TRACE-1: role, vote and log of a scenario that needs `elect`; null while down or without `elect`;
+   * undefined where the port was not asked for it (a re-run of a prefix gives snapshots only).
+   */
+  readonly raft?: RaftState | null;
+}
+
+/** Whether the port's state is the reference's: the snapshot, and the raft state where the port gave one. */
+function sameState(e: NodeState, a: NodeState): boolean {
+  return e.hex === a.hex && (a.raft === undefined || JSON.stringify(e.raft ?? null) === JSON.stringify(a.raft));
 }
 
 /**
@@ -103,27 +116,34 @@ interface NodeState {
  * step costs steps x store, which for a long scenario is most of the time a trace takes.
  */
 function referenceSteps(scenario: NormalizedScenario, first: number, last: number, each: (step: number, states: NodeState[]) => boolean | void): void {
-  const cluster = new Cluster(scenario.cluster);
+  const elect = requiredFeatures(scenario).includes("elect");
+  const cluster = new Cluster(scenario.cluster, { fixedLeader: !elect });
   for (let i = 0; i <= last; i++) {
     const step = scenario.steps[i]!;
     if (step.op !== "snapshot") cluster.apply(step);
     if (i < first) continue;
-    const states = cluster.nodes.map((n) => ({ hex: n.up ? bytesToHex(nodeSnapshot(n)) : null, commitIndex: n.up ? n.commitIndex : null }));
+    const states = cluster.nodes.map((n) => ({ hex: n.up ? bytesToHex(nodeSnapshot(n)) : null, commitIndex: n.up ? n.commitIndex : null, raft: elect ? raftState(n) : null }));
     if (each(i, states) === false) return;
   }
 }
 
 /** The decoded lines of a snapshot, with the rule that rejects it if one does (SPEC.md 4.1). */
-function decodedLines(hex: string): { lines: string[]; lastApplied: string } {
+function decodedLines(hex: string): { lines: string[]; lastApplied: string; currentTerm: string } {
   const v = decodeVerdict(hexToBytes(hex));
-  return { lines: verdictLines(v), lastApplied: String(v.snapshot.lastIncludedIndex ?? "?") };
+  return { lines: verdictLines(v), lastApplied: String(v.snapshot.lastIncludedIndex ?? "?"), currentTerm: String(v.snapshot.currentTerm ?? "?") };
+}
+
+/** R-TRACE-1 in words: "leader of term 2, voted for 2, log 3 (last term 2)". */
+function raftWords(r: RaftState, term: string): string {
+  return `${r.role} of term ${term}, ${r.voted_for === null ? "no vote" : `voted for ${r.voted_for}`}, log ${r.log_length} (last term ${r.last_log_term})`;
 }
 
 function summary(node: number, status: Status, s: NodeState): string {
-  if (s.hex === null) return `node ${node}: ${status === "down" ? "down" : `${status}, but no state (null)`}`;
+  if (s.hex === null) return `node ${node}: ${status === "down" ? "down" : `${status}, but no state (null)`}${s.raft ? ", but a raft state" : ""}`;
   const d = decodedLines(s.hex);
+  const raft = s.raft ? `${raftWords(s.raft, d.currentTerm)}, ` : "";
   const ci = s.commitIndex === null ? "" : `commit_index ${s.commitIndex}, `;
-  return `node ${node}: ${status === "down" ? "down, but has a state" : status}, ${ci}last_applied ${d.lastApplied}`;
+  return `node ${node}: ${status === "down" ? "down, but has a state" : status}, ${raft}${ci}last_applied ${d.lastApplied}`;
 }
 
 function stepLine(i: number, step: Step): string {
@@ -261,13 +281,13 @@ interface Shown {
 }
 
 /** One step, reference against port; returns whether any shown node differs. */
-function compareStep(i: number, step: Step, expected: NodeState[], actual: (string | null)[], o: Shown, out: (line: string) => void): number[] {
-  const differing = o.nodes.filter((n) => expected[n - 1]!.hex !== actual[n - 1]);
+function compareStep(i: number, step: Step, expected: NodeState[], actual: NodeState[], o: Shown, out: (line: string) => void): number[] {
+  const differing = o.nodes.filter((n) => !sameState(expected[n - 1]!, actual[n - 1]!));
   out(`${differing.length > 0 ? "!" : " "} ${stepLine(i, step)}${differing.length > 0 ? `  <- differs at node${differing.length > 1 ? "s" : ""} ${differing.join(", ")}` : ""}`);
   for (const n of o.nodes) {
     const status = o.statuses[i]![n - 1]!;
     const e = expected[n - 1]!;
-    const a = { hex: actual[n - 1] ?? null, commitIndex: null };
+    const a = actual[n - 1]!;
     if (!differing.includes(n)) {
       out(`    ${summary(n, status, e)} (port agrees)`);
       continue;
@@ -292,8 +312,11 @@ async function traced(session: Session, name: string, scenario: NormalizedScenar
   let first: { step: number; nodes: number[] } | null = null;
   let shownDivergence = false;
   referenceSteps(scenario, 0, o.to, (i, states) => {
-    const actual = trace[i]!.states;
-    const all = states.map((_, k) => k + 1).filter((n) => states[n - 1]!.hex !== actual[n - 1]);
+    // The schema checked the raft states' shape; a port that gave none for an elect scenario shows as null.
+    const raft = trace[i]!.raft;
+    const elect = states.some((s) => s.raft != null);
+    const actual: NodeState[] = trace[i]!.states.map((hex, k) => ({ hex, commitIndex: null, ...(elect || raft ? { raft: raft?.[k] ?? null } : {}) }));
+    const all = states.map((_, k) => k + 1).filter((n) => !sameState(states[n - 1]!, actual[n - 1]!));
     if (all.length > 0 && first === null) first = { step: i, nodes: all };
     if (i < o.from || i > o.to) return;
     const d = compareStep(i, scenario.steps[i]!, states, actual, o, out);
@@ -369,7 +392,7 @@ type Failed = Exclude<Awaited<ReturnType<Session["run"]>>, { kind: "result" }>;
  * The port's states of every up node after step k, from a run of steps 0..k ending in a snapshot, beside the
  * reference's (`known`, or computed here), and the nodes that differ; or how the run failed.
  */
-async function prefixStates(session: Session, name: string, scenario: NormalizedScenario, k: number, known?: NodeState[]): Promise<{ expected: NodeState[]; actual: (string | null)[]; differing: number[] } | Failed> {
+async function prefixStates(session: Session, name: string, scenario: NormalizedScenario, k: number, known?: NodeState[]): Promise<{ expected: NodeState[]; actual: NodeState[]; differing: number[] } | Failed> {
   const p = prefixScenario(scenario, k);
   const run = await session.run({ name: `${name} (steps 0..${k}, then a snapshot)`, scenario: p.scenario, scenarioText: scenarioJson(p.scenario), trace: false });
   if (run.kind !== "result") return run;
@@ -379,10 +402,11 @@ async function prefixStates(session: Session, name: string, scenario: Normalized
       expected = s;
     });
   }
-  const actual: (string | null)[] = new Array(scenario.cluster.nodes).fill(null);
+  // A re-run of a prefix gives snapshots only: the raft states are not compared there.
+  const actual: NodeState[] = Array.from({ length: scenario.cluster.nodes }, () => ({ hex: null, commitIndex: null }));
   const got = run.snapshots.slice(-p.up.length);
-  p.up.forEach((n, j) => (actual[n - 1] = got[j]?.hex ?? null));
-  return { expected, actual, differing: p.up.filter((n) => expected[n - 1]!.hex !== actual[n - 1]) };
+  p.up.forEach((n, j) => (actual[n - 1] = { hex: got[j]?.hex ?? null, commitIndex: null }));
+  return { expected, actual, differing: p.up.filter((n) => expected[n - 1]!.hex !== actual[n - 1]!.hex) };
 }
 
 /**

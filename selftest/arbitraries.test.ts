@@ -3,7 +3,7 @@
 import { decodeInputArbitrary } from "./decode_arbitraries.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decodeVerdict, validator, type NormalizedScenario } from "../reference/index.js";
+import { decodeVerdict, requiredFeatures, validator, type NormalizedScenario } from "../reference/index.js";
 import { DEFAULT_MAX_STEPS, FUZZ_MODES, fuzzArbitrary, scenarioArbitrary } from "./arbitraries.js";
 
 const lengths = (xs: NormalizedScenario[]) => xs.map((s) => s.steps.length);
@@ -70,6 +70,25 @@ describe("scenario arbitraries", () => {
       const keys = fc.sample(fuzzArbitrary(mode, 50), { seed: 6, numRuns: 300 }).flatMap((s) => s.steps.flatMap((step) => ("key" in step ? [step.key] : [])));
       for (const c of ["\u2028", "\u2029", "\u0085"]) expect(keys.some((k) => k.includes(c)), `${mode}: ${JSON.stringify(c)}`).toBe(true);
     }
+  });
+});
+
+describe("scenarios with elections (fuzz --mode elect and invariants)", () => {
+  it("need elect, and elect, route, isolate and crash the leader, compact and restart", () => {
+    const xs = fc.sample(fuzzArbitrary("elect", 200), { seed: 8, numRuns: 500 });
+    expect(xs.every((s) => requiredFeatures(s).includes("elect"))).toBe(true);
+    const steps = xs.flatMap((s) => s.steps.map((step) => ({ s, step })));
+    const seen = (pred: (x: (typeof steps)[number]) => boolean) => steps.filter(pred).length;
+    expect(seen(({ step }) => step.op === "elect")).toBeGreaterThan(xs.length);
+    expect(seen(({ step }) => "via" in step && step.via !== undefined)).toBeGreaterThan(xs.length / 2);
+    expect(seen(({ s, step }) => step.op === "crash" && step.node === s.cluster.leader)).toBeGreaterThan(10);
+    expect(seen(({ s, step }) => step.op === "partition" && step.nodes.includes(s.cluster.leader))).toBeGreaterThan(10);
+    expect(seen(({ step }) => step.op === "compact")).toBeGreaterThan(10);
+    expect(seen(({ step }) => step.op === "restart")).toBeGreaterThan(10);
+  });
+
+  it("leave mixed without elections, so every port keeps to it", () => {
+    expect(fc.sample(fuzzArbitrary("mixed", 200), { seed: 9, numRuns: 300 }).some((s) => requiredFeatures(s).includes("elect"))).toBe(false);
   });
 });
 

@@ -3,7 +3,7 @@
 // precompiled ajv validation per line, unless the line is character for character the canonical passing
 // result (isCanonicalPass).
 import type { ErrorObject } from "ajv";
-import { decodeVerdict, hexToBytes, type AdapterMessage, type DecodedSnapshotJson, type NormalizedScenario, type SnapshotEntry, type TraceEntry } from "../../reference/index.js";
+import { decodeVerdict, hexToBytes, requiredFeatures, type AdapterMessage, type DecodedSnapshotJson, type NormalizedScenario, type SnapshotEntry, type TraceEntry } from "../../reference/index.js";
 import { shown } from "../../reference/display.js";
 import { formatPath, pointerSegments } from "../../reference/json_path.js";
 import { ProtocolError } from "./errors.js";
@@ -118,6 +118,8 @@ export function traceProblem(trace: readonly TraceEntry[], scenario: NormalizedS
   const nodes = scenario.cluster.nodes;
   if (trace.length !== steps) return `the trace has ${trace.length} entries for ${steps} steps (R-PROTO-7)`;
   const down = new Array<boolean>(nodes + 1).fill(false);
+  // R-TRACE-1: raft states exactly for a scenario that needs `elect`, null exactly where the state is.
+  const elect = requiredFeatures(scenario).includes("elect");
   for (let i = 0; i < trace.length; i++) {
     const t = trace[i]!;
     const step = scenario.steps[i]!;
@@ -126,6 +128,10 @@ export function traceProblem(trace: readonly TraceEntry[], scenario: NormalizedS
     else if (step.op === "heal") down.fill(false);
     if (t.step !== i) return `trace entry ${i} is for step ${t.step} (R-PROTO-7: one entry per step, in step order)`;
     if (t.states.length !== nodes) return `trace entry ${i} has ${t.states.length} states for ${nodes} nodes (R-PROTO-7)`;
+    if (!elect && t.raft !== undefined) return `trace entry ${i} has raft states, but the scenario does not need elect (R-TRACE-1)`;
+    if (elect && t.raft?.length !== nodes) return `trace entry ${i} has ${t.raft === undefined ? "no raft states" : `${t.raft.length} raft states`} for ${nodes} nodes of a scenario that needs elect (R-TRACE-1)`;
+    const nullRaft = t.raft?.findIndex((r, k) => (r === null) !== (t.states[k] === null)) ?? -1;
+    if (nullRaft >= 0) return `trace entry ${i}, node ${nullRaft + 1}: its raft state is ${t.raft![nullRaft] === null ? "null" : "given"} where its state is ${t.states[nullRaft] === null ? "null" : "given"} (R-TRACE-1: null exactly while down)`;
     for (let k = 0; k < nodes; k++) {
       const state = t.states[k];
       const node = k + 1;

@@ -56,7 +56,7 @@ export function traceDeparture(v: Vector, actual: readonly TraceEntry[]): string
   const steps = v.golden.scenario.steps;
   const expected = runScenario(v.golden.scenario, { trace: true }).trace ?? [];
   const d = firstDivergence(steps, expected, actual);
-  if (d === null) return null;
+  if (d === null) return raftDeparture(steps, expected, actual);
   const node = d.nodes[0]!;
   const e = expected[d.step]!.states[node - 1] ?? null;
   const a = actual[d.step]!.states[node - 1] ?? null;
@@ -76,6 +76,23 @@ export function traceDeparture(v: Vector, actual: readonly TraceEntry[]): string
   // Two decoded lines say what the state should hold and what the trace claims; the rest is in `rsm trace --exec`.
   const lines = changed.length > 0 ? `; ${[changed.find((l) => l.startsWith("-")), changed.find((l) => l.startsWith("+"))].filter((l) => l !== undefined).join(" / ")}` : "";
   return `${where}: node ${node}'s state differs at byte ${offset}, ${field}${lines}`;
+}
+
+/**
+ * R-TRACE-1: where the port's raft states (role, vote, log) first depart from the reference's, when its
+ * snapshots never do; null when they agree. The schema bounds each state to an enum and integers.
+ */
+function raftDeparture(steps: readonly { op: string }[], expected: readonly TraceEntry[], actual: readonly TraceEntry[]): string | null {
+  for (let i = 0; i < expected.length; i++) {
+    const e = expected[i]!.raft ?? [];
+    const a = actual[i]?.raft ?? [];
+    for (let k = 0; k < e.length; k++) {
+      const want = JSON.stringify(e[k] ?? null);
+      const got = JSON.stringify(a[k] ?? null);
+      if (want !== got) return `after step ${i} ${shown(JSON.stringify(steps[i]!.op), 160)} its trace departs from the reference's at node ${k + 1}'s raft state: ${shown(got, 200)} where the reference's is ${want} (R-TRACE-1)`;
+    }
+  }
+  return null;
 }
 
 /** One result for `v` from one traced run on `session`. */

@@ -3,7 +3,7 @@
 // ending in a snapshot of every up node, and bisected: the step k where the port agrees with the reference
 // after k - 1 steps and not after k. About log2(steps) runs, each as big as the scenario at most, so memory
 // stays that of one scenario and one snapshot per node.
-import { Cluster, bytesToHex, nodeSnapshot, type NormalizedScenario, type Step } from "../../reference/index.js";
+import { Cluster, bytesToHex, nodeSnapshot, requiredFeatures, type NormalizedScenario, type Step } from "../../reference/index.js";
 import type { Divergence } from "./diagnose.js";
 import { scenarioJson } from "../adapter/protocol.js";
 import type { Session } from "../adapter/session.js";
@@ -19,7 +19,7 @@ export const TRACE_BUDGET = 32 * 1024 * 1024;
 
 /** The reference's snapshot of each node of `nodes` after step k: the cluster run that far, and only those encoded. */
 export function referenceStatesAfter(scenario: NormalizedScenario, k: number, nodes: readonly number[]): string[] {
-  const cluster = new Cluster(scenario.cluster);
+  const cluster = new Cluster(scenario.cluster, { fixedLeader: !requiredFeatures(scenario).includes("elect") });
   for (let i = 0; i <= k; i++) {
     const s = scenario.steps[i]!;
     if (s.op !== "snapshot") cluster.apply(s);

@@ -186,6 +186,8 @@ describe("rsm fuzz", () => {
     expect(parse("--runs", "50", "--time-limit", "5")).toMatchObject({ runs: 50, timeLimitMs: 5000 });
     expect(parse("--mode", "long")).toMatchObject({ mode: "long", maxSteps: 2000 });
     expect(parse("--mode", "wide")).toMatchObject({ mode: "wide", maxSteps: 50 });
+    expect(parse("--mode", "elect")).toMatchObject({ mode: "elect", maxSteps: 200 });
+    expect(parse("--mode", "invariants")).toMatchObject({ mode: "invariants", maxSteps: 200 });
     expect(parse("--mode", "normal", "--max-steps", "80")).toMatchObject({ mode: "normal", maxSteps: 80 });
   });
 
@@ -193,7 +195,7 @@ describe("rsm fuzz", () => {
     await expect(fuzzCommand(["--runs", "0"], ROOT, io)).rejects.toThrow(UsageError);
     await expect(fuzzCommand(["--runs", "0"], ROOT, io)).rejects.toThrow(/^--runs: expected a whole number of at least 1/);
     await expect(fuzzCommand(["--time-limit", "soon"], ROOT, io)).rejects.toThrow(/^--time-limit:/);
-    await expect(fuzzCommand(["--mode", "deep"], ROOT, io)).rejects.toThrow(/^--mode: expected one of mixed, normal, long, wide, decode, got "deep"$/);
+    await expect(fuzzCommand(["--mode", "deep"], ROOT, io)).rejects.toThrow(/^--mode: expected one of mixed, normal, long, wide, elect, invariants, decode, got "deep"$/);
     await expect(fuzzCommand(["--max-steps", "0"], ROOT, io)).rejects.toThrow(/^--max-steps: expected a whole number of at least 1/);
     await expect(fuzzCommand(["--frobnicate"], ROOT, io)).rejects.toThrow(/unknown flag "--frobnicate"/);
   });

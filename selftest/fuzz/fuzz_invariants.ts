@@ -12,10 +12,12 @@ import { toAuthored, writeFound } from "./found.js";
 import type { FuzzIo } from "./fuzz_io.js";
 import type { FuzzOptions } from "./options.js";
 
+type Run = (scenario: NormalizedScenario, options: { checkSafety: boolean }) => unknown;
+
 /** What the reference's run of the scenario with the safety checks says: null, or the broken property. */
-export function safetyViolation(scenario: NormalizedScenario): string | null {
+export function safetyViolation(scenario: NormalizedScenario, run: Run = runScenario): string | null {
   try {
-    runScenario(scenario, { checkSafety: true });
+    run(scenario, { checkSafety: true });
     return null;
   } catch (e) {
     // Any throw is the kit's bug (the scenario is valid by construction), an invariant's message or not.
@@ -31,14 +33,17 @@ export interface InvariantRun {
   readonly interrupted: boolean;
 }
 
-/** The search itself, without output: fuzz_invariants.test.ts runs it too. */
-export function searchInvariants(o: Pick<FuzzOptions, "seed" | "runs" | "timeLimitMs" | "maxSteps">, progress: (count: number, ms: number) => void = () => {}): InvariantRun {
+/**
+ * The search itself, without output. `run` is the reference's runScenario; fuzz_invariants.test.ts gives it a
+ * buggy variant's instead, to show that the search finds and shrinks a broken property.
+ */
+export function searchInvariants(o: Pick<FuzzOptions, "seed" | "runs" | "timeLimitMs" | "maxSteps">, progress: (count: number, ms: number) => void = () => {}, run: Run = runScenario): InvariantRun {
   const started = performance.now();
   let count = 0;
   const property = fc.property(fuzzArbitrary("invariants", o.maxSteps), (scenario) => {
     count++;
     if (count % 1000 === 0) progress(count, performance.now() - started);
-    return safetyViolation(scenario) === null;
+    return safetyViolation(scenario, run) === null;
   });
   // As the scenario fuzzer does: the search ends on the first failure, then fast-check replays it from its
   // seed and path and shrinks it with no time limit.
@@ -53,7 +58,7 @@ export function searchInvariants(o: Pick<FuzzOptions, "seed" | "runs" | "timeLim
   if (!search.failed) return { runs: search.numRuns, seconds, violation: null, interrupted: search.interrupted };
   const shrunk = fc.check(property, { seed: o.seed, path: search.counterexamplePath! });
   const scenario = (shrunk.failed ? shrunk.counterexample! : search.counterexample!)[0];
-  return { runs: search.numRuns, seconds, violation: { scenario, message: safetyViolation(scenario) ?? "(did not fail again)", shrinks: shrunk.numShrinks }, interrupted: false };
+  return { runs: search.numRuns, seconds, violation: { scenario, message: safetyViolation(scenario, run) ?? "(did not fail again)", shrinks: shrunk.numShrinks }, interrupted: false };
 }
 
 export async function fuzzInvariants(o: FuzzOptions, io: FuzzIo): Promise<number> {

@@ -45,7 +45,7 @@ scenario is kept as it was seen, unshrunk.`,
     mode: {
       type: "string",
       value: "MODE",
-      help: `mixed (default): mostly normal scenarios, some long and some wide ones; normal: 1 to 7 nodes, up to ${DEFAULT_MAX_STEPS.normal} steps; long: 1 to 7 nodes, up to ${DEFAULT_MAX_STEPS.long} steps; wide: 1 to 255 nodes, up to ${DEFAULT_MAX_STEPS.wide} steps; decode: damaged snapshots (bit flips, truncation, extreme lengths, CRC recomputed or not), each adapter that lists decode against the reference's verdict (SPEC.md 4.1); a divergence goes to vectors/decode`,
+      help: `mixed (default): mostly normal scenarios, some long and some wide ones; normal: 1 to 7 nodes, up to ${DEFAULT_MAX_STEPS.normal} steps; long: 1 to 7 nodes, up to ${DEFAULT_MAX_STEPS.long} steps; wide: 1 to 255 nodes, up to ${DEFAULT_MAX_STEPS.wide} steps; elect: scenarios with elections, via, and the leader crashed and isolated, as mixed mixes sizes (up to ${DEFAULT_MAX_STEPS.elect} steps), judged on the adapters that announce elect; invariants: the same scenarios through the reference alone, Raft's safety properties (Figure 3) checked after every step, no adapter started; decode: damaged snapshots (bit flips, truncation, extreme lengths, CRC recomputed or not), each adapter that lists decode against the reference's verdict (SPEC.md 4.1); a divergence goes to vectors/decode`,
     },
     "max-steps": {
       type: "string",
