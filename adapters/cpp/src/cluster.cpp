@@ -312,7 +312,9 @@ void Cluster::rejoin(Member& f, const Member& ld) {
   }
 }
 
-// R-ROUND-2 (section 3.2's round with v1's rejoins, R-REJOIN-1): each side on its own.
+// R-ROUND-2 (section 3.2's round with v1's rejoins, R-REJOIN-1): each side on its own, the nodes not in P
+// first, then P's side. The order shows: a leader's count (commit) reads the other side's logs as they are,
+// so P's side sees the logs the first side's round has just replaced.
 void Cluster::replication_round() {
   round_on_side(false);
   round_on_side(true);
