@@ -21,6 +21,16 @@ using ordered_json = nlohmann::ordered_json;
 // is valid UTF-8: strict is right, and a throw here would be a bug worth hearing about.
 std::string dump_strict(const ordered_json& value) { return value.dump(-1, ' ', false, json::error_handler_t::strict); }
 
+// R-TRACE-1's spelling of a role.
+const char* role_name(Role role) {
+  switch (role) {
+    case Role::Leader: return "leader";
+    case Role::Candidate: return "candidate";
+    case Role::Follower: return "follower";
+  }
+  return "follower";
+}
+
 }  // namespace
 
 int serve(std::istream& in, std::ostream& out) {
@@ -284,7 +294,7 @@ std::string hello_reply() {
   reply["protocol"] = kProtocol;  // R-PROTO-5: the version spoken, even when asked for another
   reply["name"] = "cpp";
   reply["version"] = "0.1.0";
-  reply["features"] = {"append", "incr", "cas", "crash", "compact", "decode"};
+  reply["features"] = {"append", "incr", "cas", "crash", "compact", "elect", "decode"};
   return dump_strict(reply);
 }
 
@@ -327,7 +337,27 @@ std::string result_reply(const std::string& id, RunResult&& result) {
         }
         state.reset();  // a long trace is held twice at most one state at a time
       }
-      reply += "]}";
+      reply += ']';
+      // R-TRACE-1: only in a scenario that needs elect.
+      if (entry.raft.has_value()) {
+        reply += R"(,"raft":[)";
+        for (std::size_t k = 0; k < entry.raft->size(); ++k) {
+          const std::optional<RaftState>& raft = (*entry.raft)[k];
+          if (k != 0) reply += ',';
+          if (!raft.has_value()) {
+            reply += "null";
+            continue;
+          }
+          reply += R"({"role":")";
+          reply += role_name(raft->role);
+          reply += R"(","voted_for":)";
+          reply += raft->voted_for.has_value() ? std::to_string(*raft->voted_for) : "null";
+          reply += R"(,"log_length":)" + std::to_string(raft->log_length);
+          reply += R"(,"last_log_term":)" + std::to_string(raft->last_log_term) + '}';
+        }
+        reply += ']';
+      }
+      reply += '}';
     }
     reply += ']';
   }

@@ -6,9 +6,11 @@
 namespace rsm {
 
 RunResult run_scenario(const Scenario& scenario, bool trace) {
+  // R-ELECT-1: decides what is valid (R-CRASH-1, R-PART-2) and whether a trace shows raft (R-TRACE-1).
+  const bool elect = needs_elect(scenario);
   std::optional<Cluster> cluster;
   try {
-    cluster.emplace(scenario.cluster.nodes, scenario.cluster.leader);
+    cluster.emplace(scenario.cluster.nodes, scenario.cluster.leader, elect);
   } catch (const InvalidScenario& e) {
     throw InvalidStep(e.field(), e.what(), e.rule());  // the field is the whole path: "cluster.leader"
   }
@@ -31,10 +33,13 @@ RunResult run_scenario(const Scenario& scenario, bool trace) {
     }
     if (result.trace.has_value()) {
       // R-PROTO-7: one entry per step, snapshot steps included; a down node has no state to show.
-      RunResult::TraceEntry entry{i, {}};
+      RunResult::TraceEntry entry{i, {}, std::nullopt};
       entry.states.reserve(cluster->size());
+      if (elect) entry.raft.emplace().reserve(cluster->size());
       for (NodeId id = 1; id <= cluster->size(); ++id) {
-        entry.states.push_back(cluster->is_up(id) ? std::optional<Bytes>(cluster->snapshot_of(id)) : std::nullopt);
+        const bool up = cluster->is_up(id);
+        entry.states.push_back(up ? std::optional<Bytes>(cluster->snapshot_of(id)) : std::nullopt);
+        if (elect) entry.raft->push_back(up ? std::optional<RaftState>(cluster->raft_of(id)) : std::nullopt);
       }
       result.trace->push_back(std::move(entry));
     }

@@ -22,10 +22,13 @@ struct RunResult {
     NodeId node = 0;
     Bytes snapshot;
   };
-  // Every node's state after one step: states[k] is node k + 1's snapshot, or nullopt while it is down.
+  // Every node's state after one step: states[k] is node k + 1's snapshot, or nullopt while it is down;
+  // in a scenario that needs elect, raft[k] its role, vote and log (R-TRACE-1), nullopt exactly when
+  // states[k] is.
   struct TraceEntry {
     std::size_t step = 0;
     std::vector<std::optional<Bytes>> states;
+    std::optional<std::vector<std::optional<RaftState>>> raft;
   };
 
   std::vector<SnapshotEntry> snapshots;

@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <type_traits>
+#include <variant>
 
 namespace rsm {
 
@@ -138,6 +140,7 @@ bool ScenarioReader::key(std::string& name) {
       if (name == "expected") pending_ = Field::Expected;
       if (name == "node") pending_ = Field::Node;
       if (name == "nodes") pending_ = Field::NodeList;
+      if (name == "via") pending_ = Field::Via;
       break;
     default: break;
   }
@@ -245,6 +248,7 @@ void ScenarioReader::value(WireValue&& value) {
         case Field::Expected: step_.expected = std::move(value); break;
         case Field::Node: step_.node = std::move(value); break;
         case Field::NodeList: step_.nodes = std::move(value); break;
+        case Field::Via: step_.via = std::move(value); break;
         default: break;
       }
       break;
@@ -279,6 +283,19 @@ NodeId node_id(const WireValue& value, const std::string& path, NodeId max, cons
 }
 
 }  // namespace
+
+bool needs_elect(const Scenario& scenario) {
+  return std::any_of(scenario.steps.begin(), scenario.steps.end(), [](const Step& step) {
+    return std::visit(
+        [](const auto& s) {
+          using T = std::decay_t<decltype(s)>;
+          if constexpr (std::is_same_v<T, Elect>) return true;
+          else if constexpr (requires { s.via; }) return s.via.has_value();
+          else return false;
+        },
+        step);
+  });
+}
 
 Scenario::ClusterConfig parse_cluster(const ClusterFields& cluster) {
   Scenario::ClusterConfig config;
@@ -329,18 +346,23 @@ Step parse_step(StepFields&& step, const std::string& path) {
     }
     return parse_nodes(step.node_list, field_path(path, "nodes"));
   };
+  // R-ROUTE-1: a client command's optional `via`, a node id (the cluster checks 1..N); absent, nullopt.
+  const auto via = [&]() -> Via {
+    if (!step.via.has_value()) return std::nullopt;
+    return node_id(*step.via, field_path(path, "via"), kMaxNodes, "R-NODE-1");
+  };
   // In schema order; fields an op does not have are ignored (R-PROTO-4).
   // {"op":"put","key":"a","value":"31"}
-  if (op == "put") return Put{key(), hex_field(step.value, path, "value")};
-  // {"op":"delete","key":"a"}
-  if (op == "delete") return Delete{key()};
+  if (op == "put") return Put{key(), hex_field(step.value, path, "value"), via()};
+  // {"op":"delete","key":"a","via":2}
+  if (op == "delete") return Delete{key(), via()};
   // {"op":"append","key":"a","value":"32"}
-  if (op == "append") return Append{key(), hex_field(step.value, path, "value")};
+  if (op == "append") return Append{key(), hex_field(step.value, path, "value"), via()};
   // {"op":"incr","key":"n","delta":"5"}
-  if (op == "incr") return Incr{key(), parse_delta(string_field(step.delta, path, "delta", "R-NORM-3"), field_path(path, "delta"))};
+  if (op == "incr") return Incr{key(), parse_delta(string_field(step.delta, path, "delta", "R-NORM-3"), field_path(path, "delta")), via()};
   // {"op":"cas","key":"a","expected":null,"value":"31"}
   if (op == "cas") {
-    Cas cas{key(), std::nullopt, hex_field(step.value, path, "value")};
+    Cas cas{key(), std::nullopt, hex_field(step.value, path, "value"), via()};
     // R-CAS-2, R-NORM-2: expected is null or hex, and null is not the empty value.
     if (required(step.expected, path, "expected").kind != WireValue::Kind::Null) cas.expected = hex_field(step.expected, path, "expected");
     return cas;
@@ -357,6 +379,8 @@ Step parse_step(StepFields&& step, const std::string& path) {
   if (op == "snapshot") return Snapshot{nodes()};
   // {"op":"compact","node":2}
   if (op == "compact") return Compact{node()};
+  // {"op":"elect","node":2}
+  if (op == "elect") return Elect{node()};
   throw InvalidStep(field_path(path, "op"), "unknown op " + nlohmann::json(op).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "R-SCEN-3");
 }
 

@@ -71,7 +71,7 @@ struct ClusterFields {
   std::optional<WireValue> nodes, leader;
 };
 struct StepFields {
-  std::optional<WireValue> op, key, value, delta, expected, node, nodes;
+  std::optional<WireValue> op, key, value, delta, expected, node, nodes, via;
   std::vector<WireValue> node_list;  // the elements of `nodes` when it is an array
 };
 
@@ -107,7 +107,7 @@ class ScenarioReader {
   // The containers being read, innermost last.
   enum class Frame { Scenario, Cluster, Steps, Step, Nodes };
   // What the next value is, from the key before it.
-  enum class Field { None, Cluster, Steps, Nodes, Leader, Op, Key, Value, Delta, Expected, Node, NodeList };
+  enum class Field { None, Cluster, Steps, Nodes, Leader, Op, Key, Value, Delta, Expected, Node, NodeList, Via };
 
   void value(WireValue&& value);
   void fail(InvalidStep&& problem);
@@ -130,6 +130,8 @@ class ScenarioReader {
 // Decodes a normalized scenario from a whole JSON text with a ScenarioReader. Throws InvalidStep, for text
 // that is not JSON too.
 Scenario parse_scenario(std::string_view text);
+// R-ELECT-1: whether the scenario needs the feature elect: an elect step, or a client command with via.
+bool needs_elect(const Scenario& scenario);
 // R-NORM-1: nodes in 1..255 (R-CLUSTER-1) and leader in 1..nodes (R-CLUSTER-2), both present.
 Scenario::ClusterConfig parse_cluster(const ClusterFields& cluster);
 // One step, `path` being its own ("steps[7]"): its op and that op's fields (R-SCEN-3).

@@ -10,23 +10,32 @@
 
 namespace rsm {
 
+// R-ROUTE-1 (feature elect): the node a client sends a command to, when the step names one; nullopt sends it
+// to the default leader. Only the cluster reads it: applying a command (apply_command) ignores it. A plain
+// integer, not cluster.h's NodeId, which sits above this file.
+using Via = std::optional<std::uint32_t>;
+
 struct Put {
   std::string key;
   Bytes value;
+  Via via = std::nullopt;
 };
 
 struct Delete {
   std::string key;
+  Via via = std::nullopt;
 };
 
 struct Append {
   std::string key;
   Bytes value;
+  Via via = std::nullopt;
 };
 
 struct Incr {
   std::string key;
   std::uint64_t delta = 0;
+  Via via = std::nullopt;
 };
 
 struct Cas {
@@ -34,6 +43,7 @@ struct Cas {
   // R-CAS-2: null (nullopt) and empty are different expectations.
   std::optional<Bytes> expected;
   Bytes value;
+  Via via = std::nullopt;
 };
 
 // In schema order: put, delete, append, incr, cas.

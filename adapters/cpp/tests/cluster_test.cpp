@@ -433,5 +433,226 @@ TEST(Compact, IsolatedFollowerMayCompactAndRejoins) {
   EXPECT_EQ(hex_of(cluster, 2), hex_of(cluster, 1));
 }
 
+
+// ---- elections (section 3.4, feature elect); every expectation below is read off the rule it names ----
+
+// The header of a node's snapshot right now: current_term, last_included_index, last_included_term.
+SnapshotHeader header_of(const Cluster& cluster, NodeId id) { return decode_snapshot(cluster.snapshot_of(id)).header; }
+
+// R-ELECT-3, R-VOTE-1, R-ELECT-4, R-NOOP-1, R-WIRE-9: a winner of term 2 appends its no-op, which its voters
+// hold at once and so commits in the step's round; a snapshot then shows term 2 and the no-op's index and
+// term, and the store is unchanged by the no-op.
+TEST(Elect, WinnerAppendsANoopThatCommitsAtOnce) {
+  Cluster cluster(3, 1, true);
+  cluster.step(Put{"a", value(1)});
+  cluster.step(Elect{2});
+  const Node two = cluster.node(2);
+  EXPECT_EQ(two.role, Role::Leader);
+  EXPECT_EQ(two.current_term, 2u);
+  EXPECT_EQ(two.voted_for, std::optional<NodeId>(2));
+  EXPECT_EQ(two.log_length, 2u);
+  EXPECT_EQ(two.last_log_term, 2u);
+  EXPECT_EQ(two.commit_index, 2u);
+  EXPECT_EQ(got(two.store, "a"), value(1));
+  EXPECT_EQ(two.store.pairs().size(), 1u);
+  const Node one = cluster.node(1);  // the old leader adopted term 2 and voted (R-VOTE-1.2, 1.3)
+  EXPECT_EQ(one.role, Role::Follower);
+  EXPECT_EQ(one.current_term, 2u);
+  EXPECT_EQ(one.voted_for, std::optional<NodeId>(2));
+  for (NodeId id = 1; id <= 3; ++id) {
+    const SnapshotHeader h = header_of(cluster, id);
+    EXPECT_EQ(h.current_term, 2u) << "node " << id;
+    EXPECT_EQ(h.last_included_index, 2u) << "node " << id;
+    EXPECT_EQ(h.last_included_term, 2u) << "node " << id;
+  }
+  // R-ROUTE-1: without via a command goes to the up leader of the highest term, and takes its term.
+  cluster.step(Put{"b", value(2)});
+  EXPECT_EQ(cluster.node(3).log_length, 3u);
+  EXPECT_EQ(cluster.node(3).last_log_term, 2u);
+  EXPECT_EQ(got(cluster.node(3).store, "b"), value(2));
+}
+
+// R-CLUSTER-5 with elections: N = 1 elects itself with its own vote.
+TEST(Elect, SingleNodeElectsItself) {
+  Cluster cluster(1, 1, true);
+  cluster.step(Elect{1});
+  EXPECT_EQ(cluster.node(1).role, Role::Leader);
+  EXPECT_EQ(cluster.node(1).current_term, 2u);
+  EXPECT_EQ(cluster.node(1).commit_index, 1u);
+}
+
+// R-VOTE-2: the last entry's term first. A candidate with an empty log (last term 0) is refused by voters
+// whose last entry has term 1, however the terms stand, and stays a candidate (R-ELECT-4 c).
+TEST(Elect, VoteRefusedToALowerLastLogTerm) {
+  Cluster lagging(3, 1, true);
+  lagging.step(Crash{3});
+  lagging.step(Put{"a", value(1)});  // 1 and 2 hold it, 3 does not
+  lagging.step(Crash{1});
+  lagging.step(Restart{3});  // no leader on the side: 3 keeps its empty log
+  EXPECT_EQ(lagging.node(3).log_length, 0u);
+  lagging.step(Elect{3});
+  EXPECT_EQ(lagging.node(3).role, Role::Candidate);
+  EXPECT_EQ(lagging.node(3).current_term, 2u);
+  EXPECT_EQ(lagging.node(2).current_term, 2u);  // adopted the term (R-VOTE-1.2) ...
+  EXPECT_EQ(lagging.node(2).voted_for, std::nullopt);  // ... but refused the vote
+}
+
+// R-VOTE-2: equal last terms, and then the length decides; the longer log wins the next term.
+TEST(Elect, VoteRefusedToAShorterLogOfTheSameLastTerm) {
+  Cluster cluster(3, 1, true);
+  cluster.step(Put{"a", value(1)});
+  cluster.step(Partition{{3}});
+  cluster.step(Put{"b", value(2)});  // 1 and 2 hold a, b; 3 holds a
+  cluster.step(Crash{1});            // the leader crashes (valid with elect, R-CRASH-4)
+  cluster.step(Partition{{}});       // 3 joins 2's side, which has no leader: nothing changes
+  EXPECT_EQ(cluster.node(3).log_length, 1u);
+  cluster.step(Elect{3});
+  EXPECT_EQ(cluster.node(3).role, Role::Candidate);
+  EXPECT_EQ(cluster.node(2).voted_for, std::nullopt);
+  cluster.step(Elect{2});  // term 3: 3 adopts it and grants, 2 of 3 (1 is down)
+  EXPECT_EQ(cluster.node(2).role, Role::Leader);
+  EXPECT_EQ(cluster.node(2).current_term, 3u);
+  EXPECT_EQ(cluster.node(3).voted_for, std::optional<NodeId>(2));
+  const Node three = cluster.node(3);  // brought in: log a, b, no-op; all committed and applied
+  EXPECT_EQ(three.log_length, 3u);
+  EXPECT_EQ(three.last_applied, 3u);
+  EXPECT_EQ(got(three.store, "b"), value(2));
+  EXPECT_EQ(header_of(cluster, 3).last_included_term, 3u);
+}
+
+// R-TERM-1, R-CRASH-4: current_term and voted_for are persistent; the role is not.
+TEST(Elect, TermAndVoteSurviveACrash) {
+  Cluster cluster(3, 1, true);
+  cluster.step(Elect{2});
+  cluster.step(Crash{2});  // the leader crashes
+  EXPECT_EQ(cluster.node(1).voted_for, std::optional<NodeId>(2));
+  cluster.step(Crash{1});
+  cluster.step(Restart{1});
+  cluster.step(Restart{2});
+  const Node one = cluster.node(1);
+  EXPECT_EQ(one.current_term, 2u);
+  EXPECT_EQ(one.voted_for, std::optional<NodeId>(2));
+  EXPECT_EQ(one.role, Role::Follower);
+  EXPECT_EQ(cluster.node(2).role, Role::Follower);  // a crashed leader comes back a follower
+  EXPECT_EQ(cluster.node(2).current_term, 2u);
+}
+
+// R-VOTE-1.1 and R-ELECT-4 (a): a voter of a higher term refuses, and the candidate steps down to that term
+// whatever votes it got; a leader of a lower term on its side steps down in the round (R-ROUND-2.1).
+TEST(Elect, HigherTermVoterMakesTheCandidateStepDown) {
+  Cluster cluster(3, 1, true);
+  cluster.step(Partition{{3}});
+  cluster.step(Elect{3});
+  cluster.step(Elect{3});
+  cluster.step(Elect{3});  // alone on its side: a candidate of term 4
+  EXPECT_EQ(cluster.node(3).role, Role::Candidate);
+  EXPECT_EQ(cluster.node(3).current_term, 4u);
+  cluster.step(Heal{});  // T = 4 on the one side: leader 1 steps down, and no leader is left
+  EXPECT_EQ(cluster.node(1).role, Role::Follower);
+  EXPECT_EQ(cluster.node(1).current_term, 4u);
+  EXPECT_EQ(cluster.node(2).current_term, 1u);  // a side with no leader changes nothing else
+  cluster.step(Partition{{1}});
+  cluster.step(Elect{2});  // term 2 < 4: 3 refuses
+  EXPECT_EQ(cluster.node(2).role, Role::Follower);
+  EXPECT_EQ(cluster.node(2).current_term, 4u);
+  EXPECT_EQ(cluster.node(2).voted_for, std::nullopt);
+  // R-ROUTE-1: no up leader anywhere, so a command is dropped: nothing is appended.
+  cluster.step(Put{"a", value(1)});
+  for (NodeId id = 1; id <= 3; ++id) EXPECT_EQ(cluster.node(id).log_length, 0u) << "node " << id;
+}
+
+// R-SIDE-1, R-ROUTE-1, R-COMMIT-4, R-TRUNC-1: a stale leader in a minority appends what it is sent but
+// commits nothing, although the other side's logs are as long (their entries have a later term); at heal
+// its entries are truncated, never applied, and it follows the new leader.
+TEST(Elect, StaleLeaderCommitsNothingAndIsTruncatedAtHeal) {
+  Cluster cluster(5, 1, true);
+  cluster.step(Put{"a", value(1)});
+  cluster.step(Partition{{1, 2}});
+  cluster.step(Elect{3});  // 3, 4, 5: a majority of 5
+  EXPECT_EQ(cluster.node(3).role, Role::Leader);
+  EXPECT_EQ(cluster.node(1).role, Role::Leader);  // split brain: 1 does not know
+  cluster.step(Put{"x", value(9), Via{1}});
+  cluster.step(Put{"y", value(8), Via{1}});
+  EXPECT_EQ(cluster.node(1).log_length, 3u);
+  EXPECT_EQ(cluster.node(2).log_length, 3u);
+  EXPECT_EQ(cluster.node(1).commit_index, 1u);  // entries 2 and 3 of term 1: only 1 and 2 hold them
+  cluster.step(Put{"b", value(2)});  // the default leader is 3, of term 2
+  EXPECT_EQ(cluster.node(3).commit_index, 3u);
+  cluster.step(Heal{});
+  for (NodeId id = 1; id <= 5; ++id) {
+    const Node n = cluster.node(id);
+    EXPECT_EQ(n.current_term, 2u) << "node " << id;
+    EXPECT_EQ(n.log_length, 3u) << "node " << id;
+    EXPECT_EQ(n.last_log_term, 2u) << "node " << id;
+    EXPECT_EQ(got(n.store, "x"), std::nullopt) << "node " << id;
+    EXPECT_EQ(got(n.store, "b"), value(2)) << "node " << id;
+  }
+  EXPECT_EQ(cluster.node(1).role, Role::Follower);
+  // R-ROUTE-1: via a node that is not a leader, the command is dropped.
+  cluster.step(Put{"z", value(7), Via{1}});
+  EXPECT_EQ(cluster.node(3).log_length, 3u);
+}
+
+// R-ELECT-2: elect names a node that is up; R-CRASH-1 and R-PART-2 hold only without elect (R-ELECT-1).
+TEST(Elect, WhatIsValidDependsOnTheFeature) {
+  Cluster with(3, 1, true);
+  with.step(Crash{2});
+  try {
+    with.step(Elect{2});
+    ADD_FAILURE() << "elect of a down node was accepted";
+  } catch (const InvalidScenario& e) {
+    EXPECT_EQ(e.rule(), "R-ELECT-2");
+    EXPECT_EQ(e.field(), "node");
+  }
+  EXPECT_NO_THROW(with.step(Partition{{1}}));
+  EXPECT_NO_THROW(with.step(Crash{1}));
+  Cluster without(3, 1);
+  EXPECT_THROW(without.step(Crash{1}), InvalidScenario);
+  EXPECT_THROW(without.step(Partition{{1}}), InvalidScenario);
+  EXPECT_THROW(without.step(Put{"a", value(1), Via{4}}), InvalidScenario);  // R-NODE-1
+}
+
+// R-COMPACT-4, R-SAVED-3: a node restored from its saved snapshot keeps its own, higher current_term; its
+// snapshot differs from the saved bytes in that field only.
+TEST(Elect, RestoredNodeKeepsItsOwnTerm) {
+  Cluster cluster(3, 1, true);
+  cluster.step(Put{"a", value(1)});
+  cluster.step(Compact{3});
+  const SnapshotHeader saved = decode_snapshot(*cluster.node(3).saved).header;
+  EXPECT_EQ(saved.current_term, 1u);
+  cluster.step(Elect{2});
+  cluster.step(Partition{{3}});
+  cluster.step(Crash{3});
+  cluster.step(Restart{3});
+  const SnapshotHeader now = header_of(cluster, 3);
+  EXPECT_EQ(now.current_term, 2u);
+  EXPECT_EQ(now.last_included_index, 1u);
+  EXPECT_EQ(now.last_included_term, 1u);
+  EXPECT_EQ(got(cluster.node(3).store, "a"), value(1));
+}
+
+// R-INSTALL-4: a follower as long as the leader's saved_index, but whose entry there has another term, does
+// not hold the leader's entry and installs its saved snapshot; R-TRUNC-1 then replaces its stale entry.
+TEST(Elect, InstallWhenTheEntryAtSavedIndexHasAnotherTerm) {
+  Cluster cluster(3, 1, true);
+  cluster.step(Partition{{1}});
+  cluster.step(Put{"x", value(9)});  // leader 1 alone: entry 1 of term 1, never committed
+  cluster.step(Elect{2});            // 2, 3: term 2, its no-op at index 1
+  cluster.step(Put{"b", value(2)});  // index 2, committed
+  cluster.step(Compact{2});          // saved_index 2, entry 2 has term 2
+  EXPECT_EQ(cluster.node(2).saved_index, 2u);
+  cluster.step(Put{"y", value(8), Via{1}});  // 1 now holds two entries of term 1
+  EXPECT_EQ(cluster.node(1).log_length, 2u);
+  cluster.step(Heal{});
+  const Node one = cluster.node(1);
+  EXPECT_EQ(one.saved, cluster.node(2).saved);  // the leader's very bytes
+  EXPECT_EQ(one.saved_index, 2u);
+  EXPECT_EQ(one.log_length, 2u);
+  EXPECT_EQ(one.last_log_term, 2u);
+  EXPECT_EQ(got(one.store, "x"), std::nullopt);
+  EXPECT_EQ(got(one.store, "b"), value(2));
+  EXPECT_EQ(header_of(cluster, 1).current_term, 2u);
+}
+
 }  // namespace
 }  // namespace rsm

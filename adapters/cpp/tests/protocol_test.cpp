@@ -16,7 +16,7 @@ namespace {
 using json = nlohmann::json;
 
 const char* const kHello =
-    R"({"type":"hello","protocol":1,"name":"cpp","version":"0.1.0","features":["append","incr","cas","crash","compact","decode"]})";
+    R"({"type":"hello","protocol":1,"name":"cpp","version":"0.1.0","features":["append","incr","cas","crash","compact","elect","decode"]})";
 
 // Runs the adapter over `input` and returns its output lines, each checked to be one valid JSON object.
 std::vector<std::string> serve_lines(const std::string& input) {
@@ -71,6 +71,19 @@ TEST(Protocol, TraceOnlyWhenAsked) {
   const json down = only_reply(run_request(
       "8", R"({"cluster":{"nodes":2,"leader":1},"steps":[{"op":"crash","node":2},{"op":"snapshot","nodes":[1]}]})", true));
   EXPECT_TRUE(down["trace"][0]["states"][1].is_null());
+}
+
+// R-TRACE-1: the raft states' JSON, as SPEC.md spells it: roles as strings, voted_for a node id or null,
+// null for a down node; and no raft key without elect.
+TEST(Protocol, TraceRaftStatesWithElect) {
+  const json reply = only_reply(run_request(
+      "9", R"({"cluster":{"nodes":3,"leader":1},"steps":[{"op":"elect","node":3},{"op":"crash","node":1},{"op":"put","key":"a","value":"31","via":1},{"op":"snapshot","nodes":[3]}]})", true));
+  ASSERT_EQ(reply["trace"].size(), 4u);
+  EXPECT_EQ(reply["trace"][0]["raft"], json::parse(R"([{"role":"follower","voted_for":3,"log_length":1,"last_log_term":2},{"role":"follower","voted_for":3,"log_length":1,"last_log_term":2},{"role":"leader","voted_for":3,"log_length":1,"last_log_term":2}])"));
+  EXPECT_TRUE(reply["trace"][1]["raft"][0].is_null());
+  EXPECT_TRUE(reply["trace"][1]["states"][0].is_null());
+  EXPECT_EQ(reply["trace"][2]["raft"][2]["log_length"], 1);  // via a down node: dropped (R-ROUTE-1)
+  EXPECT_FALSE(only_reply(run_request("10", kSpecScenario, true))["trace"][0].contains("raft"));
 }
 
 // Members come in any order: the SAX reader must not depend on the runner's. nlohmann's json keeps object

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 
 #include "snapshot.h"
@@ -109,6 +110,28 @@ TEST(Run, CompactionStaysLinear) {
   const RunResult result = run_scenario(scenario, false);
   ASSERT_EQ(result.snapshots.size(), 3u);
   EXPECT_EQ(result.snapshots[0].snapshot, result.snapshots[2].snapshot);
+}
+
+// R-TRACE-1: a scenario that needs elect has raft beside states, null exactly where states is; one that
+// does not has none.
+TEST(Run, TraceHasRaftStatesOnlyWithElect) {
+  const RunResult plain = run_scenario(Scenario{{2, 1}, {Put{"a", value(1)}, Snapshot{{1}}}}, true);
+  for (const RunResult::TraceEntry& entry : *plain.trace) EXPECT_FALSE(entry.raft.has_value());
+
+  const RunResult result = run_scenario(Scenario{{3, 1}, {Elect{2}, Crash{3}, Snapshot{{1}}}}, true);
+  ASSERT_EQ(result.trace->size(), 3u);
+  const RunResult::TraceEntry& after_elect = result.trace->at(0);
+  ASSERT_TRUE(after_elect.raft.has_value());
+  ASSERT_EQ(after_elect.raft->size(), 3u);
+  const RaftState& two = *after_elect.raft->at(1);
+  EXPECT_EQ(two.role, Role::Leader);
+  EXPECT_EQ(two.voted_for, std::optional<NodeId>(2));
+  EXPECT_EQ(two.log_length, 1u);  // the no-op (R-NOOP-1)
+  EXPECT_EQ(two.last_log_term, 2u);
+  EXPECT_EQ(after_elect.raft->at(0)->role, Role::Follower);
+  const RunResult::TraceEntry& after_crash = result.trace->at(1);
+  EXPECT_FALSE(after_crash.raft->at(2).has_value());
+  EXPECT_FALSE(after_crash.states.at(2).has_value());
 }
 
 }  // namespace

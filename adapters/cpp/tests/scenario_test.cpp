@@ -128,5 +128,21 @@ TEST(Scenario, DeltaIsReadByAnIntegerParser) {
   for (const char* bad : {"", "-1", "+1", "00", "1.0", " 1", "18446744073709551616"}) EXPECT_THROW(parse_delta(bad, "d"), InvalidStep) << bad;
 }
 
+// R-SCEN-3, R-ROUTE-1: elect has a node; a client command may have via, a node id; R-ELECT-1 says which
+// scenarios need the feature.
+TEST(Scenario, ElectAndViaDecode) {
+  const Scenario scenario = parse_scenario(with_steps(
+      R"({"op":"elect","node":2},{"op":"put","key":"a","value":"31","via":3},{"op":"delete","key":"a"},{"op":"snapshot","nodes":[1]})"));
+  ASSERT_EQ(scenario.steps.size(), 4u);
+  EXPECT_EQ(std::get<Elect>(scenario.steps[0]).node, 2u);
+  EXPECT_EQ(std::get<Put>(scenario.steps[1]).via, Via{3});
+  EXPECT_EQ(std::get<Delete>(scenario.steps[2]).via, std::nullopt);
+  EXPECT_TRUE(needs_elect(scenario));
+  EXPECT_TRUE(needs_elect(parse_scenario(with_steps(R"({"op":"incr","key":"n","delta":"1","via":1},{"op":"snapshot","nodes":[1]})"))));
+  EXPECT_FALSE(needs_elect(parse_scenario(kSpecScenario)));
+  EXPECT_EQ(problem(with_steps(R"({"op":"put","key":"a","value":"31","via":0})")), "steps[0].via: 0 is not in 1..255 (R-NODE-1)");
+  EXPECT_EQ(problem(with_steps(R"({"op":"elect"})")), "steps[0].node: missing (R-SCEN-3)");
+}
+
 }  // namespace
 }  // namespace rsm
