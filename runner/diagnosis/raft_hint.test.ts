@@ -2,13 +2,16 @@ import { describe, expect, it } from "vitest";
 import { runScenario, type NormalizedScenario, type TraceEntry } from "../../reference/index.js";
 import { raftHint } from "./raft_hint.js";
 
-// The leader crashes, node 2 wins term 2 with node 3's vote, and the old leader restarts into term 2.
+// The leader crashes, node 2 wins term 2 with node 3's vote, node 3 crashes and restarts, and the old leader
+// restarts into term 2.
 const SCENARIO: NormalizedScenario = {
   cluster: { nodes: 3, leader: 1 },
   steps: [
     { op: "put", key: "a", value: "31" },
     { op: "crash", node: 1 },
     { op: "elect", node: 2 },
+    { op: "crash", node: 3 },
+    { op: "restart", node: 3 },
     { op: "restart", node: 1 },
     { op: "snapshot", nodes: [1, 2, 3] },
   ],
@@ -34,8 +37,11 @@ describe("raftHint", () => {
   });
 
   it("a vote forgotten at a restart is R-TERM-1", () => {
-    const expected = reference();
-    expect(expected[3]!.raft?.[0]?.voted_for).not.toBeNull(); // node 1 adopted term 2 in the restart's round: voted_for none
+    expect(reference()[4]!.raft?.[2]).toMatchObject({ role: "follower", voted_for: 2 });
+    const actual = edited(4, 3, (r) => {
+      r.voted_for = null;
+    });
+    expect(raftHint(SCENARIO, reference(), actual)).toMatch(/^node 3 after step 4 \(restart 3\): voted_for 2 expected, none here: voted_for is persistent and survives a crash \(R-TERM-1\)$/);
   });
 
   it("a winner without its no-op is R-NOOP-1, named at the election step", () => {
