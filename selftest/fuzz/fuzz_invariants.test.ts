@@ -17,7 +17,7 @@ describe("fuzz --mode invariants", () => {
 
   it("finds two leaders of one term and shrinks the scenario", async () => {
     const variant = VARIANTS.find((v) => v.id === "elect-voter-keeps-leading")!;
-    const mutant = await loadMutant(ROOT, variant);
+    const mutant = await loadMutant(ROOT, variant, { checked: true });
     // Seed 1 finds it after 30 scenarios; the budget is a bound, not a measurement.
     const r = searchInvariants({ seed: 1, runs: 5000, timeLimitMs: null, maxSteps: 200 }, () => {}, mutant.runScenario);
     expect(r.violation).not.toBeNull();

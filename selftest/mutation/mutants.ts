@@ -9,8 +9,13 @@ import type { Variant } from "./variants.js";
 
 export type ReferenceModule = typeof import("../../reference/index.js");
 
-export async function loadMutant(root: string, variant: Variant): Promise<ReferenceModule> {
-  const dir = await writeMutant(root, variant);
+/**
+ * `checked`: keep the reference's own invariant checks (reference/assert.ts), which the Raft safety checker
+ * (reference/raft_safety.ts) is made of, for a search that looks for exactly those violations (the
+ * invariant fuzzer's test); by default a variant runs without them, as a port would (writeMutant says why).
+ */
+export async function loadMutant(root: string, variant: Variant, options: { readonly checked?: boolean } = {}): Promise<ReferenceModule> {
+  const dir = await writeMutant(root, variant, options.checked === true);
   // tsImport, not import(): `npm run mutation` runs the esbuild bundle under plain node, which cannot load .ts.
   return (await tsImport(pathToFileURL(path.join(dir, "reference", "index.ts")).href, import.meta.url)) as ReferenceModule;
 }
@@ -27,8 +32,8 @@ export async function mutantAdapter(root: string, variant: Variant): Promise<str
 }
 
 /** Copies reference/ and schema/ under .build/mutants/<id>/ and applies the variant's patches. */
-async function writeMutant(root: string, variant: Variant): Promise<string> {
-  const dir = path.join(root, ".build", "mutants", variant.id);
+async function writeMutant(root: string, variant: Variant, keepChecks = false): Promise<string> {
+  const dir = path.join(root, ".build", "mutants", keepChecks ? `${variant.id}-checked` : variant.id);
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   await cp(path.join(root, "reference"), path.join(dir, "reference"), { recursive: true, filter: (src) => !src.endsWith(".test.ts") });
@@ -48,6 +53,7 @@ async function writeMutant(root: string, variant: Variant): Promise<string> {
   // such checks and answers on with wrong bytes. A variant that threw would fail its vectors as a crashed port
   // does, with no diagnosis, and the ranking would measure the reference's self-checks, not what a porter with
   // that bug reads. So a variant runs with them off.
+  if (keepChecks) return dir;
   const assert = path.join(dir, "reference", "assert.ts");
   const checked = await readFile(assert, "utf8");
   const unchecked = checked.replace(/(export function invariant\([^)]*\): asserts condition \{)[^}]*\}/, "$1}");
