@@ -8,14 +8,14 @@ import { REPO_ROOT, runConformance } from "../fixtures/harness.js";
 import { verdictProblem } from "./decode.js";
 
 describe("a port without compact and decode", () => {
-  it("is skipped on exactly the compaction scenarios and the decode vectors, passes the rest, and the run is PARTIAL", async () => {
+  it("is skipped on exactly the compaction and election scenarios and the decode vectors, passes the rest, and the run is PARTIAL", async () => {
     const goldens = path.join(REPO_ROOT, "vectors", "golden");
     const needing = new Set<string>();
     let scenarios = 0;
     for (const rel of await listJson(goldens)) {
       const g = JSON.parse(readFileSync(path.join(goldens, rel), "utf8")) as { name: string; features: string[] };
       if (!rel.startsWith("decode/")) scenarios++;
-      if (g.features.includes("compact") || g.features.includes("decode")) needing.add(g.name);
+      if (g.features.includes("compact") || g.features.includes("elect") || g.features.includes("decode")) needing.add(g.name);
     }
     expect(needing.size).toBeGreaterThanOrEqual(30 + 60);
     const exec = `node --import tsx ${path.join(REPO_ROOT, "runner", "fixtures", "ports", "v1_port.ts")}`;
@@ -24,7 +24,7 @@ describe("a port without compact and decode", () => {
     const results = (JSON.parse(r.stdout) as { adapters: { results: { name: string; status: string; reason: string | null }[] }[] }).adapters[0]!.results;
     const skipped = results.filter((x) => x.status === "skipped");
     expect(new Set(skipped.map((x) => x.name))).toEqual(needing);
-    for (const x of skipped) expect(x.reason).toMatch(/^needs feature (compact|crash, compact|decode), which the adapter does not list in its hello$/);
+    for (const x of skipped) expect(x.reason).toMatch(/^needs feature (compact|crash, compact|decode|elect|crash, elect|compact, elect|crash, compact, elect), which the adapter does not list in its hello$/);
     expect(results.filter((x) => x.status === "passed")).toHaveLength(scenarios - [...needing].filter((n) => !n.startsWith("decode/")).length);
     // No matrix column for a consumer that cannot decode.
     expect(results.some((x) => x.name.startsWith("decode/produced-by/"))).toBe(false);
