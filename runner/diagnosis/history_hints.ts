@@ -6,6 +6,7 @@
 // (diagnose.ts). Every check is linear in the scenario or the snapshot.
 import { Cluster, bytesToHex, decodeVerdict, hexToBytes, type NormalizedScenario, type SnapshotPair, type Step } from "../../reference/index.js";
 import { keyText, type SnapshotWithPairs } from "./hints.js";
+import { isolatedStateHint } from "./isolated_hints.js";
 
 /** The first step where the port's state diverged (diagnose.ts's Divergence, which imports this module). */
 export interface Divergence {
@@ -117,6 +118,9 @@ export function sharedStoreHint(c: HistoryClues): HistoryHint | null {
   if (portLeader.broken !== null) return null;
   const actual = pairsText(a.pairs);
   if (actual === pairsText(c.expected.pairs) || actual !== pairsText([...portLeader.pairs])) return null;
+  // A shared store leaves the node's indices its own; last_applied equal to the leader's too is a node that
+  // took the leader's whole state (it rejoined, or kept following), which isolated_hints.ts tells apart.
+  if (a.lastIncludedIndex === portLeader.lastIncludedIndex) return null;
   return {
     rule: "R-REJOIN-2",
     line: `node ${node}'s pairs are exactly those of the port's leader, node ${leader}, at step ${c.snapshot.step}, where the reference's node ${node} holds others: does the node share the leader's store since a rejoin (aliasing) instead of a copy? A rejoining node gets a store of its own (R-REJOIN-2)`,
@@ -254,6 +258,10 @@ export function compactionRules(scenario: NormalizedScenario, divergence: Diverg
 
 /** Every history hint whose evidence is plain, in a fixed order. */
 export function historyHints(c: HistoryClues): HistoryHint[] {
+  // A frozen node whose wrong state the scenario explains whole (the leader's, or its own from before a crash)
+  // leaves no room for a shared store's guess, nor for an index one off the expected by coincidence.
+  const isolated = isolatedStateHint(c);
+  if (isolated !== null) return [isolated, appliedTwiceHint(c)].filter((h): h is HistoryHint => h !== null);
   const shared = sharedStoreHint(c) ?? sharedApplyHint(c);
   return [compactionBoundaryHint(c), shared, appliedTwiceHint(c)].filter((h): h is HistoryHint => h !== null);
 }
