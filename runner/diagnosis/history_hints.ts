@@ -6,6 +6,7 @@
 // (diagnose.ts). Every check is linear in the scenario or the snapshot.
 import { Cluster, bytesToHex, decodeVerdict, hexToBytes, type NormalizedScenario, type SnapshotPair, type Step } from "../../reference/index.js";
 import { keyText, type SnapshotWithPairs } from "./hints.js";
+import { downLogCommitHint } from "./commit_hints.js";
 import { isolatedStateHint } from "./isolated_hints.js";
 
 /** The first step where the port's state diverged (diagnose.ts's Divergence, which imports this module). */
@@ -299,5 +300,5 @@ export function historyHints(c: HistoryClues): HistoryHint[] {
   const isolated = isolatedStateHint(c);
   if (isolated !== null) return [isolated, appliedTwiceHint(c)].filter((h): h is HistoryHint => h !== null);
   const shared = sharedStoreHint(c) ?? sharedApplyHint(c);
-  return [compactionBoundaryHint(c), shared, appliedTwiceHint(c)].filter((h): h is HistoryHint => h !== null);
+  return [compactionBoundaryHint(c), downLogCommitHint(c), shared, appliedTwiceHint(c)].filter((h): h is HistoryHint => h !== null);
 }
