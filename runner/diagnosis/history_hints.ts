@@ -6,7 +6,7 @@
 // (diagnose.ts). Every check is linear in the scenario or the snapshot.
 import { Cluster, bytesToHex, decodeVerdict, hexToBytes, type NormalizedScenario, type SnapshotPair, type Step } from "../../reference/index.js";
 import { keyText, type SnapshotWithPairs } from "./hints.js";
-import { downLogCommitHint } from "./commit_hints.js";
+import { downLogCommitHint, isolatedLogCommitHint } from "./commit_hints.js";
 import { isolatedStateHint } from "./isolated_hints.js";
 
 /** The first step where the port's state diverged (diagnose.ts's Divergence, which imports this module). */
@@ -26,6 +26,8 @@ export interface HistoryClues {
   readonly actual: SnapshotWithPairs | null;
   /** The port's trace entry at the snapshot's step (every node's state after it, hex or null), when it sent one. */
   readonly portStates?: readonly (string | null)[];
+  /** The port's trace entry at the divergence's step, when it sent one. */
+  readonly divergedStates?: readonly (string | null)[];
 }
 
 /** A hint and the rule it names, which leads the failure's likely rules. */
@@ -300,5 +302,5 @@ export function historyHints(c: HistoryClues): HistoryHint[] {
   const isolated = isolatedStateHint(c);
   if (isolated !== null) return [isolated, appliedTwiceHint(c)].filter((h): h is HistoryHint => h !== null);
   const shared = sharedStoreHint(c) ?? sharedApplyHint(c);
-  return [compactionBoundaryHint(c), downLogCommitHint(c), shared, appliedTwiceHint(c)].filter((h): h is HistoryHint => h !== null);
+  return [compactionBoundaryHint(c), downLogCommitHint(c) ?? isolatedLogCommitHint(c), shared, appliedTwiceHint(c)].filter((h): h is HistoryHint => h !== null);
 }
