@@ -3,7 +3,7 @@
 // holding nothing, or forgets its log at the crash, first diverges at the very step where the reference's
 // leader commits thanks to that log; the hint names the step and the follower.
 import { Cluster, decodeVerdict, hexToBytes } from "../../reference/index.js";
-import type { HistoryClues, HistoryHint } from "./history_hints.js";
+import type { HistoryClues, HistoryHint } from "./history_clues.js";
 
 /** R-COMMIT-1's candidate: the majority-th largest log length over all nodes, `counted` deciding each node's. */
 function candidate(cluster: Cluster, counted: (n: Cluster["nodes"][number]) => number): number {

@@ -5,36 +5,12 @@
 // evidence is plain, names its rule, and that rule goes first among the failure's likely rules
 // (diagnose.ts). Every check is linear in the scenario or the snapshot.
 import { Cluster, bytesToHex, decodeVerdict, hexToBytes, type NormalizedScenario, type SnapshotPair, type Step } from "../../reference/index.js";
-import { keyText, type SnapshotWithPairs } from "./hints.js";
+import type { Divergence, HistoryClues, HistoryHint } from "./history_clues.js";
+import { keyText } from "./hints.js";
 import { downLogCommitHint, isolatedLogCommitHint } from "./commit_hints.js";
 import { isolatedStateHint } from "./isolated_hints.js";
 
-/** The first step where the port's state diverged (diagnose.ts's Divergence, which imports this module). */
-export interface Divergence {
-  readonly step: number;
-  readonly op: Step;
-  readonly nodes: readonly number[];
-}
-
-export interface HistoryClues {
-  readonly scenario: NormalizedScenario;
-  /** The diagnosed snapshot: the step of its `snapshot` op and its node. */
-  readonly snapshot: { readonly step: number; readonly node: number };
-  readonly divergence: Divergence | null;
-  readonly expected: SnapshotWithPairs;
-  /** Null when the actual bytes are not section 4's layout. */
-  readonly actual: SnapshotWithPairs | null;
-  /** The port's trace entry at the snapshot's step (every node's state after it, hex or null), when it sent one. */
-  readonly portStates?: readonly (string | null)[];
-  /** The port's trace entry at the divergence's step, when it sent one. */
-  readonly divergedStates?: readonly (string | null)[];
-}
-
-/** A hint and the rule it names, which leads the failure's likely rules. */
-export interface HistoryHint {
-  readonly rule: string;
-  readonly line: string;
-}
+export type { Divergence, HistoryClues, HistoryHint } from "./history_clues.js";
 
 const U64 = 1n << 64n;
 const utf8 = new TextDecoder();

@@ -5,7 +5,7 @@
 // kept what it must lose, R-CRASH-3). Each names its rule only when the state is that one whole (pairs and
 // last_included_index) and no other of them: the reference replays the scenario once, linear in its steps.
 import { Cluster, bytesToHex, decodeVerdict, hexToBytes, nodeSnapshot, type SnapshotPair, type Step } from "../../reference/index.js";
-import type { HistoryClues, HistoryHint } from "./history_hints.js";
+import type { HistoryClues, HistoryHint } from "./history_clues.js";
 
 /** What a snapshot shows of a node's state: last_included_index (its last_applied, R-WIRE-3) and its pairs. */
 const stateText = (s: { readonly lastIncludedIndex?: bigint; readonly pairs: readonly SnapshotPair[] }) =>
