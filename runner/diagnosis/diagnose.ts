@@ -146,8 +146,9 @@ export function diagnose(
   if (!shown && span?.field !== "crc") diff = [...diff, ...byteWindow(expectedBytes, actualBytes, offset)];
   if (act.broken !== null) diff = [...diff, ...stopWindow(expectedBytes, actualBytes, act.end)];
   const portStates = Array.isArray(adapterTrace) ? (adapterTrace as readonly TraceEntry[])[expected.step]?.states : undefined;
+  const divergedStates = Array.isArray(adapterTrace) && divergence !== null ? (adapterTrace as readonly TraceEntry[])[divergence.step]?.states : undefined;
   const inert = inertCompactHint(vector.scenario, index, actualHex);
-  const history = historyHints({ scenario: vector.scenario, snapshot: { step: expected.step, node: expected.node }, divergence, expected: exp, actual: whole, ...(portStates && { portStates }) });
+  const history = historyHints({ scenario: vector.scenario, snapshot: { step: expected.step, node: expected.node }, divergence, expected: exp, actual: whole, ...(portStates && { portStates }), ...(divergedStates && { divergedStates }) });
   return {
     snapshot: { index, step: expected.step, node: expected.node },
     offset,

@@ -44,9 +44,21 @@ async function failures(mutant: ReferenceModule, topics: readonly string[]): Pro
 describe("history hints on variants of the reference", () => {
   let shared: ReferenceModule;
   let install: ReferenceModule;
+  let again: ReferenceModule;
   beforeAll(async () => {
     shared = await loadMutant(ROOT, SHARED_STORE);
     install = await loadMutant(ROOT, VARIANTS.find((v) => v.id === "install-boundary-off-by-one")!);
+    again = await loadMutant(ROOT, VARIANTS.find((v) => v.id === "apply-from-last-applied")!);
+  });
+
+  it("an entry applied again on every node: R-APPLY-1, not the shared store, wherever a node that never rejoined diverged too", async () => {
+    const fails = await failures(again, ["append", "incr", "mixed", "heal"]);
+    const twice = fails.filter((f) => f.d.hints.some((h) => /applied (twice|\d+ times)/.test(h)));
+    expect(twice.length).toBeGreaterThanOrEqual(5);
+    const apart = twice.filter((f) => f.d.hints.some((h) => /diverged (together, not only the leader and followers that rejoined|alone): an entry was applied again; .*\(R-APPLY-1\)$/.test(h)));
+    // heal/after-writes-before-and-during-partition: before the fix its writes before the heal made it a rejoin.
+    expect(apart.map((f) => f.name)).toContain("heal/after-writes-before-and-during-partition");
+    for (const f of apart) expect(f.d.rules[0], f.name).toBe("R-APPLY-1");
   });
 
   it("a store shared at rejoin: a value applied twice, R-REJOIN-2 first, not the append or incr the symptom points at", async () => {

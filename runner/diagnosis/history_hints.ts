@@ -5,32 +5,12 @@
 // evidence is plain, names its rule, and that rule goes first among the failure's likely rules
 // (diagnose.ts). Every check is linear in the scenario or the snapshot.
 import { Cluster, bytesToHex, decodeVerdict, hexToBytes, type NormalizedScenario, type SnapshotPair, type Step } from "../../reference/index.js";
-import { keyText, type SnapshotWithPairs } from "./hints.js";
+import type { Divergence, HistoryClues, HistoryHint } from "./history_clues.js";
+import { keyText } from "./hints.js";
+import { downLogCommitHint, isolatedLogCommitHint } from "./commit_hints.js";
+import { isolatedStateHint } from "./isolated_hints.js";
 
-/** The first step where the port's state diverged (diagnose.ts's Divergence, which imports this module). */
-export interface Divergence {
-  readonly step: number;
-  readonly op: Step;
-  readonly nodes: readonly number[];
-}
-
-export interface HistoryClues {
-  readonly scenario: NormalizedScenario;
-  /** The diagnosed snapshot: the step of its `snapshot` op and its node. */
-  readonly snapshot: { readonly step: number; readonly node: number };
-  readonly divergence: Divergence | null;
-  readonly expected: SnapshotWithPairs;
-  /** Null when the actual bytes are not section 4's layout. */
-  readonly actual: SnapshotWithPairs | null;
-  /** The port's trace entry at the snapshot's step (every node's state after it, hex or null), when it sent one. */
-  readonly portStates?: readonly (string | null)[];
-}
-
-/** A hint and the rule it names, which leads the failure's likely rules. */
-export interface HistoryHint {
-  readonly rule: string;
-  readonly line: string;
-}
+export type { Divergence, HistoryClues, HistoryHint } from "./history_clues.js";
 
 const U64 = 1n << 64n;
 const utf8 = new TextDecoder();
@@ -61,41 +41,77 @@ export function appliedTwiceHint(c: HistoryClues): HistoryHint | null {
     const got = bytesToHex(ap.value);
     if (want === got) continue;
     const key = utf8.decode(ep.keyBytes);
-    let at = -1;
+    // The key's last append or incr; and, since increments commute, any earlier incr on it since the last put,
+    // delete or cas (an entry applied again when the next commits need not be the key's last).
+    const candidates: number[] = [];
     for (let s = c.snapshot.step - 1; s >= 0; s--) {
       const step = c.scenario.steps[s]!;
-      if ((step.op === "append" || step.op === "incr") && step.key === key) {
+      if (!("key" in step) || step.key !== key) continue;
+      if (step.op === "incr" || (step.op === "append" && candidates.length === 0)) candidates.push(s);
+      // A put, delete or cas sets the value anew, and an append after an incr leaves the incr no longer commuting.
+      else break;
+    }
+    let at = -1;
+    let times = 0;
+    for (const s of candidates) {
+      const step = c.scenario.steps[s] as Extract<Step, { op: "append" | "incr" }>;
+      // Twice (an entry applied again), or once per node sharing one store: up to N times in all.
+      for (let k = 1, v: string | null = want; k < Math.max(2, c.scenario.cluster.nodes) && v !== null && times === 0; k++) {
+        v = appliedAgain(step, v);
+        if (v === got) times = k + 1;
+      }
+      if (times > 0) {
         at = s;
         break;
       }
-      // A put, delete or cas after it sets the value anew: no append or incr is the last word on the key.
-      if ("key" in step && step.key === key) break;
-    }
-    const step = at >= 0 ? c.scenario.steps[at]! : null;
-    if (step === null || (step.op !== "append" && step.op !== "incr")) return null;
-    // Twice (an entry applied again), or once per node sharing one store: up to N times in all.
-    let times = 0;
-    for (let k = 1, v: string | null = want; k < Math.max(2, c.scenario.cluster.nodes) && v !== null && times === 0; k++) {
-      v = appliedAgain(step, v);
-      if (v === got) times = k + 1;
     }
     // Any other difference makes the evidence ambiguous: say nothing.
     if (times === 0) return null;
+    const step = c.scenario.steps[at] as Extract<Step, { op: "append" | "incr" }>;
     if (hit === null) hit = { key: ep.keyBytes, step, at, times, more: 0 };
     else hit.more++;
   }
   if (hit === null) return null;
-  // Restart, heal and a partition that lets a node out of P are the steps that rejoin.
-  const rejoin = c.scenario.steps.slice(0, hit.at).some((s) => s.op === "restart" || s.op === "heal" || s.op === "partition");
+  // Restart, heal and a partition that lets a node out of P are the steps that rejoin. With the port's trace, a
+  // shared store shows only in the leader and followers that rejoined; a node that never rejoined diverging
+  // with them, or the leader alone, had the entry applied again by itself.
+  const onlyRejoined = c.divergence === null ? null : divergedOnlyWithRejoined(c.scenario, c.divergence);
+  const rejoin = onlyRejoined ?? c.scenario.steps.slice(0, hit.at).some((s) => s.op === "restart" || s.op === "heal" || s.op === "partition");
   const more = hit.more > 0 ? ` (and ${hit.more} more value${hit.more > 1 ? "s" : ""} like it)` : "";
   const what = `value of ${keyText(hit.key)} is the expected value with step ${hit.at}'s ${hit.step.op} applied ${hit.times === 2 ? "twice" : `${hit.times} times`}${more}`;
   if (rejoin) {
     return {
       rule: "R-REJOIN-2",
-      line: `${what}, after a rejoin: does the rejoined node share the leader's store (aliasing) instead of a copy, so that each later entry is applied once per node sharing it? A rejoin copies the leader's log and applies its committed entries to an empty store of its own (R-REJOIN-2); or an entry is applied twice (R-APPLY-1)`,
+      line: `${what}, after a rejoin: does the rejoined node share the leader's store (aliasing) instead of a copy, so that each later entry is applied once per node sharing it? A rejoin copies the leader's log and applies its committed entries to an empty store of its own (R-REJOIN-2)${onlyRejoined === true ? "" : "; or an entry is applied twice (R-APPLY-1)"}`,
     };
   }
-  return { rule: "R-APPLY-1", line: `${what}: an entry was applied again; entries last_applied + 1 .. commit_index are applied, each once (R-APPLY-1)` };
+  const d = c.divergence;
+  const who = d === null ? "" : d.nodes.length === 1 ? `node ${d.nodes[0]} diverged alone` : `nodes ${d.nodes.join(", ")} diverged together, not only the leader and followers that rejoined`;
+  const where = onlyRejoined === false && d !== null ? `, and at step ${d.step} (${d.op.op}) ${who}` : "";
+  return { rule: "R-APPLY-1", line: `${what}${where}: an entry was applied again; entries last_applied + 1 .. commit_index are applied, each once (R-APPLY-1)` };
+}
+
+/** The followers that rejoined at or before `through` (became reachable again), replayed through the reference. */
+function rejoinedThrough(scenario: NormalizedScenario, through: number): Set<number> {
+  const cluster = new Cluster(scenario.cluster);
+  const rejoined = new Set<number>();
+  const reachable = (id: number) => cluster.node(id).up && !cluster.isolated.has(id);
+  for (let i = 0; i <= through; i++) {
+    const step = scenario.steps[i]!;
+    if (step.op === "snapshot") continue;
+    const before = cluster.nodes.map((n) => reachable(n.id));
+    cluster.apply(step);
+    for (const n of cluster.nodes) if (!before[n.id - 1] && reachable(n.id)) rejoined.add(n.id);
+  }
+  return rejoined;
+}
+
+/** Whether the nodes that first diverged are the leader and followers that had rejoined by then, at least one. */
+function divergedOnlyWithRejoined(scenario: NormalizedScenario, d: Divergence): boolean {
+  const followers = d.nodes.filter((n) => n !== scenario.cluster.leader);
+  if (followers.length === 0) return false;
+  const rejoined = rejoinedThrough(scenario, d.step);
+  return followers.every((n) => rejoined.has(n));
 }
 
 const pairsText = (pairs: readonly SnapshotPair[]) => pairs.map((p) => `${bytesToHex(p.keyBytes)}=${bytesToHex(p.value)}`).join(",");
@@ -117,6 +133,9 @@ export function sharedStoreHint(c: HistoryClues): HistoryHint | null {
   if (portLeader.broken !== null) return null;
   const actual = pairsText(a.pairs);
   if (actual === pairsText(c.expected.pairs) || actual !== pairsText([...portLeader.pairs])) return null;
+  // A shared store leaves the node's indices its own; last_applied equal to the leader's too is a node that
+  // took the leader's whole state (it rejoined, or kept following), which isolated_hints.ts tells apart.
+  if (a.lastIncludedIndex === portLeader.lastIncludedIndex) return null;
   return {
     rule: "R-REJOIN-2",
     line: `node ${node}'s pairs are exactly those of the port's leader, node ${leader}, at step ${c.snapshot.step}, where the reference's node ${node} holds others: does the node share the leader's store since a rejoin (aliasing) instead of a copy? A rejoining node gets a store of its own (R-REJOIN-2)`,
@@ -254,6 +273,10 @@ export function compactionRules(scenario: NormalizedScenario, divergence: Diverg
 
 /** Every history hint whose evidence is plain, in a fixed order. */
 export function historyHints(c: HistoryClues): HistoryHint[] {
+  // A frozen node whose wrong state the scenario explains whole (the leader's, or its own from before a crash)
+  // leaves no room for a shared store's guess, nor for an index one off the expected by coincidence.
+  const isolated = isolatedStateHint(c);
+  if (isolated !== null) return [isolated, appliedTwiceHint(c)].filter((h): h is HistoryHint => h !== null);
   const shared = sharedStoreHint(c) ?? sharedApplyHint(c);
-  return [compactionBoundaryHint(c), shared, appliedTwiceHint(c)].filter((h): h is HistoryHint => h !== null);
+  return [compactionBoundaryHint(c), downLogCommitHint(c) ?? isolatedLogCommitHint(c), shared, appliedTwiceHint(c)].filter((h): h is HistoryHint => h !== null);
 }
