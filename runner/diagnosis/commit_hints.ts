@@ -3,7 +3,7 @@
 // holding nothing, or forgets its log at the crash, first diverges at the very step where the reference's
 // leader commits thanks to that log; the hint names the step and the follower.
 import { Cluster, decodeVerdict, hexToBytes } from "../../reference/index.js";
-import type { HistoryClues, HistoryHint } from "./history_clues.js";
+import { leaderOf, type HistoryClues, type HistoryHint } from "./history_clues.js";
 
 /** R-COMMIT-1's candidate: the majority-th largest log length over all nodes, `counted` deciding each node's. */
 function candidate(cluster: Cluster, counted: (n: Cluster["nodes"][number]) => number): number {
@@ -20,9 +20,9 @@ function aroundDivergence(c: HistoryClues): { cluster: Cluster; before: number; 
     const step = c.scenario.steps[i]!;
     if (step.op !== "snapshot") cluster.apply(step);
   }
-  const before = cluster.leader.commitIndex;
+  const before = leaderOf(cluster).commitIndex;
   cluster.apply(d.op);
-  return { cluster, before, after: cluster.leader.commitIndex };
+  return { cluster, before, after: leaderOf(cluster).commitIndex };
 }
 
 export function downLogCommitHint(c: HistoryClues): HistoryHint | null {
@@ -57,7 +57,7 @@ export function isolatedLogCommitHint(c: HistoryClues): HistoryHint | null {
   const d = c.divergence!;
   const isolated = cluster.nodes.filter((n) => n.up && cluster.isolated.has(n.id));
   if (isolated.length === 0) return null;
-  const full = cluster.log.length;
+  const full = leaderOf(cluster).logLength;
   const withIsolated = Math.max(before, candidate(cluster, (n) => (n.up && cluster.isolated.has(n.id) ? full : n.logLength)));
   const lengths = cluster.nodes.map((n) => n.logLength).sort((a, b) => b - a);
   const smallMajority = Math.max(before, lengths[Math.ceil(cluster.nodes.length / 2) - 1] ?? 0);

@@ -1,6 +1,7 @@
 // What the history hints read (history_hints.ts, isolated_hints.ts, commit_hints.ts) and what they give, in a
 // module of its own so that the hint modules share the types without importing one another.
-import type { NormalizedScenario, Step } from "../../reference/index.js";
+import { InternalError } from "../../common/errors.js";
+import type { Cluster, NormalizedScenario, Step } from "../../reference/index.js";
 import type { SnapshotWithPairs } from "./hints.js";
 
 /** The first step where the port's state diverged (diagnose.ts's Divergence, which imports this module). */
@@ -28,4 +29,11 @@ export interface HistoryClues {
 export interface HistoryHint {
   readonly rule: string;
   readonly line: string;
+}
+
+/** The leader of a scenario without elections (the hints' only kind, historyHints): node L, up throughout. */
+export function leaderOf(cluster: Cluster): ReturnType<Cluster["node"]> {
+  const leader = cluster.defaultLeader();
+  if (leader === null) throw new InternalError("a scenario without elections has no up leader");
+  return leader;
 }

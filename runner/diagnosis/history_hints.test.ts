@@ -18,7 +18,7 @@ const SHARED_STORE: Variant = {
   kind: "aliasing",
   bug: "a rejoining follower gets the leader's store itself, not a copy",
   rules: ["R-REJOIN-2"],
-  patches: [{ file: "cluster.ts", search: "    f.store = this.leader.store.clone();", replace: "    f.store = this.leader.store;" }],
+  patches: [{ file: "cluster.ts", search: "      f.store = ld.store.clone();", replace: "      f.store = ld.store;" }],
 };
 
 async function goldens(topics: readonly string[]): Promise<GoldenVector[]> {

@@ -4,7 +4,7 @@
 // byte at the `compact` step and shows only at a later restart or heal. Each hint fires only when the
 // evidence is plain, names its rule, and that rule goes first among the failure's likely rules
 // (diagnose.ts). Every check is linear in the scenario or the snapshot.
-import { Cluster, bytesToHex, decodeVerdict, hexToBytes, type NormalizedScenario, type SnapshotPair, type Step } from "../../reference/index.js";
+import { Cluster, bytesToHex, decodeVerdict, hexToBytes, requiredFeatures, type NormalizedScenario, type SnapshotPair, type Step } from "../../reference/index.js";
 import type { Divergence, HistoryClues, HistoryHint } from "./history_clues.js";
 import { keyText } from "./hints.js";
 import { downLogCommitHint, isolatedLogCommitHint } from "./commit_hints.js";
@@ -273,6 +273,9 @@ export function compactionRules(scenario: NormalizedScenario, divergence: Diverg
 
 /** Every history hint whose evidence is plain, in a fixed order. */
 export function historyHints(c: HistoryClues): HistoryHint[] {
+  // These hints replay the fixed leader of sections 1-3; with elections the leader changes, and the trace's
+  // election states say more (raft_hint.ts).
+  if (requiredFeatures(c.scenario).includes("elect")) return [];
   // A frozen node whose wrong state the scenario explains whole (the leader's, or its own from before a crash)
   // leaves no room for a shared store's guess, nor for an index one off the expected by coincidence.
   const isolated = isolatedStateHint(c);

@@ -5,7 +5,7 @@
 // kept what it must lose, R-CRASH-3). Each names its rule only when the state is that one whole (pairs and
 // last_included_index) and no other of them: the reference replays the scenario once, linear in its steps.
 import { Cluster, bytesToHex, decodeVerdict, hexToBytes, nodeSnapshot, type SnapshotPair, type Step } from "../../reference/index.js";
-import type { HistoryClues, HistoryHint } from "./history_clues.js";
+import { leaderOf, type HistoryClues, type HistoryHint } from "./history_clues.js";
 
 /** What a snapshot shows of a node's state: last_included_index (its last_applied, R-WIRE-3) and its pairs. */
 const stateText = (s: { readonly lastIncludedIndex?: bigint; readonly pairs: readonly SnapshotPair[] }) =>
@@ -51,7 +51,7 @@ function frozenAt(c: HistoryClues): Frozen | null {
   const x = c.snapshot.node;
   const cluster = new Cluster(c.scenario.cluster);
   const node = cluster.node(x);
-  if (node === cluster.leader) return null;
+  if (node === leaderOf(cluster)) return null;
   const frozen = () => node.up && cluster.isolated.has(x);
   let since = -1;
   let beforeCrash: State | null = null;
@@ -66,12 +66,12 @@ function frozenAt(c: HistoryClues): Frozen | null {
     if (!frozen()) since = -1;
     else if (!was) {
       since = i;
-      leaderThen = decodedState(nodeSnapshot(cluster.leader));
+      leaderThen = decodedState(nodeSnapshot(leaderOf(cluster)));
       saved = cluster.nodes.flatMap((n) => (n.saved === null ? [] : [decodedState(n.saved)]));
     }
   }
   if (since < 0) return null;
-  return { since, op: c.scenario.steps[since]!, beforeCrash, leader: [leaderThen, decodedState(nodeSnapshot(cluster.leader))], saved };
+  return { since, op: c.scenario.steps[since]!, beforeCrash, leader: [leaderThen, decodedState(nodeSnapshot(leaderOf(cluster)))], saved };
 }
 
 /**
