@@ -5,6 +5,11 @@ import type { Diagnosis } from "./diagnose.js";
 
 const RULE_ID = /\bR-[A-Z]+-\d+\b/g;
 
+/** The rules a diagnosis's hints name, in order. */
+export function hintRules(d: Pick<Diagnosis, "hints">): string[] {
+  return [...new Set(d.hints.flatMap((line) => line.match(RULE_ID) ?? []))];
+}
+
 /**
  * A snapshot mismatch: the rules its hints name (a hint fires only when the bytes leave no doubt), those the
  * trace note names (R-SNAP-3 when the port's trace agrees with the reference throughout), then the

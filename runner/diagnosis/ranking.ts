@@ -74,6 +74,8 @@ interface Tally {
   evidence: number;
   /** Failures whose evidence names it first. */
   namedFirst: number;
+  /** Failures whose evidence names it first because a hint does. */
+  hintedFirst: number;
 }
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
@@ -100,7 +102,7 @@ export function rankRules(outcomes: readonly VectorOutcome[]): { ranking: Ranked
   const tallies = new Map<string, Tally>();
   const tally = (id: string): Tally => {
     let t = tallies.get(id);
-    if (t === undefined) tallies.set(id, (t = { failingWeight: 0, passingWeight: 0, failing: 0, declaring: 0, evidence: 0, namedFirst: 0 }));
+    if (t === undefined) tallies.set(id, (t = { failingWeight: 0, passingWeight: 0, failing: 0, declaring: 0, evidence: 0, namedFirst: 0, hintedFirst: 0 }));
     return t;
   };
   for (const o of outcomes) {
@@ -118,6 +120,7 @@ export function rankRules(outcomes: readonly VectorOutcome[]): { ranking: Ranked
       const t = tally(id);
       t.evidence += positionWeight(i);
       if (i === 0) t.namedFirst++;
+      if (i === 0 && (o.hinted ?? []).includes(id)) t.hintedFirst++;
     });
   }
   const named = new Set(findings.map((f) => f.rule).filter((r): r is string => r !== null));
@@ -134,7 +137,11 @@ export function rankRules(outcomes: readonly VectorOutcome[]): { ranking: Ranked
     // disagrees with the port's own bytes, in every snapshot), and its passing vectors may pin another side
     // of it (R-WIRE-7's decode vectors check a decoder, not the encoder that broke).
     const unanimous = failures.length >= UNANIMOUS_AT_LEAST && t.namedFirst === failures.length;
-    const cleared = unanimous || ef + ep === 0 ? 1 : ef / (ef + ep);
+    // And as far as the failures' hints agree on it first: a hint names its rule only when the bytes leave no
+    // doubt (a crash that kept the store, a node frozen in P showing the leader's state), and such a rule's own
+    // vectors can all pass, since the symptom shows in vectors written for another rule.
+    const agreed = failures.length >= UNANIMOUS_AT_LEAST ? t.hintedFirst / failures.length : 0;
+    const cleared = unanimous || ef + ep === 0 ? 1 : Math.max(ef / (ef + ep), agreed);
     const vote = (EVIDENCE_WEIGHT * t.evidence * cleared) / failures.length;
     const score = ochiai + vote + (named.has(id) ? FINDING_BONUS : 0);
     const failingOthers = failures.length - t.failing;

@@ -4,7 +4,7 @@
 // the merged results (each carries its declared rules and its evidence) rather than joining the shards'
 // rankings, since a rule's score depends on every vector of the run.
 import type { AdapterReport, ScenarioResult } from "../model.js";
-import { snapshotEvidence } from "./evidence.js";
+import { hintRules, snapshotEvidence } from "./evidence.js";
 import { orderByRanking, rankRules, type RankedRule, type VectorOutcome } from "./ranking.js";
 
 const RULE_ID = /R-[A-Z]+-\d+/g;
@@ -30,7 +30,7 @@ export function outcomesOf(results: readonly ScenarioResult[]): VectorOutcome[] 
   for (const r of results) {
     if (r.vector === undefined || r.status === "skipped") continue;
     const failed = r.status === "failed" || r.status === "error";
-    outcomes.push({ name: r.name, ...r.vector, failed, ...(failed && { evidence: evidenceOf(r) }) });
+    outcomes.push({ name: r.name, ...r.vector, failed, ...(failed && { evidence: evidenceOf(r), hinted: r.diagnosis ? hintRules(r.diagnosis) : [] }) });
   }
   return outcomes;
 }

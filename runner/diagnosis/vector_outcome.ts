@@ -12,6 +12,8 @@ export interface VectorOutcome {
   readonly failed: boolean;
   /** The failure's own likely rules, best first: the hints' rules, then the diagnosis's (field, step kind). */
   readonly evidence?: readonly string[];
+  /** The rules the failure's hints name: a hint fires only when the bytes leave no doubt. */
+  readonly hinted?: readonly string[];
   /** The features the vector needs (golden.features), for the finding "listed but not implemented". */
   readonly features?: readonly string[];
   /** The most pairs any expected snapshot of the vector holds, for the finding "breaks only past a size". */

@@ -8,7 +8,7 @@ import type { RunOutcome } from "../../runner/adapter/session.js";
 import { TRACE_BUDGET, bisectDivergence, type Bisection } from "../../runner/diagnosis/bisect.js";
 import { compareSnapshots } from "../../runner/diagnosis/compare.js";
 import { diagnose } from "../../runner/diagnosis/diagnose.js";
-import { decodeEvidence, snapshotEvidence, type VerdictRule } from "../../runner/diagnosis/evidence.js";
+import { decodeEvidence, hintRules, snapshotEvidence, type VerdictRule } from "../../runner/diagnosis/evidence.js";
 import { vectorFacts, type VectorOutcome } from "../../runner/diagnosis/ranking.js";
 import type { ReferenceModule } from "./mutants.js";
 
@@ -57,7 +57,7 @@ export async function scenarioOutcome(mutant: ReferenceModule, g: GoldenVector):
   const cmp = compareSnapshots(g.snapshots, snapshots);
   if (cmp.kind === "pass") return { outcome: { ...facts, failed: false }, answer };
   const d = diagnose(g, cmp.index, cmp.expected, cmp.actualHex, await traceOf(mutant, g, cmp.expected.step));
-  return { outcome: { ...facts, failed: true, evidence: snapshotEvidence(d) }, answer };
+  return { outcome: { ...facts, failed: true, evidence: snapshotEvidence(d), hinted: hintRules(d) }, answer };
 }
 
 /** How the variant's decoder does on a decode golden (SPEC.md 4.1). */
