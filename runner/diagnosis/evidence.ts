@@ -16,8 +16,7 @@ export function hintRules(d: Pick<Diagnosis, "hints">): string[] {
  * diagnosis's likely rules (field, the step where the state diverged, the key's history).
  */
 export function snapshotEvidence(d: Pick<Diagnosis, "hints" | "traceNote" | "rules">): string[] {
-  const named = [...d.hints, d.traceNote ?? ""].flatMap((line) => line.match(RULE_ID) ?? []);
-  return [...new Set([...named, ...d.rules])];
+  return [...new Set([...hintRules(d), ...(d.traceNote?.match(RULE_ID) ?? []), ...d.rules])];
 }
 
 // A decode failure (SPEC.md 4.1): the check that should have decided and the one that did.

@@ -16,7 +16,7 @@ const RULE_ID = /R-[A-Z]+-\d+/g;
  */
 export function evidenceOf(r: ScenarioResult): string[] {
   const d = r.diagnosis;
-  if (d !== null) return d.evidence !== undefined ? [...d.evidence] : snapshotEvidence({ hints: d.hints, traceNote: d.traceNote, rules: d.rules });
+  if (d !== null) return d.evidence !== undefined ? [...d.evidence] : snapshotEvidence(d);
   return [...(r.evidence ?? new Set(r.reason?.match(RULE_ID) ?? []))];
 }
 
@@ -30,7 +30,7 @@ export function outcomesOf(results: readonly ScenarioResult[]): VectorOutcome[] 
   for (const r of results) {
     if (r.vector === undefined || r.status === "skipped") continue;
     const failed = r.status === "failed" || r.status === "error";
-    outcomes.push({ name: r.name, ...r.vector, failed, ...(failed && { evidence: evidenceOf(r), hinted: r.diagnosis ? hintRules(r.diagnosis) : [] }) });
+    outcomes.push({ name: r.name, ...r.vector, failed, ...(failed && { evidence: evidenceOf(r), hinted: r.diagnosis === null ? [] : hintRules(r.diagnosis) }) });
   }
   return outcomes;
 }

@@ -16,7 +16,7 @@ import { toAuthored, trafficFile, writeFound } from "./found.js";
 import { errorOf, judge, type Divergence } from "./judge.js";
 import { trafficText } from "./traffic.js";
 import { fuzzDecode } from "./fuzz_decode.js";
-import { FUZZ_SPEC, parseFuzzOptions } from "./options.js";
+import { FUZZ_SPEC, parseFuzzOptions, searchParameters } from "./options.js";
 import type { FuzzIo } from "./fuzz_io.js";
 
 
@@ -72,15 +72,7 @@ export async function fuzzCommand(args: string[], root: string, io: FuzzIo): Pro
   });
 
   try {
-    // The search stops at the time limit, which would also cut shrinking short; so it ends on the first
-    // failure, and fast-check then replays that failure from its seed and path and shrinks it with no limit.
-    const search = await fc.check(property, {
-      seed: o.seed,
-      numRuns: o.runs ?? Number.POSITIVE_INFINITY,
-      interruptAfterTimeLimit: o.timeLimitMs ?? undefined,
-      markInterruptAsFailure: false,
-      endOnFailure: true,
-    });
+    const search = await fc.check(property, searchParameters(o));
     const elapsed = (performance.now() - started) / 1000;
     if (process.stderr.isTTY) process.stderr.write("\r\x1b[K");
     if (!search.failed) {

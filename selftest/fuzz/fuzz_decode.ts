@@ -11,6 +11,7 @@ import { answerOf, referenceVerdict, verdictProblem } from "../../runner/checks/
 import type { FleetAdapter } from "../../runner/adapter/fleet.js";
 import { decodeInputArbitrary } from "../decode_arbitraries.js";
 import type { FuzzIo } from "./fuzz_io.js";
+import { searchParameters } from "./options.js";
 
 /** What one adapter did wrong with one input, or null when every adapter agreed with the reference. */
 async function disagreement(fleet: readonly FleetAdapter[], hex: string): Promise<{ adapter: string; problem: string } | null> {
@@ -43,7 +44,7 @@ export async function fuzzDecode(all: readonly FleetAdapter[], o: { seed: number
     if (d !== null) seen.first ??= { bytes, ...d };
     return d === null;
   });
-  const search = await fc.check(property, { seed: o.seed, numRuns: o.runs ?? Number.POSITIVE_INFINITY, interruptAfterTimeLimit: o.timeLimitMs ?? undefined, markInterruptAsFailure: false, endOnFailure: true });
+  const search = await fc.check(property, searchParameters(o));
   const elapsed = (performance.now() - started) / 1000;
   if (process.stderr.isTTY) process.stderr.write("\r\x1b[K");
   if (!search.failed) {

@@ -10,7 +10,7 @@ import { EXIT_FAILED, EXIT_OK } from "../../common/errors.js";
 import { fuzzArbitrary } from "../arbitraries.js";
 import { toAuthored, writeFound } from "./found.js";
 import type { FuzzIo } from "./fuzz_io.js";
-import type { FuzzOptions } from "./options.js";
+import { searchParameters, type FuzzOptions } from "./options.js";
 
 type Run = (scenario: NormalizedScenario, options: { checkSafety: boolean }) => unknown;
 
@@ -45,15 +45,7 @@ export function searchInvariants(o: Pick<FuzzOptions, "seed" | "runs" | "timeLim
     if (count % 1000 === 0) progress(count, performance.now() - started);
     return safetyViolation(scenario, run) === null;
   });
-  // As the scenario fuzzer does: the search ends on the first failure, then fast-check replays it from its
-  // seed and path and shrinks it with no time limit.
-  const search = fc.check(property, {
-    seed: o.seed,
-    numRuns: o.runs ?? Number.POSITIVE_INFINITY,
-    interruptAfterTimeLimit: o.timeLimitMs ?? undefined,
-    markInterruptAsFailure: false,
-    endOnFailure: true,
-  });
+  const search = fc.check(property, searchParameters(o));
   const seconds = (performance.now() - started) / 1000;
   if (!search.failed) return { runs: search.numRuns, seconds, violation: null, interrupted: search.interrupted };
   const shrunk = fc.check(property, { seed: o.seed, path: search.counterexamplePath! });

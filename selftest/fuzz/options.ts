@@ -88,3 +88,12 @@ export function parseFuzzOptions(args: readonly string[], root: string, randomSe
     help: v.help,
   };
 }
+
+/**
+ * fast-check's parameters for a search with these options: it ends on the first failure, since the time limit
+ * would also cut shrinking short; the caller then replays that failure from its seed and path and shrinks it
+ * with no limit.
+ */
+export function searchParameters(o: Pick<FuzzOptions, "seed" | "runs" | "timeLimitMs">) {
+  return { seed: o.seed, numRuns: o.runs ?? Number.POSITIVE_INFINITY, interruptAfterTimeLimit: o.timeLimitMs ?? undefined, markInterruptAsFailure: false, endOnFailure: true } as const;
+}
